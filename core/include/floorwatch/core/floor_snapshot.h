@@ -1,0 +1,84 @@
+#pragma once
+// An immutable picture of the floor at one instant: what /metrics, floorwatchctl, alerts and
+// the wallboard feed read. Plain value types, safe to hand to other threads.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "floorwatch/core/event.h"
+#include "floorwatch/core/outcome_counters.h"
+#include "floorwatch/core/queue_settings.h"
+#include "floorwatch/core/windows.h"
+
+namespace floorwatch::core {
+
+/// Upper bounds (seconds) of the answered-wait histogram; include every common SL target.
+inline constexpr std::array<double, 14> kWaitBucketsSeconds{5,  10,  15,  20,  30,  45,  60,
+                                                            90, 120, 180, 240, 300, 600, 1200};
+
+/// Figures of one window; optional figures are absent when their denominator is zero.
+struct WindowFigures {
+  OutcomeCounters counts;
+  std::optional<double> service_level;
+  std::optional<double> average_speed_of_answer_seconds;
+  std::optional<double> average_handle_time_seconds;
+  std::optional<double> abandon_ratio;
+  std::optional<double> max_wait_seconds;
+};
+
+struct WaitingCallSnapshot {
+  std::string call;
+  std::string caller;
+  Channel channel = Channel::Voice;
+  Timestamp enqueued_at{};
+};
+
+struct QueueSnapshot {
+  std::string name;
+  QueueSettings settings;
+  std::int64_t calls_waiting = 0;
+  std::optional<Timestamp> oldest_enqueued_at;
+  std::optional<double> oldest_wait_seconds;  ///< live: now - oldest_enqueued_at
+  std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< members, by AgentStatus
+  std::int64_t staffed_agents = 0;  ///< available + ringing + busy + wrapup
+  std::array<WindowFigures, kWindowCount> windows;  ///< indexed like kAllWindows
+  OutcomeCounters lifetime;  ///< since the daemon started: source of the *_total counters
+  /// Answered waits: non-cumulative count per kWaitBucketsSeconds bucket, then +Inf last.
+  std::array<std::int64_t, kWaitBucketsSeconds.size() + 1> wait_bucket_counts{};
+  std::optional<double> occupancy;  ///< (ringing+busy+wrapup) / staffed, live
+  std::optional<double> estimated_wait_seconds;  ///< for a caller joining now
+  std::optional<double> arrival_rate_per_second;  ///< offered in the last 30 minutes / 1800
+  std::optional<double> handle_time_seconds;      ///< AHT used for predictions
+  std::optional<int> agents_required;             ///< Erlang C, to meet the SL target
+  std::optional<double> predicted_service_level;  ///< Erlang C with staffed_agents
+  std::vector<WaitingCallSnapshot> waiting_calls;  ///< oldest first; only if requested
+
+  const WindowFigures& window(WindowKind kind) const {
+    return windows[static_cast<std::size_t>(kind)];
+  }
+};
+
+struct AgentSnapshot {
+  std::string agent;
+  AgentStatus state = AgentStatus::Offline;
+  std::string reason;
+  Timestamp state_since{};
+  std::vector<std::string> queues;
+  std::string call;  ///< current call, if any
+};
+
+struct SnapshotOptions {
+  bool include_waiting_calls = false;
+  bool include_agents = false;
+};
+
+struct FloorSnapshot {
+  Timestamp now{};
+  std::vector<QueueSnapshot> queues;  ///< sorted by name
+  std::vector<AgentSnapshot> agents;  ///< sorted by id; only if requested
+  std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< whole site
+  std::int64_t active_calls = 0;  ///< waiting + connected
+};
+
+}  // namespace floorwatch::core

@@ -1,0 +1,86 @@
+#pragma once
+// The live state of the floor (queues, calls, agents) and the engine that applies events to
+// it. Pure: takes events and `now`, never reads a clock or touches I/O.
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "floorwatch/core/event.h"
+#include "floorwatch/core/floor_snapshot.h"
+#include "floorwatch/core/queue_settings.h"
+#include "floorwatch/core/reject_reason.h"
+#include "floorwatch/core/site_calendar.h"
+#include "floorwatch/core/windows.h"
+
+namespace floorwatch::core {
+
+/// What the engine needs from configuration.
+struct FloorConfig {
+  std::string time_zone = "UTC";
+  int day_start_minutes = 0;
+  int interval_minutes = 30;
+  QueueSettings defaults;
+  std::map<std::string, QueueSettings> queues;  ///< configured queues; others get defaults
+};
+
+/// Outcome of applying one event.
+struct ApplyResult {
+  bool applied = true;
+  RejectReason reason = RejectReason::Malformed;  ///< meaningful only when !applied
+  static ApplyResult ok() { return {}; }
+  static ApplyResult rejected(RejectReason r) { return {false, r}; }
+};
+
+/// Owns queues, calls and agents. Not thread-safe: one loop owns it (the daemon guards it with
+/// a mutex for the scrape thread).
+class FloorState {
+ public:
+  explicit FloorState(FloorConfig config);
+  ~FloorState();
+  FloorState(const FloorState&) = delete;
+  FloorState& operator=(const FloorState&) = delete;
+
+  ApplyResult apply(const Event& event);
+  /// Moves rolling windows to `now` and drops history older than yesterday's day start.
+  void advance(Timestamp now);
+  /// Picture at `now` (advances windows first). Configured queues always appear.
+  FloorSnapshot snapshot(Timestamp now, const SnapshotOptions& options = {});
+  /// New settings (SIGHUP); live calls, agents and counters are kept.
+  void reconfigure(FloorConfig config);
+
+  const QueueSettings& settings_for(const std::string& queue) const;
+  const SiteCalendar& calendar() const { return *calendar_; }
+  std::size_t active_call_count() const { return calls_.size(); }
+  std::size_t agent_count() const { return agents_.size(); }
+  std::size_t queue_count() const { return queues_.size(); }
+
+ private:
+  struct Queue;
+  struct Call;
+  struct Agent;
+
+  Queue& queue(const std::string& name);
+  Agent& agent(const std::string& id, Timestamp ts);
+  ApplyResult on_enqueued(const Event& e);
+  ApplyResult on_answered(const Event& e);
+  ApplyResult on_left_queue(const Event& e);  // abandoned or exited
+  ApplyResult on_completed(const Event& e);
+  ApplyResult on_agent_state(const Event& e);
+  void set_agent_state(Agent& agent, AgentStatus state, Timestamp ts);
+  void set_agent_queues(Agent& agent, const std::vector<std::string>& queues);
+  void end_handling(Agent& agent, Timestamp ts);
+  void record(Queue& queue, Timestamp at, const OutcomeCounters& delta);
+  QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
+                               const SnapshotOptions& options) const;
+
+  FloorConfig config_;
+  std::unique_ptr<SiteCalendar> calendar_;
+  std::map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
+  std::unordered_map<std::string, Call> calls_;
+  std::unordered_map<std::string, Agent> agents_;
+  Timestamp latest_advance_{};
+};
+
+}  // namespace floorwatch::core

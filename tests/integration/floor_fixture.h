@@ -1,0 +1,108 @@
+#pragma once
+// Starts a real floorwatchd on loopback with OS-chosen ports and gives tests its endpoints,
+// plus helpers to run the real collector and floorwatchctl binaries against it.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/prometheus_text.h"
+
+namespace floorwatch::test {
+
+inline std::string binary(const std::string& relative) {
+  return std::string(FLOORWATCH_BINARY_DIR) + "/" + relative;
+}
+inline const std::string& daemon_binary() {
+  static const std::string path = binary("daemon/floorwatchd");
+  return path;
+}
+inline const std::string& collector_binary() {
+  static const std::string path = binary("collectors/floorwatch-collector");
+  return path;
+}
+inline const std::string& ctl_binary() {
+  static const std::string path = binary("daemon/floorwatchctl");
+  return path;
+}
+
+/// A scratch directory removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "floorwatch-test-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::filesystem::path file(const std::string& name) const { return path_ / name; }
+  std::string write(const std::string& name, const std::string& content) const {
+    std::ofstream(path_ / name) << content;
+    return (path_ / name).string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// A running floorwatchd. `config_body` is YAML appended after the generated listen settings.
+class RunningDaemon {
+ public:
+  RunningDaemon(const TempDir& dir, const std::string& config_body,
+                const std::string& clock = "event", const std::string& ingest_bind = "tcp://127.0.0.1:*") {
+    config_path_ = dir.write("floorwatch.yaml",
+                             "site: testsite\n"
+                             "daemon_id: test-daemon\n"
+                             "ingest:\n  bind: " + ingest_bind + "\n"
+                             "control:\n  bind: tcp://127.0.0.1:*\n"
+                             "metrics:\n  listen: 127.0.0.1:0\n" +
+                                 config_body);
+    process_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{daemon_binary(), "--config", config_path_, "--clock", clock});
+    auto ready = process_->wait_for(
+        R"(ready ingest=(\S+) control=(\S+) metrics=(\S+):(\d+))", std::chrono::seconds(20));
+    if (!ready) throw std::runtime_error("floorwatchd did not become ready:\n" + process_->output());
+    ingest_ = (*ready)[1];
+    control_ = (*ready)[2];
+    metrics_host_ = (*ready)[3];
+    metrics_port_ = std::stoi((*ready)[4]);
+  }
+
+  const std::string& ingest() const { return ingest_; }
+  const std::string& control() const { return control_; }
+  int metrics_port() const { return metrics_port_; }
+  ChildProcess& process() { return *process_; }
+
+  std::string scrape_text() const {
+    auto response = http_get("127.0.0.1", metrics_port_, "/metrics");
+    if (response.status != 200) throw std::runtime_error("scrape failed: " + response.headers);
+    return response.body;
+  }
+  std::vector<Sample> scrape() const { return parse_exposition(scrape_text()); }
+
+ private:
+  std::string config_path_;
+  std::unique_ptr<ChildProcess> process_;
+  std::string ingest_, control_, metrics_host_;
+  int metrics_port_ = 0;
+};
+
+/// Runs `floorwatch-collector jsonl` over a file until it exits (it waits for every ack).
+inline std::pair<int, std::string> send_jsonl(const std::string& endpoint, const std::string& file,
+                                              std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+  return run_command({collector_binary(), "jsonl", "--endpoint", endpoint, "--file", file,
+                      "--source-id", "test-jsonl"},
+                     timeout);
+}
+
+/// Runs `promtool check metrics` on a scrape; returns (exit status, promtool's output).
+inline std::pair<int, std::string> promtool_check(const TempDir& dir, const std::string& text) {
+  const auto path = dir.write("scrape.prom", text);
+  return run_command({"/usr/bin/promtool", "check", "metrics"}, std::chrono::seconds(30), path);
+}
+
+}  // namespace floorwatch::test
