@@ -1,1 +1,403 @@
-// implemented by the core work
+#include "floorwatch/core/floor_state.h"
+
+#include <algorithm>
+
+#include "floorwatch/core/erlang_c.h"
+
+namespace floorwatch::core {
+
+// A call that entered a queue and has not finished yet.
+struct FloorState::Call {
+  std::string queue;
+  std::string caller;
+  Channel channel = Channel::Voice;
+  Timestamp enqueued_at{};
+  Timestamp last_event{};
+  bool connected = false;  // false: waiting in the queue
+  std::string agent;
+};
+
+// An answered call whose handle time has not ended (talking, or completed and in wrap-up).
+struct Handling {
+  std::string call;
+  std::string queue;
+  Timestamp answered_at{};
+  bool completed = false;
+  bool detached = false;  // the agent moved on (available, paused...) before the call ended
+};
+
+struct FloorState::Agent {
+  AgentStatus state = AgentStatus::Offline;
+  std::string reason;
+  Timestamp state_since{};
+  Timestamp last_change{};
+  std::vector<std::string> queues;  // sorted, unique
+  std::vector<Handling> handlings;
+};
+
+struct FloorState::Queue {
+  Queue(std::string queue_name, QueueSettings queue_settings, const SiteCalendar* calendar)
+      : name(std::move(queue_name)), settings(queue_settings), windows(calendar) {}
+  std::string name;
+  QueueSettings settings;
+  QueueWindows windows;
+  OutcomeCounters lifetime;
+  std::array<std::int64_t, kWaitBucketsSeconds.size() + 1> wait_bucket_counts{};
+  std::set<std::pair<Timestamp, std::string>> waiting;  // oldest first
+};
+
+namespace {
+
+std::size_t wait_bucket_index(Duration wait) {
+  const double seconds = to_seconds(wait);
+  for (std::size_t i = 0; i < kWaitBucketsSeconds.size(); ++i) {
+    if (seconds <= kWaitBucketsSeconds[i]) return i;
+  }
+  return kWaitBucketsSeconds.size();
+}
+
+WindowFigures figures(const OutcomeCounters& counts, ServiceLevelFormula formula) {
+  WindowFigures result;
+  result.counts = counts;
+  result.service_level = service_level(counts, formula);
+  result.average_speed_of_answer_seconds = average_speed_of_answer_seconds(counts);
+  result.average_handle_time_seconds = average_handle_time_seconds(counts);
+  result.abandon_ratio = abandon_ratio(counts);
+  result.max_wait_seconds = max_wait_seconds(counts);
+  return result;
+}
+
+bool is_staffed(AgentStatus state) {
+  return state == AgentStatus::Available || state == AgentStatus::Ringing ||
+         state == AgentStatus::Busy || state == AgentStatus::Wrapup;
+}
+
+}  // namespace
+
+FloorState::FloorState(FloorConfig config)
+    : config_(std::move(config)),
+      calendar_(std::make_unique<SiteCalendar>(config_.time_zone, config_.day_start_minutes,
+                                               config_.interval_minutes)) {
+  for (const auto& [name, settings] : config_.queues) queue(name);
+}
+
+FloorState::~FloorState() = default;
+
+const QueueSettings& FloorState::settings_for(const std::string& queue_name) const {
+  auto it = config_.queues.find(queue_name);
+  return it == config_.queues.end() ? config_.defaults : it->second;
+}
+
+FloorState::Queue& FloorState::queue(const std::string& name) {
+  auto it = queues_.find(name);
+  if (it == queues_.end()) {
+    it = queues_.emplace(name, std::make_unique<Queue>(name, settings_for(name), calendar_.get()))
+             .first;
+  }
+  return *it->second;
+}
+
+FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
+  auto [it, inserted] = agents_.try_emplace(id);
+  if (inserted) {
+    it->second.state_since = ts;
+    it->second.last_change = ts;
+  }
+  return it->second;
+}
+
+ApplyResult FloorState::apply(const Event& e) {
+  switch (e.type) {
+    case EventType::CallEnqueued: return on_enqueued(e);
+    case EventType::CallAnswered: return on_answered(e);
+    case EventType::CallAbandoned:
+    case EventType::CallExited: return on_left_queue(e);
+    case EventType::CallCompleted: return on_completed(e);
+    case EventType::AgentState: return on_agent_state(e);
+  }
+  return ApplyResult::rejected(RejectReason::InvalidValue);
+}
+
+void FloorState::record(Queue& q, Timestamp at, const OutcomeCounters& delta) {
+  q.windows.add(at, delta);
+  q.lifetime += delta;
+}
+
+ApplyResult FloorState::on_enqueued(const Event& e) {
+  if (e.call.empty() || e.queue.empty()) return ApplyResult::rejected(RejectReason::MissingField);
+  auto [it, inserted] = calls_.try_emplace(e.call);
+  if (!inserted) return ApplyResult::rejected(RejectReason::DuplicateCall);
+  Call& call = it->second;
+  call.queue = e.queue;
+  call.caller = e.caller;
+  call.channel = e.channel;
+  call.enqueued_at = e.ts;
+  call.last_event = e.ts;
+  Queue& q = queue(e.queue);
+  q.waiting.emplace(e.ts, e.call);
+  record(q, e.ts, classify_enqueue());
+  return ApplyResult::ok();
+}
+
+ApplyResult FloorState::on_answered(const Event& e) {
+  if (e.call.empty() || e.agent.empty()) return ApplyResult::rejected(RejectReason::MissingField);
+  auto it = calls_.find(e.call);
+  if (it == calls_.end()) return ApplyResult::rejected(RejectReason::UnknownCall);
+  Call& call = it->second;
+  if (call.connected) return ApplyResult::rejected(RejectReason::CallNotWaiting);
+  if (e.ts < call.last_event) return ApplyResult::rejected(RejectReason::OutOfOrder);
+
+  Queue& q = queue(call.queue);
+  const Duration wait = e.ts - call.enqueued_at;
+  q.waiting.erase({call.enqueued_at, e.call});
+  record(q, e.ts, classify_answer(wait, q.settings));
+  ++q.wait_bucket_counts[wait_bucket_index(wait)];
+  call.connected = true;
+  call.agent = e.agent;
+  call.last_event = e.ts;
+
+  Agent& a = agent(e.agent, e.ts);
+  if (a.queues.empty()) a.queues.push_back(call.queue);
+  a.handlings.push_back(Handling{e.call, call.queue, e.ts});
+  set_agent_state(a, AgentStatus::Busy, e.ts);
+  a.reason.clear();
+  return ApplyResult::ok();
+}
+
+ApplyResult FloorState::on_left_queue(const Event& e) {
+  if (e.call.empty()) return ApplyResult::rejected(RejectReason::MissingField);
+  auto it = calls_.find(e.call);
+  if (it == calls_.end()) return ApplyResult::rejected(RejectReason::UnknownCall);
+  Call& call = it->second;
+  if (call.connected) return ApplyResult::rejected(RejectReason::CallNotWaiting);
+  if (e.ts < call.last_event) return ApplyResult::rejected(RejectReason::OutOfOrder);
+
+  Queue& q = queue(call.queue);
+  const Duration wait = e.ts - call.enqueued_at;
+  q.waiting.erase({call.enqueued_at, e.call});
+  record(q, e.ts,
+         e.type == EventType::CallAbandoned ? classify_abandon(wait, q.settings)
+                                            : classify_exit(wait, e.exit_reason));
+  calls_.erase(it);
+  return ApplyResult::ok();
+}
+
+ApplyResult FloorState::on_completed(const Event& e) {
+  if (e.call.empty()) return ApplyResult::rejected(RejectReason::MissingField);
+  auto it = calls_.find(e.call);
+  if (it == calls_.end()) return ApplyResult::rejected(RejectReason::UnknownCall);
+  Call& call = it->second;
+  if (!call.connected) return ApplyResult::rejected(RejectReason::CallNotConnected);
+  if (e.ts < call.last_event) return ApplyResult::rejected(RejectReason::OutOfOrder);
+
+  Agent& a = agent(call.agent, e.ts);
+  auto handling = std::find_if(a.handlings.begin(), a.handlings.end(),
+                               [&](const Handling& h) { return h.call == e.call; });
+  if (handling != a.handlings.end()) {
+    handling->completed = true;
+    const bool detached = handling->detached ||
+                          (a.state != AgentStatus::Busy && a.state != AgentStatus::Wrapup);
+    if (detached) {
+      // The agent had already left the call (an agent_state said so): handle time ends now.
+      Handling finished = *handling;
+      a.handlings.erase(handling);
+      record(queue(finished.queue), e.ts, classify_handle_end(e.ts - finished.answered_at));
+    } else {
+      const bool still_talking = std::any_of(a.handlings.begin(), a.handlings.end(),
+                                             [](const Handling& h) { return !h.completed; });
+      if (a.state == AgentStatus::Busy && !still_talking) {
+        set_agent_state(a, AgentStatus::Wrapup, e.ts);
+      }
+    }
+  }
+  calls_.erase(it);
+  return ApplyResult::ok();
+}
+
+ApplyResult FloorState::on_agent_state(const Event& e) {
+  if (e.agent.empty()) return ApplyResult::rejected(RejectReason::MissingField);
+  auto existing = agents_.find(e.agent);
+  if (existing != agents_.end() && e.ts < existing->second.last_change) {
+    return ApplyResult::rejected(RejectReason::OutOfOrder);
+  }
+  Agent& a = agent(e.agent, e.ts);
+  // A new reason in the same state (lunch -> training) restarts the time in state.
+  if (a.state == e.state && a.reason != e.reason) a.state_since = e.ts;
+  set_agent_state(a, e.state, e.ts);
+  a.reason = e.reason;
+  a.last_change = e.ts;
+  if (e.queues) set_agent_queues(a, *e.queues);
+  return ApplyResult::ok();
+}
+
+void FloorState::set_agent_state(Agent& a, AgentStatus state, Timestamp ts) {
+  if (a.state == AgentStatus::Wrapup && state != AgentStatus::Wrapup) end_handling(a, ts);
+  if (state != AgentStatus::Busy && state != AgentStatus::Wrapup) {
+    for (auto& h : a.handlings) h.detached = true;
+  }
+  if (a.state != state) {
+    a.state = state;
+    a.state_since = std::max(ts, a.state_since);
+  }
+  a.last_change = std::max(ts, a.last_change);
+}
+
+void FloorState::set_agent_queues(Agent& a, const std::vector<std::string>& queues) {
+  a.queues = queues;
+  std::sort(a.queues.begin(), a.queues.end());
+  a.queues.erase(std::unique(a.queues.begin(), a.queues.end()), a.queues.end());
+  for (const auto& name : a.queues) queue(name);  // memberships make the queue visible
+}
+
+void FloorState::end_handling(Agent& a, Timestamp ts) {
+  // Wrap-up ends: every completed call's handle time (answer → now) is counted now.
+  for (auto it = a.handlings.begin(); it != a.handlings.end();) {
+    if (it->completed) {
+      record(queue(it->queue), ts, classify_handle_end(ts - it->answered_at));
+      it = a.handlings.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void FloorState::advance(Timestamp now) {
+  if (now < latest_advance_) now = latest_advance_;
+  latest_advance_ = now;
+  for (auto& [name, q] : queues_) q->windows.advance(now);
+  // Keep yesterday and today for the calendar windows; prune once per day.
+  const Timestamp today = calendar_->day_start(now);
+  if (today != last_prune_day_) {
+    last_prune_day_ = today;
+    const Timestamp keep_after = calendar_->day_start(today - Duration{1});
+    for (auto& [name, q] : queues_) q->windows.prune(keep_after);
+  }
+}
+
+FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options) {
+  advance(now);
+  FloorSnapshot result;
+  result.now = now;
+  result.active_calls = static_cast<std::int64_t>(calls_.size());
+
+  std::map<std::string_view, std::array<std::int64_t, kAgentStatusCount>> members_by_queue;
+  for (const auto& [id, a] : agents_) {
+    const auto state = static_cast<std::size_t>(a.state);
+    ++result.agents_by_state[state];
+    for (const auto& name : a.queues) ++members_by_queue[name][state];
+  }
+
+  result.queues.reserve(queues_.size());
+  for (const auto& [name, q] : queues_) {
+    auto members = members_by_queue.find(name);
+    result.queues.push_back(snapshot_queue(
+        *q, now, options,
+        members == members_by_queue.end() ? std::array<std::int64_t, kAgentStatusCount>{}
+                                          : members->second));
+  }
+
+  if (options.include_agents) {
+    result.agents.reserve(agents_.size());
+    for (const auto& [id, a] : agents_) {
+      AgentSnapshot agent_snapshot;
+      agent_snapshot.agent = id;
+      agent_snapshot.state = a.state;
+      agent_snapshot.reason = a.reason;
+      agent_snapshot.state_since = a.state_since;
+      agent_snapshot.queues = a.queues;
+      for (const auto& h : a.handlings) {
+        if (!h.completed) agent_snapshot.call = h.call;
+      }
+      result.agents.push_back(std::move(agent_snapshot));
+    }
+    std::sort(result.agents.begin(), result.agents.end(),
+              [](const AgentSnapshot& x, const AgentSnapshot& y) { return x.agent < y.agent; });
+  }
+  return result;
+}
+
+QueueSnapshot FloorState::snapshot_queue(
+    const Queue& q, Timestamp now, const SnapshotOptions& options,
+    const std::array<std::int64_t, kAgentStatusCount>& members) const {
+  QueueSnapshot s;
+  s.name = q.name;
+  s.settings = q.settings;
+  s.calls_waiting = static_cast<std::int64_t>(q.waiting.size());
+  if (!q.waiting.empty()) {
+    s.oldest_enqueued_at = q.waiting.begin()->first;
+    s.oldest_wait_seconds = std::max(0.0, to_seconds(now - *s.oldest_enqueued_at));
+  }
+  s.agents_by_state = members;
+  const auto count = [&](AgentStatus state) { return members[static_cast<std::size_t>(state)]; };
+  for (std::size_t i = 0; i < kAgentStatusCount; ++i) {
+    if (is_staffed(static_cast<AgentStatus>(i))) s.staffed_agents += members[i];
+  }
+  for (std::size_t i = 0; i < kWindowCount; ++i) {
+    s.windows[i] = figures(q.windows.totals(kAllWindows[i], now), q.settings.formula);
+  }
+  s.lifetime = q.lifetime;
+  s.lifetime.max_wait_ms = q.lifetime.max_wait_ms;
+  s.wait_bucket_counts = q.wait_bucket_counts;
+
+  if (s.staffed_agents > 0) {
+    s.occupancy = static_cast<double>(count(AgentStatus::Ringing) + count(AgentStatus::Busy) +
+                                      count(AgentStatus::Wrapup)) /
+                  static_cast<double>(s.staffed_agents);
+  }
+  // Predictions: AHT from the most recent window that has one; arrivals from the last 30 min.
+  for (WindowKind kind : {WindowKind::Rolling30m, WindowKind::Rolling60m, WindowKind::Today}) {
+    if (auto aht = s.window(kind).average_handle_time_seconds) {
+      s.handle_time_seconds = aht;
+      break;
+    }
+  }
+  const double offered_30m = static_cast<double>(s.window(WindowKind::Rolling30m).counts.offered);
+  s.arrival_rate_per_second = offered_30m / 1800.0;
+  if (s.handle_time_seconds && *s.handle_time_seconds > 0 && offered_30m > 0) {
+    const erlang::Workload workload{offered_30m, 1800.0, *s.handle_time_seconds};
+    const double target_seconds = to_seconds(q.settings.answer_target);
+    s.agents_required =
+        erlang::agents_required(workload, target_seconds, q.settings.service_level_target);
+    s.predicted_service_level =
+        erlang::evaluate(workload, static_cast<int>(s.staffed_agents), target_seconds)
+            .service_level;
+  }
+  const std::int64_t available = count(AgentStatus::Available);
+  if (available > s.calls_waiting) {
+    s.estimated_wait_seconds = 0.0;
+  } else if (s.handle_time_seconds && s.staffed_agents > 0) {
+    s.estimated_wait_seconds = static_cast<double>(s.calls_waiting - available + 1) *
+                               *s.handle_time_seconds / static_cast<double>(s.staffed_agents);
+  }
+
+  if (options.include_waiting_calls) {
+    s.waiting_calls.reserve(q.waiting.size());
+    for (const auto& [enqueued_at, call_id] : q.waiting) {
+      const Call& call = calls_.at(call_id);
+      s.waiting_calls.push_back(WaitingCallSnapshot{call_id, call.caller, call.channel, enqueued_at});
+    }
+  }
+  return s;
+}
+
+void FloorState::reconfigure(FloorConfig config) {
+  const bool calendar_changed = config.time_zone != config_.time_zone ||
+                                config.day_start_minutes != config_.day_start_minutes ||
+                                config.interval_minutes != config_.interval_minutes;
+  // Build the calendar first: a bad zone throws before anything changes.
+  std::unique_ptr<SiteCalendar> calendar;
+  if (calendar_changed) {
+    calendar = std::make_unique<SiteCalendar>(config.time_zone, config.day_start_minutes,
+                                              config.interval_minutes);
+  }
+  config_ = std::move(config);
+  if (calendar) {
+    for (auto& [name, q] : queues_) q->windows.set_calendar(calendar.get());
+    calendar_ = std::move(calendar);
+    last_prune_day_ = Timestamp{};
+  }
+  for (auto& [name, q] : queues_) q->settings = settings_for(name);
+  for (const auto& [name, settings] : config_.queues) queue(name);
+}
+
+}  // namespace floorwatch::core

@@ -144,14 +144,15 @@ TEST_CASE("every service-level formula is computed exactly from a real event str
   CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "unknown_call"}}) == 1);
   CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "duplicate_call"}}) == 1);
   CHECK(find_sample(samples, "floorwatch_build_info") == 1);
-  // 5 queues x 21 lines, plus the unknown answer, the duplicate enqueue and the late agent.
-  CHECK(find_sample(samples, "floorwatch_events_received_total", {{"source", "test-jsonl"}}) == 5 * 21 + 3);
+  // 5 queues x 19 lines (2 agents, 7 enqueues, 10 outcomes), plus the unknown answer, the
+  // duplicate enqueue and the late agent; the two bad lines never reach the daemon.
+  CHECK(find_sample(samples, "floorwatch_events_received_total", {{"source", "test-jsonl"}}) == 5 * 19 + 3);
   CHECK(find_sample(samples, "floorwatch_source_last_event_timestamp_seconds", {{"source", "test-jsonl"}}) ==
         Approx(1795510900.0));
 
   // The collector names the bad lines by file and line number.
-  CHECK(output.find("scenario.jsonl:106") != std::string::npos);
-  CHECK(output.find("scenario.jsonl:107") != std::string::npos);
+  CHECK(output.find("scenario.jsonl:96") != std::string::npos);
+  CHECK(output.find("scenario.jsonl:97") != std::string::npos);
 
   auto [promtool_status, promtool_output] = promtool_check(dir, text);
   INFO(promtool_output);

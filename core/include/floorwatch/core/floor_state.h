@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/floor_snapshot.h"
@@ -72,8 +73,8 @@ class FloorState {
   void set_agent_queues(Agent& agent, const std::vector<std::string>& queues);
   void end_handling(Agent& agent, Timestamp ts);
   void record(Queue& queue, Timestamp at, const OutcomeCounters& delta);
-  QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
-                               const SnapshotOptions& options) const;
+  QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now, const SnapshotOptions& options,
+                               const std::array<std::int64_t, kAgentStatusCount>& members) const;
 
   FloorConfig config_;
   std::unique_ptr<SiteCalendar> calendar_;
@@ -81,6 +82,7 @@ class FloorState {
   std::unordered_map<std::string, Call> calls_;
   std::unordered_map<std::string, Agent> agents_;
   Timestamp latest_advance_{};
+  Timestamp last_prune_day_{};
 };
 
 }  // namespace floorwatch::core

@@ -50,6 +50,8 @@ class RollingWindows {
 class QueueWindows {
  public:
   explicit QueueWindows(const SiteCalendar* calendar) : calendar_(calendar) {}
+  /// New calendar after a reconfiguration; history keeps its old boundaries.
+  void set_calendar(const SiteCalendar* calendar);
   void add(Timestamp at, const OutcomeCounters& delta);
   void advance(Timestamp now);
   /// Counters of `window` as of `now` (call advance(now) first for rolling windows).
@@ -63,6 +65,11 @@ class QueueWindows {
   RollingWindows rolling_;
   std::map<Timestamp, OutcomeCounters> intervals_;  // by interval start
   std::map<Timestamp, OutcomeCounters> days_;       // by day start
+  // The current interval and day, cached so most events need no time-zone lookup.
+  Timestamp cached_interval_start_{}, cached_interval_end_{};
+  Timestamp cached_day_start_{}, cached_day_end_{};
+  OutcomeCounters* cached_interval_ = nullptr;
+  OutcomeCounters* cached_day_ = nullptr;
 };
 
 }  // namespace floorwatch::core

@@ -1,0 +1,128 @@
+#pragma once
+// The alert engine: evaluates rules against a floor snapshot at an injected `now`, runs each
+// alert's lifecycle (pending -> firing -> acknowledged -> resolved), applies hysteresis, `for:`,
+// cooldown, active hours and silences, and decides which escalation tier to notify when. It
+// also says when the next thing can happen without new events (next_deadline), so the daemon
+// sleeps until exactly then instead of polling. Pure: no sockets, files or clocks.
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "alerts/alert_state.h"
+#include "alerts/notification.h"
+#include "alerts/rule_config.h"
+#include "floorwatch/core/floor_snapshot.h"
+
+namespace date {
+class time_zone;
+}
+
+namespace floorwatch::alerts {
+
+/// When a collector source last delivered an event; the daemon fills one per known source.
+struct SourceActivity {
+  std::string source;
+  core::Timestamp last_event_at{};
+};
+
+struct EngineOptions {
+  std::string time_zone = "UTC";     ///< the site zone, for rules' active_hours
+  std::size_t history_limit = 1000;  ///< resolved alerts kept for listing
+  core::Duration silence_retention{5LL * 24 * 3600 * 1000};  ///< expired silences kept this long
+};
+
+/// What one evaluation changed and who must be told.
+struct EvaluationResult {
+  std::vector<Transition> transitions;
+  std::vector<Notification> notifications;
+};
+
+enum class AckStatus { Acknowledged, UnknownAlert, NotFiring, AlreadyAcknowledged, MissingName };
+std::string_view to_string(AckStatus status);
+
+struct AckResult {
+  AckStatus status = AckStatus::UnknownAlert;
+  std::optional<Transition> transition;
+  std::vector<Notification> notifications;  ///< "acknowledged by …" to every notified tier
+};
+
+struct SilenceResult {
+  SilenceId id = 0;   ///< 0 when rejected
+  std::string error;  ///< why it was rejected
+};
+
+/// Not thread-safe: owned by the daemon loop, like the floor state.
+class AlertEngine {
+ public:
+  /// Throws std::invalid_argument for an inconsistent config or an unknown time zone.
+  explicit AlertEngine(AlertsConfig config, EngineOptions options = {});
+  AlertEngine(const AlertEngine&) = delete;
+  AlertEngine& operator=(const AlertEngine&) = delete;
+
+  /// Evaluates every rule for every queue (or source) at `now`. Call after each applied batch
+  /// and whenever next_deadline() is reached; `floor` should be a snapshot taken at `now`.
+  EvaluationResult evaluate(const core::FloorSnapshot& floor,
+                            const std::vector<SourceActivity>& sources, core::Timestamp now);
+
+  /// The earliest instant after the last evaluation at which an alert can change or a
+  /// notification fall due with no new events: a time-driven threshold crossing (oldest wait,
+  /// breach within, source silence), `for:` expiry, an escalation tier or repeat, the end of a
+  /// cooldown, silence or active-hours span. nullopt when nothing is scheduled. Window figures
+  /// (rolling expiry, interval rollover) are not predicted: evaluate after advancing windows.
+  std::optional<core::Timestamp> next_deadline() const;
+
+  /// Takes ownership of a firing alert: stops its escalation and repeats.
+  AckResult acknowledge(AlertId id, const std::string& by, const std::string& comment,
+                        core::Timestamp now);
+
+  /// Pending, firing and acknowledged alerts, by id.
+  const std::vector<Alert>& list() const { return state_.active; }
+  /// Resolved alerts, oldest first.
+  const std::deque<Alert>& history() const { return state_.history; }
+  /// An active or resolved alert; nullptr when unknown.
+  const Alert* find(AlertId id) const;
+
+  SilenceResult add_silence(Silence silence, core::Timestamp now);
+  /// Ends a silence now; false when no such silence.
+  bool expire_silence(SilenceId id, core::Timestamp now);
+  const std::vector<Silence>& silences() const { return state_.silences; }
+
+  /// The whole mutable state as one value (to persist), and its reverse. After restore(),
+  /// evaluate before trusting next_deadline().
+  const AlertEngineState& state() const { return state_; }
+  void restore(AlertEngineState state);
+
+  const AlertsConfig& config() const { return config_; }
+
+ private:
+  struct RuleRuntime {
+    std::size_t rule_index;
+    std::optional<std::size_t> policy_index;
+  };
+  struct EvaluationPass;
+
+  const EscalationPolicy* policy_named(const std::string& name) const;
+  const Rule* rule_named(const std::string& name) const;
+  bool silenced(const Labels& labels, core::Timestamp now) const;
+  void resolve(Alert& alert, TransitionReason reason, core::Timestamp now,
+               EvaluationResult& result);
+  void notify_due_tiers(Alert& alert, core::Timestamp now, EvaluationResult& result);
+  Notification make_notification(const Alert& alert, const EscalationPolicy& policy,
+                                 std::size_t tier_index, NotificationKind kind,
+                                 core::Timestamp now) const;
+  void note_condition_deadline(core::Timestamp at);
+
+  AlertsConfig config_;
+  EngineOptions options_;
+  const date::time_zone* zone_;
+  std::vector<RuleRuntime> rules_;
+  AlertEngineState state_;
+  std::optional<core::Timestamp> last_evaluated_at_;
+  std::optional<core::Timestamp> condition_deadline_;  // from the last evaluate()
+  std::optional<core::Timestamp> wake_at_;             // a silence ended early: re-check at once
+};
+
+}  // namespace floorwatch::alerts

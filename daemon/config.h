@@ -1,0 +1,36 @@
+#pragma once
+// floorwatchd's configuration file (YAML): the site's identity, where to listen, and the
+// service-level settings the engine needs. Every key is documented in docs/configuration.md.
+#include <stdexcept>
+#include <string>
+
+#include "floorwatch/core/floor_state.h"
+
+namespace floorwatch::daemon {
+
+/// A configuration problem, worded `FILE:LINE: key: problem` so an operator can jump to it.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Everything floorwatchd reads from its config file. Plain value type.
+struct DaemonConfig {
+  std::string site = "default";
+  std::string daemon_id;  ///< defaults to the host name
+  std::string ingest_bind = "tcp://127.0.0.1:5570";
+  std::string control_bind = "tcp://127.0.0.1:5571";
+  std::string metrics_listen = "127.0.0.1:9464";  ///< host:port; port 0 lets the OS choose
+  core::FloorConfig floor;
+};
+
+/// Parses YAML text; `file_name` only names the source in error messages.
+/// Throws ConfigError for unknown keys, wrong types and out-of-range values.
+DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_name);
+/// Reads and parses a file. Throws ConfigError (also when the file cannot be read).
+DaemonConfig load_config(const std::string& path);
+
+/// This machine's host name ("localhost" when it cannot be read).
+std::string host_name();
+
+}  // namespace floorwatch::daemon

@@ -1,0 +1,38 @@
+#pragma once
+// The control socket's request handling: one JSON request in, one JSON reply out
+// (docs/control.md). No socket here; the daemon loop moves the bytes.
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "daemon/ingest_processor.h"
+#include "daemon/self_metrics.h"
+#include "daemon/shared_floor.h"
+
+namespace floorwatch::daemon {
+
+/// Facts about the running daemon reported by `status`. Plain value type.
+struct DaemonInfo {
+  Identity identity;
+  std::string version;
+  std::string clock_mode;  ///< "wall" or "event"
+  std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
+};
+
+/// Answers control requests. Not thread-safe: runs on the daemon loop, which also owns the
+/// IngestProcessor it reads stream positions from.
+class ControlServer {
+ public:
+  ControlServer(SharedFloor& floor, const IngestProcessor& ingest, DaemonInfo info)
+      : floor_(floor), ingest_(ingest), info_(std::move(info)) {}
+
+  /// Never throws: bad requests get {"error": "..."}.
+  std::string handle(std::string_view request) const;
+
+ private:
+  SharedFloor& floor_;
+  const IngestProcessor& ingest_;
+  DaemonInfo info_;
+};
+
+}  // namespace floorwatch::daemon

@@ -1,0 +1,133 @@
+#include "daemon/ctl/ctl_commands.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include <zmq.hpp>
+
+#include "daemon/socket_security.h"
+
+namespace floorwatch::ctl {
+
+using nlohmann::json;
+
+json erlang_table(const ErlangRequest& request) {
+  namespace erlang = core::erlang;
+  const auto required = erlang::agents_required(request.workload, request.answer_target_seconds,
+                                                request.service_level_target);
+  // Centre the table on the answer; without one (no traffic) start at a single agent.
+  const double traffic = request.workload.traffic_erlangs();
+  const int centre = required ? *required : std::max(1, static_cast<int>(traffic) + 1);
+  json rows = json::array();
+  for (int agents = std::max(1, centre - 2); agents <= centre + 3; ++agents) {
+    const erlang::StaffingRow row =
+        erlang::evaluate(request.workload, agents, request.answer_target_seconds);
+    rows.push_back({{"agents", row.agents},
+                    {"probability_of_waiting", row.probability_of_waiting},
+                    {"service_level", row.service_level},
+                    {"asa_seconds", row.average_speed_of_answer_seconds
+                                        ? json(*row.average_speed_of_answer_seconds)
+                                        : json(nullptr)},
+                    {"occupancy", row.occupancy}});
+  }
+  return {{"calls", request.workload.calls},
+          {"period_seconds", request.workload.period_seconds},
+          {"aht_seconds", request.workload.handle_time_seconds},
+          {"answer_target_seconds", request.answer_target_seconds},
+          {"service_level_target", request.service_level_target},
+          {"traffic_erlangs", traffic},
+          {"agents_required", required ? json(*required) : json(nullptr)},
+          {"rows", std::move(rows)}};
+}
+
+std::string format_erlang_table(const json& table) {
+  std::ostringstream out;
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "%.0f calls in %.0f s, AHT %.0f s: %.2f Erlangs; target %.0f%% answered within "
+                "%.0f s\n",
+                table["calls"].get<double>(), table["period_seconds"].get<double>(),
+                table["aht_seconds"].get<double>(), table["traffic_erlangs"].get<double>(),
+                table["service_level_target"].get<double>() * 100,
+                table["answer_target_seconds"].get<double>());
+  out << line;
+  if (table["agents_required"].is_null())
+    out << "agents required: none (no traffic, or the target cannot be met)\n\n";
+  else
+    out << "agents required: " << table["agents_required"].get<int>() << "\n\n";
+  std::snprintf(line, sizeof line, "%7s  %8s  %12s  %9s  %9s\n", "agents", "P(wait)",
+                "predicted SL", "ASA", "occupancy");
+  out << line;
+  for (const json& row : table["rows"]) {
+    char asa[32];
+    if (row["asa_seconds"].is_null())
+      std::snprintf(asa, sizeof asa, "%s", "inf");
+    else
+      std::snprintf(asa, sizeof asa, "%.1f s", row["asa_seconds"].get<double>());
+    const bool is_required = !table["agents_required"].is_null() &&
+                             row["agents"].get<int>() == table["agents_required"].get<int>();
+    std::snprintf(line, sizeof line, "%7d  %7.1f%%  %11.1f%%  %9s  %8.1f%%%s\n",
+                  row["agents"].get<int>(), row["probability_of_waiting"].get<double>() * 100,
+                  row["service_level"].get<double>() * 100, asa,
+                  row["occupancy"].get<double>() * 100, is_required ? "  <- required" : "");
+    out << line;
+  }
+  return out.str();
+}
+
+json control_request(const std::string& endpoint, const json& request,
+                     std::chrono::milliseconds timeout) {
+  zmq::context_t context(1);
+  // DEALER rather than REQ: a request that times out leaves no stuck state machine behind.
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  daemon::apply_client_security(socket, daemon::SocketSecurity{});
+  socket.set(zmq::sockopt::linger, 0);
+  try {
+    socket.connect(endpoint);
+  } catch (const zmq::error_t& error) {
+    throw ControlError("cannot connect to control endpoint " + endpoint + ": " + error.what());
+  }
+  const std::string payload = request.dump();
+  if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) {
+    // Nothing connected yet: wait for the connection up to the timeout.
+    zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLOUT, 0};
+    zmq::poll(&item, 1, timeout);
+    if (!(item.revents & ZMQ_POLLOUT) || !socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
+      throw ControlError("no answer from floorwatchd at " + endpoint + " within " +
+                         std::to_string(timeout.count()) + " ms (is it running?)");
+  }
+  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+  zmq::poll(&item, 1, timeout);
+  zmq::message_t answer;
+  if (!(item.revents & ZMQ_POLLIN) || !socket.recv(answer, zmq::recv_flags::dontwait))
+    throw ControlError("no answer from floorwatchd at " + endpoint + " within " +
+                       std::to_string(timeout.count()) + " ms (is it running?)");
+  json reply = json::parse(answer.to_string_view(), nullptr, false);
+  if (reply.is_discarded()) throw ControlError("unreadable reply from " + endpoint);
+  if (reply.is_object() && reply.contains("error"))
+    throw ControlError(endpoint + " answered: " + reply["error"].dump());
+  return reply;
+}
+
+std::string format_status(const json& status) {
+  std::ostringstream out;
+  out << "site:    " << status.value("site", "?") << "\n"
+      << "daemon:  " << status.value("daemon", "?") << "\n"
+      << "version: " << status.value("version", "?") << "\n"
+      << "clock:   " << status.value("clock", "?") << " (now " << status.value("now", "?")
+      << ")\n";
+  char uptime[64];
+  std::snprintf(uptime, sizeof uptime, "%.0f s", status.value("uptime_seconds", 0.0));
+  out << "uptime:  " << uptime << "\n";
+  const json streams = status.value("streams", json::array());
+  out << "streams: " << streams.size() << "\n";
+  for (const json& stream : streams) {
+    out << "  " << stream.value("source", "?") << " session " << stream.value("session", 0)
+        << ": applied seq " << stream.value("applied_seq", 0) << " (last batch "
+        << stream.value("last_batch_at", "?") << ")\n";
+  }
+  return out.str();
+}
+
+}  // namespace floorwatch::ctl

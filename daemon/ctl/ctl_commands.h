@@ -1,0 +1,42 @@
+#pragma once
+// floorwatchctl's work, separate from its command line: the Erlang C staffing table and the
+// control-socket client.
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "floorwatch/core/erlang_c.h"
+
+namespace floorwatch::ctl {
+
+/// Inputs of `floorwatchctl erlang`. Plain value type.
+struct ErlangRequest {
+  core::erlang::Workload workload;
+  double answer_target_seconds = 20;
+  double service_level_target = 0.8;
+};
+
+/// {"agents_required": N|null, "traffic_erlangs": ..., inputs..., "rows": [{agents,
+/// probability_of_waiting, service_level, asa_seconds|null, occupancy}]} for agent counts from
+/// required-2 to required+3 (at least 1).
+nlohmann::json erlang_table(const ErlangRequest& request);
+/// The same table for people: a heading line and aligned columns.
+std::string format_erlang_table(const nlohmann::json& table);
+
+/// The daemon did not answer, or answered with an error. The message names the endpoint.
+class ControlError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Sends one JSON request to the control socket at `endpoint` and returns the reply. Throws
+/// ControlError when there is no answer within `timeout` or the reply is {"error": ...}.
+nlohmann::json control_request(const std::string& endpoint, const nlohmann::json& request,
+                               std::chrono::milliseconds timeout);
+
+/// Human form of a `status` reply.
+std::string format_status(const nlohmann::json& status);
+
+}  // namespace floorwatch::ctl

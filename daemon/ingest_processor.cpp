@@ -1,0 +1,81 @@
+#include "daemon/ingest_processor.h"
+
+namespace floorwatch::daemon {
+
+using core::DeliveryTracker;
+using core::RejectReason;
+
+IngestProcessor::IngestProcessor(SharedFloor& floor, SelfMetrics& metrics,
+                                 core::EventClock* event_clock, std::string daemon_id)
+    : floor_(floor), metrics_(metrics), event_clock_(event_clock), daemon_id_(std::move(daemon_id)) {}
+
+FrameOutcome IngestProcessor::handle_frame(std::string_view frame) {
+  FrameOutcome outcome;
+  auto decoded = wire::decode_batch(frame);
+  if (!decoded) {
+    // Nobody to ack: without a header we do not know whose stream this was.
+    metrics_.event_rejected(decoded.error().reason);
+    outcome.rejected = 1;
+    outcome.problem = decoded.error().message;
+    return outcome;
+  }
+  wire::DecodedBatch& batch = decoded.value();
+  outcome.decoded = true;
+  auto note_problem = [&](std::string text) {
+    if (outcome.problem.empty()) outcome.problem = std::move(text);
+  };
+
+  floor_.with_state([&](core::FloorState& state) {
+    for (std::size_t i = 0; i < batch.events.size(); ++i) {
+      const wire::DecodedEvent& item = batch.events[i];
+      const auto verdict = tracker_.check(batch.source, batch.session, item.seq);
+      if (verdict == DeliveryTracker::Verdict::Duplicate) {
+        metrics_.event_rejected(RejectReason::DuplicateSequence);
+        ++outcome.rejected;
+        continue;
+      }
+      if (verdict == DeliveryTracker::Verdict::Gap) {
+        // Order matters (an answer needs its enqueue): hold back this event and everything
+        // after it; the collector resends from the acked seq.
+        const std::size_t held_back = batch.events.size() - i;
+        metrics_.event_rejected(RejectReason::SequenceGap, static_cast<double>(held_back));
+        outcome.rejected += held_back;
+        note_problem("sequence gap: expected seq " +
+                     std::to_string(tracker_.applied(batch.source, batch.session) + 1) + ", got " +
+                     std::to_string(item.seq));
+        break;
+      }
+      if (!item.event) {
+        metrics_.event_received(batch.source, std::nullopt);
+        metrics_.event_rejected(item.event.error().reason);
+        ++outcome.rejected;
+        note_problem("seq " + std::to_string(item.seq) + ": " + item.event.error().message);
+      } else {
+        const core::Event& event = item.event.value();
+        metrics_.event_received(batch.source, event.ts);
+        if (event_clock_) event_clock_->observe(event.ts);
+        const core::ApplyResult result = state.apply(event);
+        if (result.applied) {
+          ++outcome.applied;
+        } else {
+          metrics_.event_rejected(result.reason);
+          ++outcome.rejected;
+          note_problem("seq " + std::to_string(item.seq) + " " +
+                       std::string(core::to_string(event.type)) + ": " +
+                       std::string(core::to_string(result.reason)));
+        }
+      }
+      // A rejected event is still consumed: resending it would be rejected again.
+      tracker_.mark_applied(batch.source, batch.session, item.seq);
+    }
+  });
+
+  const std::uint64_t applied_seq = tracker_.applied(batch.source, batch.session);
+  auto& position = streams_[{batch.source, batch.session}];
+  position.applied_seq = applied_seq;
+  position.last_batch_at = floor_.clock().now();
+  outcome.ack = wire::Ack{std::move(batch.source), batch.session, applied_seq, daemon_id_};
+  return outcome;
+}
+
+}  // namespace floorwatch::daemon

@@ -1,0 +1,159 @@
+// Against a real prometheus-alertmanager (Debian package) started on loopback: an alert the
+// engine fires shows up in Alertmanager's API with its tier, and disappears once resolved.
+// Also checks the example routing config with amtool.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "alerts/alert_engine.h"
+#include "alerts/alert_test_support.h"
+#include "alerts/http_receiver.h"
+#include "alerts/notifiers/dispatcher.h"
+#include "floorwatch/core/clock.h"
+#include "support/http_client.h"
+#include "support/process.h"
+
+using namespace floorwatch;
+using namespace floorwatch::alerts;
+using namespace floorwatch::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kAlertmanager = "/usr/bin/prometheus-alertmanager";
+constexpr const char* kAmtool = "/usr/bin/amtool";
+
+bool installed(const char* path) {
+  return ::access(path, X_OK) == 0;
+}
+
+// A scratch directory removed at the end of the test.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "floorwatch-am-XXXXXX").string();
+    path = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+// Alerts in Alertmanager whose labels include `alertname` and `queue`.
+std::vector<nlohmann::json> alerts_named(int port, const std::string& alertname,
+                                         const std::string& queue) {
+  const auto response = http_get("127.0.0.1", port, "/api/v2/alerts");
+  std::vector<nlohmann::json> found;
+  if (response.status != 200) return found;
+  for (const auto& alert : nlohmann::json::parse(response.body))
+    if (alert["labels"].value("alertname", "") == alertname &&
+        alert["labels"].value("queue", "") == queue)
+      found.push_back(alert);
+  return found;
+}
+
+// Polls (Alertmanager ingests asynchronously) until `done` or the timeout.
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return done();
+}
+
+}  // namespace
+
+TEST_CASE("an alert fired by the engine appears in a real Alertmanager and resolves",
+          "[alerts][integration][alertmanager]") {
+  if (!installed(kAlertmanager)) {
+    WARN("prometheus-alertmanager is not installed (scripts/install-deps): skipped");
+    return;
+  }
+  TempDir dir;
+  {
+    std::ofstream config(dir.path / "alertmanager.yml");
+    config << "route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n";
+  }
+  const int port = closed_port();
+  ChildProcess alertmanager(
+      {kAlertmanager, "--config.file=" + (dir.path / "alertmanager.yml").string(),
+       "--storage.path=" + (dir.path / "data").string(),
+       "--web.listen-address=127.0.0.1:" + std::to_string(port), "--cluster.listen-address="});
+  REQUIRE(alertmanager.wait_for("Listening on", 30s));
+
+  const std::string am_url = "http://127.0.0.1:" + std::to_string(port);
+  const AlertsConfig config = parse_alerts_config_text(R"(
+notifiers:
+  am: {type: alertmanager, url: ")" + am_url + R"(", backoff: 100ms}
+escalation_policies:
+  default:
+    - {name: floor-lead, notifiers: [am]}
+rules:
+  - name: OldestWaitOver90s
+    expr: oldest_wait_seconds > 90
+    severity: critical
+)",
+                                                       "test.yaml");
+  AlertEngine engine(config);
+  auto dispatcher = make_dispatcher(config, NotifierContext{"stockholm", "fw-a", am_url});
+
+  // Alertmanager checks startsAt against its own clock, so this test runs on wall time.
+  const core::SystemClock clock;
+  const core::Timestamp now = clock.now();
+  Floor floor;
+  floor.waiting("sales", 1, now - 95s);
+  auto result = engine.evaluate(floor.at(now), {}, now);
+  REQUIRE(transitions_to(result, AlertState::Firing).size() == 1);
+  dispatcher->submit(result.notifications);
+  REQUIRE(dispatcher->wait_until_idle(10s));
+  INFO(alertmanager.output());
+  REQUIRE(dispatcher->counters().front().delivered == 1);
+
+  REQUIRE(eventually([&] { return alerts_named(port, "OldestWaitOver90s", "sales").size() == 1; },
+                     10s));
+  const auto alert = alerts_named(port, "OldestWaitOver90s", "sales").front();
+  CHECK(alert["labels"]["tier"] == "floor-lead");
+  CHECK(alert["labels"]["severity"] == "critical");
+  CHECK(alert["labels"]["site"] == "stockholm");
+  CHECK(alert["status"]["state"] == "active");
+  CHECK(alert["annotations"]["values"].get<std::string>().starts_with("oldest_wait_seconds=95"));
+
+  floor.nobody_waiting("sales");
+  const core::Timestamp later = clock.now();
+  result = engine.evaluate(floor.at(later), {}, later);
+  REQUIRE(notified(result.notifications) == std::vector<std::string>{"floor-lead:resolved"});
+  dispatcher->submit(result.notifications);
+  REQUIRE(dispatcher->wait_until_idle(10s));
+  CHECK(dispatcher->counters().front().delivered == 2);
+  CHECK(eventually([&] { return alerts_named(port, "OldestWaitOver90s", "sales").empty(); }, 10s));
+}
+
+TEST_CASE("the example alertmanager.yml routing by tier is valid", "[alerts][integration]") {
+  if (!installed(kAmtool)) {
+    WARN("amtool is not installed (prometheus-alertmanager, scripts/install-deps): skipped");
+    return;
+  }
+  const auto [status, output] = run_command(
+      {kAmtool, "check-config", std::string(FLOORWATCH_SOURCE_DIR) + "/config/alertmanager.yml"},
+      30s);
+  INFO(output);
+  CHECK(status == 0);
+  // The example routes each tier to its own receiver.
+  for (const char* tier : {"floor-lead", "supervisor", "operations-manager"}) {
+    const auto [route_status, route_output] = run_command(
+        {kAmtool, "config", "routes", "test",
+         "--config.file=" + std::string(FLOORWATCH_SOURCE_DIR) + "/config/alertmanager.yml",
+         std::string("tier=") + tier, "severity=critical", "alertname=OldestWaitOver90s"},
+        30s);
+    INFO(route_output);
+    CHECK(route_status == 0);
+    CHECK(route_output.find(tier) != std::string::npos);
+  }
+}

@@ -1,0 +1,280 @@
+// DeliveryChannel over real ZeroMQ (inproc) against a small fake daemon: every event must be
+// applied exactly once and in order, even when a batch is lost or the daemon starts late.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <zmq.hpp>
+
+#include "delivery.h"
+#include "floorwatch/core/delivery_tracker.h"
+#include "wire_codec.h"
+
+using namespace floorwatch;
+using namespace floorwatch::collectors;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A fake daemon: a ROUTER that dedupes with core::DeliveryTracker exactly like floorwatchd
+/// (apply seq == applied + 1, drop duplicates, drop anything after a gap) and acks the highest
+/// applied seq. It can lose the n-th non-empty batch on purpose and hold its acks.
+class FakeDaemon {
+ public:
+  FakeDaemon(zmq::context_t& context, std::string endpoint, int lose_batch_number = 0)
+      : socket_(context, zmq::socket_type::router), lose_batch_number_(lose_batch_number) {
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.bind(endpoint);
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~FakeDaemon() {
+    stop_ = true;
+    thread_.join();
+  }
+
+  void hold_acks(bool hold) { holding_acks_ = hold; }
+  /// A restart without persistence: every stream position is forgotten.
+  void forget_streams() {
+    std::lock_guard lock(mutex_);
+    tracker_ = core::DeliveryTracker();
+  }
+
+  std::vector<std::uint64_t> applied_seqs() const {
+    std::lock_guard lock(mutex_);
+    return applied_seqs_;
+  }
+  std::vector<std::string> applied_calls() const {
+    std::lock_guard lock(mutex_);
+    return applied_calls_;
+  }
+  int duplicates() const { return duplicates_; }
+  int gaps() const { return gaps_; }
+  int batches_lost() const { return batches_lost_; }
+  int heartbeats() const { return heartbeats_; }
+  int malformed() const { return malformed_; }
+
+ private:
+  void loop() {
+    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    while (!stop_) {
+      zmq::poll(&item, 1, std::chrono::milliseconds{20});
+      zmq::message_t identity, payload;
+      // No Catch assertions on this thread (Catch is not thread-safe): count problems instead.
+      while (socket_.recv(identity, zmq::recv_flags::dontwait)) {
+        if (!socket_.recv(payload))
+          ++malformed_;
+        else
+          handle(identity, payload);
+      }
+    }
+  }
+
+  void handle(const zmq::message_t& identity, const zmq::message_t& payload) {
+    auto batch = wire::decode_batch(payload.to_string_view());
+    if (!batch.ok()) {
+      ++malformed_;
+      return;
+    }
+    const auto& decoded = batch.value();
+    if (decoded.events.empty()) {
+      ++heartbeats_;
+    } else if (++batches_seen_ == lose_batch_number_) {
+      ++batches_lost_;
+      return;  // lost on the way: neither applied nor acked
+    }
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& event : decoded.events) {
+        switch (tracker_.check(decoded.source, decoded.session, event.seq)) {
+          case core::DeliveryTracker::Verdict::Apply:
+            tracker_.mark_applied(decoded.source, decoded.session, event.seq);
+            applied_seqs_.push_back(event.seq);
+            if (event.event.ok())
+              applied_calls_.push_back(event.event.value().call);
+            else
+              ++malformed_;
+            break;
+          case core::DeliveryTracker::Verdict::Duplicate:
+            ++duplicates_;
+            break;
+          case core::DeliveryTracker::Verdict::Gap:
+            ++gaps_;
+            break;
+        }
+      }
+    }
+    if (holding_acks_) return;
+    std::uint64_t applied = 0;
+    {
+      std::lock_guard lock(mutex_);
+      applied = tracker_.applied(decoded.source, decoded.session);
+    }
+    const wire::Ack ack{decoded.source, decoded.session, applied, "fake"};
+    const std::string bytes = wire::encode_ack(ack);
+    socket_.send(zmq::buffer(identity.data(), identity.size()), zmq::send_flags::sndmore);
+    socket_.send(zmq::buffer(bytes));
+  }
+
+  zmq::socket_t socket_;
+  const int lose_batch_number_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> holding_acks_{false};
+  std::thread thread_;
+  core::DeliveryTracker tracker_;
+  mutable std::mutex mutex_;
+  std::vector<std::uint64_t> applied_seqs_;
+  std::vector<std::string> applied_calls_;
+  int batches_seen_ = 0;
+  std::atomic<int> duplicates_{0}, gaps_{0}, batches_lost_{0}, heartbeats_{0}, malformed_{0};
+};
+
+core::Event call_abandoned(int number) {
+  core::Event event;
+  event.type = core::EventType::CallAbandoned;
+  event.ts = core::from_epoch_ms(1795510800000 + number);
+  event.call = "c" + std::to_string(number);
+  return event;
+}
+
+DeliveryOptions test_options(std::string endpoint) {
+  DeliveryOptions options;
+  options.endpoint = std::move(endpoint);
+  options.source_id = "test";
+  options.max_batch_events = 10;
+  options.resend_timeout = 200ms;
+  options.heartbeat_interval = 100ms;
+  return options;
+}
+
+std::vector<std::uint64_t> one_to(std::uint64_t n) {
+  std::vector<std::uint64_t> seqs(n);
+  for (std::uint64_t i = 0; i < n; ++i) seqs[i] = i + 1;
+  return seqs;
+}
+
+}  // namespace
+
+SCENARIO("a lost batch is resent and every event is applied exactly once, in order",
+         "[collectors][delivery]") {
+  zmq::context_t context;
+  GIVEN("a daemon that loses the third batch it receives") {
+    FakeDaemon daemon(context, "inproc://lossy", 3);
+    DeliveryChannel channel(context, test_options("inproc://lossy"));
+    WHEN("1000 events are published and flushed") {
+      for (int i = 1; i <= 1000; ++i) channel.publish(call_abandoned(i));
+      REQUIRE(channel.flush_and_wait(10s));
+      THEN("the daemon applied seqs 1..1000 once each, in order, with the events' content") {
+        CHECK(daemon.malformed() == 0);
+        CHECK(daemon.batches_lost() == 1);
+        CHECK(daemon.applied_seqs() == one_to(1000));
+        const auto calls = daemon.applied_calls();
+        REQUIRE(calls.size() == 1000);
+        CHECK(calls.front() == "c1");
+        CHECK(calls.back() == "c1000");
+        AND_THEN("the collector counted a resend and every ack") {
+          const DeliveryCounters counters = channel.counters();
+          CHECK(counters.events_published == 1000);
+          CHECK(counters.events_sent == 1000);
+          CHECK(counters.events_resent >= 10);  // at least the lost batch of 10
+          CHECK(counters.resend_rounds >= 1);
+          CHECK(counters.events_acked == 1000);
+          CHECK(channel.unacked_events() == 0);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("events published while the daemon is down arrive once it is up",
+          "[collectors][delivery]") {
+  zmq::context_t context;
+  // inproc allows connect before bind; with ZMQ_IMMEDIATE nothing is queued meanwhile.
+  DeliveryChannel channel(context, test_options("inproc://late"));
+  for (int i = 1; i <= 250; ++i) channel.publish(call_abandoned(i));
+  CHECK_FALSE(channel.flush_and_wait(300ms));
+  CHECK(channel.unacked_events() == 250);
+
+  FakeDaemon daemon(context, "inproc://late");
+  REQUIRE(channel.flush_and_wait(10s));
+  CHECK(daemon.applied_seqs() == one_to(250));
+}
+
+TEST_CASE("a full unacknowledged buffer blocks the producer instead of dropping",
+          "[collectors][delivery]") {
+  zmq::context_t context;
+  FakeDaemon daemon(context, "inproc://slow");
+  daemon.hold_acks(true);
+  DeliveryOptions options = test_options("inproc://slow");
+  options.max_unacked_events = 50;
+  DeliveryChannel channel(context, options);
+
+  std::atomic<int> published{0};
+  std::thread producer([&] {
+    for (int i = 1; i <= 120; ++i) {
+      channel.publish(call_abandoned(i));
+      ++published;
+    }
+  });
+  // Wait (bounded) until the producer is stuck at the buffer limit.
+  for (int i = 0; i < 200 && channel.counters().producer_blocked == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  CHECK(channel.counters().producer_blocked >= 1);
+  CHECK(published.load() == 50);
+  CHECK(channel.unacked_events() == 50);
+
+  daemon.hold_acks(false);  // the next (re)send is acknowledged and frees the buffer
+  producer.join();
+  REQUIRE(channel.flush_and_wait(10s));
+  CHECK(published.load() == 120);
+  CHECK(daemon.applied_seqs() == one_to(120));
+}
+
+TEST_CASE("an idle channel sends heartbeats", "[collectors][delivery]") {
+  zmq::context_t context;
+  FakeDaemon daemon(context, "inproc://idle");
+  DeliveryChannel channel(context, test_options("inproc://idle"));
+  // heartbeat_interval is 100 ms: within 2 s several must have arrived (bounded wait).
+  for (int i = 0; i < 200 && daemon.heartbeats() < 3; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(daemon.heartbeats() >= 3);
+  CHECK(channel.counters().heartbeats_sent >= 3);
+}
+
+TEST_CASE("a fan-out delivers the same stream to every daemon (HA pair)",
+          "[collectors][delivery]") {
+  zmq::context_t context;
+  FakeDaemon daemon_a(context, "inproc://ha-a");
+  FakeDaemon daemon_b(context, "inproc://ha-b", 2);  // b loses a batch, a does not
+  DeliveryFanout fanout(context, {"inproc://ha-a", "inproc://ha-b"}, test_options("unused"));
+  for (int i = 1; i <= 300; ++i) fanout.publish(call_abandoned(i));
+  REQUIRE(fanout.flush_and_wait(10s));
+  CHECK(daemon_a.applied_seqs() == one_to(300));
+  CHECK(daemon_b.applied_seqs() == one_to(300));
+  // One stream: the same session on both daemons.
+  REQUIRE(fanout.channels().size() == 2);
+  CHECK(fanout.channels()[0]->session() == fanout.channels()[1]->session());
+}
+
+TEST_CASE("a daemon that forgets the stream gets the rest in a new session, nothing doubled",
+          "[collectors][delivery]") {
+  zmq::context_t context;
+  FakeDaemon daemon(context, "inproc://amnesia");
+  DeliveryChannel channel(context, test_options("inproc://amnesia"));
+  for (int i = 1; i <= 100; ++i) channel.publish(call_abandoned(i));
+  REQUIRE(channel.flush_and_wait(10s));
+  const std::uint64_t first_session = channel.session();
+
+  daemon.forget_streams();  // the daemon restarted and lost its position for our stream
+  for (int i = 101; i <= 150; ++i) channel.publish(call_abandoned(i));
+  REQUIRE(channel.flush_and_wait(10s));
+
+  CHECK(channel.session() != first_session);
+  CHECK(channel.counters().session_restarts == 1);
+  // c1..c100 in the first session, then c101..c150 renumbered 1..50 in the new one.
+  std::vector<std::string> expected_calls;
+  for (int i = 1; i <= 150; ++i) expected_calls.push_back("c" + std::to_string(i));
+  CHECK(daemon.applied_calls() == expected_calls);
+  auto expected_seqs = one_to(100);
+  for (std::uint64_t seq : one_to(50)) expected_seqs.push_back(seq);
+  CHECK(daemon.applied_seqs() == expected_seqs);
+}

@@ -1,0 +1,181 @@
+// One ingest frame at a time: exactly-once application, named rejections, and the Ack a
+// collector relies on to free its buffer.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/control_server.h"
+#include "daemon/ingest_processor.h"
+
+using namespace floorwatch;
+using namespace std::chrono_literals;
+
+namespace {
+
+const core::Timestamp kT0 = core::from_epoch_ms(1'795'510'800'000);  // 2026-11-24T09:00:00Z
+
+core::Event enqueued(const std::string& call, core::Timestamp at) {
+  core::Event event;
+  event.type = core::EventType::CallEnqueued;
+  event.ts = at;
+  event.call = call;
+  event.queue = "sales";
+  return event;
+}
+
+std::string frame(std::uint64_t session, std::vector<std::pair<std::uint64_t, core::Event>> events) {
+  wire::Batch batch;
+  batch.source = "pbx1";
+  batch.session = session;
+  for (auto& [seq, event] : events) batch.events.push_back({seq, event});
+  return wire::encode_batch(batch);
+}
+
+core::FloorConfig sales_config() {
+  core::FloorConfig config;
+  config.queues["sales"] = core::QueueSettings{};
+  return config;
+}
+
+// The rig a daemon builds: shared floor, self metrics, processor.
+struct Rig {
+  explicit Rig(core::Clock& clock, core::EventClock* event_clock = nullptr)
+      : floor(sales_config(), clock), processor(floor, metrics, event_clock, "fw-test") {}
+  daemon::SharedFloor floor;
+  daemon::SelfMetrics metrics{{"test-site", "fw-test"}, "0"};
+  daemon::IngestProcessor processor;
+
+  std::int64_t waiting() { return floor.snapshot().queues.at(0).calls_waiting; }
+};
+
+}  // namespace
+
+SCENARIO("a collector stream is applied exactly once, in order", "[daemon][ingest]") {
+  core::ManualClock clock(kT0 + 60s);
+  Rig rig(clock);
+
+  GIVEN("a first batch with seqs 1 and 2") {
+    auto outcome = rig.processor.handle_frame(
+        frame(7, {{1, enqueued("c1", kT0)}, {2, enqueued("c2", kT0 + 1s)}}));
+    THEN("both calls wait and the ack covers seq 2, signed by this daemon") {
+      REQUIRE(outcome.decoded);
+      CHECK(outcome.ack.source == "pbx1");
+      CHECK(outcome.ack.session == 7);
+      CHECK(outcome.ack.applied_seq == 2);
+      CHECK(outcome.ack.daemon == "fw-test");
+      CHECK(outcome.applied == 2);
+      CHECK(rig.waiting() == 2);
+    }
+    WHEN("the collector resends seqs 1-3 (go-back-N)") {
+      outcome = rig.processor.handle_frame(frame(
+          7, {{1, enqueued("c1", kT0)}, {2, enqueued("c2", kT0 + 1s)}, {3, enqueued("c3", kT0 + 2s)}}));
+      THEN("only seq 3 is new; the two resends count as duplicate_sequence, not duplicate_call") {
+        CHECK(outcome.ack.applied_seq == 3);
+        CHECK(rig.waiting() == 3);
+        CHECK(rig.metrics.rejected(core::RejectReason::DuplicateSequence) == 2);
+        CHECK(rig.metrics.rejected(core::RejectReason::DuplicateCall) == 0);
+      }
+    }
+    WHEN("a batch skips ahead to seqs 4 and 5") {
+      outcome = rig.processor.handle_frame(
+          frame(7, {{4, enqueued("c4", kT0 + 3s)}, {5, enqueued("c5", kT0 + 4s)}}));
+      THEN("nothing of it is applied, both are counted as sequence_gap, the ack stays at 2") {
+        CHECK(outcome.ack.applied_seq == 2);
+        CHECK(outcome.applied == 0);
+        CHECK(rig.waiting() == 2);
+        CHECK(rig.metrics.rejected(core::RejectReason::SequenceGap) == 2);
+      }
+    }
+    WHEN("a new session of the same source starts again at seq 1") {
+      outcome = rig.processor.handle_frame(frame(8, {{1, enqueued("c9", kT0 + 5s)}}));
+      THEN("it is a new stream, not a resend") {
+        CHECK(outcome.ack.session == 8);
+        CHECK(outcome.ack.applied_seq == 1);
+        CHECK(rig.waiting() == 3);
+        CHECK(rig.processor.streams().size() == 2);
+      }
+    }
+  }
+}
+
+TEST_CASE("bad input is counted by reason and never stops ingestion", "[daemon][ingest]") {
+  core::ManualClock clock(kT0 + 60s);
+  Rig rig(clock);
+
+  SECTION("a frame that is not an EventBatch is malformed and gets no ack") {
+    auto outcome = rig.processor.handle_frame("\xff\xff not protobuf");
+    CHECK_FALSE(outcome.decoded);
+    CHECK(rig.metrics.rejected(core::RejectReason::Malformed) == 1);
+    CHECK_FALSE(outcome.problem.empty());
+    // The next good frame is applied as if nothing happened.
+    outcome = rig.processor.handle_frame(frame(1, {{1, enqueued("c1", kT0)}}));
+    CHECK(outcome.ack.applied_seq == 1);
+    CHECK(rig.waiting() == 1);
+  }
+  SECTION("an event the engine rejects is consumed (acked) and counted under the engine's reason") {
+    core::Event ghost;
+    ghost.type = core::EventType::CallAnswered;
+    ghost.ts = kT0;
+    ghost.call = "never-enqueued";
+    ghost.agent = "a1";
+    auto outcome = rig.processor.handle_frame(frame(1, {{1, ghost}, {2, enqueued("c1", kT0)}}));
+    CHECK(outcome.ack.applied_seq == 2);  // a resend would be rejected again: do not ask for one
+    CHECK(outcome.applied == 1);
+    CHECK(outcome.rejected == 1);
+    CHECK(rig.metrics.rejected(core::RejectReason::UnknownCall) == 1);
+    CHECK(rig.waiting() == 1);
+  }
+}
+
+TEST_CASE("with the event clock, now follows the latest event", "[daemon][ingest]") {
+  core::EventClock clock;
+  Rig rig(clock, &clock);
+  rig.processor.handle_frame(frame(1, {{1, enqueued("c1", kT0)}, {2, enqueued("c2", kT0 + 93s)}}));
+  CHECK(clock.now() == kT0 + 93s);
+  // c1 has waited from T0 to the latest event time: 93 s.
+  CHECK(rig.floor.snapshot().queues.at(0).oldest_wait_seconds == Approx(93));
+}
+
+TEST_CASE("the control socket answers snapshot, status and unknown commands", "[daemon][control]") {
+  core::ManualClock clock(kT0 + 75s);
+  Rig rig(clock);
+  rig.processor.handle_frame(frame(3, {{1, enqueued("c1", kT0)}}));
+  const daemon::ControlServer server(rig.floor, rig.processor,
+                                     {{"stockholm", "fw-a"}, "1.2.3", "wall", {}});
+
+  SECTION("snapshot lists queues with their waiting calls, times in RFC 3339") {
+    const auto reply = nlohmann::json::parse(server.handle(R"({"command":"snapshot"})"));
+    CHECK(reply["site"] == "stockholm");
+    CHECK(reply["now"] == "2026-11-24T09:01:15.000Z");
+    REQUIRE(reply["queues"].size() == 1);
+    const auto& sales = reply["queues"][0];
+    CHECK(sales["name"] == "sales");
+    CHECK(sales["calls_waiting"] == 1);
+    CHECK(sales["oldest_wait_seconds"] == Approx(75));  // T0 -> T0+75 s
+    CHECK(sales["settings"]["answer_target_seconds"] == Approx(90));
+    REQUIRE(sales["waiting_calls"].size() == 1);
+    CHECK(sales["waiting_calls"][0]["call"] == "c1");
+    CHECK(sales["waiting_calls"][0]["enqueued_at"] == "2026-11-24T09:00:00.000Z");
+    // Nothing left the queue yet: no service level to report, so null rather than 0.
+    CHECK(sales["windows"]["today"]["service_level"].is_null());
+    CHECK(sales["windows"]["today"]["offered"] == 1);
+  }
+  SECTION("status names the daemon and each stream's applied seq") {
+    const auto reply = nlohmann::json::parse(server.handle(R"({"command":"status"})"));
+    CHECK(reply["daemon"] == "fw-a");
+    CHECK(reply["version"] == "1.2.3");
+    CHECK(reply["clock"] == "wall");
+    REQUIRE(reply["streams"].size() == 1);
+    CHECK(reply["streams"][0]["source"] == "pbx1");
+    CHECK(reply["streams"][0]["session"] == 3);
+    CHECK(reply["streams"][0]["applied_seq"] == 1);
+  }
+  SECTION("bad requests get an error naming the problem") {
+    auto request = GENERATE(as<std::string>{}, R"({"command":"reboot"})", "not json", "[1,2]",
+                            R"({"cmd":"status"})");
+    const auto reply = nlohmann::json::parse(server.handle(request));
+    INFO(request);
+    REQUIRE(reply.contains("error"));
+    CHECK(reply["error"].get<std::string>().size() > 10);
+  }
+}
