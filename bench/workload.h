@@ -1,6 +1,7 @@
 #pragma once
 // A synthetic but realistic event mix for benchmarks: each call is enqueued, answered by an
 // agent of its queue, completed, and the agent's wrap-up ends; some calls abandon instead.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,9 @@ inline std::vector<core::Event> make_call_events(int calls, int queues, int agen
     available.state = core::AgentStatus::Available;
     events.push_back(available);
   }
+  // A live stream is in time order (calls interleave); keep per-call order for equal times.
+  std::stable_sort(events.begin(), events.end(),
+                   [](const core::Event& a, const core::Event& b) { return a.ts < b.ts; });
   return events;
 }
 

@@ -18,13 +18,19 @@ std::string_view to_string(WindowKind window) {
 void RollingWindows::add(Timestamp at, const OutcomeCounters& delta) {
   const std::size_t longest = kSpans.size() - 1;
   if (started_ && at <= window_start_[longest]) return;  // already outside every window
-  // Events arrive nearly in order: search from the back.
-  auto position = std::upper_bound(buckets_.begin(), buckets_.end(), at,
-                                   [](Timestamp t, const Bucket& b) { return t < b.at; });
-  if (position != buckets_.begin() && std::prev(position)->at == at) {
-    std::prev(position)->counts += delta;
+  // Events arrive nearly in order: the newest bucket is the usual target.
+  if (buckets_.empty() || buckets_.back().at < at) {
+    buckets_.push_back(Bucket{at, delta});
+  } else if (buckets_.back().at == at) {
+    buckets_.back().counts += delta;
   } else {
-    buckets_.insert(position, Bucket{at, delta});
+    auto position = std::upper_bound(buckets_.begin(), buckets_.end(), at,
+                                     [](Timestamp t, const Bucket& b) { return t < b.at; });
+    if (position != buckets_.begin() && std::prev(position)->at == at) {
+      std::prev(position)->counts += delta;
+    } else {
+      buckets_.insert(position, Bucket{at, delta});
+    }
   }
   for (std::size_t i = 0; i < kSpans.size(); ++i) {
     if (!started_ || at > window_start_[i]) sums_[i] += delta;
