@@ -353,6 +353,7 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
   });
 
   std::unordered_map<std::string, std::size_t> index;
+  index.reserve(state_.active.size() * 2);
   for (std::size_t i = 0; i < state_.active.size(); ++i)
     index.emplace(key_of(state_.active[i].rule, state_.active[i].subject), i);
   std::vector<bool> visited(state_.active.size(), false);
@@ -484,16 +485,14 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
   for (Alert& alert : state_.active) notify_due_tiers(alert, now, result);
 
   // Resolved alerts go to history; pending ones that never fired are forgotten.
-  std::vector<Alert> still_active;
-  still_active.reserve(state_.active.size());
-  for (Alert& alert : state_.active) {
-    if (alert.state == AlertState::Resolved) {
-      state_.history.push_back(std::move(alert));
-    } else if (alert.state != AlertState::Inactive) {
-      still_active.push_back(std::move(alert));
-    }
+  const auto ended = [](const Alert& alert) {
+    return alert.state == AlertState::Resolved || alert.state == AlertState::Inactive;
+  };
+  if (std::any_of(state_.active.begin(), state_.active.end(), ended)) {
+    for (Alert& alert : state_.active)
+      if (alert.state == AlertState::Resolved) state_.history.push_back(alert);
+    std::erase_if(state_.active, ended);
   }
-  state_.active = std::move(still_active);
   while (state_.history.size() > options_.history_limit) state_.history.pop_front();
   return result;
 }

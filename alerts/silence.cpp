@@ -39,9 +39,9 @@ bool Matcher::matches(const Labels& labels) const {
     case MatchOperator::NotEqual:
       return actual != value;
     case MatchOperator::Regex:
-      return full_match(value, actual);
+      return compiled ? std::regex_match(actual, *compiled) : full_match(value, actual);
     case MatchOperator::NotRegex:
-      return !full_match(value, actual);
+      return compiled ? !std::regex_match(actual, *compiled) : !full_match(value, actual);
   }
   return false;
 }
@@ -74,7 +74,7 @@ std::optional<Matcher> parse_matcher(std::string_view text) {
   matcher.value = std::string(rest);
   if (matcher.op == MatchOperator::Regex || matcher.op == MatchOperator::NotRegex) {
     try {
-      std::regex compiled(matcher.value, std::regex::ECMAScript);
+      matcher.compiled = std::make_shared<const std::regex>(matcher.value, std::regex::ECMAScript);
     } catch (const std::regex_error&) {
       return std::nullopt;
     }

@@ -4,7 +4,9 @@
 // active. Plain value types; no I/O.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +27,9 @@ struct Matcher {
   std::string name;
   MatchOperator op = MatchOperator::Equal;
   std::string value;
+  /// The compiled `value` for regex operators, filled by parse_matcher (derived, not state:
+  /// a matcher built by hand compiles on each match).
+  std::shared_ptr<const std::regex> compiled;
   bool matches(const Labels& labels) const;
 };
 

@@ -96,22 +96,21 @@ class AmiSource final : public Source {
     const auto& m = client.mapper().stats();
     const auto& f = client.framer_stats();
     // Warn while gaps exist so the line stands out: those minutes of the floor were not seen.
-    spdlog::log(s.gaps > 0 ? spdlog::level::warn : spdlog::level::info,
-                "ami: logged_in={} events_sent={} connects={} logins={} gaps={} gap_seconds={:.1f} "
-                "last_gap_seconds={:.1f} ping_timeouts={} closed_by_peer={} connect_failures={} "
-                "login_failures={} pings={} messages={} mapped={} ignored={} duplicate={} "
-                "orphan={} invalid={} seeded_calls={} calls_closed_after_gap={} garbage_lines={}",
-                client.logged_in(), events_sent, s.connects, s.logins, s.gaps,
-                core::to_seconds(s.gap_time), core::to_seconds(s.last_gap),
-                s.disconnect_count(AmiDisconnectReason::PingTimeout),
-                s.disconnect_count(AmiDisconnectReason::ClosedByPeer),
-                s.disconnect_count(AmiDisconnectReason::ConnectFailed),
-                s.disconnect_count(AmiDisconnectReason::LoginRefused) +
-                    s.disconnect_count(AmiDisconnectReason::LoginTimeout),
-                s.pings_sent, s.messages, m.count(AmiOutcome::Mapped), m.count(AmiOutcome::Ignored),
-                m.count(AmiOutcome::Duplicate), m.count(AmiOutcome::Orphan),
-                m.count(AmiOutcome::Invalid), m.seeded_calls, m.calls_closed_after_gap,
-                f.garbage_lines);
+    spdlog::log(
+        s.gaps > 0 ? spdlog::level::warn : spdlog::level::info,
+        "ami: logged_in={} events_sent={} connects={} logins={} gaps={} gap_seconds={:.1f} "
+        "last_gap_seconds={:.1f} ping_timeouts={} closed_by_peer={} connect_failures={} "
+        "login_failures={} pings={} messages={} mapped={} ignored={} duplicate={} "
+        "orphan={} invalid={} seeded_calls={} calls_closed_after_gap={} garbage_lines={}",
+        client.logged_in(), events_sent, s.connects, s.logins, s.gaps, core::to_seconds(s.gap_time),
+        core::to_seconds(s.last_gap), s.disconnect_count(AmiDisconnectReason::PingTimeout),
+        s.disconnect_count(AmiDisconnectReason::ClosedByPeer),
+        s.disconnect_count(AmiDisconnectReason::ConnectFailed),
+        s.disconnect_count(AmiDisconnectReason::LoginRefused) +
+            s.disconnect_count(AmiDisconnectReason::LoginTimeout),
+        s.pings_sent, s.messages, m.count(AmiOutcome::Mapped), m.count(AmiOutcome::Ignored),
+        m.count(AmiOutcome::Duplicate), m.count(AmiOutcome::Orphan), m.count(AmiOutcome::Invalid),
+        m.seeded_calls, m.calls_closed_after_gap, f.garbage_lines);
   }
 
   asterisk::AmiClientOptions options_;

@@ -66,7 +66,9 @@ std::string_view to_string(ResumeOutcome outcome) {
 FileFollower::FileFollower(std::string path, FileFollowerOptions options)
     : path_(std::move(path)), options_(options) {}
 
-FileFollower::~FileFollower() { close_file(); }
+FileFollower::~FileFollower() {
+  close_file();
+}
 
 void FileFollower::close_file() {
   if (fd_ >= 0) close(fd_);
@@ -95,7 +97,9 @@ bool FileFollower::open_file(const std::string& file, std::uint64_t offset) {
   return true;
 }
 
-bool FileFollower::open_path(std::uint64_t offset) { return open_file(path_, offset); }
+bool FileFollower::open_path(std::uint64_t offset) {
+  return open_file(path_, offset);
+}
 
 void FileFollower::refresh_head() {
   if (fd_ < 0 || consumed_.head_bytes >= FilePosition::kHeadBytes) return;
@@ -144,7 +148,8 @@ ResumeOutcome FileFollower::resume(const FilePosition& saved) {
   if (const auto rotated = find_by_inode(saved.device, saved.inode)) {
     struct stat rotated_info {};
     if (stat(rotated->c_str(), &rotated_info) == 0 &&
-        static_cast<std::uint64_t>(rotated_info.st_size) >= saved.offset && open_file(*rotated, 0)) {
+        static_cast<std::uint64_t>(rotated_info.st_size) >= saved.offset &&
+        open_file(*rotated, 0)) {
       if (head_matches(fd_, saved)) {
         resume_here();
         return ResumeOutcome::ResumedInRotated;
@@ -304,12 +309,18 @@ std::optional<FilePosition> FollowerStateFile::load() const {
     if (key == "path") continue;  // informative; the file is identified by device and inode
     std::uint64_t value = 0;
     if (!(fields >> value)) throw std::runtime_error("state file " + path_ + ": bad line: " + line);
-    if (key == "device") position.device = value;
-    else if (key == "inode") position.inode = value;
-    else if (key == "offset") position.offset = value;
-    else if (key == "head_bytes") position.head_bytes = static_cast<std::uint32_t>(value);
-    else if (key == "head_hash") position.head_hash = value;
-    else throw std::runtime_error("state file " + path_ + ": unknown key: " + key);
+    if (key == "device")
+      position.device = value;
+    else if (key == "inode")
+      position.inode = value;
+    else if (key == "offset")
+      position.offset = value;
+    else if (key == "head_bytes")
+      position.head_bytes = static_cast<std::uint32_t>(value);
+    else if (key == "head_hash")
+      position.head_hash = value;
+    else
+      throw std::runtime_error("state file " + path_ + ": unknown key: " + key);
     ++found;
   }
   if (version != "1" || found != 5 || position.head_bytes > FilePosition::kHeadBytes)
@@ -321,8 +332,8 @@ void FollowerStateFile::save(const FilePosition& position, const std::string& fo
   std::ostringstream text;
   text << "# floorwatch-collector queue-log: where reading stopped (delete to start over)\n"
        << "version 1\npath " << followed_path << "\ndevice " << position.device << "\ninode "
-       << position.inode << "\noffset " << position.offset << "\nhead_bytes "
-       << position.head_bytes << "\nhead_hash " << position.head_hash << "\n";
+       << position.inode << "\noffset " << position.offset << "\nhead_bytes " << position.head_bytes
+       << "\nhead_hash " << position.head_hash << "\n";
   const std::string bytes = text.str();
   const std::string temporary = path_ + ".tmp";
   const auto fail = [&](const char* what) {

@@ -112,10 +112,10 @@ class FileFollower {
   const std::string path_;
   const FileFollowerOptions options_;
   int fd_ = -1;
-  std::string buffer_;          // data read and not yet returned (starting at begin_)
+  std::string buffer_;  // data read and not yet returned (starting at begin_)
   std::size_t begin_ = 0;
-  std::uint64_t read_offset_ = 0;  // file offset of buffer_.end()
-  FilePosition consumed_;          // file identity + offset after the last returned line
+  std::uint64_t read_offset_ = 0;    // file offset of buffer_.end()
+  FilePosition consumed_;            // file identity + offset after the last returned line
   std::uint64_t resume_offset_ = 0;  // lines ending at or before this are "before resume"
   bool resume_pending_ = false;
   bool skip_to_next_line_ = false;  // start_at_end landed mid-line, or an overlong line

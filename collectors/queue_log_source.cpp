@@ -203,8 +203,8 @@ class QueueLogSource final : public Source {
         const core::SiteCalendar calendar(timezone_, day_start_minutes, 30);
         backfill_start_ = calendar.day_start(now);
       } catch (const std::exception& error) {
-        spdlog::error("queue-log: --timezone {} --day-starts-at {}: {}", timezone_,
-                      day_starts_at_, error.what());
+        spdlog::error("queue-log: --timezone {} --day-starts-at {}: {}", timezone_, day_starts_at_,
+                      error.what());
         return 2;
       }
       holding_back_ = true;
@@ -311,8 +311,7 @@ class QueueLogSource final : public Source {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    const bool all_delivered =
-        context.sink.delivered_events().value_or(published_) >= published_;
+    const bool all_delivered = context.sink.delivered_events().value_or(published_) >= published_;
     return update_state(context, context.clock.now(), true) && all_delivered;
   }
 

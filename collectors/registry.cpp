@@ -3,8 +3,8 @@
 
 namespace floorwatch::collectors {
 
-std::unique_ptr<Source> make_jsonl_source();     // jsonl_source.cpp
-std::unique_ptr<Source> make_simulate_source();  // simulate_source.cpp
+std::unique_ptr<Source> make_jsonl_source();      // jsonl_source.cpp
+std::unique_ptr<Source> make_simulate_source();   // simulate_source.cpp
 std::unique_ptr<Source> make_queue_log_source();  // queue_log_source.cpp
 std::unique_ptr<Source> make_ami_source();        // ami_source.cpp
 

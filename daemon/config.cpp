@@ -193,6 +193,42 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
                                           check_zmq_endpoint(reader, b, bk, config.control_bind);
                                         }}});
         }},
+       {"feed",
+        [&](const YAML::Node& v, const std::string& k) {
+          auto endpoint = [&](std::string& target) {
+            return [&](const YAML::Node& e, const std::string& ek) {
+              target = reader.string_value(e, ek);
+              check_zmq_endpoint(reader, e, ek, target);
+            };
+          };
+          reader.for_each_entry(v, k, {{"bind", endpoint(config.feed_bind)},
+                                       {"publish", endpoint(config.feed_publish)}});
+        }},
+       {"state",
+        [&](const YAML::Node& v, const std::string& k) {
+          reader.for_each_entry(
+              v, k,
+              {{"path", [&](const YAML::Node& p, const std::string& pk) {
+                  config.state.path = reader.string_value(p, pk);
+                }},
+               {"snapshot_interval_seconds",
+                [&](const YAML::Node& i, const std::string& ik) {
+                  const int seconds = reader.integer_value(i, ik);
+                  if (seconds < 1) reader.fail(i.Mark(), ik, "must be at least 1");
+                  config.state.snapshot_interval = std::chrono::seconds(seconds);
+                }},
+               {"fsync", [&](const YAML::Node& f, const std::string& fk) {
+                  const std::string text = reader.string_value(f, fk);
+                  if (text != "true" && text != "false")
+                    reader.fail(f.Mark(), fk, "expected true or false, got \"" + text + "\"");
+                  config.state.fsync = text == "true";
+                }}});
+        }},
+       // Read by floorwatch-wallboard (wallboard/README.md); the daemon only checks the shape.
+       {"boards",
+        [&](const YAML::Node& v, const std::string& k) {
+          if (!v.IsNull() && !v.IsMap()) reader.fail(v.Mark(), k, "expected a mapping of board names");
+        }},
        {"metrics",
         [&](const YAML::Node& v, const std::string& k) {
           reader.for_each_entry(v, k, {{"listen", [&](const YAML::Node& l, const std::string& lk) {

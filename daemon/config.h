@@ -1,6 +1,7 @@
 #pragma once
 // floorwatchd's configuration file (YAML): the site's identity, where to listen, and the
 // service-level settings the engine needs. Every key is documented in docs/configuration.md.
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -14,6 +15,13 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Durability (docs/durability.md). An empty path keeps everything in memory only.
+struct StateConfig {
+  std::string path;  ///< SQLite journal; snapshots are written next to it
+  std::chrono::seconds snapshot_interval{60};
+  bool fsync = true;  ///< fsync each group commit (before acks) and each snapshot
+};
+
 /// Everything floorwatchd reads from its config file. Plain value type.
 struct DaemonConfig {
   std::string site = "default";
@@ -21,6 +29,10 @@ struct DaemonConfig {
   std::string ingest_bind = "tcp://127.0.0.1:5570";
   std::string control_bind = "tcp://127.0.0.1:5571";
   std::string metrics_listen = "127.0.0.1:9464";  ///< host:port; port 0 lets the OS choose
+  /// Wallboard feed (docs/feed.md): snapshot ROUTER and delta/heartbeat PUB endpoints.
+  std::string feed_bind = "tcp://127.0.0.1:5572";
+  std::string feed_publish = "tcp://127.0.0.1:5573";
+  StateConfig state;
   core::FloorConfig floor;
 };
 

@@ -96,6 +96,74 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode, SocketSecurity securit
   control_socket_ = bind_router(context_, config_.control_bind, kControlHighWaterMark, security);
   ingest_endpoint_ = last_endpoint(ingest_socket_);
   control_endpoint_ = last_endpoint(control_socket_);
+  feed_ = std::make_unique<FeedPublisher>(
+      context_, config_, floor_,
+      FeedIdentity{identity_.site, identity_.daemon, clock_mode == ClockMode::Wall}, security);
+  ingest_.set_applied_event_observer([this](const core::Event& event) { feed_->observe(event); });
+  if (!config_.state.path.empty()) {
+    store_ = std::make_unique<StateStore>(StateStore::Options{config_.state.path, config_.state.fsync});
+    recover_state();
+  }
+}
+
+namespace {
+constexpr std::string_view kDaemonSnapshotMagic = "floorwatchd-state";
+constexpr std::uint64_t kDaemonSnapshotVersion = 1;
+}  // namespace
+
+void Daemon::recover_state() {
+  const auto started = std::chrono::steady_clock::now();
+  StateStore::Recovered recovered = store_->recover();
+  for (const auto& problem : recovered.problems) spdlog::error("recovery: {}", problem);
+  if (recovered.snapshot) {
+    try {
+      core::ByteReader in(*recovered.snapshot);
+      if (in.string() != kDaemonSnapshotMagic || in.u64() != kDaemonSnapshotVersion)
+        throw core::SnapshotError("not a floorwatchd snapshot of this version");
+      const core::Timestamp latest_event = in.time();
+      if (event_clock_) event_clock_->observe(latest_event);
+      ingest_.load_positions(in);
+      const std::string floor_bytes = in.string();
+      floor_.with_state([&](core::FloorState& state) { state.load(floor_bytes); });
+    } catch (const core::SnapshotError& error) {
+      spdlog::error("recovery: snapshot of {} unusable ({}); replaying the journal alone",
+                    store_->path(), error.what());
+    }
+  }
+  std::size_t events = 0;
+  for (const auto& frame : recovered.frames) {
+    const FrameOutcome outcome = ingest_.handle_frame(frame);
+    events += outcome.applied + outcome.rejected;
+  }
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  spdlog::info("recovered state from {}: snapshot={} journal_frames={} events={} took_ms={}",
+               store_->path(), recovered.snapshot ? "yes" : "no", recovered.frames.size(), events,
+               took.count());
+  next_snapshot_ = std::chrono::steady_clock::now() + config_.state.snapshot_interval;
+}
+
+void Daemon::write_snapshot() {
+  core::ByteWriter out;
+  out.string(kDaemonSnapshotMagic);
+  out.u64(kDaemonSnapshotVersion);
+  out.time(floor_.clock().now());
+  ingest_.save_positions(out);
+  out.string(floor_.with_state([](core::FloorState& state) { return state.save(); }));
+  store_->write_snapshot(out.bytes());
+}
+
+void Daemon::commit_and_ack() {
+  if (store_) store_->commit();
+  for (auto& pending : pending_acks_) {
+    std::string why_not;
+    if (!reply(ingest_socket_, pending.request, pending.ack, why_not)) {
+      // The collector resends after a second of silence, so a lost ack costs a resend only.
+      self_metrics_.ack_unsent(why_not);
+      log_bad_input("ack not sent source=" + pending.source + " reason=" + why_not);
+    }
+  }
+  pending_acks_.clear();
 }
 
 Daemon::~Daemon() = default;
@@ -123,12 +191,9 @@ void Daemon::drain_ingest() {
                     " first=\"" + outcome.problem + "\"");
     }
     if (!outcome.decoded) continue;
-    std::string why_not;
-    if (!reply(ingest_socket_, frames, wire::encode_ack(outcome.ack), why_not)) {
-      // The collector resends after a second of silence, so a lost ack costs a resend only.
-      self_metrics_.ack_unsent(why_not);
-      log_bad_input("ack not sent source=" + outcome.ack.source + " reason=" + why_not);
-    }
+    if (store_ && outcome.advanced) store_->append(frames.back().to_string_view());
+    pending_acks_.push_back(
+        PendingAck{std::move(frames), wire::encode_ack(outcome.ack), outcome.ack.source});
   }
 }
 
@@ -148,17 +213,28 @@ void Daemon::drain_control() {
 
 void Daemon::run(const std::atomic<bool>& stop) {
   std::vector<zmq::pollitem_t> items{{ingest_socket_.handle(), 0, ZMQ_POLLIN, 0},
-                                     {control_socket_.handle(), 0, ZMQ_POLLIN, 0}};
+                                     {control_socket_.handle(), 0, ZMQ_POLLIN, 0},
+                                     {feed_->snapshot_socket().handle(), 0, ZMQ_POLLIN, 0}};
   auto next_tick = std::chrono::steady_clock::now();
   while (!stop.load()) {
     try {
       zmq::poll(items, kTickPeriod);
-      if (items[0].revents & ZMQ_POLLIN) drain_ingest();
+      if (items[0].revents & ZMQ_POLLIN) {
+        drain_ingest();
+        commit_and_ack();
+        feed_->publish_changes();  // one delta per drain: boards see a batch within a wake-up
+      }
       if (items[1].revents & ZMQ_POLLIN) drain_control();
+      if (items[2].revents & ZMQ_POLLIN) feed_->serve_snapshots();
       const auto now = std::chrono::steady_clock::now();
+      feed_->on_tick(now);
       if (now >= next_tick) {
         floor_.advance();
         next_tick = now + kTickPeriod;
+      }
+      if (store_ && now >= next_snapshot_) {
+        if (store_->frames_since_snapshot() > 0) write_snapshot();
+        next_snapshot_ = now + config_.state.snapshot_interval;
       }
     } catch (const zmq::error_t& error) {
       if (error.num() == EINTR) continue;  // a signal: the stop flag says whether to leave
@@ -168,8 +244,16 @@ void Daemon::run(const std::atomic<bool>& stop) {
       spdlog::error("loop error: {}", error.what());
     }
   }
+  // SIGTERM: intake stops here; what was applied is committed and snapshotted before exit.
+  try {
+    commit_and_ack();
+    if (store_) write_snapshot();
+  } catch (const std::exception& error) {
+    spdlog::error("final snapshot failed: {}", error.what());
+  }
   ingest_socket_.close();
   control_socket_.close();
+  feed_->close();
 }
 
 }  // namespace floorwatch::daemon

@@ -10,11 +10,13 @@
 
 #include "daemon/config.h"
 #include "daemon/control_server.h"
+#include "daemon/feed_publisher.h"
 #include "daemon/ingest_processor.h"
 #include "daemon/metrics_exporter.h"
 #include "daemon/self_metrics.h"
 #include "daemon/shared_floor.h"
 #include "daemon/socket_security.h"
+#include "daemon/state_store.h"
 
 namespace floorwatch::daemon {
 
@@ -49,12 +51,24 @@ class Daemon {
   const std::string& ingest_endpoint() const { return ingest_endpoint_; }
   const std::string& control_endpoint() const { return control_endpoint_; }
   std::string metrics_address() const { return exporter_->listening_address(); }
+  /// Wallboard feed endpoints actually bound: snapshot ROUTER and delta PUB (docs/feed.md).
+  const std::string& feed_endpoint() const { return feed_->snapshot_endpoint(); }
+  const std::string& feed_publish_endpoint() const { return feed_->publish_endpoint(); }
+  /// Where the wallboard feed takes its alerts from (the alerts engine); none by default.
+  /// Call before run().
+  void set_alert_provider(AlertProvider provider) { feed_->set_alert_provider(std::move(provider)); }
+  const FeedCounters& feed_counters() const { return feed_->counters(); }
 
   /// Polls until `stop` becomes true (checked at least every 100 ms), then closes the sockets.
   void run(const std::atomic<bool>& stop);
 
  private:
   void drain_ingest();
+  /// Group commit: makes the wake-up's journaled frames durable, then sends their acks, so a
+  /// collector never sees an ack for something a crash could lose.
+  void commit_and_ack();
+  void recover_state();
+  void write_snapshot();
   void drain_control();
   void log_bad_input(const std::string& what);
 
@@ -72,7 +86,16 @@ class Daemon {
   zmq::socket_t control_socket_;
   std::string ingest_endpoint_;
   std::string control_endpoint_;
+  std::unique_ptr<FeedPublisher> feed_;
   RateLimitedLog bad_input_log_{std::chrono::seconds(10), 5};
+  std::unique_ptr<StateStore> store_;  // null: no persistence configured
+  std::chrono::steady_clock::time_point next_snapshot_{};
+  struct PendingAck {
+    std::vector<zmq::message_t> request;
+    std::string ack;
+    std::string source;
+  };
+  std::vector<PendingAck> pending_acks_;
 };
 
 }  // namespace floorwatch::daemon

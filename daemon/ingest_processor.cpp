@@ -25,6 +25,7 @@ FrameOutcome IngestProcessor::handle_frame(std::string_view frame) {
     if (outcome.problem.empty()) outcome.problem = std::move(text);
   };
 
+  const std::uint64_t applied_before = tracker_.applied(batch.source, batch.session);
   floor_.with_state([&](core::FloorState& state) {
     for (std::size_t i = 0; i < batch.events.size(); ++i) {
       const wire::DecodedEvent& item = batch.events[i];
@@ -57,6 +58,7 @@ FrameOutcome IngestProcessor::handle_frame(std::string_view frame) {
         const core::ApplyResult result = state.apply(event);
         if (result.applied) {
           ++outcome.applied;
+          if (applied_event_observer_) applied_event_observer_(event);
         } else {
           metrics_.event_rejected(result.reason);
           ++outcome.rejected;
@@ -71,11 +73,35 @@ FrameOutcome IngestProcessor::handle_frame(std::string_view frame) {
   });
 
   const std::uint64_t applied_seq = tracker_.applied(batch.source, batch.session);
+  outcome.advanced = applied_seq > applied_before;
   auto& position = streams_[{batch.source, batch.session}];
   position.applied_seq = applied_seq;
   position.last_batch_at = floor_.clock().now();
   outcome.ack = wire::Ack{std::move(batch.source), batch.session, applied_seq, daemon_id_};
   return outcome;
+}
+
+void IngestProcessor::save_positions(core::ByteWriter& out) const {
+  out.u64(streams_.size());
+  for (const auto& [stream, position] : streams_) {
+    out.string(stream.first);
+    out.u64(stream.second);
+    out.u64(position.applied_seq);
+    out.time(position.last_batch_at);
+  }
+}
+
+void IngestProcessor::load_positions(core::ByteReader& in) {
+  const std::size_t count = in.count(32);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string source = in.string();
+    const std::uint64_t session = in.u64();
+    StreamPosition position;
+    position.applied_seq = in.u64();
+    position.last_batch_at = in.time();
+    tracker_.restore(source, session, position.applied_seq);
+    streams_[{std::move(source), session}] = position;
+  }
 }
 
 }  // namespace floorwatch::daemon

@@ -2,6 +2,7 @@
 // What the daemon does with one ingest frame, without the socket: decode, dedupe by sequence,
 // apply to the floor state under one lock per batch, count, and build the Ack.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 
 #include "daemon/self_metrics.h"
 #include "daemon/shared_floor.h"
+#include "floorwatch/core/byte_codec.h"
 #include "floorwatch/core/clock.h"
 #include "floorwatch/core/delivery_tracker.h"
 #include "wire_codec.h"
@@ -23,6 +25,8 @@ struct FrameOutcome {
   std::size_t applied = 0;
   std::size_t rejected = 0;
   std::string problem;
+  /// The frame moved its stream forward (something new was consumed): worth journaling.
+  bool advanced = false;
 };
 
 /// Position of one collector stream, for `status`.
@@ -42,6 +46,16 @@ class IngestProcessor {
 
   FrameOutcome handle_frame(std::string_view frame);
 
+  /// Called for every event the engine applied, on the loop thread under the state lock (the
+  /// wallboard feed keeps its recent-abandons list from it). Must be cheap. Optional.
+  void set_applied_event_observer(std::function<void(const core::Event&)> observer) {
+    applied_event_observer_ = std::move(observer);
+  }
+
+  /// Stream positions for a state snapshot, and their restoration after a restart.
+  void save_positions(core::ByteWriter& out) const;
+  void load_positions(core::ByteReader& in);
+
   /// (source, session) -> position, for the control socket's status.
   const std::map<std::pair<std::string, std::uint64_t>, StreamPosition>& streams() const {
     return streams_;
@@ -54,6 +68,7 @@ class IngestProcessor {
   std::string daemon_id_;
   core::DeliveryTracker tracker_;
   std::map<std::pair<std::string, std::uint64_t>, StreamPosition> streams_;
+  std::function<void(const core::Event&)> applied_event_observer_;
 };
 
 }  // namespace floorwatch::daemon

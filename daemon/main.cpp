@@ -57,9 +57,11 @@ int main(int argc, char** argv) {
                                                 : floorwatch::daemon::ClockMode::Wall;
   try {
     floorwatch::daemon::Daemon daemon(config, clock_mode);
-    spdlog::info("ready ingest={} control={} metrics={} site={} daemon={} clock={}",
+    spdlog::info("ready ingest={} control={} metrics={} site={} daemon={} clock={} feed={} "
+                 "feed_publish={}",
                  daemon.ingest_endpoint(), daemon.control_endpoint(), daemon.metrics_address(),
-                 config.site, config.daemon_id, clock_name);
+                 config.site, config.daemon_id, clock_name, daemon.feed_endpoint(),
+                 daemon.feed_publish_endpoint());
     daemon.run(stop_requested);
     spdlog::info("stopped reason=signal");
   } catch (const std::exception& error) {

@@ -335,6 +335,12 @@ QueueSnapshot FloorState::snapshot_queue(
   for (std::size_t i = 0; i < kWindowCount; ++i) {
     s.windows[i] = figures(q.windows.totals(kAllWindows[i], now), q.settings.formula);
   }
+  if (options.include_today_intervals) {
+    const Timestamp day_start = calendar_->day_start(now);
+    for (const auto& [start, counts] : q.windows.intervals())
+      if (start >= day_start && start <= now)
+        s.today_intervals.emplace_back(start, figures(counts, q.settings.formula));
+  }
   s.lifetime = q.lifetime;
   s.lifetime.max_wait_ms = q.lifetime.max_wait_ms;
   s.wait_bucket_counts = q.wait_bucket_counts;
@@ -397,6 +403,150 @@ void FloorState::reconfigure(FloorConfig config) {
     last_prune_day_ = Timestamp{};
   }
   for (auto& [name, q] : queues_) q->settings = settings_for(name);
+  for (const auto& [name, settings] : config_.queues) queue(name);
+}
+
+}  // namespace floorwatch::core
+
+namespace floorwatch::core {
+namespace {
+constexpr std::string_view kSnapshotMagic = "floorwatch-state";
+constexpr std::uint64_t kSnapshotVersion = 1;
+
+template <typename Map>
+std::vector<typename Map::const_iterator> sorted_by_key(const Map& map) {
+  std::vector<typename Map::const_iterator> items;
+  items.reserve(map.size());
+  for (auto it = map.begin(); it != map.end(); ++it) items.push_back(it);
+  std::sort(items.begin(), items.end(), [](auto a, auto b) { return a->first < b->first; });
+  return items;
+}
+}  // namespace
+
+std::string FloorState::save() const {
+  ByteWriter out;
+  out.string(kSnapshotMagic);
+  out.u64(kSnapshotVersion);
+  out.time(latest_advance_);
+  out.u64(queues_.size());
+  for (const auto& [name, q] : queues_) {
+    out.string(name);
+    q->windows.save(out);
+    core::save(out, q->lifetime);
+    for (std::int64_t count : q->wait_bucket_counts) out.i64(count);
+  }
+  out.u64(calls_.size());
+  for (auto it : sorted_by_key(calls_)) {
+    const Call& call = it->second;
+    out.string(it->first);
+    out.string(call.queue);
+    out.string(call.caller);
+    out.u64(static_cast<std::uint64_t>(call.channel));
+    out.time(call.enqueued_at);
+    out.time(call.last_event);
+    out.boolean(call.connected);
+    out.string(call.agent);
+  }
+  out.u64(agents_.size());
+  for (auto it : sorted_by_key(agents_)) {
+    const Agent& a = it->second;
+    out.string(it->first);
+    out.u64(static_cast<std::uint64_t>(a.state));
+    out.string(a.reason);
+    out.time(a.state_since);
+    out.time(a.last_change);
+    out.u64(a.queues.size());
+    for (const auto& name : a.queues) out.string(name);
+    out.u64(a.handlings.size());
+    for (const Handling& h : a.handlings) {
+      out.string(h.call);
+      out.string(h.queue);
+      out.time(h.answered_at);
+      out.boolean(h.completed);
+      out.boolean(h.detached);
+    }
+  }
+  out.u64(fnv1a64(out.bytes()));
+  return std::move(out.bytes());
+}
+
+void FloorState::load(std::string_view bytes) {
+  // Check the trailing checksum first: a corrupted snapshot must never be half-applied.
+  if (bytes.size() < 8) throw SnapshotError("snapshot truncated: " + std::to_string(bytes.size()) + " bytes");
+  const std::string_view body = bytes.substr(0, bytes.size() - 8);
+  ByteReader checksum_reader(bytes.substr(bytes.size() - 8));
+  if (checksum_reader.u64() != fnv1a64(body)) {
+    throw SnapshotError("snapshot corrupted: checksum mismatch over " + std::to_string(body.size()) + " bytes");
+  }
+  ByteReader in(body);
+  if (in.string() != kSnapshotMagic) throw SnapshotError("not a floorwatch state snapshot");
+  if (const auto version = in.u64(); version != kSnapshotVersion) {
+    throw SnapshotError("snapshot version " + std::to_string(version) + " is not supported");
+  }
+  const auto enum_value = [&](std::size_t limit) {
+    const std::uint64_t value = in.u64();
+    if (value >= limit) throw SnapshotError("snapshot corrupted: enum value out of range");
+    return value;
+  };
+
+  decltype(queues_) queues;
+  decltype(calls_) calls;
+  decltype(agents_) agents;
+  const Timestamp latest_advance = in.time();
+  const std::size_t queue_count = in.count(16);
+  for (std::size_t i = 0; i < queue_count; ++i) {
+    std::string name = in.string();
+    auto q = std::make_unique<Queue>(name, settings_for(name), calendar_.get());
+    q->windows.load(in);
+    q->lifetime = load_outcome_counters(in);
+    for (std::int64_t& count : q->wait_bucket_counts) count = in.i64();
+    queues.emplace(std::move(name), std::move(q));
+  }
+  const std::size_t call_count = in.count(16);
+  for (std::size_t i = 0; i < call_count; ++i) {
+    std::string id = in.string();
+    Call call;
+    call.queue = in.string();
+    call.caller = in.string();
+    call.channel = static_cast<Channel>(enum_value(4));
+    call.enqueued_at = in.time();
+    call.last_event = in.time();
+    call.connected = in.boolean();
+    call.agent = in.string();
+    auto queue_it = queues.find(call.queue);
+    if (queue_it == queues.end()) throw SnapshotError("snapshot corrupted: call in unknown queue");
+    if (!call.connected) queue_it->second->waiting.emplace(call.enqueued_at, id);
+    calls.emplace(std::move(id), std::move(call));
+  }
+  const std::size_t agent_count = in.count(16);
+  for (std::size_t i = 0; i < agent_count; ++i) {
+    std::string id = in.string();
+    Agent a;
+    a.state = static_cast<AgentStatus>(enum_value(kAgentStatusCount));
+    a.reason = in.string();
+    a.state_since = in.time();
+    a.last_change = in.time();
+    const std::size_t memberships = in.count(8);
+    for (std::size_t m = 0; m < memberships; ++m) a.queues.push_back(in.string());
+    const std::size_t handlings = in.count(8);
+    for (std::size_t h = 0; h < handlings; ++h) {
+      Handling handling;
+      handling.call = in.string();
+      handling.queue = in.string();
+      handling.answered_at = in.time();
+      handling.completed = in.boolean();
+      handling.detached = in.boolean();
+      a.handlings.push_back(std::move(handling));
+    }
+    agents.emplace(std::move(id), std::move(a));
+  }
+  if (!in.at_end()) throw SnapshotError("snapshot corrupted: trailing bytes");
+
+  queues_ = std::move(queues);
+  calls_ = std::move(calls);
+  agents_ = std::move(agents);
+  latest_advance_ = latest_advance;
+  last_prune_day_ = Timestamp{};
   for (const auto& [name, settings] : config_.queues) queue(name);
 }
 

@@ -146,3 +146,67 @@ void QueueWindows::prune(Timestamp keep_after) {
 }
 
 }  // namespace floorwatch::core
+
+namespace floorwatch::core {
+
+void RollingWindows::save(ByteWriter& out) const {
+  out.boolean(started_);
+  for (Timestamp start : window_start_) out.time(start);
+  out.u64(buckets_.size());
+  for (const Bucket& bucket : buckets_) {
+    out.time(bucket.at);
+    core::save(out, bucket.counts);
+  }
+}
+
+void RollingWindows::load(ByteReader& in) {
+  started_ = in.boolean();
+  for (Timestamp& start : window_start_) start = in.time();
+  buckets_.clear();
+  const std::size_t buckets = in.count(8);
+  for (std::size_t i = 0; i < buckets; ++i) {
+    const Timestamp at = in.time();
+    buckets_.push_back(Bucket{at, load_outcome_counters(in)});
+  }
+  // The sums are derived data: recompute them instead of trusting the bytes.
+  for (std::size_t i = 0; i < kSpans.size(); ++i) {
+    sums_[i] = OutcomeCounters{};
+    for (const Bucket& bucket : buckets_) {
+      if (!started_ || bucket.at > window_start_[i]) sums_[i] += bucket.counts;
+    }
+  }
+}
+
+namespace {
+void save_map(ByteWriter& out, const std::map<Timestamp, OutcomeCounters>& buckets) {
+  out.u64(buckets.size());
+  for (const auto& [start, counts] : buckets) {
+    out.time(start);
+    save(out, counts);
+  }
+}
+std::map<Timestamp, OutcomeCounters> load_map(ByteReader& in) {
+  std::map<Timestamp, OutcomeCounters> buckets;
+  const std::size_t count = in.count(8);
+  for (std::size_t i = 0; i < count; ++i) {
+    const Timestamp start = in.time();
+    buckets[start] = load_outcome_counters(in);
+  }
+  return buckets;
+}
+}  // namespace
+
+void QueueWindows::save(ByteWriter& out) const {
+  rolling_.save(out);
+  save_map(out, intervals_);
+  save_map(out, days_);
+}
+
+void QueueWindows::load(ByteReader& in) {
+  rolling_.load(in);
+  intervals_ = load_map(in);
+  days_ = load_map(in);
+  set_calendar(calendar_);  // drop cached pointers into the old maps
+}
+
+}  // namespace floorwatch::core

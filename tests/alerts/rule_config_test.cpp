@@ -2,6 +2,11 @@
 // file, line and key so an operator can fix them.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
 #include "alerts/rule_config.h"
 
 using namespace floorwatch;
@@ -183,4 +188,19 @@ TEST_CASE("a config built in code is checked too", "[alerts][config]") {
   rule.escalation = "missing";
   config.rules.push_back(rule);
   CHECK(validate(config).find("unknown escalation policy") != std::string::npos);
+}
+
+TEST_CASE("the example in docs/alerts.md is a valid config", "[alerts][config][docs]") {
+  std::ifstream file(std::string(FLOORWATCH_SOURCE_DIR) + "/docs/alerts.md");
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string markdown = text.str();
+  const std::size_t start = markdown.find("```yaml\n");
+  REQUIRE(start != std::string::npos);
+  const std::size_t end = markdown.find("```", start + 8);
+  const YAML::Node root = YAML::Load(markdown.substr(start + 8, end - start - 8));
+  const AlertsConfig config = parse_alerts_config(root["alerts"], "docs/alerts.md");
+  CHECK(config.rules.size() == 6);
+  CHECK(config.policies.front().tiers.size() == 3);
+  CHECK(config.notifiers.size() == 3);
 }

@@ -3,9 +3,9 @@
 // `--backfill today` sends today's lines plus what was still true at the day's start.
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -226,12 +226,11 @@ TEST_CASE("--backfill today sends today's lines and the floor as it stood at mid
 
   std::vector<std::string> got;
   for (const auto& event : sink.events())
-    got.push_back(std::string(core::to_string(event.type)) + " " +
-                  std::to_string(core::to_epoch_ms(event.ts) / 1000) + " " + event.call +
-                  event.agent +
-                  (event.type == core::EventType::AgentState
-                       ? " " + std::string(core::to_string(event.state))
-                       : ""));
+    got.push_back(
+        std::string(core::to_string(event.type)) + " " +
+        std::to_string(core::to_epoch_ms(event.ts) / 1000) + " " + event.call + event.agent +
+        (event.type == core::EventType::AgentState ? " " + std::string(core::to_string(event.state))
+                                                   : ""));
   const std::vector<std::string> expected{
       "agent_state 1700006200 Alice available",  // Alice's state at midnight (after y1)
       "call_enqueued 1700006390 y2",             // still waiting at midnight: sent, real time

@@ -1,8 +1,7 @@
 #pragma once
 // Shared helpers for the core tests: readable UTC timestamps and event builders, so a test reads
-// like the event log a supervisor would check by hand. Include it before catch.hpp: it makes
-// Catch print optionals (a missing figure shows as "{ }", not "{?}").
-#define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
+// like the event log a supervisor would check by hand. It also teaches Catch to print
+// timestamps, durations and optionals, so a failure shows values instead of "{?}".
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -16,6 +15,16 @@
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/outcome_counters.h"
 #include "floorwatch/core/time.h"
+
+#if !defined(CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER)
+// A missing figure prints as "{ }"; a present one as its value.
+template <typename T>
+struct Catch::StringMaker<std::optional<T>> {
+  static std::string convert(const std::optional<T>& value) {
+    return value ? ::Catch::Detail::stringify(*value) : std::string("{ }");
+  }
+};
+#endif
 
 // Failure messages show timestamps as "2026-11-24T09:30:00.250Z" and durations as "1500 ms".
 template <>
@@ -153,3 +162,7 @@ inline std::size_t index_of(ExitReason reason) {
 }
 
 }  // namespace floorwatch::core::testing
+
+namespace floorwatch::core {
+namespace test = testing;  // the short spelling, used by state_snapshot_test.cpp
+}

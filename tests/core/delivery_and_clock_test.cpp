@@ -1,7 +1,7 @@
 // Exactly-once bookkeeping per collector stream, and the injected clocks.
-#include "core_test_support.h"  // first: configures Catch
-
 #include <catch2/catch.hpp>
+
+#include "core_test_support.h"
 
 #include "floorwatch/core/clock.h"
 #include "floorwatch/core/delivery_tracker.h"

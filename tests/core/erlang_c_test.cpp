@@ -1,9 +1,9 @@
 // Erlang C against the published test vector (docs/metrics.md; values checked against the R
 // ErlangC package): 100 calls per 30 minutes, AHT 180 s -> A = 100 x 180 / 1800 = 10 Erlang,
 // answer target 20 s.
-#include "core_test_support.h"  // first: configures Catch
-
 #include <catch2/catch.hpp>
+
+#include "core_test_support.h"
 
 #include <cmath>
 

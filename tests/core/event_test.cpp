@@ -1,8 +1,8 @@
 // The canonical names and timestamp forms of docs/events.md: what collectors write and what
 // ends up in metric labels.
-#include "core_test_support.h"  // first: configures Catch
-
 #include <catch2/catch.hpp>
+
+#include "core_test_support.h"
 
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/reject_reason.h"

@@ -1,8 +1,8 @@
 // The engine end to end: events in, snapshot out. Each case is a short event log a supervisor
 // could replay by hand; expected figures are derived in the comments.
-#include "core_test_support.h"  // first: configures Catch
-
 #include <catch2/catch.hpp>
+
+#include "core_test_support.h"
 
 #include <algorithm>
 #include <random>
@@ -757,6 +757,24 @@ TEST_CASE("offered counts at enqueue, the answer where it happened", "[core][flo
   CHECK(support.window(WindowKind::Rolling15m).counts.offered == 1);
 }
 
+TEST_CASE("handle time counts in the interval in which wrap-up ends", "[core][floor_state]") {
+  FloorState floor(support_floor());
+  // Answered in the 09:00 interval, wrap-up ends in the 09:30 one: 09:28:00 -> 09:31:00.
+  apply_all(floor, {enqueued(utc("2026-11-24T09:27:50Z"), "c1", "support"),
+                    answered(utc("2026-11-24T09:28:00Z"), "c1", "anna"),
+                    completed(utc("2026-11-24T09:29:30Z"), "c1")});
+  auto support = queue_in(floor.snapshot(utc("2026-11-24T09:29:59Z")), "support");
+  CHECK(support.window(WindowKind::Interval).counts.answered == 1);
+  CHECK(support.window(WindowKind::Interval).counts.handled == 0);  // still in wrap-up
+
+  apply_all(floor, {agent_state(utc("2026-11-24T09:31:00Z"), "anna", AgentStatus::Available)});
+  support = queue_in(floor.snapshot(utc("2026-11-24T09:31:30Z")), "support");
+  CHECK(support.window(WindowKind::Interval).counts.answered == 0);
+  CHECK(support.window(WindowKind::Interval).counts.handled == 1);
+  CHECK(support.window(WindowKind::Interval).average_handle_time_seconds == Approx(180.0));
+  CHECK_FALSE(support.window(WindowKind::Interval).average_speed_of_answer_seconds.has_value());
+}
+
 TEST_CASE("a late event counts in the windows containing its timestamp", "[core][floor_state]") {
   FloorState floor(support_floor());
   apply_all(floor, {enqueued(utc("2026-11-24T09:10:00Z"), "c1", "support")});
@@ -867,6 +885,19 @@ TEST_CASE("reconfigure: a new formula applies to the counts already kept", "[cor
   CHECK(support.lifetime.offered == 3);
   CHECK(support.calls_waiting == 1);
   CHECK(floor.agent_count() == 1);
+}
+
+TEST_CASE("reconfigure with a bad time zone is refused and changes nothing",
+          "[core][floor_state]") {
+  FloorState floor(support_floor());
+  apply_all(floor, {enqueued(utc("2026-11-24T09:00:00Z"), "c1", "support")});
+  FloorConfig bad = support_floor();
+  bad.time_zone = "Europe/Atlantis";
+  bad.queues["support"].answer_target = seconds(60);
+  CHECK_THROWS_AS(floor.reconfigure(bad), std::invalid_argument);
+  CHECK(floor.calendar().time_zone_name() == "UTC");
+  CHECK(floor.settings_for("support").answer_target == seconds(20));
+  CHECK(queue_in(floor.snapshot(utc("2026-11-24T09:01:00Z")), "support").calls_waiting == 1);
 }
 
 TEST_CASE("replaying the same events gives identical snapshots", "[core][floor_state]") {

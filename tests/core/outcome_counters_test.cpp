@@ -2,9 +2,9 @@
 // check with pen and paper. Notation as in docs/metrics.md: A answered, A_in answered with
 // wait <= target, Ab abandoned, Ab_in abandoned with wait <= target, Ab_short abandoned with
 // wait < short_abandon, X exited.
-#include "core_test_support.h"  // first: configures Catch
-
 #include <catch2/catch.hpp>
+
+#include "core_test_support.h"
 
 #include <tuple>
 

@@ -1,8 +1,8 @@
 // Window edges: rolling windows are exact over (now - span, now]; interval and today windows
 // reset on local boundaries; a late outcome lands in the window containing its timestamp.
-#include "core_test_support.h"  // first: configures Catch
-
 #include <catch2/catch.hpp>
+
+#include "core_test_support.h"
 
 #include "floorwatch/core/windows.h"
 

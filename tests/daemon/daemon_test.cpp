@@ -27,6 +27,8 @@ daemon::DaemonConfig loopback_config() {
   config.daemon_id = "fw-unit";
   config.ingest_bind = "tcp://127.0.0.1:*";
   config.control_bind = "tcp://127.0.0.1:*";
+  config.feed_bind = "tcp://127.0.0.1:*";
+  config.feed_publish = "tcp://127.0.0.1:*";
   config.metrics_listen = "127.0.0.1:0";
   config.floor.queues["sales"] = core::QueueSettings{};
   return config;
@@ -140,7 +142,8 @@ TEST_CASE("floorwatchd prints the real endpoints and stops cleanly on SIGTERM an
                                .string();
   {
     std::ofstream(path) << "site: t\ndaemon_id: d\ningest:\n  bind: tcp://127.0.0.1:*\n"
-                           "control:\n  bind: tcp://127.0.0.1:*\nmetrics:\n  listen: 127.0.0.1:0\n";
+                           "control:\n  bind: tcp://127.0.0.1:*\nmetrics:\n  listen: 127.0.0.1:0\n"
+                           "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n";
   }
   const int signal_number = GENERATE(SIGTERM, SIGINT);
   test::ChildProcess process({binary, "--config", path});

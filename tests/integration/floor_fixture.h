@@ -59,6 +59,7 @@ class RunningDaemon {
                              "daemon_id: test-daemon\n"
                              "ingest:\n  bind: " + ingest_bind + "\n"
                              "control:\n  bind: tcp://127.0.0.1:*\n"
+                             "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
                              "metrics:\n  listen: 127.0.0.1:0\n" +
                                  config_body);
     process_ = std::make_unique<ChildProcess>(

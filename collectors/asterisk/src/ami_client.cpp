@@ -161,8 +161,8 @@ std::vector<core::Event> AmiClient::poll(Duration max_wait) {
     // What arrived before a close is still used: Asterisk may send a burst, then hang up.
     if (banner_.empty() && !framer_->banner().empty()) banner_ = framer_->banner();
     if (state_ == State::AwaitBanner && !banner_.empty()) {
-      if (send_action("Login", "Username: " + options_.username + "\r\nSecret: " +
-                                   options_.secret + "\r\nEvents: " + options_.events + "\r\n")) {
+      if (send_action("Login", "Username: " + options_.username + "\r\nSecret: " + options_.secret +
+                                   "\r\nEvents: " + options_.events + "\r\n")) {
         state_ = State::LoggingIn;
       } else {
         lose_link(AmiDisconnectReason::ClosedByPeer, "cannot send Login", now);
@@ -247,8 +247,8 @@ void AmiClient::handle(const AmiMessage& message, Timestamp now, std::vector<cor
     if (state_ != State::LoggingIn || !is_response) return;
     const std::string_view response = message.get_or("Response", "");
     if (response != "Success") {
-      lose_link(AmiDisconnectReason::LoginRefused,
-                std::string(message.get_or("Message", response)), now);
+      lose_link(AmiDisconnectReason::LoginRefused, std::string(message.get_or("Message", response)),
+                now);
       return;
     }
     ++stats_.logins;

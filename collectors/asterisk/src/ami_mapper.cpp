@@ -404,7 +404,9 @@ void AmiMapper::on_queue_params(Context& context) {
   queue_params_[*queue] = std::move(params);
 }
 
-void AmiMapper::begin_status_reconciliation() { listed_in_status_.emplace(); }
+void AmiMapper::begin_status_reconciliation() {
+  listed_in_status_.emplace();
+}
 
 void AmiMapper::on_status_complete(Context& context) {
   // Without a reconciliation pending, everything was applied as it arrived.

@@ -40,9 +40,13 @@ std::size_t valid_sequence_length(std::string_view bytes, std::size_t i) {
 }  // namespace
 
 std::string to_valid_utf8(std::string_view bytes, bool* repaired) {
-  std::string out;
-  out.reserve(bytes.size());
+  // Fast path: queue_log fields are almost always printable ASCII.
   std::size_t i = 0;
+  while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) - 1u < 0x7Fu) ++i;
+  if (i == bytes.size()) return std::string(bytes);
+  std::string out;
+  out.reserve(bytes.size() + 8);
+  out.append(bytes.substr(0, i));
   while (i < bytes.size()) {
     const std::size_t length = valid_sequence_length(bytes, i);
     if (length == 0) {
@@ -58,7 +62,9 @@ std::string to_valid_utf8(std::string_view bytes, bool* repaired) {
 }
 
 std::optional<std::int64_t> parse_count(std::string_view digits) {
-  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  // At most 12 digits: epochs, durations and counters all fit, and any value times 1000 (to
+  // milliseconds) plus a timestamp stays far from int64 overflow (found by fuzzing).
+  if (digits.empty() || digits.size() > 12) return std::nullopt;
   std::int64_t value = 0;
   for (const char c : digits) {
     if (c < '0' || c > '9') return std::nullopt;

@@ -14,7 +14,8 @@ namespace floorwatch::asterisk::text {
 std::string to_valid_utf8(std::string_view bytes, bool* repaired = nullptr);
 
 /// A whole, non-negative decimal number ("0", "42"); nullopt for anything else, including
-/// signs, spaces, fractions and values that do not fit in 62 bits.
+/// signs, spaces, fractions and values of more than 12 digits (no Asterisk epoch, duration or
+/// counter has that many; the limit keeps millisecond arithmetic far from overflow).
 std::optional<std::int64_t> parse_count(std::string_view digits);
 
 /// Seconds with an optional fraction ("1409169929.412068") as milliseconds; nullopt otherwise.

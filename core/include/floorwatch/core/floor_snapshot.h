@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "floorwatch/core/event.h"
@@ -53,6 +54,9 @@ struct QueueSnapshot {
   std::optional<int> agents_required;             ///< Erlang C, to meet the SL target
   std::optional<double> predicted_service_level;  ///< Erlang C with staffed_agents
   std::vector<WaitingCallSnapshot> waiting_calls;  ///< oldest first; only if requested
+  /// Today's reporting intervals up to now as (interval start, figures), oldest first; only if
+  /// requested (the wallboard's service-level sparkline).
+  std::vector<std::pair<Timestamp, WindowFigures>> today_intervals;
 
   const WindowFigures& window(WindowKind kind) const {
     return windows[static_cast<std::size_t>(kind)];
@@ -71,6 +75,7 @@ struct AgentSnapshot {
 struct SnapshotOptions {
   bool include_waiting_calls = false;
   bool include_agents = false;
+  bool include_today_intervals = false;
 };
 
 struct FloorSnapshot {

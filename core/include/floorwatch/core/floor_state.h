@@ -48,6 +48,12 @@ class FloorState {
   void advance(Timestamp now);
   /// Picture at `now` (advances windows first). Configured queues always appear.
   FloorSnapshot snapshot(Timestamp now, const SnapshotOptions& options = {});
+  /// The whole live state (calls, agents, windows, history) as bytes, with a checksum; the
+  /// configuration is not included. Deterministic: equal states give equal bytes.
+  std::string save() const;
+  /// Replaces the state with one from save(); throws SnapshotError when the bytes are
+  /// truncated or corrupted (the state is then unchanged, never half-loaded).
+  void load(std::string_view bytes);
   /// New settings (SIGHUP); live calls, agents and counters are kept.
   void reconfigure(FloorConfig config);
 

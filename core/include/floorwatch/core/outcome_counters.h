@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "floorwatch/core/byte_codec.h"
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/queue_settings.h"
 #include "floorwatch/core/time.h"
@@ -33,6 +34,9 @@ struct OutcomeCounters {
   OutcomeCounters& operator-=(const OutcomeCounters& other);  ///< max_wait left unchanged
   bool operator==(const OutcomeCounters&) const = default;
 };
+
+void save(ByteWriter& out, const OutcomeCounters& counts);
+OutcomeCounters load_outcome_counters(ByteReader& in);
 
 /// What one call contributed when it left the queue, or when its handle time ended.
 /// Built by the classify_* helpers so the "within target" rules live in one place.

@@ -8,6 +8,7 @@
 #include <map>
 #include <string_view>
 
+#include "floorwatch/core/byte_codec.h"
 #include "floorwatch/core/outcome_counters.h"
 #include "floorwatch/core/site_calendar.h"
 
@@ -34,6 +35,8 @@ class RollingWindows {
   /// recomputed from the buckets still inside the window.
   OutcomeCounters totals(std::size_t span_index) const;
   std::size_t bucket_count() const { return buckets_.size(); }
+  void save(ByteWriter& out) const;
+  void load(ByteReader& in);
 
  private:
   struct Bucket {
@@ -59,6 +62,8 @@ class QueueWindows {
   /// Drops interval/day buckets that ended before `keep_after`.
   void prune(Timestamp keep_after);
   const std::map<Timestamp, OutcomeCounters>& intervals() const { return intervals_; }
+  void save(ByteWriter& out) const;
+  void load(ByteReader& in);  ///< replaces the contents; keeps the calendar
 
  private:
   const SiteCalendar* calendar_;

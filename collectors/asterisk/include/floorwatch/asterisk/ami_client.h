@@ -39,11 +39,11 @@ struct AmiClientOptions {
 
 /// Why the link went down; the label of the log line and of a counter.
 enum class AmiDisconnectReason {
-  ConnectFailed,   ///< TCP connect refused, unreachable or timed out
-  LoginTimeout,    ///< no banner or no Login response in time
-  LoginRefused,    ///< `Response: Error` to Login (bad user or secret)
-  ClosedByPeer,    ///< EOF or a socket error
-  PingTimeout,     ///< no Response to Ping: dead link
+  ConnectFailed,  ///< TCP connect refused, unreachable or timed out
+  LoginTimeout,   ///< no banner or no Login response in time
+  LoginRefused,   ///< `Response: Error` to Login (bad user or secret)
+  ClosedByPeer,   ///< EOF or a socket error
+  PingTimeout,    ///< no Response to Ping: dead link
 };
 inline constexpr std::size_t kAmiDisconnectReasonCount = 5;
 std::string_view to_string(AmiDisconnectReason reason);
@@ -58,8 +58,8 @@ struct AmiClientStats {
   /// Gaps: a link that was logged in went down and came back; events in between were lost
   /// (QueueStatus re-seeds what is still true). Counted when the link is back.
   std::int64_t gaps = 0;
-  core::Duration gap_time{0};       ///< total time of the finished gaps
-  core::Duration last_gap{0};       ///< length of the latest finished gap
+  core::Duration gap_time{0};  ///< total time of the finished gaps
+  core::Duration last_gap{0};  ///< length of the latest finished gap
   core::Duration current_backoff{0};
 
   std::int64_t disconnect_count(AmiDisconnectReason reason) const {
@@ -113,8 +113,8 @@ class AmiClient {
   core::Timestamp reconnect_at_{};
   core::Timestamp login_deadline_{};
   core::Timestamp last_ping_at_{};
-  std::optional<core::Timestamp> ping_sent_at_;   // outstanding Ping
-  std::optional<core::Timestamp> link_lost_at_;   // set while a gap is open
+  std::optional<core::Timestamp> ping_sent_at_;  // outstanding Ping
+  std::optional<core::Timestamp> link_lost_at_;  // set while a gap is open
   core::Timestamp logged_in_at_{};
   bool ever_logged_in_ = false;
   AmiClientStats stats_;

@@ -1,0 +1,415 @@
+#include "daemon/feed_publisher.h"
+
+#include <cerrno>
+#include <random>
+
+#include <spdlog/spdlog.h>
+#include <zmq_addon.hpp>
+
+#include "floorwatch/v1/feed.pb.h"
+
+namespace floorwatch::daemon {
+namespace {
+
+constexpr std::uint32_t kFeedProtocolVersion = 1;
+// A board that cannot keep up loses deltas beyond this many queued messages (PUB drops, the
+// daemon never waits) and re-syncs from a snapshot.
+constexpr int kPublishHighWaterMark = 1000;
+constexpr int kSnapshotHighWaterMark = 100;
+constexpr int kRequestsPerWakeup = 16;
+
+std::int64_t ms(core::Timestamp t) { return core::to_epoch_ms(t); }
+
+v1::AgentState to_wire(core::AgentStatus status) {
+  switch (status) {
+    case core::AgentStatus::Available: return v1::AVAILABLE;
+    case core::AgentStatus::Ringing: return v1::RINGING;
+    case core::AgentStatus::Busy: return v1::BUSY;
+    case core::AgentStatus::Wrapup: return v1::WRAPUP;
+    case core::AgentStatus::Paused: return v1::PAUSED;
+    case core::AgentStatus::Offline: return v1::OFFLINE;
+  }
+  return v1::AGENT_STATE_UNSPECIFIED;
+}
+
+v1::Channel to_wire(core::Channel channel) {
+  switch (channel) {
+    case core::Channel::Voice: return v1::VOICE;
+    case core::Channel::Chat: return v1::CHAT;
+    case core::Channel::Email: return v1::EMAIL;
+    case core::Channel::Callback: return v1::CALLBACK;
+  }
+  return v1::CHANNEL_UNSPECIFIED;
+}
+
+v1::AlertSeverity to_wire(FeedAlert::Severity severity) {
+  switch (severity) {
+    case FeedAlert::Severity::Info: return v1::ALERT_SEVERITY_INFO;
+    case FeedAlert::Severity::Warning: return v1::ALERT_SEVERITY_WARNING;
+    case FeedAlert::Severity::Critical: return v1::ALERT_SEVERITY_CRITICAL;
+  }
+  return v1::ALERT_SEVERITY_UNSPECIFIED;
+}
+
+v1::AlertState to_wire(FeedAlert::State state) {
+  switch (state) {
+    case FeedAlert::State::Pending: return v1::ALERT_STATE_PENDING;
+    case FeedAlert::State::Firing: return v1::ALERT_STATE_FIRING;
+    case FeedAlert::State::Acknowledged: return v1::ALERT_STATE_ACKNOWLEDGED;
+    case FeedAlert::State::Resolved: return v1::ALERT_STATE_RESOLVED;
+  }
+  return v1::ALERT_STATE_UNSPECIFIED;
+}
+
+void fill_window(const core::WindowFigures& figures, v1::FeedWindow& out) {
+  const core::OutcomeCounters& c = figures.counts;
+  out.set_offered(c.offered);
+  out.set_answered(c.answered);
+  out.set_answered_within_target(c.answered_within_target);
+  out.set_abandoned(c.abandoned);
+  out.set_abandoned_short(c.abandoned_short);
+  out.set_exited(c.exited());
+  if (figures.service_level) out.set_service_level(*figures.service_level);
+  if (figures.average_speed_of_answer_seconds)
+    out.set_asa_seconds(*figures.average_speed_of_answer_seconds);
+  if (figures.abandon_ratio) out.set_abandon_ratio(*figures.abandon_ratio);
+  if (figures.max_wait_seconds) out.set_max_wait_seconds(*figures.max_wait_seconds);
+}
+
+void fill_abandon(const RecentAbandon& abandon, v1::FeedAbandon& out) {
+  out.set_call(abandon.call);
+  out.set_caller(abandon.caller);
+  out.set_queue(abandon.queue);
+  out.set_wait_seconds(core::to_seconds(abandon.wait));
+  out.set_abandoned_at_ms(ms(abandon.abandoned_at));
+  out.set_short_abandon(abandon.short_abandon);
+}
+
+void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
+  out.set_agent(agent.agent);
+  out.set_state(to_wire(agent.state));
+  out.set_reason(agent.reason);
+  out.set_state_since_ms(ms(agent.state_since));
+  for (const std::string& queue : agent.queues) out.add_queues(queue);
+  out.set_call(agent.call);
+}
+
+v1::FeedMessage header(std::uint64_t epoch, std::uint64_t seq, core::Timestamp now,
+                       const core::SiteCalendar& calendar) {
+  v1::FeedMessage message;
+  message.set_protocol_version(kFeedProtocolVersion);
+  message.set_epoch(epoch);
+  message.set_seq(seq);
+  message.set_now_ms(ms(now));
+  message.set_utc_offset_seconds(
+      static_cast<std::int32_t>(calendar.utc_offset(now).count() / 1000));
+  return message;
+}
+
+}  // namespace
+
+std::uint64_t new_feed_epoch() {
+  std::random_device device;
+  std::mt19937_64 generator((static_cast<std::uint64_t>(device()) << 32) ^ device() ^
+                            static_cast<std::uint64_t>(
+                                std::chrono::system_clock::now().time_since_epoch().count()));
+  std::uint64_t epoch = 0;
+  while (epoch == 0) epoch = generator();
+  return epoch;
+}
+
+// --- AbandonTracker ---------------------------------------------------------------------------
+
+void AbandonTracker::observe(const core::Event& event,
+                             const std::function<core::Duration(const std::string&)>& short_abandon_of) {
+  switch (event.type) {
+    case core::EventType::CallEnqueued:
+      waiting_[event.call] = Waiting{event.queue, event.caller, event.ts};
+      return;
+    case core::EventType::CallAnswered:
+    case core::EventType::CallExited:
+      waiting_.erase(event.call);
+      return;
+    case core::EventType::CallAbandoned: {
+      auto it = waiting_.find(event.call);
+      if (it == waiting_.end()) return;
+      const core::Duration wait = event.ts - it->second.enqueued_at;
+      RecentAbandon abandon{event.call, std::move(it->second.caller), std::move(it->second.queue),
+                            wait, event.ts, false};
+      abandon.short_abandon = wait < short_abandon_of(abandon.queue);
+      waiting_.erase(it);
+      recent_.push_back(abandon);
+      if (recent_.size() > capacity_) recent_.pop_front();
+      new_.push_back(std::move(abandon));
+      // Bounded like the ring: a board needs no more than `capacity` new ones in one delta.
+      if (new_.size() > capacity_) new_.erase(new_.begin());
+      return;
+    }
+    case core::EventType::CallCompleted:
+    case core::EventType::AgentState:
+      return;
+  }
+}
+
+std::vector<RecentAbandon> AbandonTracker::take_new() {
+  std::vector<RecentAbandon> taken;
+  taken.swap(new_);
+  return taken;
+}
+
+// --- FeedModel --------------------------------------------------------------------------------
+
+FeedModel::FeedModel(FeedIdentity identity, const core::FloorConfig& floor, std::uint64_t epoch)
+    : identity_(std::move(identity)),
+      floor_config_(floor),
+      calendar_(floor.time_zone, floor.day_start_minutes, floor.interval_minutes),
+      epoch_(epoch) {}
+
+void FeedModel::observe(const core::Event& event) {
+  pending_events_ = true;
+  if (event.type == core::EventType::AgentState || event.type == core::EventType::CallAnswered ||
+      event.type == core::EventType::CallCompleted)
+    agents_dirty_ = true;
+  abandons_.observe(event, [this](const std::string& queue) {
+    auto it = floor_config_.queues.find(queue);
+    return (it != floor_config_.queues.end() ? it->second : floor_config_.defaults).short_abandon;
+  });
+}
+
+std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, bool agents_included,
+                                             const std::vector<FeedAlert>& alerts) {
+  pending_events_ = false;
+  if (agents_included) agents_dirty_ = false;
+  v1::FeedMessage message = header(epoch_, seq_ + 1, floor.now, calendar_);
+  v1::FeedDelta& delta = *message.mutable_delta();
+  bool changed = false;
+
+  for (const core::QueueSnapshot& queue : floor.queues) {
+    v1::FeedQueue out;
+    out.set_name(queue.name);
+    const core::QueueSettings& settings = queue.settings;
+    out.set_answer_target_seconds(core::to_seconds(settings.answer_target));
+    out.set_service_level_target(settings.service_level_target);
+    out.set_short_abandon_seconds(core::to_seconds(settings.short_abandon));
+    out.set_service_level_formula(std::string(core::to_string(settings.formula)));
+    out.set_service_level_formula_description(std::string(core::describe(settings.formula)));
+    out.set_channel(to_wire(settings.channel));
+    out.set_calls_waiting(queue.calls_waiting);
+    if (queue.oldest_enqueued_at) out.set_oldest_enqueued_at_ms(ms(*queue.oldest_enqueued_at));
+    for (const core::WaitingCallSnapshot& call : queue.waiting_calls) {
+      if (static_cast<std::size_t>(out.waiting_enqueued_at_ms_size()) >= kMaxWaitingTimestamps) {
+        out.set_waiting_truncated(true);
+        break;
+      }
+      out.add_waiting_enqueued_at_ms(ms(call.enqueued_at));
+    }
+    const auto& by_state = queue.agents_by_state;
+    auto count = [&](core::AgentStatus s) { return by_state[static_cast<std::size_t>(s)]; };
+    out.set_agents_available(count(core::AgentStatus::Available));
+    out.set_agents_ringing(count(core::AgentStatus::Ringing));
+    out.set_agents_busy(count(core::AgentStatus::Busy));
+    out.set_agents_wrapup(count(core::AgentStatus::Wrapup));
+    out.set_agents_paused(count(core::AgentStatus::Paused));
+    out.set_agents_offline(count(core::AgentStatus::Offline));
+    out.set_staffed_agents(queue.staffed_agents);
+    if (queue.agents_required) out.set_agents_required(*queue.agents_required);
+    if (queue.predicted_service_level) out.set_predicted_service_level(*queue.predicted_service_level);
+    if (queue.estimated_wait_seconds) out.set_estimated_wait_seconds(*queue.estimated_wait_seconds);
+    fill_window(queue.window(core::WindowKind::Interval), *out.mutable_interval());
+    fill_window(queue.window(core::WindowKind::Today), *out.mutable_today());
+    fill_window(queue.window(core::WindowKind::Rolling15m), *out.mutable_rolling_15m());
+    // The sparkline: today's intervals from the engine, so late events and replays count too.
+    for (const auto& [start, figures] : queue.today_intervals) {
+      v1::ServiceLevelPoint& point = *out.add_service_level_history();
+      point.set_interval_start_ms(ms(start));
+      if (figures.service_level) point.set_service_level(*figures.service_level);
+      point.set_offered(figures.counts.offered);
+    }
+
+    std::string bytes = out.SerializeAsString();
+    Published& published = queues_[queue.name];
+    if (published.bytes != bytes) {
+      published.bytes = std::move(bytes);
+      *delta.add_queues() = std::move(out);
+      changed = true;
+    }
+  }
+
+  if (agents_included) {
+    std::map<std::string, Published> seen;
+    for (const core::AgentSnapshot& agent : floor.agents) {
+      v1::FeedAgent out;
+      fill_agent(agent, out);
+      std::string bytes = out.SerializeAsString();
+      auto previous = agents_.find(agent.agent);
+      if (previous == agents_.end() || previous->second.bytes != bytes) {
+        *delta.add_agents() = std::move(out);
+        changed = true;
+      }
+      seen[agent.agent].bytes = std::move(bytes);
+    }
+    for (const auto& [id, unused] : agents_) {
+      if (!seen.count(id)) {
+        delta.add_removed_agents(id);
+        changed = true;
+      }
+    }
+    agents_.swap(seen);
+  }
+
+  for (const RecentAbandon& abandon : abandons_.take_new()) {
+    fill_abandon(abandon, *delta.add_new_abandons());
+    changed = true;
+  }
+
+  std::vector<std::string> alert_messages;
+  std::string alerts_bytes;
+  for (const FeedAlert& alert : alerts) {
+    v1::FeedAlert out;
+    out.set_id(alert.id);
+    out.set_rule(alert.rule);
+    out.set_queue(alert.queue);
+    out.set_severity(to_wire(alert.severity));
+    out.set_state(to_wire(alert.state));
+    out.set_since_ms(ms(alert.since));
+    out.set_summary(alert.summary);
+    out.set_acknowledged_by(alert.acknowledged_by);
+    alert_messages.push_back(out.SerializeAsString());
+    alerts_bytes += alert_messages.back();
+    alerts_bytes += '\0';
+  }
+  if (alerts_bytes != alerts_bytes_) {
+    alerts_bytes_ = std::move(alerts_bytes);
+    alert_messages_ = std::move(alert_messages);
+    delta.set_alerts_changed(true);
+    for (const std::string& alert : alert_messages_) delta.add_alerts()->ParseFromString(alert);
+    changed = true;
+  }
+
+  if (!changed) return std::nullopt;
+  ++seq_;
+  return message.SerializeAsString();
+}
+
+std::string FeedModel::heartbeat(core::Timestamp now) const {
+  v1::FeedMessage message = header(epoch_, seq_, now, calendar_);
+  message.mutable_heartbeat();
+  return message.SerializeAsString();
+}
+
+std::string FeedModel::snapshot(core::Timestamp now) const {
+  v1::FeedMessage message = header(epoch_, seq_, now, calendar_);
+  v1::FeedSnapshot& snapshot = *message.mutable_snapshot();
+  snapshot.set_site(identity_.site);
+  snapshot.set_daemon(identity_.daemon);
+  snapshot.set_time_zone(calendar_.time_zone_name());
+  snapshot.set_interval_minutes(static_cast<std::uint32_t>(calendar_.interval_minutes()));
+  snapshot.set_clock_runs(identity_.clock_runs);
+  snapshot.set_heartbeat_interval_ms(static_cast<std::uint32_t>(kHeartbeatInterval.count()));
+  // Built from what was published, never from a fresh picture: the snapshot is exactly `seq`.
+  for (const auto& [name, published] : queues_) snapshot.add_queues()->ParseFromString(published.bytes);
+  for (const auto& [id, published] : agents_) snapshot.add_agents()->ParseFromString(published.bytes);
+  // Callers (FeedPublisher) publish pending events first, so the ring holds no unpublished ones.
+  for (const RecentAbandon& abandon : abandons_.recent())
+    fill_abandon(abandon, *snapshot.add_recent_abandons());
+  for (const std::string& alert : alert_messages_) snapshot.add_alerts()->ParseFromString(alert);
+  return message.SerializeAsString();
+}
+
+// --- FeedPublisher ----------------------------------------------------------------------------
+
+FeedPublisher::FeedPublisher(zmq::context_t& context, const DaemonConfig& config,
+                             SharedFloor& floor, FeedIdentity identity,
+                             const SocketSecurity& security)
+    : floor_(floor), model_(std::move(identity), config.floor, new_feed_epoch()) {
+  snapshot_socket_ = zmq::socket_t(context, zmq::socket_type::router);
+  apply_server_security(snapshot_socket_, security);
+  snapshot_socket_.set(zmq::sockopt::router_mandatory, 1);
+  snapshot_socket_.set(zmq::sockopt::sndhwm, kSnapshotHighWaterMark);
+  snapshot_socket_.set(zmq::sockopt::rcvhwm, kSnapshotHighWaterMark);
+  snapshot_socket_.set(zmq::sockopt::linger, 0);
+  snapshot_socket_.bind(config.feed_bind);
+  snapshot_endpoint_ = snapshot_socket_.get(zmq::sockopt::last_endpoint);
+
+  publish_socket_ = zmq::socket_t(context, zmq::socket_type::pub);
+  apply_server_security(publish_socket_, security);
+  publish_socket_.set(zmq::sockopt::sndhwm, kPublishHighWaterMark);
+  publish_socket_.set(zmq::sockopt::linger, 0);
+  publish_socket_.bind(config.feed_publish);
+  publish_endpoint_ = publish_socket_.get(zmq::sockopt::last_endpoint);
+}
+
+void FeedPublisher::send(const std::string& message) {
+  // A PUB socket never blocks: past the high-water mark a slow board's copy is dropped.
+  publish_socket_.send(zmq::buffer(message), zmq::send_flags::dontwait);
+}
+
+void FeedPublisher::update_and_publish() {
+  const bool with_agents = model_.agents_may_have_changed();
+  core::SnapshotOptions options;
+  options.include_waiting_calls = true;
+  options.include_today_intervals = true;
+  options.include_agents = with_agents;
+  const core::FloorSnapshot picture = floor_.snapshot(options);
+  std::vector<FeedAlert> alerts;
+  if (alert_provider_) alerts = alert_provider_();
+  if (auto delta = model_.update(picture, with_agents, alerts)) {
+    send(*delta);
+    ++counters_.deltas;
+  }
+}
+
+void FeedPublisher::publish_changes() {
+  if (model_.has_pending_events()) update_and_publish();
+}
+
+void FeedPublisher::on_tick(std::chrono::steady_clock::time_point now) {
+  if (now < next_heartbeat_) return;
+  next_heartbeat_ = now + FeedModel::kHeartbeatInterval;
+  update_and_publish();
+  send(model_.heartbeat(floor_.clock().now()));
+  ++counters_.heartbeats;
+}
+
+void FeedPublisher::serve_snapshots() {
+  for (int handled = 0; handled < kRequestsPerWakeup; ++handled) {
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(snapshot_socket_, std::back_inserter(frames),
+                             zmq::recv_flags::dontwait))
+      return;
+    if (frames.size() < 2) continue;
+    v1::SnapshotRequest request;
+    if (!request.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())) ||
+        request.protocol_version() != kFeedProtocolVersion) {
+      ++counters_.bad_requests;
+      spdlog::debug("feed: bad snapshot request ({} bytes)", frames.back().size());
+      continue;
+    }
+    // Everything applied so far goes out first, so the snapshot is as fresh as the floor.
+    publish_changes();
+    const std::string reply = model_.snapshot(floor_.clock().now());
+    try {
+      bool sent = true;
+      for (std::size_t i = 0; i + 1 < frames.size() && sent; ++i)
+        sent = static_cast<bool>(
+            snapshot_socket_.send(frames[i], zmq::send_flags::sndmore | zmq::send_flags::dontwait));
+      if (sent) sent = static_cast<bool>(snapshot_socket_.send(zmq::buffer(reply), zmq::send_flags::dontwait));
+      if (sent) {
+        ++counters_.snapshots_served;
+        spdlog::debug("feed: snapshot seq={} to board={}", model_.seq(), request.board());
+      } else {
+        ++counters_.snapshot_replies_unsent;
+      }
+    } catch (const zmq::error_t& error) {
+      // The board went away; it asks again when it comes back.
+      ++counters_.snapshot_replies_unsent;
+    }
+  }
+}
+
+void FeedPublisher::close() {
+  snapshot_socket_.close();
+  publish_socket_.close();
+}
+
+}  // namespace floorwatch::daemon

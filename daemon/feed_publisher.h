@@ -1,0 +1,195 @@
+#pragma once
+// The wallboard live feed (docs/feed.md), ZeroMQ "clone" pattern: versioned protobuf deltas and
+// heartbeats on a PUB socket, full snapshots on request from a ROUTER socket. Everything runs on
+// the daemon loop; a slow board only loses PUB messages (high-water mark) and re-syncs itself.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "daemon/config.h"
+#include "daemon/self_metrics.h"
+#include "daemon/shared_floor.h"
+#include "daemon/socket_security.h"
+#include "floorwatch/core/site_calendar.h"
+
+namespace floorwatch::daemon {
+
+/// One alert as wallboards see it. The alerts engine fills these through an AlertProvider.
+struct FeedAlert {
+  enum class Severity { Info, Warning, Critical };
+  enum class State { Pending, Firing, Acknowledged, Resolved };
+  std::string id;  ///< what a board sends back in {"command":"ack","id":...}
+  std::string rule;
+  std::string queue;  ///< empty when the alert is not about one queue
+  Severity severity = Severity::Warning;
+  State state = State::Firing;
+  core::Timestamp since{};
+  std::string summary;
+  std::string acknowledged_by;
+};
+
+/// Returns the alerts to show now; called on the daemon loop at every publish. Must be cheap.
+using AlertProvider = std::function<std::vector<FeedAlert>()>;
+
+/// A caller who hung up while queued, for the board's call-back list. Plain value type.
+struct RecentAbandon {
+  std::string call;
+  std::string caller;
+  std::string queue;
+  core::Duration wait{};
+  core::Timestamp abandoned_at{};
+  bool short_abandon = false;
+};
+
+/// Remembers who is waiting where (from applied events) so an abandon can name its caller,
+/// queue and wait: the engine forgets a call once it leaves the queue. Mirrors the engine's
+/// waiting set exactly (only applied events are observed), so it is bounded by it.
+/// Keeps the last `capacity` abandons. Not thread-safe (daemon loop).
+class AbandonTracker {
+ public:
+  static constexpr std::size_t kDefaultCapacity = 50;
+  explicit AbandonTracker(std::size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
+
+  /// `short_abandon_of(queue)` gives the queue's short-abandon threshold.
+  void observe(const core::Event& event,
+               const std::function<core::Duration(const std::string&)>& short_abandon_of);
+  /// Abandons observed since the last call, oldest first.
+  std::vector<RecentAbandon> take_new();
+  const std::deque<RecentAbandon>& recent() const { return recent_; }
+  std::size_t waiting_count() const { return waiting_.size(); }
+
+ private:
+  struct Waiting {
+    std::string queue;
+    std::string caller;
+    core::Timestamp enqueued_at{};
+  };
+  std::size_t capacity_;
+  std::unordered_map<std::string, Waiting> waiting_;
+  std::deque<RecentAbandon> recent_;
+  std::vector<RecentAbandon> new_;
+};
+
+/// What the feed says about the daemon. Plain value type.
+struct FeedIdentity {
+  std::string site;
+  std::string daemon;
+  bool clock_runs = true;  ///< false with --clock event: boards must not extrapolate `now`
+};
+
+/// The feed's model and message builder, without sockets: keeps the last published version of
+/// every queue, agent and alert, turns a new FloorSnapshot into a delta holding only what
+/// changed, and builds snapshots that match `seq` exactly.
+/// Not thread-safe (daemon loop).
+class FeedModel {
+ public:
+  static constexpr std::size_t kMaxWaitingTimestamps = 1000;
+  static constexpr std::chrono::milliseconds kHeartbeatInterval{1000};
+
+  FeedModel(FeedIdentity identity, const core::FloorConfig& floor, std::uint64_t epoch);
+
+  /// From the ingest path (every applied event).
+  void observe(const core::Event& event);
+  /// True when events were applied since the last update().
+  bool has_pending_events() const { return pending_events_; }
+  /// True when agent data may have changed since the last update() (take agents in snapshot).
+  bool agents_may_have_changed() const { return agents_dirty_; }
+
+  /// Folds in `floor` (taken with waiting calls and today's intervals; with agents when
+  /// `agents_included`) and the
+  /// current alerts. Returns a serialized FeedMessage delta when anything changed (seq + 1),
+  /// nullopt otherwise.
+  std::optional<std::string> update(const core::FloorSnapshot& floor, bool agents_included,
+                                    const std::vector<FeedAlert>& alerts);
+  /// Serialized heartbeat carrying the current seq.
+  std::string heartbeat(core::Timestamp now) const;
+  /// Serialized snapshot of everything published up to seq (the state a board needs).
+  std::string snapshot(core::Timestamp now) const;
+
+  std::uint64_t seq() const { return seq_; }
+  std::uint64_t epoch() const { return epoch_; }
+  const AbandonTracker& abandons() const { return abandons_; }
+
+ private:
+  struct Published {
+    std::string bytes;  // serialized message, compared to detect a change
+  };
+
+  FeedIdentity identity_;
+  core::FloorConfig floor_config_;
+  core::SiteCalendar calendar_;
+  std::uint64_t epoch_;
+  std::uint64_t seq_ = 0;
+  bool pending_events_ = true;  // publish the first picture at once
+  bool agents_dirty_ = true;
+  AbandonTracker abandons_;
+  std::map<std::string, Published> queues_;  // by name
+  std::map<std::string, Published> agents_;  // by id
+  std::string alerts_bytes_;                 // serialized alert list as last published
+  std::vector<std::string> alert_messages_;  // serialized FeedAlert, as last published
+};
+
+/// Counters of the feed, for logs and tests. Plain value type.
+struct FeedCounters {
+  std::uint64_t deltas = 0;
+  std::uint64_t heartbeats = 0;
+  std::uint64_t snapshots_served = 0;
+  std::uint64_t snapshot_replies_unsent = 0;
+  std::uint64_t bad_requests = 0;
+};
+
+/// FeedModel behind its two sockets. Binds in the constructor (throws zmq::error_t). Not
+/// thread-safe: the daemon loop calls everything.
+class FeedPublisher {
+ public:
+  FeedPublisher(zmq::context_t& context, const DaemonConfig& config, SharedFloor& floor,
+                FeedIdentity identity, const SocketSecurity& security);
+
+  /// Endpoints actually bound (`*` resolved).
+  const std::string& snapshot_endpoint() const { return snapshot_endpoint_; }
+  const std::string& publish_endpoint() const { return publish_endpoint_; }
+  zmq::socket_t& snapshot_socket() { return snapshot_socket_; }
+
+  void set_alert_provider(AlertProvider provider) { alert_provider_ = std::move(provider); }
+  /// The ingest path's observer (under the floor lock; cheap).
+  void observe(const core::Event& event) { model_.observe(event); }
+
+  /// After an ingest drain: publishes a delta if any event was applied.
+  void publish_changes();
+  /// Every loop wake-up: once per heartbeat interval, publishes time-driven changes (rolling
+  /// windows, alerts) and a heartbeat.
+  void on_tick(std::chrono::steady_clock::time_point now);
+  /// Answers queued snapshot requests.
+  void serve_snapshots();
+  void close();
+
+  const FeedCounters& counters() const { return counters_; }
+  std::uint64_t seq() const { return model_.seq(); }
+
+ private:
+  void update_and_publish();
+  void send(const std::string& message);
+
+  SharedFloor& floor_;
+  FeedModel model_;
+  AlertProvider alert_provider_;
+  zmq::socket_t snapshot_socket_;
+  zmq::socket_t publish_socket_;
+  std::string snapshot_endpoint_;
+  std::string publish_endpoint_;
+  std::chrono::steady_clock::time_point next_heartbeat_{};
+  FeedCounters counters_;
+};
+
+/// A random, non-zero epoch for this daemon run.
+std::uint64_t new_feed_epoch();
+
+}  // namespace floorwatch::daemon

@@ -1,0 +1,185 @@
+// What the board decides: colours and icons for thresholds, number formats, who breaches next,
+// tile and agent order, page rotation, the connection line.
+#include <catch2/catch.hpp>
+
+#include "wallboard/board_logic.h"
+
+using namespace floorwatch::wallboard;
+using namespace std::chrono_literals;
+
+namespace {
+
+const EpochMs now_ms = 1'795'510'800'000;  // 2026-11-24T09:00:00Z
+
+QueueView queue_with_waits(std::initializer_list<double> waits_seconds, double target = 20) {
+  QueueView q;
+  q.name = "sales";
+  q.answer_target_seconds = target;
+  for (double wait : waits_seconds) q.waiting_enqueued_at.push_back(now_ms - static_cast<EpochMs>(wait * 1000));
+  q.calls_waiting = static_cast<std::int64_t>(q.waiting_enqueued_at.size());
+  if (!q.waiting_enqueued_at.empty()) q.oldest_enqueued_at = q.waiting_enqueued_at.front();
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("oldest wait is coloured by how close it is to the answer target", "[wallboard][logic]") {
+  const auto [wait, level] = GENERATE(table<double, Level>({
+      {0, Level::Ok},
+      {14.9, Level::Ok},
+      {15, Level::Warning},  // 75 % of a 20 s target
+      {20, Level::Warning},  // at the target: not yet breached
+      {20.5, Level::Critical},
+      {600, Level::Critical},
+  }));
+  CAPTURE(wait);
+  CHECK(wait_level(wait, 20) == level);
+}
+
+TEST_CASE("service level against its target, never judged without a figure", "[wallboard][logic]") {
+  CHECK(service_level_level(std::nullopt, 0.8) == Level::Neutral);
+  CHECK(service_level_level(0.8, 0.8) == Level::Ok);
+  CHECK(service_level_level(0.7999999999, 0.8) == Level::Ok);  // 80.0 % shown, 80.0 % met
+  CHECK(service_level_level(0.76, 0.8) == Level::Warning);
+  CHECK(service_level_level(0.75, 0.8) == Level::Warning);
+  CHECK(service_level_level(0.74, 0.8) == Level::Critical);
+  CHECK(staffing_level(std::nullopt, 3) == Level::Neutral);
+  CHECK(staffing_level(7, 9) == Level::Ok);
+  CHECK(staffing_level(7, 6) == Level::Warning);
+  CHECK(staffing_level(7, 4) == Level::Critical);
+}
+
+TEST_CASE("colour is never the only signal, and stale data is grey", "[wallboard][logic]") {
+  for (const Level level : {Level::Ok, Level::Warning, Level::Critical}) {
+    CHECK_FALSE(level_icon(level).empty());
+    CHECK_FALSE(level_word(level).empty());
+    CHECK(level_colour(level, /*stale=*/true) == Palette::stale_fill);
+  }
+  // Three distinct hues for ok / warning / critical.
+  CHECK_FALSE(level_colour(Level::Ok, false) == level_colour(Level::Warning, false));
+  CHECK_FALSE(level_colour(Level::Warning, false) == level_colour(Level::Critical, false));
+  const Rgba grey = Palette::stale_fill;
+  CHECK((grey.r == grey.g && grey.g == grey.b));
+}
+
+TEST_CASE("durations, percentages and clocks read the way a floor reads them", "[wallboard][logic]") {
+  const auto [seconds, text] = GENERATE(table<double, std::string>({
+      {0, "0:00"}, {9.99, "0:09"}, {65, "1:05"}, {3599, "59:59"}, {3600, "1:00:00"}, {-3, "0:00"}}));
+  CHECK(format_duration(seconds) == text);
+  CHECK(format_percent(0.873) == "87 %");
+  CHECK(format_percent(std::nullopt) == "\u2014");
+  CHECK(format_seconds(22.6) == "23 s");
+  CHECK(format_age(37.9) == "37 s");
+  CHECK(format_age(245) == "4 min 05 s");
+  // 09:00:00Z is 10:00:00 in Stockholm in November (UTC+1) and 20:00 in Sydney (UTC+11).
+  CHECK(format_time_of_day(now_ms, 3600) == "10:00:00");
+  CHECK(format_time_of_day(now_ms + 59'999, 11 * 3600) == "20:00:59");
+  CHECK(format_time_of_day(now_ms, -5 * 3600) == "04:00:00");
+}
+
+TEST_CASE("the formula is named in small print", "[wallboard][logic]") {
+  QueueView q;
+  q.service_level_target = 0.8;
+  q.answer_target_seconds = 90;
+  q.formula_description = "short abandons excluded";
+  CHECK(formula_small_print(q) == "80/90 \u00B7 short abandons excluded");
+}
+
+TEST_CASE("callers about to breach are counted live from their enqueue times", "[wallboard][logic]") {
+  // Target 20 s: waits of 25 and 21 are over; 19, 12 and -10 s... within 30 s; 0 is too.
+  const QueueView q = queue_with_waits({25, 21, 19, 12, 0}, 20);
+  CHECK(callers_over_target(q, now_ms) == 2);
+  CHECK(callers_breaching_within(q, now_ms, 30) == 3);
+  CHECK(callers_breaching_within(q, now_ms, 5) == 1);
+  // Ten seconds later the 12 s caller is over as well.
+  CHECK(callers_over_target(q, now_ms + 10'000) == 4);
+  REQUIRE(oldest_wait_seconds(q, now_ms + 1000));
+  CHECK(*oldest_wait_seconds(q, now_ms + 1000) == Approx(26));
+  CHECK_FALSE(oldest_wait_seconds(queue_with_waits({}), now_ms));
+}
+
+TEST_CASE("tiles follow the board's queue list, and queues with alerts move first",
+          "[wallboard][logic]") {
+  BoardModel model;
+  for (const char* name : {"billing", "sales", "support"}) model.queues.push_back(QueueView{name});
+  auto names = [](const std::vector<const QueueView*>& tiles) {
+    std::vector<std::string> out;
+    for (const auto* t : tiles) out.push_back(t->name);
+    return out;
+  };
+  CHECK(names(tiles_in_order(model, {})) == std::vector<std::string>{"billing", "sales", "support"});
+  CHECK(names(tiles_in_order(model, {"support", "sales", "unknown"})) ==
+        std::vector<std::string>{"support", "sales"});
+  model.alerts.push_back(AlertView{"a1", "sl_low", "sales", AlertSeverity::Warning, AlertState::Firing});
+  model.alerts.push_back(AlertView{"a2", "wait", "billing", AlertSeverity::Critical, AlertState::Firing});
+  model.alerts.push_back(AlertView{"a3", "wait", "support", AlertSeverity::Critical, AlertState::Acknowledged});
+  CHECK(names(tiles_in_order(model, {"support", "sales", "billing"})) ==
+        std::vector<std::string>{"billing", "sales", "support"});
+  const auto banner = banner_alerts(model);
+  REQUIRE(banner.size() == 3);
+  CHECK(banner[0]->id == "a2");  // firing critical first
+  CHECK(banner[2]->id == "a3");  // acknowledged last
+  CHECK(any_alert_firing(model));
+}
+
+TEST_CASE("the agent page shows the longest pause and wrap-up first", "[wallboard][logic]") {
+  BoardModel model;
+  auto agent = [](std::string id, AgentState state, EpochMs since, std::vector<std::string> queues = {"sales"}) {
+    AgentView a;
+    a.agent = std::move(id);
+    a.state = state;
+    a.state_since = since;
+    a.queues = std::move(queues);
+    return a;
+  };
+  model.agents = {agent("ann", AgentState::Available, now_ms - 900'000),
+                  agent("bob", AgentState::Paused, now_ms - 60'000),
+                  agent("cat", AgentState::Wrapup, now_ms - 300'000),
+                  agent("dan", AgentState::Busy, now_ms - 30'000),
+                  agent("eve", AgentState::Offline, now_ms - 9'000'000),
+                  agent("fay", AgentState::Paused, now_ms - 2'000'000, {"billing"})};
+  std::vector<std::string> order;
+  for (const auto* a : agents_in_order(model, {})) order.push_back(a->agent);
+  CHECK(order == std::vector<std::string>{"fay", "cat", "bob", "dan", "ann", "eve"});
+  order.clear();
+  for (const auto* a : agents_in_order(model, {"billing"})) order.push_back(a->agent);
+  CHECK(order == std::vector<std::string>{"fay"});
+  CHECK(agent_level(model.agents[5], now_ms) == Level::Critical);  // paused 33 min
+  CHECK(agent_level(model.agents[2], now_ms) == Level::Warning);   // wrap-up 5 min
+  CHECK(agent_level(model.agents[1], now_ms) == Level::Neutral);   // paused 1 min
+}
+
+SCENARIO("pages rotate, and hold where the alerts are while one fires", "[wallboard][logic]") {
+  PageRotation rotation;
+  rotation.period = 20s;
+  const SteadyTime t0 = SteadyTime{} + 100h;
+  CHECK(rotation.advance(t0, false) == Page::Queues);
+  CHECK(rotation.advance(t0 + 19s, false) == Page::Queues);
+  CHECK(rotation.advance(t0 + 20s, false) == Page::Agents);
+  WHEN("an alert fires while the agents page is shown") {
+    CHECK(rotation.advance(t0 + 25s, true) == Page::Queues);
+    THEN("the board stays on the queues page as long as it fires") {
+      CHECK(rotation.advance(t0 + 200s, true) == Page::Queues);
+      AND_THEN("rotation resumes a full period after it stops") {
+        CHECK(rotation.advance(t0 + 210s, false) == Page::Queues);
+        CHECK(rotation.advance(t0 + 220s, false) == Page::Agents);
+        CHECK(rotation.advance(t0 + 240s, false) == Page::Abandons);
+        CHECK(rotation.advance(t0 + 260s, false) == Page::Queues);
+      }
+    }
+  }
+}
+
+TEST_CASE("the header says honestly whether the board is live", "[wallboard][logic]") {
+  const SteadyTime t0 = SteadyTime{} + 100h;
+  BoardModel model;
+  CHECK(connection_display(model, t0, 3s).text.find("CONNECTING") != std::string::npos);
+  model.has_data = true;
+  model.feed_state = FeedState::Live;
+  model.last_applied_at = t0;
+  CHECK(connection_display(model, t0 + 1s, 3s).text.find("LIVE") != std::string::npos);
+  CHECK(connection_display(model, t0 + 1s, 3s).level == Level::Ok);
+  const ConnectionDisplay stale = connection_display(model, t0 + 37s, 3s);
+  CHECK(stale.text.find("NO DATA 37 s") != std::string::npos);
+  CHECK(stale.level == Level::Critical);
+}

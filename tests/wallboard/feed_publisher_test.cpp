@@ -1,0 +1,241 @@
+// The daemon side of the feed (daemon/feed_publisher.h) without sockets: deltas carry only what
+// changed, snapshots match their seq, abandons are remembered with caller, queue and wait, and
+// the sparkline keeps today's intervals.
+#include <catch2/catch.hpp>
+
+#include "daemon/feed_publisher.h"
+#include "floorwatch/core/floor_state.h"
+#include "floorwatch/v1/feed.pb.h"
+
+using namespace floorwatch;
+using daemon::FeedAlert;
+using daemon::FeedModel;
+
+namespace {
+
+const core::Timestamp t0 = core::from_epoch_ms(1'795'510'800'000);  // 2026-11-24T09:00:00Z
+
+core::Timestamp at(int seconds) { return t0 + std::chrono::seconds(seconds); }
+
+core::Event enqueue(int s, std::string call, std::string queue, std::string caller = "") {
+  core::Event e;
+  e.type = core::EventType::CallEnqueued;
+  e.ts = at(s);
+  e.call = std::move(call);
+  e.queue = std::move(queue);
+  e.caller = std::move(caller);
+  return e;
+}
+core::Event leave(int s, core::EventType type, std::string call) {
+  core::Event e;
+  e.type = type;
+  e.ts = at(s);
+  e.call = std::move(call);
+  return e;
+}
+core::Event agent_state(int s, std::string agent, core::AgentStatus state, std::string queue = "sales") {
+  core::Event e;
+  e.type = core::EventType::AgentState;
+  e.ts = at(s);
+  e.agent = std::move(agent);
+  e.state = state;
+  e.queues = std::vector<std::string>{std::move(queue)};
+  return e;
+}
+
+core::FloorConfig two_queues() {
+  core::FloorConfig config;
+  config.time_zone = "Europe/Stockholm";
+  config.queues["sales"].answer_target = core::Duration{20'000};
+  config.queues["support"].short_abandon = core::Duration{10'000};
+  return config;
+}
+
+// The engine and the feed model fed the same applied events, as in the daemon.
+struct Floor {
+  core::FloorConfig config = two_queues();
+  core::FloorState state{config};
+  FeedModel feed{{"stockholm", "fw-a", true}, config, 7};
+
+  void apply(const core::Event& event) {
+    if (state.apply(event).applied) feed.observe(event);
+  }
+  std::optional<v1::FeedMessage> publish(core::Timestamp now, std::vector<FeedAlert> alerts = {}) {
+    core::SnapshotOptions options;
+    options.include_waiting_calls = true;
+    options.include_today_intervals = true;
+    options.include_agents = feed.agents_may_have_changed();
+    auto bytes = feed.update(state.snapshot(now, options), options.include_agents, alerts);
+    if (!bytes) return std::nullopt;
+    v1::FeedMessage message;
+    REQUIRE(message.ParseFromString(*bytes));
+    return message;
+  }
+};
+
+std::vector<std::string> queue_names(const v1::FeedDelta& delta) {
+  std::vector<std::string> names;
+  for (const auto& q : delta.queues()) names.push_back(q.name());
+  return names;
+}
+
+}  // namespace
+
+SCENARIO("deltas carry only what changed, in sequence", "[wallboard][feed][daemon]") {
+  Floor floor;
+  GIVEN("the first publish") {
+    auto first = floor.publish(at(0));
+    REQUIRE(first);
+    THEN("it holds every configured queue as delta 1") {
+      CHECK(first->seq() == 1);
+      CHECK(first->epoch() == 7);
+      CHECK(queue_names(first->delta()) == std::vector<std::string>{"sales", "support"});
+    }
+    WHEN("nothing happens") {
+      THEN("there is nothing to publish and the seq stays") {
+        CHECK_FALSE(floor.publish(at(1)));
+        CHECK(floor.feed.seq() == 1);
+      }
+    }
+    WHEN("a caller joins sales") {
+      floor.apply(enqueue(2, "c1", "sales", "+46700000001"));
+      auto delta = floor.publish(at(2));
+      REQUIRE(delta);
+      THEN("only sales is in delta 2, with the caller's enqueue time so boards tick the wait") {
+        CHECK(delta->seq() == 2);
+        REQUIRE(queue_names(delta->delta()) == std::vector<std::string>{"sales"});
+        const v1::FeedQueue& sales = delta->delta().queues(0);
+        CHECK(sales.calls_waiting() == 1);
+        CHECK(sales.oldest_enqueued_at_ms() == core::to_epoch_ms(at(2)));
+        CHECK(sales.waiting_enqueued_at_ms_size() == 1);
+        CHECK(sales.answer_target_seconds() == 20);
+        CHECK(sales.service_level_formula_description() == "short abandons excluded");
+        CHECK(delta->delta().agents_size() == 0);
+      }
+      AND_WHEN("time passes with the caller still waiting") {
+        THEN("no delta is needed: the wait is computed on the board") {
+          CHECK_FALSE(floor.publish(at(30)));
+        }
+      }
+    }
+    WHEN("an agent changes state") {
+      floor.apply(agent_state(3, "ann", core::AgentStatus::Paused));
+      auto delta = floor.publish(at(3));
+      REQUIRE(delta);
+      THEN("the agent and her queue's counts are in the delta, with state_since") {
+        REQUIRE(delta->delta().agents_size() == 1);
+        CHECK(delta->delta().agents(0).agent() == "ann");
+        CHECK(delta->delta().agents(0).state() == v1::PAUSED);
+        CHECK(delta->delta().agents(0).state_since_ms() == core::to_epoch_ms(at(3)));
+        CHECK(queue_names(delta->delta()) == std::vector<std::string>{"sales"});
+      }
+    }
+  }
+}
+
+SCENARIO("a snapshot is exactly the published state at its seq", "[wallboard][feed][daemon]") {
+  Floor floor;
+  floor.apply(agent_state(0, "ann", core::AgentStatus::Available));
+  floor.apply(enqueue(1, "c1", "sales"));
+  REQUIRE(floor.publish(at(1)));
+  // Applied but not yet published: must not leak into a snapshot claiming seq 1.
+  floor.apply(enqueue(2, "c2", "sales"));
+  v1::FeedMessage snapshot;
+  REQUIRE(snapshot.ParseFromString(floor.feed.snapshot(at(2))));
+  CHECK(snapshot.seq() == 1);
+  CHECK(snapshot.snapshot().site() == "stockholm");
+  CHECK(snapshot.snapshot().time_zone() == "Europe/Stockholm");
+  CHECK(snapshot.utc_offset_seconds() == 3600);  // Stockholm in November
+  REQUIRE(snapshot.snapshot().queues_size() == 2);
+  CHECK(snapshot.snapshot().queues(0).calls_waiting() == 1);
+  CHECK(snapshot.snapshot().agents_size() == 1);
+}
+
+SCENARIO("abandons are remembered with caller, queue and wait for call-backs",
+         "[wallboard][feed][daemon]") {
+  Floor floor;
+  REQUIRE(floor.publish(at(0)));
+  floor.apply(enqueue(1, "c1", "sales", "+46700000001"));
+  floor.apply(enqueue(2, "c2", "support", "+46700000002"));
+  floor.apply(leave(6, core::EventType::CallAbandoned, "c1"));   // waited 5 s
+  floor.apply(leave(7, core::EventType::CallAbandoned, "c2"));   // 5 s: short in support (10 s)
+  floor.apply(leave(8, core::EventType::CallAbandoned, "ghost"));  // rejected by the engine
+  auto delta = floor.publish(at(8));
+  REQUIRE(delta);
+  REQUIRE(delta->delta().new_abandons_size() == 2);
+  const v1::FeedAbandon& first = delta->delta().new_abandons(0);
+  CHECK(first.caller() == "+46700000001");
+  CHECK(first.queue() == "sales");
+  CHECK(first.wait_seconds() == Approx(5));
+  CHECK(first.abandoned_at_ms() == core::to_epoch_ms(at(6)));
+  CHECK_FALSE(first.short_abandon());
+  CHECK(delta->delta().new_abandons(1).short_abandon());
+
+  WHEN("many more callers hang up") {
+    for (int i = 0; i < 70; ++i) {
+      floor.apply(enqueue(10 + i, "x" + std::to_string(i), "sales"));
+      floor.apply(leave(11 + i, core::EventType::CallAbandoned, "x" + std::to_string(i)));
+    }
+    floor.publish(at(100));
+    THEN("the daemon keeps the last 50, and nobody is left in its waiting list") {
+      v1::FeedMessage snapshot;
+      REQUIRE(snapshot.ParseFromString(floor.feed.snapshot(at(100))));
+      REQUIRE(snapshot.snapshot().recent_abandons_size() == 50);
+      CHECK(snapshot.snapshot().recent_abandons(49).call() == "x69");
+      CHECK(floor.feed.abandons().waiting_count() == 0);
+    }
+  }
+}
+
+TEST_CASE("the sparkline keeps one service level per interval of today", "[wallboard][feed][daemon]") {
+  Floor floor;
+  floor.apply(agent_state(0, "ann", core::AgentStatus::Available));
+  // One call answered in time in the 10:00 interval (local), one late in the 10:30 one.
+  floor.apply(enqueue(0, "c1", "sales"));
+  core::Event answer;
+  answer.type = core::EventType::CallAnswered;
+  answer.ts = at(5);
+  answer.call = "c1";
+  answer.agent = "ann";
+  floor.apply(answer);
+  floor.publish(at(10));
+  floor.apply(enqueue(1800, "c2", "sales"));
+  answer.ts = at(1860);
+  answer.call = "c2";
+  floor.apply(answer);
+  auto delta = floor.publish(at(1870));
+  REQUIRE(delta);
+  const v1::FeedQueue* sales = nullptr;
+  for (const auto& q : delta->delta().queues())
+    if (q.name() == "sales") sales = &q;
+  REQUIRE(sales);
+  REQUIRE(sales->service_level_history_size() == 2);
+  CHECK(sales->service_level_history(0).service_level() == Approx(1.0));
+  CHECK(sales->service_level_history(1).service_level() == Approx(0.0));
+  CHECK(sales->service_level_history(1).interval_start_ms() -
+            sales->service_level_history(0).interval_start_ms() ==
+        30 * 60'000);
+}
+
+TEST_CASE("alerts from the provider are published when they change", "[wallboard][feed][daemon]") {
+  Floor floor;
+  REQUIRE(floor.publish(at(0)));
+  FeedAlert alert;
+  alert.id = "sales-wait-1";
+  alert.rule = "oldest_wait";
+  alert.queue = "sales";
+  alert.severity = FeedAlert::Severity::Critical;
+  alert.summary = "oldest wait 2:10 > 1:30";
+  alert.since = at(1);
+  auto delta = floor.publish(at(1), {alert});
+  REQUIRE(delta);
+  CHECK(delta->delta().alerts_changed());
+  REQUIRE(delta->delta().alerts_size() == 1);
+  CHECK(delta->delta().alerts(0).severity() == v1::ALERT_SEVERITY_CRITICAL);
+  CHECK(delta->delta().alerts(0).state() == v1::ALERT_STATE_FIRING);
+  CHECK_FALSE(floor.publish(at(2), {alert}));  // unchanged: nothing to send
+  auto cleared = floor.publish(at(3), {});
+  REQUIRE(cleared);
+  CHECK(cleared->delta().alerts_changed());
+  CHECK(cleared->delta().alerts_size() == 0);
+}

@@ -1,0 +1,169 @@
+// The board side of the clone protocol without sockets: snapshot + deltas in sequence, re-sync
+// on a gap, a lost delta, a daemon restart or silence, and "stale" when nothing arrives.
+#include <catch2/catch.hpp>
+
+#include "wallboard/feed_messages.h"
+#include "wallboard/feed_sync.h"
+
+using namespace floorwatch::wallboard;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::uint64_t kEpoch = 42;
+const SteadyTime t0 = SteadyTime{} + 1000h;
+
+int waiting_in_sales(const FeedSync& sync) {
+  for (const QueueView& q : sync.model().queues)
+    if (q.name == "sales") return static_cast<int>(q.calls_waiting);
+  return -1;
+}
+
+// A board that has asked for its snapshot and received it at seq 5.
+FeedSync synced_board() {
+  FeedSync sync;
+  sync.start(t0);
+  REQUIRE(sync.take_snapshot_request());
+  sync.on_snapshot(test::snapshot(kEpoch, 5, 2), t0);
+  REQUIRE(sync.model().feed_state == FeedState::Live);
+  return sync;
+}
+
+}  // namespace
+
+SCENARIO("a board syncs from a snapshot and follows the deltas", "[wallboard][feed]") {
+  GIVEN("a board that just started") {
+    FeedSync sync;
+    sync.start(t0);
+    THEN("it asks for a snapshot once and shows nothing yet") {
+      CHECK(sync.take_snapshot_request());
+      CHECK_FALSE(sync.take_snapshot_request());
+      CHECK(sync.model().feed_state == FeedState::Connecting);
+      CHECK(is_stale(sync.model(), t0, 3s));
+    }
+    WHEN("deltas arrive before the snapshot, some older and some newer than it") {
+      sync.take_snapshot_request();
+      sync.on_published(test::delta(kEpoch, 5, 9), t0);  // already inside the snapshot
+      sync.on_published(test::delta(kEpoch, 6, 3), t0);
+      sync.on_published(test::delta(kEpoch, 7, 4), t0);
+      CHECK(sync.model().queues.empty());
+      sync.on_snapshot(test::snapshot(kEpoch, 5, 2), t0 + 10ms);
+      THEN("the snapshot is applied, then only the newer deltas, in order") {
+        CHECK(sync.model().feed_state == FeedState::Live);
+        CHECK(sync.model().seq == 7);
+        CHECK(waiting_in_sales(sync) == 4);
+        CHECK(sync.model().site == "stockholm");
+        CHECK_FALSE(is_stale(sync.model(), t0 + 10ms, 3s));
+      }
+    }
+  }
+  GIVEN("a live board at seq 5") {
+    FeedSync sync = synced_board();
+    WHEN("the next delta arrives") {
+      const auto version = sync.version();
+      sync.on_published(test::delta(kEpoch, 6, 7), t0 + 1s);
+      THEN("it is applied and the frame loop sees a new version") {
+        CHECK(waiting_in_sales(sync) == 7);
+        CHECK(sync.model().seq == 6);
+        CHECK(sync.version() != version);
+        CHECK(sync.model().updates_applied == 2);
+      }
+    }
+    WHEN("a delta is missed (seq 6 never arrives)") {
+      sync.on_published(test::delta(kEpoch, 7, 7), t0 + 1s);
+      THEN("the board does not apply 7 and asks for a new snapshot by itself") {
+        CHECK(waiting_in_sales(sync) == 2);
+        CHECK(sync.model().feed_state == FeedState::Syncing);
+        CHECK(sync.model().last_resync_reason == "sequence_gap");
+        CHECK(sync.take_snapshot_request());
+        AND_THEN("the next snapshot brings it back, still showing the old data meanwhile") {
+          sync.on_published(test::delta(kEpoch, 8, 8), t0 + 1100ms);
+          sync.on_snapshot(test::snapshot(kEpoch, 7, 7), t0 + 1200ms);
+          CHECK(sync.model().feed_state == FeedState::Live);
+          CHECK(sync.model().seq == 8);
+          CHECK(waiting_in_sales(sync) == 8);
+          CHECK(sync.model().resyncs == 1);
+        }
+      }
+    }
+    WHEN("a heartbeat says the daemon is further than the board (a delta was dropped)") {
+      sync.on_published(test::heartbeat(kEpoch, 6), t0 + 1s);
+      THEN("the board re-syncs") {
+        CHECK(sync.model().last_resync_reason == "heartbeat_ahead");
+        CHECK(sync.take_snapshot_request());
+      }
+    }
+    WHEN("the daemon restarts: a new epoch whose seq starts again at 1") {
+      sync.on_published(test::delta(43, 1, 0), t0 + 1s);
+      THEN("the board does not ignore it as old, it re-syncs") {
+        CHECK(sync.model().last_resync_reason == "new_epoch");
+        CHECK(sync.take_snapshot_request());
+      }
+    }
+    WHEN("a duplicate of an applied delta arrives") {
+      sync.on_published(test::delta(kEpoch, 5, 99), t0 + 1s);
+      THEN("nothing changes") {
+        CHECK(waiting_in_sales(sync) == 2);
+        CHECK(sync.model().feed_state == FeedState::Live);
+      }
+    }
+    WHEN("garbage arrives on the feed") {
+      sync.on_published("not a protobuf message \xff\xff", t0 + 1s);
+      THEN("it is counted and ignored") {
+        CHECK(sync.malformed_messages() == 1);
+        CHECK(sync.model().feed_state == FeedState::Live);
+      }
+    }
+  }
+}
+
+SCENARIO("heartbeats keep a board live; silence greys it out and it re-syncs", "[wallboard][feed]") {
+  GIVEN("a live board") {
+    FeedSync sync = synced_board();
+    WHEN("heartbeats arrive every second") {
+      for (int s = 1; s <= 10; ++s) {
+        sync.on_published(test::heartbeat(kEpoch, 5), t0 + std::chrono::seconds(s));
+        sync.on_tick(t0 + std::chrono::seconds(s) + 500ms);
+      }
+      THEN("it stays live and fresh") {
+        CHECK(sync.model().feed_state == FeedState::Live);
+        CHECK_FALSE(is_stale(sync.model(), t0 + 10s + 500ms, 3s));
+      }
+    }
+    WHEN("nothing arrives for more than 3 s") {
+      sync.on_tick(t0 + 2900ms);
+      CHECK_FALSE(is_stale(sync.model(), t0 + 2900ms, 3s));
+      sync.on_tick(t0 + 3100ms);
+      THEN("the data is stale, the board says for how long, and it asks for a snapshot") {
+        CHECK(is_stale(sync.model(), t0 + 3100ms, 3s));
+        CHECK(seconds_without_data(sync.model(), t0 + 37s) == Approx(37));
+        CHECK(sync.model().last_resync_reason == "silence");
+        CHECK(sync.take_snapshot_request());
+        AND_THEN("an unanswered request is repeated until the daemon is back") {
+          sync.on_tick(t0 + 4s);
+          CHECK_FALSE(sync.take_snapshot_request());
+          sync.on_tick(t0 + 5200ms);
+          CHECK(sync.take_snapshot_request());
+          CHECK(sync.model().last_resync_reason == "snapshot_timeout");
+          sync.on_snapshot(test::snapshot(kEpoch, 9, 1), t0 + 6s);
+          CHECK_FALSE(is_stale(sync.model(), t0 + 6s, 3s));
+          CHECK(waiting_in_sales(sync) == 1);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("the board's clock follows the daemon's, frozen during replays", "[wallboard][feed]") {
+  const std::int64_t daemon_ms = 1'795'510'800'000;
+  SECTION("wall clock: extrapolated between messages so clocks tick without traffic") {
+    FeedSync sync = synced_board();
+    CHECK(daemon_now(sync.model(), t0 + 2500ms) == daemon_ms + 2500);
+  }
+  SECTION("event clock (replay): never ahead of the last event") {
+    FeedSync sync;
+    sync.start(t0);
+    sync.on_snapshot(test::snapshot(kEpoch, 1, 0, /*clock_runs=*/false), t0);
+    CHECK(daemon_now(sync.model(), t0 + 2500ms) == daemon_ms);
+  }
+}

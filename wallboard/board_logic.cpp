@@ -1,0 +1,308 @@
+#include "wallboard/board_logic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "wallboard/feed_sync.h"
+
+namespace floorwatch::wallboard {
+namespace {
+
+// An agent paused or in wrap-up this long is worth a look; twice as long, a word.
+constexpr double kLongPauseSeconds = 15 * 60;
+constexpr double kLongWrapupSeconds = 3 * 60;
+
+int severity_rank(AlertSeverity severity) {
+  switch (severity) {
+    case AlertSeverity::Critical: return 0;
+    case AlertSeverity::Warning: return 1;
+    case AlertSeverity::Info: return 2;
+  }
+  return 3;
+}
+
+double wait_at(EpochMs enqueued_at, EpochMs now) {
+  return std::max<double>(0.0, static_cast<double>(now - enqueued_at) / 1000.0);
+}
+
+}  // namespace
+
+Rgba level_colour(Level level, bool stale) {
+  if (stale) return Palette::stale_fill;
+  switch (level) {
+    case Level::Ok: return Palette::ok;
+    case Level::Warning: return Palette::warning;
+    case Level::Critical: return Palette::critical;
+    case Level::Neutral: return Palette::tile;
+  }
+  return Palette::tile;
+}
+
+std::string_view level_icon(Level level) {
+  switch (level) {
+    case Level::Ok: return "\u2713";        // ✓
+    case Level::Warning: return "\u25B2";   // ▲
+    case Level::Critical: return "\u2716";  // ✖
+    case Level::Neutral: return "";
+  }
+  return "";
+}
+
+std::string_view level_word(Level level) {
+  switch (level) {
+    case Level::Ok: return "on target";
+    case Level::Warning: return "near target";
+    case Level::Critical: return "over target";
+    case Level::Neutral: return "";
+  }
+  return "";
+}
+
+Level wait_level(double wait_seconds, double answer_target_seconds) {
+  if (answer_target_seconds <= 0) return Level::Neutral;
+  if (wait_seconds > answer_target_seconds) return Level::Critical;
+  if (wait_seconds >= 0.75 * answer_target_seconds) return Level::Warning;
+  return Level::Ok;
+}
+
+Level service_level_level(std::optional<double> service_level, double target) {
+  if (!service_level) return Level::Neutral;
+  // Compare in whole tenths of a percent so 0.8 computed as 0.79999... still meets 80 %.
+  const double value = std::round(*service_level * 1000.0);
+  const double goal = std::round(target * 1000.0);
+  if (value >= goal) return Level::Ok;
+  if (value >= goal - 50) return Level::Warning;
+  return Level::Critical;
+}
+
+Level staffing_level(std::optional<int> required, std::int64_t staffed) {
+  if (!required) return Level::Neutral;
+  if (staffed >= *required) return Level::Ok;
+  if (staffed == *required - 1) return Level::Warning;
+  return Level::Critical;
+}
+
+std::string format_duration(double seconds) {
+  const auto total = static_cast<std::int64_t>(std::max(0.0, std::floor(seconds)));
+  char text[32];
+  if (total >= 3600)
+    std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", static_cast<long long>(total / 3600),
+                  static_cast<long long>(total / 60 % 60), static_cast<long long>(total % 60));
+  else
+    std::snprintf(text, sizeof text, "%lld:%02lld", static_cast<long long>(total / 60),
+                  static_cast<long long>(total % 60));
+  return text;
+}
+
+std::string format_percent(std::optional<double> fraction) {
+  if (!fraction) return "\u2014";
+  char text[16];
+  std::snprintf(text, sizeof text, "%.0f %%", std::round(*fraction * 100.0));
+  return text;
+}
+
+std::string format_seconds(std::optional<double> seconds) {
+  if (!seconds) return "\u2014";
+  char text[24];
+  std::snprintf(text, sizeof text, "%.0f s", std::round(*seconds));
+  return text;
+}
+
+std::string formula_small_print(const QueueView& queue) {
+  char text[160];
+  std::snprintf(text, sizeof text, "%.0f/%.0f \u00B7 %s", std::round(queue.service_level_target * 100),
+                queue.answer_target_seconds, queue.formula_description.c_str());
+  return text;
+}
+
+std::string format_time_of_day(EpochMs utc, std::int32_t utc_offset_seconds) {
+  const std::int64_t local_seconds = utc / 1000 + utc_offset_seconds - (utc % 1000 < 0 ? 1 : 0);
+  const std::int64_t of_day = ((local_seconds % 86400) + 86400) % 86400;
+  char text[16];
+  std::snprintf(text, sizeof text, "%02lld:%02lld:%02lld", static_cast<long long>(of_day / 3600),
+                static_cast<long long>(of_day / 60 % 60), static_cast<long long>(of_day % 60));
+  return text;
+}
+
+std::string format_age(double seconds) {
+  const auto total = static_cast<std::int64_t>(std::max(0.0, std::floor(seconds)));
+  char text[32];
+  if (total < 60)
+    std::snprintf(text, sizeof text, "%lld s", static_cast<long long>(total));
+  else if (total < 3600)
+    std::snprintf(text, sizeof text, "%lld min %02lld s", static_cast<long long>(total / 60),
+                  static_cast<long long>(total % 60));
+  else
+    std::snprintf(text, sizeof text, "%lld h %02lld min", static_cast<long long>(total / 3600),
+                  static_cast<long long>(total / 60 % 60));
+  return text;
+}
+
+std::optional<double> oldest_wait_seconds(const QueueView& queue, EpochMs now) {
+  if (!queue.oldest_enqueued_at || queue.calls_waiting == 0) return std::nullopt;
+  return wait_at(*queue.oldest_enqueued_at, now);
+}
+
+int callers_breaching_within(const QueueView& queue, EpochMs now, double horizon_seconds) {
+  int count = 0;
+  for (const EpochMs enqueued_at : queue.waiting_enqueued_at) {
+    const double wait = wait_at(enqueued_at, now);
+    if (wait <= queue.answer_target_seconds && wait > queue.answer_target_seconds - horizon_seconds)
+      ++count;
+  }
+  return count;
+}
+
+int callers_over_target(const QueueView& queue, EpochMs now) {
+  int count = 0;
+  for (const EpochMs enqueued_at : queue.waiting_enqueued_at)
+    if (wait_at(enqueued_at, now) > queue.answer_target_seconds) ++count;
+  return count;
+}
+
+std::vector<const AlertView*> banner_alerts(const BoardModel& model) {
+  std::vector<const AlertView*> shown;
+  for (const AlertView& alert : model.alerts)
+    if (alert.state == AlertState::Firing || alert.state == AlertState::Acknowledged)
+      shown.push_back(&alert);
+  std::stable_sort(shown.begin(), shown.end(), [](const AlertView* a, const AlertView* b) {
+    const bool a_firing = a->state == AlertState::Firing;
+    const bool b_firing = b->state == AlertState::Firing;
+    if (a_firing != b_firing) return a_firing;
+    if (a->severity != b->severity) return severity_rank(a->severity) < severity_rank(b->severity);
+    return a->since < b->since;
+  });
+  return shown;
+}
+
+bool any_alert_firing(const BoardModel& model) {
+  return std::any_of(model.alerts.begin(), model.alerts.end(),
+                     [](const AlertView& a) { return a.state == AlertState::Firing; });
+}
+
+const AlertView* alert_for_queue(const BoardModel& model, const std::string& queue) {
+  const AlertView* worst = nullptr;
+  for (const AlertView& alert : model.alerts) {
+    if (alert.queue != queue || alert.state != AlertState::Firing) continue;
+    if (!worst || severity_rank(alert.severity) < severity_rank(worst->severity)) worst = &alert;
+  }
+  return worst;
+}
+
+std::vector<const QueueView*> tiles_in_order(const BoardModel& model,
+                                             const std::vector<std::string>& filter) {
+  std::vector<const QueueView*> tiles;
+  if (filter.empty()) {
+    for (const QueueView& queue : model.queues) tiles.push_back(&queue);
+  } else {
+    for (const std::string& name : filter) {
+      auto it = std::find_if(model.queues.begin(), model.queues.end(),
+                             [&](const QueueView& q) { return q.name == name; });
+      if (it != model.queues.end()) tiles.push_back(&*it);
+    }
+  }
+  auto rank = [&](const QueueView* queue) {
+    const AlertView* alert = alert_for_queue(model, queue->name);
+    return alert ? severity_rank(alert->severity) : 99;
+  };
+  std::stable_sort(tiles.begin(), tiles.end(),
+                   [&](const QueueView* a, const QueueView* b) { return rank(a) < rank(b); });
+  return tiles;
+}
+
+std::vector<const AgentView*> agents_in_order(const BoardModel& model,
+                                              const std::vector<std::string>& queues) {
+  auto group = [](AgentState state) {
+    switch (state) {
+      case AgentState::Paused:
+      case AgentState::Wrapup: return 0;
+      case AgentState::Ringing: return 1;
+      case AgentState::Busy: return 2;
+      case AgentState::Available: return 3;
+      case AgentState::Offline: return 4;
+    }
+    return 5;
+  };
+  std::vector<const AgentView*> agents;
+  for (const AgentView& agent : model.agents) {
+    const bool member =
+        queues.empty() || std::any_of(agent.queues.begin(), agent.queues.end(), [&](const auto& q) {
+          return std::find(queues.begin(), queues.end(), q) != queues.end();
+        });
+    if (member) agents.push_back(&agent);
+  }
+  std::stable_sort(agents.begin(), agents.end(), [&](const AgentView* a, const AgentView* b) {
+    if (group(a->state) != group(b->state)) return group(a->state) < group(b->state);
+    return a->state_since < b->state_since;  // longest in state first
+  });
+  return agents;
+}
+
+std::string_view agent_state_word(AgentState state) {
+  switch (state) {
+    case AgentState::Available: return "available";
+    case AgentState::Ringing: return "ringing";
+    case AgentState::Busy: return "busy";
+    case AgentState::Wrapup: return "wrap-up";
+    case AgentState::Paused: return "paused";
+    case AgentState::Offline: return "offline";
+  }
+  return "?";
+}
+
+Level agent_level(const AgentView& agent, EpochMs now) {
+  const double seconds = wait_at(agent.state_since, now);
+  double limit = 0;
+  if (agent.state == AgentState::Paused) limit = kLongPauseSeconds;
+  if (agent.state == AgentState::Wrapup) limit = kLongWrapupSeconds;
+  if (limit == 0) return Level::Neutral;
+  if (seconds >= 2 * limit) return Level::Critical;
+  if (seconds >= limit) return Level::Warning;
+  return Level::Neutral;
+}
+
+std::string_view page_title(Page page) {
+  switch (page) {
+    case Page::Queues: return "Queues";
+    case Page::Agents: return "Agents";
+    case Page::Abandons: return "Abandoned calls";
+  }
+  return "";
+}
+
+std::optional<Page> parse_page(std::string_view text) {
+  if (text == "queues") return Page::Queues;
+  if (text == "agents") return Page::Agents;
+  if (text == "abandons" || text == "abandoned") return Page::Abandons;
+  return std::nullopt;
+}
+
+Page PageRotation::advance(SteadyTime now, bool alert_firing) {
+  if (pages.empty()) return Page::Queues;
+  if (alert_firing) {
+    // Hold on the page where alerts show; rotation resumes a full period after they stop.
+    auto queues_page = std::find(pages.begin(), pages.end(), Page::Queues);
+    if (queues_page != pages.end()) index = static_cast<std::size_t>(queues_page - pages.begin());
+    shown_since = now;
+    return current();
+  }
+  if (shown_since == SteadyTime{}) shown_since = now;
+  if (now - shown_since >= period) {
+    index = (index + 1) % pages.size();
+    shown_since = now;
+  }
+  return current();
+}
+
+ConnectionDisplay connection_display(const BoardModel& model, SteadyTime now,
+                                     std::chrono::milliseconds silence_limit) {
+  if (!model.has_data) return {"\u25CC CONNECTING", Level::Warning};  // ◌
+  if (is_stale(model, now, silence_limit))
+    return {"\u2716 NO DATA " + format_age(seconds_without_data(model, now)), Level::Critical};
+  if (model.feed_state != FeedState::Live) return {"\u21BB RE-SYNCING", Level::Warning};  // ↻
+  return {"\u25CF LIVE", Level::Ok};  // ●
+}
+
+}  // namespace floorwatch::wallboard

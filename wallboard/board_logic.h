@@ -1,0 +1,122 @@
+#pragma once
+// What the board decides, as pure functions of the model and "now": thresholds -> levels ->
+// colours and icons, number formatting, tile and agent order, page rotation. Tested without GL.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wallboard/board_model.h"
+
+namespace floorwatch::wallboard {
+
+/// How good a figure is. Never shown by colour alone: each level has an icon and a word.
+enum class Level { Neutral, Ok, Warning, Critical };
+
+/// An 8-bit RGBA colour (converted to ImGui's by the view).
+struct Rgba {
+  std::uint8_t r = 0, g = 0, b = 0, a = 255;
+  bool operator==(const Rgba&) const = default;
+};
+
+/// Colour-blind-safe palette (Okabe & Ito) on a dark background; stale data is grey.
+struct Palette {
+  static constexpr Rgba background{16, 20, 24};
+  static constexpr Rgba tile{32, 38, 46};
+  static constexpr Rgba text{236, 240, 244};
+  static constexpr Rgba dim_text{150, 160, 170};
+  static constexpr Rgba ok{0, 158, 115};         // bluish green
+  static constexpr Rgba warning{230, 159, 0};    // orange
+  static constexpr Rgba critical{213, 94, 0};    // vermillion
+  static constexpr Rgba accent{86, 180, 233};    // sky blue
+  static constexpr Rgba stale_text{120, 120, 120};
+  static constexpr Rgba stale_fill{58, 58, 58};
+};
+
+/// Fill colour for a level; every level is grey when the data is stale.
+Rgba level_colour(Level level, bool stale);
+/// Icon drawn next to a coloured figure (DejaVu Sans glyphs): ✓ ▲ ✖, nothing for neutral.
+std::string_view level_icon(Level level);
+/// Word for the same, e.g. "over target".
+std::string_view level_word(Level level);
+
+/// Oldest wait against the answer target: ok below 75 %, warning up to the target, critical
+/// once it is over the target (the caller has breached).
+Level wait_level(double wait_seconds, double answer_target_seconds);
+/// Service level against its target: ok at or above, warning within 5 points below, critical
+/// further below; neutral when there is no figure yet.
+Level service_level_level(std::optional<double> service_level, double target);
+/// Staffed agents against the Erlang C requirement: ok when enough, warning one short,
+/// critical more; neutral without a requirement.
+Level staffing_level(std::optional<int> required, std::int64_t staffed);
+
+/// "m:ss" below an hour, "h:mm:ss" above; negative waits (clock skew) show as 0:00.
+std::string format_duration(double seconds);
+/// "87 %" or "—" when there is no figure.
+std::string format_percent(std::optional<double> fraction);
+/// "23 s" or "—".
+std::string format_seconds(std::optional<double> seconds);
+/// The formula in small print: "80/90 · short abandons excluded".
+std::string formula_small_print(const QueueView& queue);
+/// Local wall time "14:05:09" for a UTC time and a zone offset.
+std::string format_time_of_day(EpochMs utc, std::int32_t utc_offset_seconds);
+/// "37 s", "4 min 05 s", "2 h 03 min": how long the board has had no data.
+std::string format_age(double seconds);
+
+/// Seconds the queue's oldest caller has waited at `now`; nullopt when nobody waits.
+std::optional<double> oldest_wait_seconds(const QueueView& queue, EpochMs now);
+/// Callers not yet over the target who will be within `horizon_seconds`.
+int callers_breaching_within(const QueueView& queue, EpochMs now, double horizon_seconds = 30);
+/// Callers already waiting longer than the target.
+int callers_over_target(const QueueView& queue, EpochMs now);
+
+/// Alerts shown in the banner (firing first, then acknowledged; most severe first).
+std::vector<const AlertView*> banner_alerts(const BoardModel& model);
+/// True while an unacknowledged alert fires (rotation holds, critical ones flash).
+bool any_alert_firing(const BoardModel& model);
+/// The most severe firing alert for a queue, if any.
+const AlertView* alert_for_queue(const BoardModel& model, const std::string& queue);
+
+/// Queues in tile order: `filter` (the board's `queues:`, in that order; empty = all by name),
+/// then queues with firing alerts move first (critical before warning).
+std::vector<const QueueView*> tiles_in_order(const BoardModel& model,
+                                             const std::vector<std::string>& filter);
+/// Agents in board order: paused and wrap-up first (longest first, so the longest pause is
+/// visible), then ringing, busy, available (each longest first), offline last. Only members
+/// of `queues` when it is not empty.
+std::vector<const AgentView*> agents_in_order(const BoardModel& model,
+                                              const std::vector<std::string>& queues);
+/// "paused", "wrap-up", ...
+std::string_view agent_state_word(AgentState state);
+/// Level of an agent's time in state: long pauses and wrap-ups stand out.
+Level agent_level(const AgentView& agent, EpochMs now);
+
+/// Pages of the board, in rotation order.
+enum class Page { Queues, Agents, Abandons };
+std::string_view page_title(Page page);
+std::optional<Page> parse_page(std::string_view text);
+
+/// Page rotation: advances every `period`, holds on the queues page (where alerts show) while
+/// an alert fires. Plain value type; `advance` is pure apart from updating itself.
+struct PageRotation {
+  std::vector<Page> pages{Page::Queues, Page::Agents, Page::Abandons};
+  std::chrono::milliseconds period{20'000};
+  std::size_t index = 0;
+  SteadyTime shown_since{};
+
+  Page current() const { return pages.empty() ? Page::Queues : pages[index % pages.size()]; }
+  /// Moves on when due; returns the page to show at `now`.
+  Page advance(SteadyTime now, bool alert_firing);
+};
+
+/// What the header says about the connection.
+struct ConnectionDisplay {
+  std::string text;  ///< e.g. "● LIVE", "✖ NO DATA 37 s"
+  Level level = Level::Neutral;
+};
+ConnectionDisplay connection_display(const BoardModel& model, SteadyTime now,
+                                     std::chrono::milliseconds silence_limit);
+
+}  // namespace floorwatch::wallboard

@@ -1,0 +1,140 @@
+#pragma once
+// The wallboard's model: plain structs filled by the feed client (feed_sync.h) and read by the
+// drawing code, which is a function of this model and "now". No GL, no sockets.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace floorwatch::wallboard {
+
+/// UTC epoch milliseconds, as on the feed.
+using EpochMs = std::int64_t;
+/// The board's own monotonic time (staleness, rotation, flashing). Never shown to people.
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+enum class AgentState { Available, Ringing, Busy, Wrapup, Paused, Offline };
+enum class AlertSeverity { Info, Warning, Critical };
+enum class AlertState { Pending, Firing, Acknowledged, Resolved };
+
+/// Figures of one window; absent figures have a zero denominator (shown as "—", never 0).
+struct WindowView {
+  std::int64_t offered = 0;
+  std::int64_t answered = 0;
+  std::int64_t answered_within_target = 0;
+  std::int64_t abandoned = 0;
+  std::int64_t abandoned_short = 0;
+  std::int64_t exited = 0;
+  std::optional<double> service_level;
+  std::optional<double> asa_seconds;
+  std::optional<double> abandon_ratio;
+  std::optional<double> max_wait_seconds;
+};
+
+/// Service level of one of today's intervals (the sparkline).
+struct ServiceLevelPoint {
+  EpochMs interval_start = 0;
+  std::optional<double> service_level;
+  std::int64_t offered = 0;
+};
+
+struct QueueView {
+  std::string name;
+  double answer_target_seconds = 0;
+  double service_level_target = 0;  ///< fraction
+  double short_abandon_seconds = 0;
+  std::string formula;              ///< e.g. "short_abandons_excluded"
+  std::string formula_description;  ///< e.g. "short abandons excluded"
+  std::int64_t calls_waiting = 0;
+  std::optional<EpochMs> oldest_enqueued_at;
+  std::vector<EpochMs> waiting_enqueued_at;  ///< oldest first
+  bool waiting_truncated = false;
+  std::int64_t agents_available = 0;
+  std::int64_t agents_ringing = 0;
+  std::int64_t agents_busy = 0;
+  std::int64_t agents_wrapup = 0;
+  std::int64_t agents_paused = 0;
+  std::int64_t agents_offline = 0;
+  std::int64_t staffed_agents = 0;
+  std::optional<int> agents_required;
+  std::optional<double> predicted_service_level;
+  std::optional<double> estimated_wait_seconds;
+  WindowView interval;
+  WindowView today;
+  WindowView rolling_15m;
+  std::vector<ServiceLevelPoint> service_level_history;  ///< today, oldest first
+};
+
+struct AgentView {
+  std::string agent;
+  AgentState state = AgentState::Offline;
+  std::string reason;
+  EpochMs state_since = 0;
+  std::vector<std::string> queues;
+  std::string call;
+};
+
+struct AbandonView {
+  std::string call;
+  std::string caller;
+  std::string queue;
+  double wait_seconds = 0;
+  EpochMs abandoned_at = 0;
+  bool short_abandon = false;
+};
+
+struct AlertView {
+  std::string id;
+  std::string rule;
+  std::string queue;
+  AlertSeverity severity = AlertSeverity::Warning;
+  AlertState state = AlertState::Firing;
+  EpochMs since = 0;
+  std::string summary;
+  std::string acknowledged_by;
+};
+
+/// Where the feed client is in the clone protocol.
+enum class FeedState {
+  Connecting,  ///< no snapshot yet
+  Syncing,     ///< asked for a (new) snapshot; the data shown is from before
+  Live,        ///< applying deltas in sequence
+};
+
+inline constexpr std::size_t kRecentAbandonCapacity = 50;
+
+/// Everything the board shows. Plain value type: the feed thread fills it, the frame loop copies
+/// it when its version changes.
+struct BoardModel {
+  // Who is talking (from the snapshot).
+  std::string site;
+  std::string daemon;
+  std::string time_zone;
+  bool clock_runs = true;  ///< false: the daemon replays events; do not extrapolate its clock
+  int interval_minutes = 30;  ///< reporting interval: one sparkline point each
+
+  // Position in the feed.
+  FeedState feed_state = FeedState::Connecting;
+  bool has_data = false;  ///< a snapshot was applied at least once
+  std::uint64_t epoch = 0;
+  std::uint64_t seq = 0;
+  /// Last message applied (snapshot, delta or in-sequence heartbeat). Staleness counts from it.
+  SteadyTime last_applied_at{};
+  EpochMs daemon_now = 0;  ///< the daemon's clock in that message
+  std::int32_t utc_offset_seconds = 0;
+
+  std::vector<QueueView> queues;    ///< sorted by name
+  std::vector<AgentView> agents;    ///< sorted by id
+  std::deque<AbandonView> abandons; ///< oldest first, at most kRecentAbandonCapacity
+  std::vector<AlertView> alerts;
+
+  // Counters (header tooltip, tests, logs).
+  std::uint64_t updates_applied = 0;  ///< snapshots + deltas applied
+  std::uint64_t resyncs = 0;
+  std::string last_resync_reason;
+  std::string ack_status;  ///< outcome of the last acknowledgement, for the banner
+};
+
+}  // namespace floorwatch::wallboard

@@ -1,0 +1,59 @@
+#pragma once
+// What one floorwatch-wallboard shows and where it connects: the `boards:` section of
+// floorwatch.yaml (plus the daemon's `feed:` and `control:` binds), overridden by the command
+// line. Reference: wallboard/README.md.
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "wallboard/board_logic.h"
+#include "wallboard/feed_client.h"
+
+namespace floorwatch::wallboard {
+
+/// A configuration problem, worded `FILE:LINE: key: problem`.
+class BoardConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Everything a board needs to run. Plain value type.
+struct BoardOptions {
+  std::string name;   ///< the board's name: `by` when it acknowledges; default the host name
+  std::string title;  ///< header title; empty = the site name from the feed
+  std::vector<std::string> queues;  ///< tiles in this order; empty = every queue by name
+  FeedEndpoints endpoints;
+  std::vector<Page> pages{Page::Queues, Page::Agents, Page::Abandons};
+  int rotate_seconds = 20;
+  double stale_after_seconds = 3;
+  bool fullscreen = false;
+  std::string font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  std::string bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  // Screenshot mode (tests, docs): render off the live feed, write a PNG, exit.
+  std::string screenshot;
+  int width = 1920;
+  int height = 1080;
+  std::uint64_t after_updates = 1;  ///< feed updates (snapshot/deltas) to wait for
+  bool after_stale = false;         ///< ...and then for the data to go stale
+  double screenshot_timeout_seconds = 60;
+};
+
+/// Reads floorwatch.yaml: `boards.<board>` (the first board when `board` is empty; none is
+/// fine) and the daemon's `feed:`/`control:` binds as default endpoints (a `*` or 0.0.0.0 host
+/// becomes 127.0.0.1). Throws BoardConfigError for unknown keys and bad values.
+void apply_config_file(const std::string& yaml_text, const std::string& file_name,
+                       const std::string& board, BoardOptions& options);
+/// Reads the file, then apply_config_file. Throws BoardConfigError.
+void load_config_file(const std::string& path, const std::string& board, BoardOptions& options);
+
+/// A bind endpoint turned into one a board can connect to: "tcp://*:5572" ->
+/// "tcp://127.0.0.1:5572". A `*` port cannot be connected to: BoardConfigError.
+std::string connectable_endpoint(const std::string& bind_endpoint);
+/// "1920x1080" -> (1920, 1080); throws BoardConfigError.
+std::pair<int, int> parse_size(const std::string& text);
+/// "a,b" -> {"a", "b"} (blanks dropped).
+std::vector<std::string> split_list(const std::string& text);
+
+}  // namespace floorwatch::wallboard

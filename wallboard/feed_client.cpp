@@ -1,0 +1,166 @@
+#include "wallboard/feed_client.h"
+
+#include <deque>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "floorwatch/v1/feed.pb.h"
+
+namespace floorwatch::wallboard {
+namespace {
+
+constexpr auto kPollPeriod = std::chrono::milliseconds(100);
+constexpr auto kAckTimeout = std::chrono::seconds(3);
+
+zmq::socket_t connect_dealer(zmq::context_t& context, const std::string& endpoint) {
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.connect(endpoint);
+  return socket;
+}
+
+}  // namespace
+
+std::string describe_ack_reply(const std::string& alert_id, const std::string& reply) {
+  const auto parsed = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) return "acknowledge " + alert_id + ": unexpected reply";
+  const auto error = parsed.find("error");
+  if (error == parsed.end()) return "acknowledged " + alert_id;
+  const std::string text = error->is_string() ? error->get<std::string>() : error->dump();
+  // Daemons without the alerts engine do not know the command yet: say so plainly.
+  if (text.find("unknown command") != std::string::npos)
+    return "acknowledge " + alert_id + ": this daemon does not take acknowledgements yet";
+  return "acknowledge " + alert_id + " failed: " + text;
+}
+
+FeedClient::FeedClient(FeedEndpoints endpoints, std::string board_name, FeedTimings timings,
+                       std::function<void()> on_change)
+    : endpoints_(std::move(endpoints)),
+      board_name_(std::move(board_name)),
+      timings_(timings),
+      on_change_(std::move(on_change)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+FeedClient::~FeedClient() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+bool FeedClient::copy_model_if_changed(BoardModel& out, std::uint64_t& seen_version) const {
+  std::lock_guard lock(mutex_);
+  if (shared_version_ == seen_version) return false;
+  out = shared_model_;
+  seen_version = shared_version_;
+  return true;
+}
+
+void FeedClient::acknowledge(const std::string& alert_id) {
+  std::lock_guard lock(mutex_);
+  pending_acks_.push_back(alert_id);
+}
+
+void FeedClient::set_model_observer(std::function<void(const BoardModel&)> observer) {
+  std::lock_guard lock(mutex_);
+  observer_ = std::move(observer);
+}
+
+void FeedClient::run() {
+  zmq::context_t context(1);
+  // Subscribe first, then ask for the snapshot: deltas published meanwhile are buffered.
+  zmq::socket_t subscriber(context, zmq::socket_type::sub);
+  subscriber.set(zmq::sockopt::linger, 0);
+  subscriber.set(zmq::sockopt::subscribe, "");
+  subscriber.connect(endpoints_.publish);
+  std::optional<zmq::socket_t> snapshot_socket;
+  std::optional<zmq::socket_t> control_socket;
+  struct AckInFlight {
+    std::string id;
+    SteadyTime deadline;
+  };
+  std::deque<AckInFlight> acks_in_flight;
+
+  FeedSync sync(timings_);
+  sync.start(std::chrono::steady_clock::now());
+  std::uint64_t published_version = ~std::uint64_t{0};
+
+  while (!stop_.load()) {
+    try {
+      if (sync.take_snapshot_request()) {
+        // A fresh socket per request: a late answer to an earlier one can never be mistaken
+        // for this one, and a dead daemon's queued request is dropped with the old socket.
+        snapshot_socket = connect_dealer(context, endpoints_.snapshot);
+        v1::SnapshotRequest request;
+        request.set_protocol_version(1);
+        request.set_board(board_name_);
+        snapshot_socket->send(zmq::buffer(request.SerializeAsString()), zmq::send_flags::dontwait);
+      }
+      std::vector<std::string> acks;
+      {
+        std::lock_guard lock(mutex_);
+        acks.swap(pending_acks_);
+      }
+      for (const std::string& id : acks) {
+        if (!control_socket) control_socket = connect_dealer(context, endpoints_.control);
+        const std::string request =
+            nlohmann::json{{"command", "ack"}, {"id", id}, {"by", board_name_}}.dump();
+        control_socket->send(zmq::buffer(request), zmq::send_flags::dontwait);
+        acks_in_flight.push_back({id, std::chrono::steady_clock::now() + kAckTimeout});
+        sync.mutable_model().ack_status = "acknowledging " + id + " …";
+        sync.touch();
+      }
+
+      std::vector<zmq::pollitem_t> items{{subscriber.handle(), 0, ZMQ_POLLIN, 0}};
+      if (snapshot_socket) items.push_back({snapshot_socket->handle(), 0, ZMQ_POLLIN, 0});
+      if (control_socket) items.push_back({control_socket->handle(), 0, ZMQ_POLLIN, 0});
+      zmq::poll(items, kPollPeriod);
+      const SteadyTime now = std::chrono::steady_clock::now();
+
+      // Everything queued is applied before the model is handed over (one copy per wake-up).
+      zmq::message_t message;
+      while (subscriber.recv(message, zmq::recv_flags::dontwait))
+        sync.on_published(message.to_string_view(), now);
+      if (snapshot_socket && snapshot_socket->recv(message, zmq::recv_flags::dontwait)) {
+        sync.on_snapshot(message.to_string_view(), now);
+        snapshot_socket.reset();
+      }
+      if (control_socket) {
+        while (!acks_in_flight.empty() && control_socket->recv(message, zmq::recv_flags::dontwait)) {
+          sync.mutable_model().ack_status =
+              describe_ack_reply(acks_in_flight.front().id, message.to_string());
+          acks_in_flight.pop_front();
+          sync.touch();
+        }
+        if (!acks_in_flight.empty() && now > acks_in_flight.front().deadline) {
+          sync.mutable_model().ack_status =
+              "acknowledge " + acks_in_flight.front().id + ": no answer from the daemon";
+          acks_in_flight.clear();
+          control_socket.reset();  // late replies must not be matched to later requests
+          sync.touch();
+        }
+      }
+      sync.on_tick(now);
+
+      if (sync.version() != published_version) {
+        published_version = sync.version();
+        std::function<void(const BoardModel&)> observer;
+        {
+          std::lock_guard lock(mutex_);
+          shared_model_ = sync.model();
+          ++shared_version_;
+          observer = observer_;
+        }
+        if (observer) observer(sync.model());
+        if (on_change_) on_change_();
+      }
+    } catch (const zmq::error_t& error) {
+      if (error.num() == ETERM) return;
+      // Anything else (a bad endpoint, EINTR) must not end the board: start over shortly.
+      std::this_thread::sleep_for(kPollPeriod);
+    }
+  }
+}
+
+}  // namespace floorwatch::wallboard

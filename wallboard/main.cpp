@@ -1,0 +1,306 @@
+// floorwatch-wallboard: the floor display. Connects to floorwatchd's live feed, draws the board
+// with Dear ImGui (GLFW + OpenGL 3) and idles between updates. With --screenshot it renders off
+// the live feed, writes a PNG and exits (tests, docs).
+// Exit status: 0 ok, 1 runtime failure (no display, no GL), 2 bad options, 3 screenshot timeout.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <tuple>
+
+#include <CLI/CLI.hpp>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_opengl3_loader.h>
+
+#include "wallboard/board_options.h"
+#include "wallboard/board_view.h"
+#include "wallboard/feed_client.h"
+#include "wallboard/png_image.h"
+
+namespace fw = floorwatch::wallboard;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+extern "C" void request_stop(int) { stop_requested.store(true); }
+
+std::string state_word(const fw::BoardModel& model, bool stale) {
+  if (stale && model.has_data) return "stale";
+  switch (model.feed_state) {
+    case fw::FeedState::Connecting: return "connecting";
+    case fw::FeedState::Syncing: return "syncing";
+    case fw::FeedState::Live: return "live";
+  }
+  return "?";
+}
+
+// One line per connection-state change on stdout: what tests and operators wait for.
+class StatusLine {
+ public:
+  void report(const fw::BoardModel& model, bool stale) {
+    const std::string state = state_word(model, stale);
+    if (state == last_) return;
+    last_ = state;
+    std::printf("wallboard: state=%s seq=%llu updates=%llu resyncs=%llu reason=%s\n", state.c_str(),
+                static_cast<unsigned long long>(model.seq),
+                static_cast<unsigned long long>(model.updates_applied),
+                static_cast<unsigned long long>(model.resyncs), model.last_resync_reason.c_str());
+    std::fflush(stdout);
+  }
+
+ private:
+  std::string last_;
+};
+
+// The framebuffer as an image (read before the swap, rows flipped: GL's origin is bottom-left).
+fw::Image read_framebuffer(int width, int height) {
+  fw::Image image;
+  image.width = width;
+  image.height = height;
+  image.rgba.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+  std::vector<std::uint8_t> upside_down(image.rgba.size());
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, upside_down.data());
+  const std::size_t row = static_cast<std::size_t>(width) * 4;
+  for (int y = 0; y < height; ++y)
+    std::copy_n(upside_down.data() + static_cast<std::size_t>(height - 1 - y) * row, row,
+                image.rgba.data() + static_cast<std::size_t>(y) * row);
+  return image;
+}
+
+// Seconds to sleep: until the next whole second of the board clock (so clocks tick on time),
+// sooner while a critical alert flashes; deltas wake the loop earlier (glfwPostEmptyEvent).
+double seconds_until_next_wake(const fw::BoardModel& model, fw::SteadyTime now, bool flashing) {
+  double wait = 1.0;
+  if (model.clock_runs && model.has_data) {
+    const auto into_second = ((fw::daemon_now(model, now) % 1000) + 1000) % 1000;
+    wait = static_cast<double>(1000 - into_second) / 1000.0 + 0.005;
+  }
+  if (flashing) wait = std::min(wait, 0.25);
+  return std::clamp(wait, 0.01, 1.0);
+}
+
+bool critical_firing(const fw::BoardModel& model) {
+  for (const auto& alert : model.alerts)
+    if (alert.state == fw::AlertState::Firing && alert.severity == fw::AlertSeverity::Critical) return true;
+  return false;
+}
+
+// The board's frame loop: copy the model when the feed changed it, draw it, sleep until the
+// next second (or the next delta).
+int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOptions& options) {
+  fw::BoardModel model;
+  std::uint64_t seen_version = 0;
+  fw::PageRotation rotation;
+  rotation.pages = options.pages;
+  rotation.period = std::chrono::seconds(options.rotate_seconds);
+  fw::FontSizes built_sizes;
+  fw::BoardFonts fonts;
+  StatusLine status;
+  const auto silence_limit = std::chrono::milliseconds(static_cast<int>(options.stale_after_seconds * 1000));
+  const bool screenshot_mode = !options.screenshot.empty();
+  const auto started = std::chrono::steady_clock::now();
+  int frames_since_ready = 0;
+
+  while (!glfwWindowShouldClose(window) && !stop_requested.load()) {
+    const fw::SteadyTime now = std::chrono::steady_clock::now();
+    client.copy_model_if_changed(model, seen_version);
+    int fb_width = 0, fb_height = 0;
+    glfwGetFramebufferSize(window, &fb_width, &fb_height);
+    if (fb_width == 0 || fb_height == 0) {  // minimised
+      glfwWaitEventsTimeout(1.0);
+      continue;
+    }
+    if (const fw::FontSizes wanted = fw::font_sizes_for(static_cast<float>(fb_height)); !(wanted == built_sizes)) {
+      fonts = fw::build_fonts(options, wanted);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+      built_sizes = wanted;
+    }
+    const bool stale = fw::is_stale(model, now, silence_limit);
+    const fw::Page page = rotation.advance(now, fw::any_alert_firing(model) && !stale);
+    status.report(model, stale);
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const fw::ViewOutput drawn = fw::draw_board({model, options, fonts, now, page, display.x, display.y});
+    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) glfwSetWindowShouldClose(window, 1);
+    ImGui::Render();
+    glViewport(0, 0, fb_width, fb_height);
+    const auto bg = fw::Palette::background;
+    glClearColor(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (drawn.acknowledge) client.acknowledge(*drawn.acknowledge);
+
+    if (screenshot_mode) {
+      const bool ready = model.updates_applied >= options.after_updates && (!options.after_stale || stale);
+      frames_since_ready = ready ? frames_since_ready + 1 : 0;
+      // A couple of frames after the data is there, so ImGui's layout has settled.
+      if (frames_since_ready >= 3) {
+        std::string error;
+        if (!fw::write_png(options.screenshot, read_framebuffer(fb_width, fb_height), error)) {
+          std::fprintf(stderr, "wallboard: %s\n", error.c_str());
+          return 1;
+        }
+        for (const fw::Region& region : drawn.regions)
+          std::printf("region %s %.0f %.0f %.0f %.0f\n", region.name.c_str(), region.rect.x, region.rect.y,
+                      region.rect.w, region.rect.h);
+        std::printf("screenshot %s %dx%d updates=%llu\n", options.screenshot.c_str(), fb_width, fb_height,
+                    static_cast<unsigned long long>(model.updates_applied));
+        std::fflush(stdout);
+        return 0;
+      }
+      if (now - started > std::chrono::duration<double>(options.screenshot_timeout_seconds)) {
+        std::fprintf(stderr, "wallboard: screenshot timed out (updates=%llu, state=%s)\n",
+                     static_cast<unsigned long long>(model.updates_applied), state_word(model, stale).c_str());
+        return 3;
+      }
+    }
+    glfwSwapBuffers(window);
+    const bool flashing = critical_firing(model) && !stale;
+    glfwWaitEventsTimeout(screenshot_mode && frames_since_ready > 0
+                              ? 0.0
+                              : seconds_until_next_wake(model, now, flashing));
+  }
+  return 0;
+}
+
+int run_board(const fw::BoardOptions& options) {
+  glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); });
+  if (!glfwInit()) return 1;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  GLFWmonitor* monitor = nullptr;
+  int width = options.width, height = options.height;
+  if (options.fullscreen && options.screenshot.empty()) {
+    monitor = glfwGetPrimaryMonitor();
+    if (const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr) {
+      width = mode->width;
+      height = mode->height;
+    }
+  }
+  if (!options.screenshot.empty()) glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
+  GLFWwindow* window = glfwCreateWindow(width, height, "floorwatch wallboard", monitor, nullptr);
+  if (!window) {
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  // A kiosk has no mouse to point with; touches and clicks still acknowledge.
+  if (options.fullscreen) glfwSetInputMode(window, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // nothing to remember between runs
+  if (options.fullscreen) io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+  fw::apply_board_style();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+
+  int status = 0;
+  {
+    fw::FeedTimings timings;
+    timings.silence_limit = std::chrono::milliseconds(static_cast<int>(options.stale_after_seconds * 1000));
+    // The feed thread wakes the frame loop the moment a delta is applied.
+    fw::FeedClient client(options.endpoints, options.name, timings, [] { glfwPostEmptyEvent(); });
+    try {
+      status = run_frame_loop(window, client, options);
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "wallboard: %s\n", error.what());
+      status = 1;
+    }
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"floorwatch-wallboard: the contact-centre floor display"};
+  std::string config_path, board, name, feed, snapshot, control, queues, pages, title, size = "1920x1080";
+  std::optional<int> rotate_seconds;
+  std::optional<double> stale_after;
+  fw::BoardOptions cli;
+  bool fullscreen = false;
+  app.add_option("--config", config_path, "floorwatch.yaml: `boards:`, `feed:` and `control:` (wallboard/README.md)");
+  app.add_option("--board", board, "which entry of `boards:` (default: the first); also the board's name");
+  app.add_option("--name", name, "the board's name, sent as `by` when it acknowledges (default: host name)");
+  app.add_option("--feed", feed, "the daemon's feed PUB endpoint (default tcp://127.0.0.1:5573)");
+  app.add_option("--snapshot", snapshot, "the daemon's feed snapshot endpoint (default tcp://127.0.0.1:5572)");
+  app.add_option("--control", control, "the daemon's control endpoint, for acknowledgements (default tcp://127.0.0.1:5571)");
+  app.add_option("--queues", queues, "tiles to show, in order: a,b,c (default: every queue)");
+  app.add_option("--pages", pages, "pages to rotate through: queues,agents,abandons (default: all)");
+  app.add_option("--title", title, "header title (default: the site name)");
+  app.add_option("--rotate-seconds", rotate_seconds, "seconds per page (default 20)");
+  app.add_option("--stale-after", stale_after, "seconds without data before the board greys out (default 3)");
+  app.add_flag("--fullscreen,--kiosk", fullscreen, "full screen on the primary monitor, cursor hidden");
+  app.add_option("--font", cli.font, "regular TTF font");
+  app.add_option("--bold-font", cli.bold_font, "bold TTF font");
+  app.add_option("--screenshot", cli.screenshot, "render off the live feed, write this PNG, exit");
+  app.add_option("--size", size, "window size WIDTHxHEIGHT (default 1920x1080)");
+  app.add_option("--after-updates", cli.after_updates, "screenshot after this many feed updates (default 1)");
+  app.add_flag("--after-stale", cli.after_stale, "screenshot once the data has gone stale");
+  app.add_option("--timeout", cli.screenshot_timeout_seconds, "give up a screenshot after N seconds (exit 3)");
+  CLI11_PARSE(app, argc, argv);
+
+  fw::BoardOptions options = cli;
+  try {
+    char host[256] = {};
+    options.name = gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "wallboard";
+    if (!config_path.empty()) fw::load_config_file(config_path, board, options);
+    else if (!board.empty()) options.name = board;
+    // The command line wins over the file.
+    if (!name.empty()) options.name = name;
+    if (!feed.empty()) options.endpoints.publish = feed;
+    if (!snapshot.empty()) options.endpoints.snapshot = snapshot;
+    if (!control.empty()) options.endpoints.control = control;
+    if (!queues.empty()) options.queues = fw::split_list(queues);
+    if (!title.empty()) options.title = title;
+    if (!pages.empty()) {
+      options.pages.clear();
+      for (const std::string& page : fw::split_list(pages)) {
+        const auto parsed = fw::parse_page(page);
+        if (!parsed) throw fw::BoardConfigError("--pages: unknown page \"" + page + "\" (allowed: queues, agents, abandons)");
+        options.pages.push_back(*parsed);
+      }
+    }
+    if (rotate_seconds) options.rotate_seconds = std::max(1, *rotate_seconds);
+    if (stale_after) options.stale_after_seconds = std::max(1.0, *stale_after);
+    if (fullscreen) options.fullscreen = true;
+    std::tie(options.width, options.height) = fw::parse_size(size);
+  } catch (const fw::BoardConfigError& error) {
+    std::fprintf(stderr, "wallboard: config error: %s\n", error.what());
+    return 2;
+  }
+
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  std::printf("wallboard: board=%s feed=%s snapshot=%s control=%s\n", options.name.c_str(),
+              options.endpoints.publish.c_str(), options.endpoints.snapshot.c_str(),
+              options.endpoints.control.c_str());
+  std::fflush(stdout);
+  return run_board(options);
+}
