@@ -163,9 +163,9 @@ class QueueLogSource final : public Source {
       spdlog::warn("queue-log: {}: {} bytes after the last newline not sent (incomplete line)",
                    file_, follower_->pending_bytes());
     const int status = wait_for_delivery(context) ? 0 : 1;
-    log_stats(context, context.clock.now());
     bad_line_log_.flush();
     ignored_log_.flush();
+    log_stats(context, context.clock.now());
     return status;
   }
 
@@ -214,6 +214,17 @@ class QueueLogSource final : public Source {
     } else {
       follower_->start_at_end();
       spdlog::info("queue-log: {}: following new lines", file_);
+      // Remember "the end as it was" at once: a stop before the first new line must not make
+      // the next start skip what Asterisk writes meanwhile.
+      if (state_ && follower_->position().inode != 0) {
+        try {
+          state_->save(follower_->position(), file_);
+          last_saved_ = follower_->position();
+        } catch (const std::exception& error) {
+          spdlog::error("queue-log: {}", error.what());
+          return 1;
+        }
+      }
     }
     last_stats_at_ = now;
     last_state_save_at_ = now;

@@ -204,6 +204,14 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
           reader.for_each_entry(v, k, {{"bind", endpoint(config.feed_bind)},
                                        {"publish", endpoint(config.feed_publish)}});
         }},
+       {"alerts",
+        [&](const YAML::Node& v, const std::string& k) {
+          try {
+            config.alerts = alerts::parse_alerts_config(v, file_name, k);
+          } catch (const alerts::AlertConfigError& error) {
+            throw ConfigError(error.what());
+          }
+        }},
        {"state",
         [&](const YAML::Node& v, const std::string& k) {
           reader.for_each_entry(

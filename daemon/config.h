@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "alerts/rule_config.h"
 #include "floorwatch/core/floor_state.h"
 
 namespace floorwatch::daemon {
@@ -33,6 +34,7 @@ struct DaemonConfig {
   std::string feed_bind = "tcp://127.0.0.1:5572";
   std::string feed_publish = "tcp://127.0.0.1:5573";
   StateConfig state;
+  alerts::AlertsConfig alerts;  ///< `alerts:` (docs/alerts.md); no rules = no alerting
   core::FloorConfig floor;
 };
 

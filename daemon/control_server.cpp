@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/alert_service.h"
 #include "daemon/snapshot_json.h"
 
 namespace floorwatch::daemon {
@@ -20,7 +21,7 @@ std::string ControlServer::handle(std::string_view request) const {
       return error_reply("request is not a JSON object");
     const auto command = parsed.find("command");
     if (command == parsed.end() || !command->is_string())
-      return error_reply("missing \"command\" (one of: snapshot, status)");
+      return error_reply("missing \"command\" (one of: snapshot, status, alerts, ack)");
 
     if (*command == "snapshot") {
       core::SnapshotOptions options;
@@ -50,8 +51,13 @@ std::string ControlServer::handle(std::string_view request) const {
                   {"streams", std::move(streams)}}
           .dump();
     }
+    if (*command == "alerts" || *command == "ack") {
+      if (!alerts_) return error_reply("no alert rules are configured (alerts: in the config)");
+      if (*command == "alerts") return alerts_->list_json().dump();
+      return alerts_->acknowledge(parsed, floor_.clock().now()).dump();
+    }
     return error_reply("unknown command \"" + command->get<std::string>() +
-                       "\" (one of: snapshot, status)");
+                       "\" (one of: snapshot, status, alerts, ack)");
   } catch (const std::exception& error) {
     // Never let an exception cross the loop: a bad request must not stop ingestion.
     return error_reply(std::string("internal error: ") + error.what());

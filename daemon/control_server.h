@@ -11,6 +11,8 @@
 
 namespace floorwatch::daemon {
 
+class AlertService;
+
 /// Facts about the running daemon reported by `status`. Plain value type.
 struct DaemonInfo {
   Identity identity;
@@ -28,11 +30,14 @@ class ControlServer {
 
   /// Never throws: bad requests get {"error": "..."}.
   std::string handle(std::string_view request) const;
+  /// Enables the `alerts` and `ack` commands.
+  void set_alert_service(AlertService* alerts) { alerts_ = alerts; }
 
  private:
   SharedFloor& floor_;
   const IngestProcessor& ingest_;
   DaemonInfo info_;
+  AlertService* alerts_ = nullptr;
 };
 
 }  // namespace floorwatch::daemon

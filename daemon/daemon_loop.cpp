@@ -1,5 +1,6 @@
 #include "daemon/daemon_loop.h"
 
+#include <algorithm>
 #include <cerrno>
 
 #include <spdlog/spdlog.h>
@@ -100,6 +101,13 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode, SocketSecurity securit
       context_, config_, floor_,
       FeedIdentity{identity_.site, identity_.daemon, clock_mode == ClockMode::Wall}, security);
   ingest_.set_applied_event_observer([this](const core::Event& event) { feed_->observe(event); });
+  if (!config_.alerts.rules.empty()) {
+    alerts_ = std::make_unique<AlertService>(config_.alerts, config_.floor.time_zone, identity_,
+                                             "http://" + exporter_->listening_address() + "/metrics");
+    exporter_->add_collectable(alerts_->collectable());
+    control_.set_alert_service(alerts_.get());
+    feed_->set_alert_provider([service = alerts_.get()] { return service->feed_alerts(); });
+  }
   if (!config_.state.path.empty()) {
     store_ = std::make_unique<StateStore>(StateStore::Options{config_.state.path, config_.state.fsync});
     recover_state();
@@ -151,6 +159,34 @@ void Daemon::write_snapshot() {
   ingest_.save_positions(out);
   out.string(floor_.with_state([](core::FloorState& state) { return state.save(); }));
   store_->write_snapshot(out.bytes());
+}
+
+std::chrono::milliseconds Daemon::poll_timeout() const {
+  auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(kTickPeriod);
+  // With the event clock, time moves only with events, which trigger an evaluation anyway.
+  if (alerts_ && !event_clock_) {
+    if (const auto deadline = alerts_->next_deadline()) {
+      const auto wait = *deadline - clock_->now();
+      timeout = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(wait),
+                           std::chrono::milliseconds(0), timeout);
+    }
+  }
+  return timeout;
+}
+
+void Daemon::evaluate_alerts(bool ingested) {
+  if (!alerts_) return;
+  const auto steady_now = std::chrono::steady_clock::now();
+  const core::Timestamp now = clock_->now();
+  const auto deadline = alerts_->next_deadline();
+  const bool due = deadline && now >= *deadline;
+  const auto since_last = steady_now - last_alert_evaluation_;
+  if (!due && !(ingested && since_last >= std::chrono::milliseconds(20)) &&
+      since_last < std::chrono::seconds(1)) {
+    return;
+  }
+  last_alert_evaluation_ = steady_now;
+  alerts_->evaluate(floor_, ingest_, now);
 }
 
 void Daemon::commit_and_ack() {
@@ -218,12 +254,13 @@ void Daemon::run(const std::atomic<bool>& stop) {
   auto next_tick = std::chrono::steady_clock::now();
   while (!stop.load()) {
     try {
-      zmq::poll(items, kTickPeriod);
+      zmq::poll(items, poll_timeout());
       if (items[0].revents & ZMQ_POLLIN) {
         drain_ingest();
         commit_and_ack();
         feed_->publish_changes();  // one delta per drain: boards see a batch within a wake-up
       }
+      evaluate_alerts((items[0].revents & ZMQ_POLLIN) != 0);
       if (items[1].revents & ZMQ_POLLIN) drain_control();
       if (items[2].revents & ZMQ_POLLIN) feed_->serve_snapshots();
       const auto now = std::chrono::steady_clock::now();

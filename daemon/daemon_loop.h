@@ -8,6 +8,7 @@
 
 #include <zmq.hpp>
 
+#include "daemon/alert_service.h"
 #include "daemon/config.h"
 #include "daemon/control_server.h"
 #include "daemon/feed_publisher.h"
@@ -68,6 +69,11 @@ class Daemon {
   /// collector never sees an ack for something a crash could lose.
   void commit_and_ack();
   void recover_state();
+  /// Evaluates alert rules when a deadline is due, after ingest (at most every 20 ms) and
+  /// every second (rolling windows move with time).
+  void evaluate_alerts(bool ingested);
+  /// How long poll may sleep: until the next alert deadline, at most one tick.
+  std::chrono::milliseconds poll_timeout() const;
   void write_snapshot();
   void drain_control();
   void log_bad_input(const std::string& what);
@@ -89,6 +95,8 @@ class Daemon {
   std::unique_ptr<FeedPublisher> feed_;
   RateLimitedLog bad_input_log_{std::chrono::seconds(10), 5};
   std::unique_ptr<StateStore> store_;  // null: no persistence configured
+  std::unique_ptr<AlertService> alerts_;  // null: no alert rules configured
+  std::chrono::steady_clock::time_point last_alert_evaluation_{};
   std::chrono::steady_clock::time_point next_snapshot_{};
   struct PendingAck {
     std::vector<zmq::message_t> request;

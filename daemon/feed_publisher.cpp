@@ -385,8 +385,9 @@ void FeedPublisher::serve_snapshots() {
       spdlog::debug("feed: bad snapshot request ({} bytes)", frames.back().size());
       continue;
     }
-    // Everything applied so far goes out first, so the snapshot is as fresh as the floor.
-    publish_changes();
+    // Everything applied so far (and the current alerts) goes out first, so the snapshot is as
+    // fresh as the floor.
+    update_and_publish();
     const std::string reply = model_.snapshot(floor_.clock().now());
     try {
       bool sent = true;

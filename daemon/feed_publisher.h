@@ -164,6 +164,9 @@ class FeedPublisher {
 
   /// After an ingest drain: publishes a delta if any event was applied.
   void publish_changes();
+  /// Publishes whatever changed now, events or not (e.g. right after an alert evaluation that
+  /// changed an alert, so boards do not wait for the next heartbeat tick).
+  void publish_now() { update_and_publish(); }
   /// Every loop wake-up: once per heartbeat interval, publishes time-driven changes (rolling
   /// windows, alerts) and a heartbeat.
   void on_tick(std::chrono::steady_clock::time_point now);

@@ -43,6 +43,10 @@ class MetricsExporter {
                   std::shared_ptr<prometheus::Registry> self_metrics);
   /// HOST:PORT actually bound, e.g. "127.0.0.1:40125".
   std::string listening_address() const;
+  /// Adds more series to every scrape (e.g. the alert metrics).
+  void add_collectable(const std::shared_ptr<prometheus::Collectable>& collectable) {
+    exposer_.RegisterCollectable(collectable);
+  }
 
  private:
   std::string host_;

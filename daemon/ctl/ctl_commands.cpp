@@ -131,3 +131,32 @@ std::string format_status(const json& status) {
 }
 
 }  // namespace floorwatch::ctl
+
+namespace floorwatch::ctl {
+
+std::string format_alerts(const nlohmann::json& reply, bool with_resolved) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-6s %-13s %-9s %-28s %-14s %-24s %s\n", "ID", "STATE",
+                "SEVERITY", "RULE", "QUEUE", "SINCE", "ACKNOWLEDGED BY");
+  out += line;
+  auto add = [&](const nlohmann::json& alert) {
+    const auto labels = alert.value("labels", nlohmann::json::object());
+    const std::string since = alert.contains("fired_at") ? alert["fired_at"].get<std::string>()
+                                                          : alert.value("active_since", "");
+    std::string subject = labels.value("queue", labels.value("source", ""));
+    std::snprintf(line, sizeof line, "%-6s %-13s %-9s %-28s %-14s %-24s %s\n",
+                  std::to_string(alert.value("id", 0)).c_str(), alert.value("state", "").c_str(),
+                  labels.value("severity", "").c_str(), alert.value("rule", "").c_str(),
+                  subject.c_str(), since.c_str(), alert.value("acknowledged_by", "").c_str());
+    out += line;
+  };
+  for (const auto& alert : reply.value("alerts", nlohmann::json::array())) add(alert);
+  if (with_resolved) {
+    for (const auto& alert : reply.value("resolved", nlohmann::json::array())) add(alert);
+  }
+  if (reply.value("alerts", nlohmann::json::array()).empty()) out += "(no active alerts)\n";
+  return out;
+}
+
+}  // namespace floorwatch::ctl

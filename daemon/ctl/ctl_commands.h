@@ -36,6 +36,9 @@ class ControlError : public std::runtime_error {
 nlohmann::json control_request(const std::string& endpoint, const nlohmann::json& request,
                                std::chrono::milliseconds timeout);
 
+/// Human form of an `alerts` reply: one line per alert (id, state, rule, queue, since, who).
+std::string format_alerts(const nlohmann::json& reply, bool with_resolved);
+
 /// Human form of a `status` reply.
 std::string format_status(const nlohmann::json& status);
 

@@ -57,6 +57,21 @@ int main(int argc, char** argv) {
   status->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")->capture_default_str()->check(CLI::PositiveNumber);
   status->add_flag("--json", as_json, "print the raw JSON reply");
 
+  auto* alerts = app.add_subcommand("alerts", "alerts pending, firing and acknowledged (and resolved)");
+  bool with_resolved = false;
+  alerts->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
+  alerts->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")->capture_default_str()->check(CLI::PositiveNumber);
+  alerts->add_flag("--resolved", with_resolved, "also list resolved alerts");
+  alerts->add_flag("--json", as_json, "print the raw JSON reply");
+
+  auto* ack = app.add_subcommand("ack", "acknowledge an alert: stops its escalation");
+  std::string alert_id, by, comment;
+  ack->add_option("id", alert_id, "alert id (from floorwatchctl alerts)")->required();
+  ack->add_option("--by", by, "who takes ownership (recorded and sent to notified tiers)")->required();
+  ack->add_option("--comment", comment, "free text, e.g. \"calling in two agents\"");
+  ack->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
+  ack->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")->capture_default_str()->check(CLI::PositiveNumber);
+
   CLI11_PARSE(app, argc, argv);
   const auto timeout = std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
 
@@ -79,6 +94,19 @@ int main(int argc, char** argv) {
     if (status->parsed()) {
       const auto reply = floorwatch::ctl::control_request(control, {{"command", "status"}}, timeout);
       std::cout << (as_json ? reply.dump(2) + "\n" : floorwatch::ctl::format_status(reply));
+      return 0;
+    }
+    if (alerts->parsed()) {
+      const auto reply = floorwatch::ctl::control_request(control, {{"command", "alerts"}}, timeout);
+      std::cout << (as_json ? reply.dump(2) + "\n"
+                            : floorwatch::ctl::format_alerts(reply, with_resolved));
+      return 0;
+    }
+    if (ack->parsed()) {
+      const auto reply = floorwatch::ctl::control_request(
+          control, {{"command", "ack"}, {"id", alert_id}, {"by", by}, {"comment", comment}},
+          timeout);
+      std::cout << "alert " << alert_id << " acknowledged by " << by << "\n";
       return 0;
     }
     if (top->parsed()) {

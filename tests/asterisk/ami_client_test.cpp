@@ -121,7 +121,12 @@ TEST_CASE("AMI client seeds from QueueStatus, maps a real burst and reconnects a
   CHECK(client.framer_stats().garbage_lines >= 2);
   CHECK(client.mapper().queue_params().at(q).completed == 60);
 
-  // What the peer received: Login with our credentials and event mask, then QueueStatus.
+  // What the peer received: Login with our credentials and event mask, then QueueStatus
+  // (the peer's thread may still be reading the last one).
+  poll_until(client, [&] {
+    const auto so_far = peer.received();
+    return so_far.size() == 2 && so_far[1].size() >= 2;
+  });
   const auto received = peer.received();
   REQUIRE(received.size() == 2);
   for (const auto& connection : received) {
@@ -167,7 +172,7 @@ TEST_CASE("AMI client finds a dead link by Ping and closes callers that left dur
   core::SystemClock clock;
   AmiClientOptions options = options_for(peer);
   options.ping_interval = 100ms;
-  options.ping_timeout = 300ms;
+  options.ping_timeout = 1000ms;  // generous: a loaded CI machine may stall a while
   AmiClient client(options, clock);
   const core::Timestamp started = clock.now();
   auto events = poll_until(client, [&] { return client.stats().logins == 2; });

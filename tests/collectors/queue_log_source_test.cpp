@@ -254,3 +254,22 @@ TEST_CASE("a state file that belongs to nothing readable stops the collector",
                    sink) == 2);
   CHECK(sink.events().empty());
 }
+
+TEST_CASE("started at the end, a stop before the first new line skips nothing on restart",
+          "[collectors][queue_log]") {
+  ScratchDir dir;
+  const std::string path = dir.file("queue_log");
+  append(path,
+         "1700000000|NONE|NONE|NONE|QUEUESTART|\n"
+         "1700000001|MANAGER|support|Alice|ADDMEMBER|\n");
+  const std::string arguments = "--file " + path + " --state-file " + dir.file("state");
+  AckingSink first;
+  REQUIRE(run_to_end(arguments, first) == 0);
+  CHECK(first.events().empty());  // history is not sent without --from-start / --backfill
+
+  append(path, "1700000010|1.1|support|NONE|ENTERQUEUE||5550001|1\n");
+  AckingSink second;
+  REQUIRE(run_to_end(arguments, second) == 0);
+  REQUIRE(second.events().size() == 1);
+  CHECK(second.events()[0].call == "1.1");
+}

@@ -151,12 +151,23 @@ TEST_CASE("a board follows a real daemon: snapshot, deltas, abandons, alerts, ac
   CHECK(model.alerts[0].id == "sales-oldest-wait");
   CHECK(model.alerts[0].severity == wallboard::AlertSeverity::Critical);
 
-  // Until the alerts engine is wired, the daemon answers "unknown command": said plainly.
+  // This daemon has no alert rules, so it refuses the ack: the board says so and why.
   client.acknowledge("sales-oldest-wait");
   model = wait_for(client, [](const auto& m) {
-    return m.ack_status.find("does not take acknowledgements yet") != std::string::npos;
+    return m.ack_status.rfind("acknowledge sales-oldest-wait", 0) == 0 &&
+           m.ack_status.find(" failed: ") != std::string::npos;
   });
   CHECK(model.feed_state == wallboard::FeedState::Live);
+}
+
+TEST_CASE("the board words the daemon's answer to an acknowledgement", "[wallboard][feed]") {
+  CHECK(wallboard::describe_ack_reply("7", R"({"id":7,"state":"acknowledged"})") == "acknowledged 7");
+  CHECK(wallboard::describe_ack_reply("7", R"({"error":"alert 7: not_found"})") ==
+        "acknowledge 7 failed: alert 7: not_found");
+  // A daemon from before the alerts engine.
+  CHECK(wallboard::describe_ack_reply("7", R"({"error":"unknown command \"ack\" (one of: snapshot, status)"})") ==
+        "acknowledge 7: this daemon does not take acknowledgements yet");
+  CHECK(wallboard::describe_ack_reply("7", "garbage") == "acknowledge 7: unexpected reply");
 }
 
 TEST_CASE("a board survives the daemon restarting", "[wallboard][feed][process]") {

@@ -1,0 +1,60 @@
+#pragma once
+// The alerts engine inside floorwatchd: evaluates rules on the live floor after each ingest
+// drain and exactly at the engine's next deadline, hands notifications to the dispatcher,
+// answers `alerts`/`ack` control commands, feeds wallboards and exports alert metrics.
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <prometheus/collectable.h>
+
+#include "alerts/alert_engine.h"
+#include "alerts/notifiers/dispatcher.h"
+#include "alerts/rule_config.h"
+#include "daemon/feed_publisher.h"
+#include "daemon/ingest_processor.h"
+#include "daemon/self_metrics.h"
+#include "daemon/shared_floor.h"
+
+namespace floorwatch::daemon {
+
+/// Not thread-safe except collectable() and feed_alerts() results: the loop owns it.
+class AlertService {
+ public:
+  AlertService(const alerts::AlertsConfig& config, const std::string& time_zone,
+               const Identity& identity, const std::string& generator_url);
+  ~AlertService();
+
+  /// Evaluates every rule at `now` on a fresh snapshot; submits notifications; logs changes.
+  void evaluate(SharedFloor& floor, const IngestProcessor& ingest, core::Timestamp now);
+  std::optional<core::Timestamp> next_deadline() const { return engine_.next_deadline(); }
+
+  /// Control commands (docs/control.md): the alert list, and acknowledging one.
+  nlohmann::json list_json() const;
+  nlohmann::json acknowledge(const nlohmann::json& request, core::Timestamp now);
+
+  /// What wallboards show (thread-safe copy of the last evaluation).
+  std::vector<FeedAlert> feed_alerts() const;
+  /// floorwatch_alerts_firing, floorwatch_alert_transitions_total,
+  /// floorwatch_notifications_failed_total (thread-safe).
+  std::shared_ptr<prometheus::Collectable> collectable() const;
+
+  /// Alert state for the daemon's snapshot (issue 6).
+  const alerts::AlertEngine& engine() const { return engine_; }
+  alerts::AlertEngine& engine() { return engine_; }
+
+ private:
+  class Metrics;
+  void publish_summary();
+
+  alerts::AlertEngine engine_;
+  std::unique_ptr<alerts::NotificationDispatcher> dispatcher_;
+  std::shared_ptr<Metrics> metrics_;
+  mutable std::mutex feed_mutex_;
+  std::vector<FeedAlert> feed_alerts_;
+};
+
+}  // namespace floorwatch::daemon
