@@ -165,7 +165,7 @@ TEST_CASE("the board words the daemon's answer to an acknowledgement", "[wallboa
   CHECK(wallboard::describe_ack_reply("7", R"({"error":"alert 7: not_found"})") ==
         "acknowledge 7 failed: alert 7: not_found");
   // A daemon from before the alerts engine.
-  CHECK(wallboard::describe_ack_reply("7", R"({"error":"unknown command \"ack\" (one of: snapshot, status)"})") ==
+  CHECK(wallboard::describe_ack_reply("7", R"j({"error":"unknown command \"ack\" (one of: snapshot, status)"})j") ==
         "acknowledge 7: this daemon does not take acknowledgements yet");
   CHECK(wallboard::describe_ack_reply("7", "garbage") == "acknowledge 7: unexpected reply");
 }
