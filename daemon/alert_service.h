@@ -45,6 +45,8 @@ class AlertService {
   /// Alert state for the daemon's snapshot (issue 6).
   const alerts::AlertEngine& engine() const { return engine_; }
   alerts::AlertEngine& engine() { return engine_; }
+  /// Republishes metrics and the wallboard feed from the engine, e.g. after restore().
+  void refresh() { publish_summary(); }
 
  private:
   class Metrics;

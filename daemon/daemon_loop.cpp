@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 #include <zmq_addon.hpp>
 
+#include "alerts/state_codec.h"
+
 namespace floorwatch::daemon {
 namespace {
 
@@ -116,7 +118,8 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode, SocketSecurity securit
 
 namespace {
 constexpr std::string_view kDaemonSnapshotMagic = "floorwatchd-state";
-constexpr std::uint64_t kDaemonSnapshotVersion = 1;
+// Version 2 appends the alert engine's state; version 1 snapshots (no alerts) still load.
+constexpr std::uint64_t kDaemonSnapshotVersion = 2;
 }  // namespace
 
 void Daemon::recover_state() {
@@ -126,13 +129,22 @@ void Daemon::recover_state() {
   if (recovered.snapshot) {
     try {
       core::ByteReader in(*recovered.snapshot);
-      if (in.string() != kDaemonSnapshotMagic || in.u64() != kDaemonSnapshotVersion)
-        throw core::SnapshotError("not a floorwatchd snapshot of this version");
+      if (in.string() != kDaemonSnapshotMagic)
+        throw core::SnapshotError("not a floorwatchd snapshot");
+      const std::uint64_t version = in.u64();
+      if (version < 1 || version > kDaemonSnapshotVersion)
+        throw core::SnapshotError("floorwatchd snapshot version " + std::to_string(version) +
+                                  " not supported");
       const core::Timestamp latest_event = in.time();
       if (event_clock_) event_clock_->observe(latest_event);
       ingest_.load_positions(in);
       const std::string floor_bytes = in.string();
       floor_.with_state([&](core::FloorState& state) { state.load(floor_bytes); });
+      // Alerts last: a daemon now configured without alerts ignores what it had.
+      if (version >= 2 && in.boolean() && alerts_) {
+        alerts_->engine().restore(alerts::load_alert_state(in));
+        alerts_->refresh();
+      }
     } catch (const core::SnapshotError& error) {
       spdlog::error("recovery: snapshot of {} unusable ({}); replaying the journal alone",
                     store_->path(), error.what());
@@ -158,6 +170,8 @@ void Daemon::write_snapshot() {
   out.time(floor_.clock().now());
   ingest_.save_positions(out);
   out.string(floor_.with_state([](core::FloorState& state) { return state.save(); }));
+  out.boolean(alerts_ != nullptr);
+  if (alerts_) alerts::save(out, alerts_->engine().state());
   store_->write_snapshot(out.bytes());
 }
 

@@ -18,45 +18,64 @@ constexpr int kPublishHighWaterMark = 1000;
 constexpr int kSnapshotHighWaterMark = 100;
 constexpr int kRequestsPerWakeup = 16;
 
-std::int64_t ms(core::Timestamp t) { return core::to_epoch_ms(t); }
+std::int64_t ms(core::Timestamp t) {
+  return core::to_epoch_ms(t);
+}
 
 v1::AgentState to_wire(core::AgentStatus status) {
   switch (status) {
-    case core::AgentStatus::Available: return v1::AVAILABLE;
-    case core::AgentStatus::Ringing: return v1::RINGING;
-    case core::AgentStatus::Busy: return v1::BUSY;
-    case core::AgentStatus::Wrapup: return v1::WRAPUP;
-    case core::AgentStatus::Paused: return v1::PAUSED;
-    case core::AgentStatus::Offline: return v1::OFFLINE;
+    case core::AgentStatus::Available:
+      return v1::AVAILABLE;
+    case core::AgentStatus::Ringing:
+      return v1::RINGING;
+    case core::AgentStatus::Busy:
+      return v1::BUSY;
+    case core::AgentStatus::Wrapup:
+      return v1::WRAPUP;
+    case core::AgentStatus::Paused:
+      return v1::PAUSED;
+    case core::AgentStatus::Offline:
+      return v1::OFFLINE;
   }
   return v1::AGENT_STATE_UNSPECIFIED;
 }
 
 v1::Channel to_wire(core::Channel channel) {
   switch (channel) {
-    case core::Channel::Voice: return v1::VOICE;
-    case core::Channel::Chat: return v1::CHAT;
-    case core::Channel::Email: return v1::EMAIL;
-    case core::Channel::Callback: return v1::CALLBACK;
+    case core::Channel::Voice:
+      return v1::VOICE;
+    case core::Channel::Chat:
+      return v1::CHAT;
+    case core::Channel::Email:
+      return v1::EMAIL;
+    case core::Channel::Callback:
+      return v1::CALLBACK;
   }
   return v1::CHANNEL_UNSPECIFIED;
 }
 
 v1::AlertSeverity to_wire(FeedAlert::Severity severity) {
   switch (severity) {
-    case FeedAlert::Severity::Info: return v1::ALERT_SEVERITY_INFO;
-    case FeedAlert::Severity::Warning: return v1::ALERT_SEVERITY_WARNING;
-    case FeedAlert::Severity::Critical: return v1::ALERT_SEVERITY_CRITICAL;
+    case FeedAlert::Severity::Info:
+      return v1::ALERT_SEVERITY_INFO;
+    case FeedAlert::Severity::Warning:
+      return v1::ALERT_SEVERITY_WARNING;
+    case FeedAlert::Severity::Critical:
+      return v1::ALERT_SEVERITY_CRITICAL;
   }
   return v1::ALERT_SEVERITY_UNSPECIFIED;
 }
 
 v1::AlertState to_wire(FeedAlert::State state) {
   switch (state) {
-    case FeedAlert::State::Pending: return v1::ALERT_STATE_PENDING;
-    case FeedAlert::State::Firing: return v1::ALERT_STATE_FIRING;
-    case FeedAlert::State::Acknowledged: return v1::ALERT_STATE_ACKNOWLEDGED;
-    case FeedAlert::State::Resolved: return v1::ALERT_STATE_RESOLVED;
+    case FeedAlert::State::Pending:
+      return v1::ALERT_STATE_PENDING;
+    case FeedAlert::State::Firing:
+      return v1::ALERT_STATE_FIRING;
+    case FeedAlert::State::Acknowledged:
+      return v1::ALERT_STATE_ACKNOWLEDGED;
+    case FeedAlert::State::Resolved:
+      return v1::ALERT_STATE_RESOLVED;
   }
   return v1::ALERT_STATE_UNSPECIFIED;
 }
@@ -110,9 +129,9 @@ v1::FeedMessage header(std::uint64_t epoch, std::uint64_t seq, core::Timestamp n
 
 std::uint64_t new_feed_epoch() {
   std::random_device device;
-  std::mt19937_64 generator((static_cast<std::uint64_t>(device()) << 32) ^ device() ^
-                            static_cast<std::uint64_t>(
-                                std::chrono::system_clock::now().time_since_epoch().count()));
+  std::mt19937_64 generator(
+      (static_cast<std::uint64_t>(device()) << 32) ^ device() ^
+      static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()));
   std::uint64_t epoch = 0;
   while (epoch == 0) epoch = generator();
   return epoch;
@@ -120,8 +139,9 @@ std::uint64_t new_feed_epoch() {
 
 // --- AbandonTracker ---------------------------------------------------------------------------
 
-void AbandonTracker::observe(const core::Event& event,
-                             const std::function<core::Duration(const std::string&)>& short_abandon_of) {
+void AbandonTracker::observe(
+    const core::Event& event,
+    const std::function<core::Duration(const std::string&)>& short_abandon_of) {
   switch (event.type) {
     case core::EventType::CallEnqueued:
       waiting_[event.call] = Waiting{event.queue, event.caller, event.ts};
@@ -134,8 +154,9 @@ void AbandonTracker::observe(const core::Event& event,
       auto it = waiting_.find(event.call);
       if (it == waiting_.end()) return;
       const core::Duration wait = event.ts - it->second.enqueued_at;
-      RecentAbandon abandon{event.call, std::move(it->second.caller), std::move(it->second.queue),
-                            wait, event.ts, false};
+      RecentAbandon abandon{
+          event.call, std::move(it->second.caller), std::move(it->second.queue), wait, event.ts,
+          false};
       abandon.short_abandon = wait < short_abandon_of(abandon.queue);
       waiting_.erase(it);
       recent_.push_back(abandon);
@@ -213,7 +234,8 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
     out.set_agents_offline(count(core::AgentStatus::Offline));
     out.set_staffed_agents(queue.staffed_agents);
     if (queue.agents_required) out.set_agents_required(*queue.agents_required);
-    if (queue.predicted_service_level) out.set_predicted_service_level(*queue.predicted_service_level);
+    if (queue.predicted_service_level)
+      out.set_predicted_service_level(*queue.predicted_service_level);
     if (queue.estimated_wait_seconds) out.set_estimated_wait_seconds(*queue.estimated_wait_seconds);
     fill_window(queue.window(core::WindowKind::Interval), *out.mutable_interval());
     fill_window(queue.window(core::WindowKind::Today), *out.mutable_today());
@@ -307,8 +329,10 @@ std::string FeedModel::snapshot(core::Timestamp now) const {
   snapshot.set_clock_runs(identity_.clock_runs);
   snapshot.set_heartbeat_interval_ms(static_cast<std::uint32_t>(kHeartbeatInterval.count()));
   // Built from what was published, never from a fresh picture: the snapshot is exactly `seq`.
-  for (const auto& [name, published] : queues_) snapshot.add_queues()->ParseFromString(published.bytes);
-  for (const auto& [id, published] : agents_) snapshot.add_agents()->ParseFromString(published.bytes);
+  for (const auto& [name, published] : queues_)
+    snapshot.add_queues()->ParseFromString(published.bytes);
+  for (const auto& [id, published] : agents_)
+    snapshot.add_agents()->ParseFromString(published.bytes);
   // Callers (FeedPublisher) publish pending events first, so the ring holds no unpublished ones.
   for (const RecentAbandon& abandon : abandons_.recent())
     fill_abandon(abandon, *snapshot.add_recent_abandons());
@@ -394,7 +418,9 @@ void FeedPublisher::serve_snapshots() {
       for (std::size_t i = 0; i + 1 < frames.size() && sent; ++i)
         sent = static_cast<bool>(
             snapshot_socket_.send(frames[i], zmq::send_flags::sndmore | zmq::send_flags::dontwait));
-      if (sent) sent = static_cast<bool>(snapshot_socket_.send(zmq::buffer(reply), zmq::send_flags::dontwait));
+      if (sent)
+        sent =
+            static_cast<bool>(snapshot_socket_.send(zmq::buffer(reply), zmq::send_flags::dontwait));
       if (sent) {
         ++counters_.snapshots_served;
         spdlog::debug("feed: snapshot seq={} to board={}", model_.seq(), request.board());

@@ -9,9 +9,13 @@ Rect Rect::inset(float margin) const {
   return {x + margin, y + margin, std::max(0.0f, w - 2 * margin), std::max(0.0f, h - 2 * margin)};
 }
 
-Rect Rect::rows(float from, float to) const { return {x, y + h * from, w, h * (to - from)}; }
+Rect Rect::rows(float from, float to) const {
+  return {x, y + h * from, w, h * (to - from)};
+}
 
-Rect Rect::columns(float from, float to) const { return {x + w * from, y, w * (to - from), h}; }
+Rect Rect::columns(float from, float to) const {
+  return {x + w * from, y, w * (to - from), h};
+}
 
 FontSizes font_sizes_for(float framebuffer_height) {
   // Fractions of the height, so a 4K board is a sharper 1080p board; floors keep 720p legible.
@@ -62,8 +66,10 @@ std::vector<Rect> tile_rects(const Rect& area, std::size_t tiles, float gap) {
   std::vector<Rect> rects;
   if (tiles == 0) return rects;
   const Grid grid = choose_grid(tiles, area, gap);
-  const float w = (area.w - gap * static_cast<float>(grid.columns - 1)) / static_cast<float>(grid.columns);
-  const float h = (area.h - gap * static_cast<float>(grid.rows - 1)) / static_cast<float>(grid.rows);
+  const float w =
+      (area.w - gap * static_cast<float>(grid.columns - 1)) / static_cast<float>(grid.columns);
+  const float h =
+      (area.h - gap * static_cast<float>(grid.rows - 1)) / static_cast<float>(grid.rows);
   for (std::size_t i = 0; i < tiles; ++i) {
     const auto column = static_cast<float>(i % static_cast<std::size_t>(grid.columns));
     const auto row = static_cast<float>(i / static_cast<std::size_t>(grid.columns));
@@ -94,8 +100,10 @@ TileLayout layout_tile(const Rect& tile) {
 }
 
 Rect ListLayout::row(const Rect& area, std::size_t index) const {
-  const std::size_t column = rows_per_column > 0 ? index / static_cast<std::size_t>(rows_per_column) : 0;
-  const std::size_t row = rows_per_column > 0 ? index % static_cast<std::size_t>(rows_per_column) : 0;
+  const std::size_t column =
+      rows_per_column > 0 ? index / static_cast<std::size_t>(rows_per_column) : 0;
+  const std::size_t row =
+      rows_per_column > 0 ? index % static_cast<std::size_t>(rows_per_column) : 0;
   return {area.x + static_cast<float>(column) * column_width,
           area.y + static_cast<float>(row) * row_height, column_width, row_height};
 }
@@ -111,8 +119,8 @@ ListLayout list_layout(const Rect& area, float row_height, float min_column_widt
                        static_cast<std::size_t>(list.rows_per_column));
   list.columns = std::clamp(needed_columns, 1, fit_columns);
   list.column_width = area.w / static_cast<float>(list.columns);
-  list.visible =
-      std::min(count, static_cast<std::size_t>(list.columns) * static_cast<std::size_t>(list.rows_per_column));
+  list.visible = std::min(count, static_cast<std::size_t>(list.columns) *
+                                     static_cast<std::size_t>(list.rows_per_column));
   return list;
 }
 

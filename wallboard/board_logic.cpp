@@ -16,9 +16,12 @@ constexpr double kLongWrapupSeconds = 3 * 60;
 
 int severity_rank(AlertSeverity severity) {
   switch (severity) {
-    case AlertSeverity::Critical: return 0;
-    case AlertSeverity::Warning: return 1;
-    case AlertSeverity::Info: return 2;
+    case AlertSeverity::Critical:
+      return 0;
+    case AlertSeverity::Warning:
+      return 1;
+    case AlertSeverity::Info:
+      return 2;
   }
   return 3;
 }
@@ -32,30 +35,42 @@ double wait_at(EpochMs enqueued_at, EpochMs now) {
 Rgba level_colour(Level level, bool stale) {
   if (stale) return Palette::stale_fill;
   switch (level) {
-    case Level::Ok: return Palette::ok;
-    case Level::Warning: return Palette::warning;
-    case Level::Critical: return Palette::critical;
-    case Level::Neutral: return Palette::tile;
+    case Level::Ok:
+      return Palette::ok;
+    case Level::Warning:
+      return Palette::warning;
+    case Level::Critical:
+      return Palette::critical;
+    case Level::Neutral:
+      return Palette::tile;
   }
   return Palette::tile;
 }
 
 std::string_view level_icon(Level level) {
   switch (level) {
-    case Level::Ok: return "\u2713";        // ✓
-    case Level::Warning: return "\u25B2";   // ▲
-    case Level::Critical: return "\u2716";  // ✖
-    case Level::Neutral: return "";
+    case Level::Ok:
+      return "\u2713";  // ✓
+    case Level::Warning:
+      return "\u25B2";  // ▲
+    case Level::Critical:
+      return "\u2716";  // ✖
+    case Level::Neutral:
+      return "";
   }
   return "";
 }
 
 std::string_view level_word(Level level) {
   switch (level) {
-    case Level::Ok: return "on target";
-    case Level::Warning: return "near target";
-    case Level::Critical: return "over target";
-    case Level::Neutral: return "";
+    case Level::Ok:
+      return "on target";
+    case Level::Warning:
+      return "near target";
+    case Level::Critical:
+      return "over target";
+    case Level::Neutral:
+      return "";
   }
   return "";
 }
@@ -112,8 +127,9 @@ std::string format_seconds(std::optional<double> seconds) {
 
 std::string formula_small_print(const QueueView& queue) {
   char text[160];
-  std::snprintf(text, sizeof text, "%.0f/%.0f \u00B7 %s", std::round(queue.service_level_target * 100),
-                queue.answer_target_seconds, queue.formula_description.c_str());
+  std::snprintf(text, sizeof text, "%.0f/%.0f \u00B7 %s",
+                std::round(queue.service_level_target * 100), queue.answer_target_seconds,
+                queue.formula_description.c_str());
   return text;
 }
 
@@ -217,11 +233,16 @@ std::vector<const AgentView*> agents_in_order(const BoardModel& model,
   auto group = [](AgentState state) {
     switch (state) {
       case AgentState::Paused:
-      case AgentState::Wrapup: return 0;
-      case AgentState::Ringing: return 1;
-      case AgentState::Busy: return 2;
-      case AgentState::Available: return 3;
-      case AgentState::Offline: return 4;
+      case AgentState::Wrapup:
+        return 0;
+      case AgentState::Ringing:
+        return 1;
+      case AgentState::Busy:
+        return 2;
+      case AgentState::Available:
+        return 3;
+      case AgentState::Offline:
+        return 4;
     }
     return 5;
   };
@@ -242,12 +263,18 @@ std::vector<const AgentView*> agents_in_order(const BoardModel& model,
 
 std::string_view agent_state_word(AgentState state) {
   switch (state) {
-    case AgentState::Available: return "available";
-    case AgentState::Ringing: return "ringing";
-    case AgentState::Busy: return "busy";
-    case AgentState::Wrapup: return "wrap-up";
-    case AgentState::Paused: return "paused";
-    case AgentState::Offline: return "offline";
+    case AgentState::Available:
+      return "available";
+    case AgentState::Ringing:
+      return "ringing";
+    case AgentState::Busy:
+      return "busy";
+    case AgentState::Wrapup:
+      return "wrap-up";
+    case AgentState::Paused:
+      return "paused";
+    case AgentState::Offline:
+      return "offline";
   }
   return "?";
 }
@@ -265,9 +292,12 @@ Level agent_level(const AgentView& agent, EpochMs now) {
 
 std::string_view page_title(Page page) {
   switch (page) {
-    case Page::Queues: return "Queues";
-    case Page::Agents: return "Agents";
-    case Page::Abandons: return "Abandoned calls";
+    case Page::Queues:
+      return "Queues";
+    case Page::Agents:
+      return "Agents";
+    case Page::Abandons:
+      return "Abandoned calls";
   }
   return "";
 }
@@ -302,7 +332,7 @@ ConnectionDisplay connection_display(const BoardModel& model, SteadyTime now,
   if (is_stale(model, now, silence_limit))
     return {"\u2716 NO DATA " + format_age(seconds_without_data(model, now)), Level::Critical};
   if (model.feed_state != FeedState::Live) return {"\u21BB RE-SYNCING", Level::Warning};  // ↻
-  return {"\u25CF LIVE", Level::Ok};  // ●
+  return {"\u25CF LIVE", Level::Ok};                                                      // ●
 }
 
 }  // namespace floorwatch::wallboard

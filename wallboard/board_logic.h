@@ -27,10 +27,10 @@ struct Palette {
   static constexpr Rgba tile{32, 38, 46};
   static constexpr Rgba text{236, 240, 244};
   static constexpr Rgba dim_text{150, 160, 170};
-  static constexpr Rgba ok{0, 158, 115};         // bluish green
-  static constexpr Rgba warning{230, 159, 0};    // orange
-  static constexpr Rgba critical{213, 94, 0};    // vermillion
-  static constexpr Rgba accent{86, 180, 233};    // sky blue
+  static constexpr Rgba ok{0, 158, 115};       // bluish green
+  static constexpr Rgba warning{230, 159, 0};  // orange
+  static constexpr Rgba critical{213, 94, 0};  // vermillion
+  static constexpr Rgba accent{86, 180, 233};  // sky blue
   static constexpr Rgba stale_text{120, 120, 120};
   static constexpr Rgba stale_fill{58, 58, 58};
 };

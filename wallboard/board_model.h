@@ -112,7 +112,7 @@ struct BoardModel {
   std::string site;
   std::string daemon;
   std::string time_zone;
-  bool clock_runs = true;  ///< false: the daemon replays events; do not extrapolate its clock
+  bool clock_runs = true;     ///< false: the daemon replays events; do not extrapolate its clock
   int interval_minutes = 30;  ///< reporting interval: one sparkline point each
 
   // Position in the feed.
@@ -125,9 +125,9 @@ struct BoardModel {
   EpochMs daemon_now = 0;  ///< the daemon's clock in that message
   std::int32_t utc_offset_seconds = 0;
 
-  std::vector<QueueView> queues;    ///< sorted by name
-  std::vector<AgentView> agents;    ///< sorted by id
-  std::deque<AbandonView> abandons; ///< oldest first, at most kRecentAbandonCapacity
+  std::vector<QueueView> queues;     ///< sorted by name
+  std::vector<AgentView> agents;     ///< sorted by id
+  std::deque<AbandonView> abandons;  ///< oldest first, at most kRecentAbandonCapacity
   std::vector<AlertView> alerts;
 
   // Counters (header tooltip, tests, logs).

@@ -34,8 +34,9 @@ class Reader {
     const std::string& s = node.Scalar();
     const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (error != std::errc() || end != s.data() + s.size() || !(value >= min && value <= max))
-      fail(node, key, "expected a number from " + std::to_string(static_cast<long long>(min)) +
-                          " to " + std::to_string(static_cast<long long>(max)) + ", got \"" + s + "\"");
+      fail(node, key,
+           "expected a number from " + std::to_string(static_cast<long long>(min)) + " to " +
+               std::to_string(static_cast<long long>(max)) + ", got \"" + s + "\"");
     return value;
   }
 
@@ -82,8 +83,8 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& error) {
-    throw BoardConfigError(file_name + ":" + std::to_string(error.mark.line + 1) + ": (syntax): " +
-                           error.msg);
+    throw BoardConfigError(file_name + ":" + std::to_string(error.mark.line + 1) +
+                           ": (syntax): " + error.msg);
   }
   if (!root.IsMap()) return;
 
@@ -130,7 +131,9 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
       options.pages.clear();
       for (const std::string& page : reader.list(value, path)) {
         const auto parsed = parse_page(page);
-        if (!parsed) reader.fail(value, path, "unknown page \"" + page + "\" (allowed: queues, agents, abandons)");
+        if (!parsed)
+          reader.fail(value, path,
+                      "unknown page \"" + page + "\" (allowed: queues, agents, abandons)");
         options.pages.push_back(*parsed);
       }
     } else if (key == "rotate_seconds") {

@@ -11,7 +11,8 @@ namespace floorwatch::wallboard {
 namespace {
 
 // Every non-ASCII glyph the board draws; only these are rasterised besides Latin-1.
-constexpr const char* kSymbols = "\u2713\u25B2\u2716\u26A0\u25CF\u25CC\u21BB\u2014\u00B7\u2026\u25B6";
+constexpr const char* kSymbols =
+    "\u2713\u25B2\u2716\u26A0\u25CF\u25CC\u21BB\u2014\u00B7\u2026\u25B6";
 constexpr Rgba kHeaderFill{24, 28, 34};
 constexpr Rgba kNeutralFill{48, 56, 66};
 constexpr Rgba kOnColourText{16, 20, 24};  // dark text on ok/warning/critical fills
@@ -21,14 +22,20 @@ constexpr Rgba kSparklineFill{24, 29, 36};
 
 enum class Align { Left, Center, Right };
 
-ImU32 colour(Rgba c) { return IM_COL32(c.r, c.g, c.b, c.a); }
-ImVec2 top_left(const Rect& r) { return {r.x, r.y}; }
-ImVec2 bottom_right(const Rect& r) { return {r.right(), r.bottom()}; }
+ImU32 colour(Rgba c) {
+  return IM_COL32(c.r, c.g, c.b, c.a);
+}
+ImVec2 top_left(const Rect& r) {
+  return {r.x, r.y};
+}
+ImVec2 bottom_right(const Rect& r) {
+  return {r.right(), r.bottom()};
+}
 
 // Draws `text` in `r`, vertically centred, at `size` px (never above the rasterised size, so
 // glyphs are only ever scaled down), shrunk further until it fits the width.
-void text_in(ImDrawList* draw, ImFont* font, float size, const Rect& r, Rgba c, std::string_view text,
-             Align align = Align::Left) {
+void text_in(ImDrawList* draw, ImFont* font, float size, const Rect& r, Rgba c,
+             std::string_view text, Align align = Align::Left) {
   if (text.empty() || r.empty()) return;
   size = std::min({size, font->FontSize, r.h});
   ImVec2 extent = font->CalcTextSizeA(size, FLT_MAX, 0, text.data(), text.data() + text.size());
@@ -49,8 +56,12 @@ std::string with_icon(Level level, const std::string& text) {
   return icon.empty() ? text : std::string(icon) + " " + text;
 }
 
-Rgba text_colour(bool stale) { return stale ? Palette::stale_text : Palette::text; }
-Rgba dim_colour(bool stale) { return stale ? Palette::stale_text : Palette::dim_text; }
+Rgba text_colour(bool stale) {
+  return stale ? Palette::stale_text : Palette::text;
+}
+Rgba dim_colour(bool stale) {
+  return stale ? Palette::stale_text : Palette::dim_text;
+}
 // A level shown as coloured text (figures on the tile background).
 Rgba level_text_colour(Level level, bool stale) {
   if (stale) return Palette::stale_text;
@@ -71,16 +82,19 @@ void draw_header(Frame& f, const Rect& r) {
   f.draw->AddRectFilled(top_left(r), bottom_right(r), colour(kHeaderFill));
   const Rect inner = r.inset(std::round(r.h * 0.15f));
   std::string title = !f.in.options.title.empty() ? f.in.options.title
-                      : !model.site.empty()        ? model.site
-                                                   : "floorwatch";
-  text_in(f.draw, f.in.fonts.large, f.in.fonts.sizes.large, inner.columns(0.0f, 0.42f), Palette::text, title);
+                      : !model.site.empty()       ? model.site
+                                                  : "floorwatch";
+  text_in(f.draw, f.in.fonts.large, f.in.fonts.sizes.large, inner.columns(0.0f, 0.42f),
+          Palette::text, title);
   text_in(f.draw, f.in.fonts.body, f.in.fonts.sizes.body, inner.columns(0.43f, 0.62f),
           Palette::dim_text, std::string(page_title(f.in.page)), Align::Center);
-  const std::string clock = model.has_data ? format_time_of_day(f.now_utc, model.utc_offset_seconds) : "--:--:--";
+  const std::string clock =
+      model.has_data ? format_time_of_day(f.now_utc, model.utc_offset_seconds) : "--:--:--";
   text_in(f.draw, f.in.fonts.large, f.in.fonts.sizes.large, inner.columns(0.63f, 0.78f),
           model.has_data && !f.stale ? Palette::text : Palette::stale_text, clock, Align::Right);
   const ConnectionDisplay connection = connection_display(
-      model, f.in.now, std::chrono::milliseconds(static_cast<int>(f.in.options.stale_after_seconds * 1000)));
+      model, f.in.now,
+      std::chrono::milliseconds(static_cast<int>(f.in.options.stale_after_seconds * 1000)));
   text_in(f.draw, f.in.fonts.bold, f.in.fonts.sizes.body, inner.columns(0.80f, 1.0f),
           level_colour(connection.level, false), connection.text, Align::Right);
   f.regions.push_back({"header", r});
@@ -107,12 +121,14 @@ std::optional<std::string> draw_alert_banner(Frame& f, const Rect& r) {
   // Critical alerts flash twice a second; the icon and the word stay, so the flash is not the
   // only signal.
   const bool flash_phase =
-      std::chrono::duration_cast<std::chrono::milliseconds>(f.in.now.time_since_epoch()).count() / 500 % 2 == 1;
+      std::chrono::duration_cast<std::chrono::milliseconds>(f.in.now.time_since_epoch()).count() /
+          500 % 2 ==
+      1;
   for (std::size_t i = 0; i < lines; ++i) {
     const AlertView& alert = *alerts[i];
     const Rect line{r.x, r.y + pad / 2 + line_h * static_cast<float>(i), r.w, line_h - pad / 2};
     const bool firing = alert.state == AlertState::Firing;
-    const Level level = alert.severity == AlertSeverity::Critical ? Level::Critical
+    const Level level = alert.severity == AlertSeverity::Critical  ? Level::Critical
                         : alert.severity == AlertSeverity::Warning ? Level::Warning
                                                                    : Level::Neutral;
     Rgba fill = firing ? level_colour(level == Level::Neutral ? Level::Warning : level, false)
@@ -127,9 +143,11 @@ std::optional<std::string> draw_alert_banner(Frame& f, const Rect& r) {
                                                                    : " INFO");
     if (!alert.queue.empty()) text += " \u00B7 " + alert.queue;
     text += " \u00B7 " + (alert.summary.empty() ? alert.rule : alert.summary);
-    text += " \u00B7 since " + format_time_of_day(alert.since, f.in.model.utc_offset_seconds).substr(0, 5);
+    text += " \u00B7 since " +
+            format_time_of_day(alert.since, f.in.model.utc_offset_seconds).substr(0, 5);
     const Rgba text_fill = f.stale ? Palette::stale_text : firing ? kOnColourText : Palette::text;
-    text_in(f.draw, f.in.fonts.bold, f.in.fonts.sizes.body, inner.columns(0.0f, 0.74f), text_fill, text);
+    text_in(f.draw, f.in.fonts.bold, f.in.fonts.sizes.body, inner.columns(0.0f, 0.74f), text_fill,
+            text);
     const Rect action = inner.columns(0.76f, 1.0f);
     if (firing) {
       ImGui::SetCursorScreenPos(top_left(action));
@@ -145,10 +163,12 @@ std::optional<std::string> draw_alert_banner(Frame& f, const Rect& r) {
   }
   if (alerts.size() > lines || !f.in.model.ack_status.empty()) {
     std::string note = f.in.model.ack_status;
-    if (alerts.size() > lines) note = "+" + std::to_string(alerts.size() - lines) + " more  " + note;
+    if (alerts.size() > lines)
+      note = "+" + std::to_string(alerts.size() - lines) + " more  " + note;
     const Rect bottom{r.x + r.w * 0.5f, r.bottom() - f.in.fonts.sizes.small * 1.1f, r.w * 0.49f,
                       f.in.fonts.sizes.small};
-    text_in(f.draw, f.in.fonts.small, f.in.fonts.sizes.small, bottom, Palette::text, note, Align::Right);
+    text_in(f.draw, f.in.fonts.small, f.in.fonts.sizes.small, bottom, Palette::text, note,
+            Align::Right);
   }
   // The keyboard (or a remote's OK key) acknowledges the first firing alert.
   if (!acknowledge && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_A), false) ||
@@ -164,10 +184,19 @@ std::optional<std::string> draw_alert_banner(Frame& f, const Rect& r) {
 }
 
 void draw_sparkline(Frame& f, const QueueView& queue, const Rect& r) {
-  f.draw->AddRectFilled(top_left(r), bottom_right(r), colour(kSparklineFill), r.h * 0.08f);
+  f.draw->AddRectFilled(top_left(r), bottom_right(r),
+                        colour(f.stale ? Palette::stale_fill : kSparklineFill), r.h * 0.08f);
   const Rect plot = r.inset(std::round(r.h * 0.1f));
+  // The y axis runs from a floor below both the target and the worst interval up to 100 %, so
+  // the usual 70-100 % band is not squashed into the top of the plot.
+  double floor_level = std::max(0.0, queue.service_level_target - 0.2);
+  for (const ServiceLevelPoint& point : queue.service_level_history)
+    if (point.service_level) floor_level = std::min(floor_level, *point.service_level);
+  floor_level = std::floor(floor_level * 10.0) / 10.0;
   auto y_of = [&](double fraction) {
-    return plot.bottom() - static_cast<float>(std::clamp(fraction, 0.0, 1.0)) * plot.h;
+    const double share =
+        (std::clamp(fraction, 0.0, 1.0) - floor_level) / std::max(0.1, 1.0 - floor_level);
+    return plot.bottom() - static_cast<float>(share) * plot.h;
   };
   // Target line, dashed so it reads without colour.
   const float target_y = y_of(queue.service_level_target);
@@ -186,15 +215,18 @@ void draw_sparkline(Frame& f, const QueueView& queue, const Rect& r) {
   for (const ServiceLevelPoint& point : points) {
     if (!point.service_level) continue;
     const double slot = static_cast<double>((point.interval_start - first) / step);
-    line.push_back({plot.x + plot.w * static_cast<float>(slot / (slots - 1)), y_of(*point.service_level)});
+    line.push_back(
+        {plot.x + plot.w * static_cast<float>(slot / (slots - 1)), y_of(*point.service_level)});
   }
   const Rgba line_colour = f.stale ? Palette::stale_text : Palette::accent;
   if (line.size() >= 2)
     f.draw->AddPolyline(line.data(), static_cast<int>(line.size()), colour(line_colour), 0,
                         std::max(1.5f, f.unit * 3));
-  if (!line.empty()) f.draw->AddCircleFilled(line.back(), std::max(2.0f, f.unit * 5), colour(line_colour));
-  text_in(f.draw, f.in.fonts.small, f.in.fonts.sizes.small, plot.rows(0.55f, 1.0f).columns(0.5f, 1.0f),
-          dim_colour(f.stale), "SL by interval \u00B7 - - target", Align::Right);
+  if (!line.empty())
+    f.draw->AddCircleFilled(line.back(), std::max(2.0f, f.unit * 5), colour(line_colour));
+  text_in(f.draw, f.in.fonts.small, f.in.fonts.sizes.small,
+          plot.rows(0.55f, 1.0f).columns(0.5f, 1.0f), dim_colour(f.stale),
+          "SL by interval \u00B7 - - target", Align::Right);
 }
 
 void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
@@ -202,7 +234,8 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   const TileLayout t = layout_tile(r);
   const bool stale = f.stale;
   const float rounding = std::round(std::min(r.w, r.h) * 0.03f);
-  f.draw->AddRectFilled(top_left(r), bottom_right(r), colour(stale ? Rgba{40, 40, 40} : Palette::tile), rounding);
+  f.draw->AddRectFilled(top_left(r), bottom_right(r),
+                        colour(stale ? Rgba{40, 40, 40} : Palette::tile), rounding);
   const std::string region = "tile:" + queue.name;
   f.regions.push_back({region, r});
 
@@ -210,11 +243,13 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   const AlertView* alert = alert_for_queue(f.in.model, queue.name);
   Rect title = t.title;
   if (alert) {
-    const Level level = alert->severity == AlertSeverity::Critical ? Level::Critical : Level::Warning;
+    const Level level =
+        alert->severity == AlertSeverity::Critical ? Level::Critical : Level::Warning;
     const Rgba c = level_colour(level, stale);
-    f.draw->AddRect(top_left(r), bottom_right(r), colour(c), rounding, 0, std::max(2.0f, f.unit * 6));
-    text_in(f.draw, fonts.bold, fonts.sizes.body, t.title.columns(0.62f, 1.0f), level_text_colour(level, stale),
-            with_icon(level, "ALERT"), Align::Right);
+    f.draw->AddRect(top_left(r), bottom_right(r), colour(c), rounding, 0,
+                    std::max(2.0f, f.unit * 6));
+    text_in(f.draw, fonts.bold, fonts.sizes.body, t.title.columns(0.62f, 1.0f),
+            level_text_colour(level, stale), with_icon(level, "ALERT"), Align::Right);
     title = t.title.columns(0.0f, 0.6f);
   }
   text_in(f.draw, fonts.large, fonts.sizes.large, title, text_colour(stale), queue.name);
@@ -229,7 +264,8 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   // Oldest wait, ticking, in a box coloured by how close it is to the answer target.
   const std::optional<double> wait = oldest_wait_seconds(queue, f.now_utc);
   const Level wait_lvl = wait ? wait_level(*wait, queue.answer_target_seconds) : Level::Neutral;
-  const Rgba box = wait ? level_colour(wait_lvl, stale) : (stale ? Palette::stale_fill : kNeutralFill);
+  const Rgba box =
+      wait ? level_colour(wait_lvl, stale) : (stale ? Palette::stale_fill : kNeutralFill);
   f.draw->AddRectFilled(top_left(t.oldest), bottom_right(t.oldest), colour(box), rounding * 0.6f);
   const Rgba on_box = stale ? Palette::stale_text : wait ? kOnColourText : Palette::dim_text;
   const Rect box_inner = t.oldest.inset(t.oldest.h * 0.06f);
@@ -243,12 +279,15 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   // Who breaches next.
   const int breaching = callers_breaching_within(queue, f.now_utc, 30);
   const int over = callers_over_target(queue, f.now_utc);
-  std::string breach_text = breaching > 0 ? with_icon(Level::Warning, std::to_string(breaching) + " breach < 30 s")
-                                          : "0 breach < 30 s";
+  std::string breach_text =
+      breaching > 0 ? with_icon(Level::Warning, std::to_string(breaching) + " breach < 30 s")
+                    : "0 breach < 30 s";
   if (over > 0) breach_text += "  " + with_icon(Level::Critical, std::to_string(over) + " over");
-  const Level breach_level = over > 0 ? Level::Critical : breaching > 0 ? Level::Warning : Level::Neutral;
-  text_in(f.draw, fonts.body, fonts.sizes.body, t.breach, level_text_colour(breach_level, stale), breach_text,
-          Align::Center);
+  const Level breach_level = over > 0        ? Level::Critical
+                             : breaching > 0 ? Level::Warning
+                                             : Level::Neutral;
+  text_in(f.draw, fonts.body, fonts.sizes.body, t.breach, level_text_colour(breach_level, stale),
+          breach_text, Align::Center);
 
   // Service level, interval and today, against the target; the formula in small print.
   const Rect sl_rows[2] = {t.service_level.rows(0.0f, 0.5f), t.service_level.rows(0.5f, 1.0f)};
@@ -256,28 +295,31 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   const char* labels[2] = {"SL interval", "SL today"};
   for (int i = 0; i < 2; ++i) {
     const Level lvl = service_level_level(windows[i]->service_level, queue.service_level_target);
-    text_in(f.draw, fonts.body, fonts.sizes.body, sl_rows[i].columns(0.0f, 0.42f), dim_colour(stale), labels[i]);
+    text_in(f.draw, fonts.body, fonts.sizes.body, sl_rows[i].columns(0.0f, 0.42f),
+            dim_colour(stale), labels[i]);
     text_in(f.draw, fonts.bold, fonts.sizes.large, sl_rows[i].columns(0.42f, 1.0f),
-            level_text_colour(lvl, stale), with_icon(lvl, format_percent(windows[i]->service_level)),
-            Align::Right);
+            level_text_colour(lvl, stale),
+            with_icon(lvl, format_percent(windows[i]->service_level)), Align::Right);
   }
   f.regions.push_back({region + ":service_level", t.service_level});
-  text_in(f.draw, fonts.small, fonts.sizes.small, t.formula, dim_colour(stale), formula_small_print(queue),
-          Align::Right);
+  text_in(f.draw, fonts.small, fonts.sizes.small, t.formula, dim_colour(stale),
+          formula_small_print(queue), Align::Right);
 
   text_in(f.draw, fonts.body, fonts.sizes.body, t.figures, text_colour(stale),
           "ASA " + format_seconds(queue.today.asa_seconds) + "  \u00B7  abandoned " +
               std::to_string(queue.today.abandoned),
           Align::Right);
   text_in(f.draw, fonts.body, fonts.sizes.body, t.agents, text_colour(stale),
-          std::to_string(queue.agents_available) + " avail \u00B7 " + std::to_string(queue.agents_busy) +
-              " busy \u00B7 " + std::to_string(queue.agents_wrapup) + " wrap \u00B7 " +
+          std::to_string(queue.agents_available) + " avail \u00B7 " +
+              std::to_string(queue.agents_busy) + " busy \u00B7 " +
+              std::to_string(queue.agents_wrapup) + " wrap \u00B7 " +
               std::to_string(queue.agents_paused) + " paused",
           Align::Right);
   const Level staff = staffing_level(queue.agents_required, queue.staffed_agents);
   text_in(f.draw, fonts.body, fonts.sizes.body, t.staffing, level_text_colour(staff, stale),
-          with_icon(staff, "needed " + (queue.agents_required ? std::to_string(*queue.agents_required)
-                                                              : std::string("\u2014")) +
+          with_icon(staff, "needed " +
+                               (queue.agents_required ? std::to_string(*queue.agents_required)
+                                                      : std::string("\u2014")) +
                                " / staffed " + std::to_string(queue.staffed_agents)),
           Align::Right);
 
@@ -288,7 +330,8 @@ void draw_queues_page(Frame& f, const Rect& page) {
   const auto tiles = tiles_in_order(f.in.model, f.in.options.queues);
   if (tiles.empty()) {
     text_in(f.draw, f.in.fonts.large, f.in.fonts.sizes.large, page, dim_colour(f.stale),
-            f.in.model.has_data ? "No queues to show" : "Waiting for the first snapshot\u2026", Align::Center);
+            f.in.model.has_data ? "No queues to show" : "Waiting for the first snapshot\u2026",
+            Align::Center);
     return;
   }
   const auto rects = tile_rects(page, tiles.size(), std::round(14 * f.unit));
@@ -299,13 +342,15 @@ void draw_agents_page(Frame& f, const Rect& page) {
   const BoardFonts& fonts = f.in.fonts;
   const auto agents = agents_in_order(f.in.model, f.in.options.queues);
   const Rect list_area = page.rows(0.0f, 0.96f);
-  const ListLayout list = list_layout(list_area, fonts.sizes.body * 1.5f, 620 * f.unit, agents.size());
+  const ListLayout list =
+      list_layout(list_area, fonts.sizes.body * 1.5f, 620 * f.unit, agents.size());
   for (std::size_t i = 0; i < list.visible; ++i) {
     const AgentView& agent = *agents[i];
     const Rect row = list.row(list_area, i).inset(2 * f.unit);
     const Level lvl = agent_level(agent, f.now_utc);
     if (lvl != Level::Neutral)
-      f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(level_colour(lvl, f.stale)), 4 * f.unit);
+      f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(level_colour(lvl, f.stale)),
+                            4 * f.unit);
     const Rgba fg = lvl != Level::Neutral && !f.stale ? kOnColourText : text_colour(f.stale);
     const Rect inner = row.inset(row.h * 0.1f);
     text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.0f, 0.36f), fg,
@@ -314,10 +359,12 @@ void draw_agents_page(Frame& f, const Rect& page) {
     if (!agent.reason.empty()) state += " (" + agent.reason + ")";
     text_in(f.draw, fonts.body, fonts.sizes.body, inner.columns(0.37f, 0.78f), fg, state);
     text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.79f, 1.0f), fg,
-            format_duration(static_cast<double>(f.now_utc - agent.state_since) / 1000.0), Align::Right);
+            format_duration(static_cast<double>(f.now_utc - agent.state_since) / 1000.0),
+            Align::Right);
   }
   if (agents.empty())
-    text_in(f.draw, fonts.large, fonts.sizes.large, page, dim_colour(f.stale), "No agents", Align::Center);
+    text_in(f.draw, fonts.large, fonts.sizes.large, page, dim_colour(f.stale), "No agents",
+            Align::Center);
   if (agents.size() > list.visible)
     text_in(f.draw, fonts.small, fonts.sizes.small, page.rows(0.96f, 1.0f), dim_colour(f.stale),
             "+" + std::to_string(agents.size() - list.visible) + " more", Align::Right);
@@ -348,12 +395,12 @@ void draw_abandons_page(Frame& f, const Rect& page) {
     text_in(f.draw, fonts.body, fonts.sizes.body, row.columns(columns[3], columns[4]), fg,
             format_duration(a.wait_seconds));
     if (a.short_abandon)
-      text_in(f.draw, fonts.small, fonts.sizes.small, row.columns(columns[4], 1.0f), dim_colour(f.stale),
-              "short abandon");
+      text_in(f.draw, fonts.small, fonts.sizes.small, row.columns(columns[4], 1.0f),
+              dim_colour(f.stale), "short abandon");
   }
   if (abandons.empty())
-    text_in(f.draw, fonts.large, fonts.sizes.large, list_area, dim_colour(f.stale), "No abandoned calls",
-            Align::Center);
+    text_in(f.draw, fonts.large, fonts.sizes.large, list_area, dim_colour(f.stale),
+            "No abandoned calls", Align::Center);
   f.regions.push_back({"abandons", page});
 }
 
@@ -381,14 +428,20 @@ BoardFonts build_fonts(const BoardOptions& options, const FontSizes& sizes) {
   BoardFonts fonts;
   fonts.sizes = sizes;
   // AddFontFromFileTTF copies nothing until Build(); the file names outlive the call here.
-  fonts.body = io.Fonts->AddFontFromFileTTF(options.font.c_str(), sizes.body, &config, text_ranges.Data);
-  fonts.small = io.Fonts->AddFontFromFileTTF(options.font.c_str(), sizes.small, &config, text_ranges.Data);
-  fonts.bold = io.Fonts->AddFontFromFileTTF(options.bold_font.c_str(), sizes.body, &config, text_ranges.Data);
-  fonts.large = io.Fonts->AddFontFromFileTTF(options.bold_font.c_str(), sizes.large, &config, text_ranges.Data);
+  fonts.body =
+      io.Fonts->AddFontFromFileTTF(options.font.c_str(), sizes.body, &config, text_ranges.Data);
+  fonts.small =
+      io.Fonts->AddFontFromFileTTF(options.font.c_str(), sizes.small, &config, text_ranges.Data);
+  fonts.bold = io.Fonts->AddFontFromFileTTF(options.bold_font.c_str(), sizes.body, &config,
+                                            text_ranges.Data);
+  fonts.large = io.Fonts->AddFontFromFileTTF(options.bold_font.c_str(), sizes.large, &config,
+                                             text_ranges.Data);
   ImFontConfig digits = config;
   digits.OversampleH = 1;  // big glyphs need no sub-pixel help, and the atlas stays small at 4K
-  fonts.huge = io.Fonts->AddFontFromFileTTF(options.bold_font.c_str(), sizes.huge, &digits, digit_ranges);
-  if (!fonts.body || !fonts.small || !fonts.bold || !fonts.large || !fonts.huge || !io.Fonts->Build())
+  fonts.huge =
+      io.Fonts->AddFontFromFileTTF(options.bold_font.c_str(), sizes.huge, &digits, digit_ranges);
+  if (!fonts.body || !fonts.small || !fonts.bold || !fonts.large || !fonts.huge ||
+      !io.Fonts->Build())
     throw std::runtime_error("cannot rasterise the fonts");
   return fonts;
 }
@@ -407,28 +460,36 @@ void apply_board_style() {
 
 ViewOutput draw_board(const ViewInput& in) {
   ViewOutput out;
-  const bool stale = is_stale(in.model, in.now,
-                              std::chrono::milliseconds(static_cast<int>(in.options.stale_after_seconds * 1000)));
+  const bool stale =
+      is_stale(in.model, in.now,
+               std::chrono::milliseconds(static_cast<int>(in.options.stale_after_seconds * 1000)));
   const auto banner_lines = banner_alerts(in.model).size();
   const ScreenLayout screen = layout_screen(in.width, in.height, banner_lines, stale);
 
   ImGui::SetNextWindowPos({0, 0});
   ImGui::SetNextWindowSize({in.width, in.height});
   ImGui::Begin("board", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground |
-                   ImGuiWindowFlags_NoScrollWithMouse);
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                   ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse);
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  ImGui::GetBackgroundDrawList()->AddRectFilled({0, 0}, {in.width, in.height}, colour(Palette::background));
+  ImGui::GetBackgroundDrawList()->AddRectFilled({0, 0}, {in.width, in.height},
+                                                colour(Palette::background));
 
   Frame frame{in, draw, daemon_now(in.model, in.now), stale, screen.unit, out.regions};
   draw_header(frame, screen.header);
   if (!screen.stale_banner.empty()) draw_stale_banner(frame, screen.stale_banner);
   if (!screen.alert_banner.empty()) out.acknowledge = draw_alert_banner(frame, screen.alert_banner);
   switch (in.page) {
-    case Page::Queues: draw_queues_page(frame, screen.page); break;
-    case Page::Agents: draw_agents_page(frame, screen.page); break;
-    case Page::Abandons: draw_abandons_page(frame, screen.page); break;
+    case Page::Queues:
+      draw_queues_page(frame, screen.page);
+      break;
+    case Page::Agents:
+      draw_agents_page(frame, screen.page);
+      break;
+    case Page::Abandons:
+      draw_abandons_page(frame, screen.page);
+      break;
   }
   ImGui::End();
   return out;

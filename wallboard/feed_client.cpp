@@ -25,7 +25,8 @@ zmq::socket_t connect_dealer(zmq::context_t& context, const std::string& endpoin
 
 std::string describe_ack_reply(const std::string& alert_id, const std::string& reply) {
   const auto parsed = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) return "acknowledge " + alert_id + ": unexpected reply";
+  if (parsed.is_discarded() || !parsed.is_object())
+    return "acknowledge " + alert_id + ": unexpected reply";
   const auto error = parsed.find("error");
   if (error == parsed.end()) return "acknowledged " + alert_id;
   const std::string text = error->is_string() ? error->get<std::string>() : error->dump();
@@ -127,7 +128,8 @@ void FeedClient::run() {
         snapshot_socket.reset();
       }
       if (control_socket) {
-        while (!acks_in_flight.empty() && control_socket->recv(message, zmq::recv_flags::dontwait)) {
+        while (!acks_in_flight.empty() &&
+               control_socket->recv(message, zmq::recv_flags::dontwait)) {
           sync.mutable_model().ack_status =
               describe_ack_reply(acks_in_flight.front().id, message.to_string());
           acks_in_flight.pop_front();

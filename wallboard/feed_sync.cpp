@@ -11,29 +11,42 @@ constexpr std::uint32_t kProtocolVersion = 1;
 
 AgentState from_wire(v1::AgentState state) {
   switch (state) {
-    case v1::AVAILABLE: return AgentState::Available;
-    case v1::RINGING: return AgentState::Ringing;
-    case v1::BUSY: return AgentState::Busy;
-    case v1::WRAPUP: return AgentState::Wrapup;
-    case v1::PAUSED: return AgentState::Paused;
-    default: return AgentState::Offline;
+    case v1::AVAILABLE:
+      return AgentState::Available;
+    case v1::RINGING:
+      return AgentState::Ringing;
+    case v1::BUSY:
+      return AgentState::Busy;
+    case v1::WRAPUP:
+      return AgentState::Wrapup;
+    case v1::PAUSED:
+      return AgentState::Paused;
+    default:
+      return AgentState::Offline;
   }
 }
 
 AlertSeverity from_wire(v1::AlertSeverity severity) {
   switch (severity) {
-    case v1::ALERT_SEVERITY_INFO: return AlertSeverity::Info;
-    case v1::ALERT_SEVERITY_CRITICAL: return AlertSeverity::Critical;
-    default: return AlertSeverity::Warning;
+    case v1::ALERT_SEVERITY_INFO:
+      return AlertSeverity::Info;
+    case v1::ALERT_SEVERITY_CRITICAL:
+      return AlertSeverity::Critical;
+    default:
+      return AlertSeverity::Warning;
   }
 }
 
 AlertState from_wire(v1::AlertState state) {
   switch (state) {
-    case v1::ALERT_STATE_PENDING: return AlertState::Pending;
-    case v1::ALERT_STATE_ACKNOWLEDGED: return AlertState::Acknowledged;
-    case v1::ALERT_STATE_RESOLVED: return AlertState::Resolved;
-    default: return AlertState::Firing;
+    case v1::ALERT_STATE_PENDING:
+      return AlertState::Pending;
+    case v1::ALERT_STATE_ACKNOWLEDGED:
+      return AlertState::Acknowledged;
+    case v1::ALERT_STATE_RESOLVED:
+      return AlertState::Resolved;
+    default:
+      return AlertState::Firing;
   }
 }
 
@@ -100,20 +113,22 @@ AgentView from_wire(const v1::FeedAgent& a) {
 }
 
 AbandonView from_wire(const v1::FeedAbandon& a) {
-  return AbandonView{a.call(), a.caller(), a.queue(), a.wait_seconds(), a.abandoned_at_ms(),
-                     a.short_abandon()};
+  return AbandonView{a.call(),         a.caller(),          a.queue(),
+                     a.wait_seconds(), a.abandoned_at_ms(), a.short_abandon()};
 }
 
 AlertView from_wire(const v1::FeedAlert& a) {
-  return AlertView{a.id(),          a.rule(),     a.queue(),   from_wire(a.severity()),
-                   from_wire(a.state()), a.since_ms(), a.summary(), a.acknowledged_by()};
+  return AlertView{
+      a.id(),       a.rule(),    a.queue(),          from_wire(a.severity()), from_wire(a.state()),
+      a.since_ms(), a.summary(), a.acknowledged_by()};
 }
 
 // Replaces the element with the same key in a vector sorted by that key, or inserts it.
 template <typename T, typename Key>
 void upsert_sorted(std::vector<T>& items, T item, Key key) {
-  auto it = std::lower_bound(items.begin(), items.end(), key(item),
-                             [&](const T& existing, const std::string& k) { return key(existing) < k; });
+  auto it =
+      std::lower_bound(items.begin(), items.end(), key(item),
+                       [&](const T& existing, const std::string& k) { return key(existing) < k; });
   if (it != items.end() && key(*it) == key(item))
     *it = std::move(item);
   else
@@ -161,9 +176,11 @@ void apply_snapshot(BoardModel& model, const v1::FeedMessage& message, SteadyTim
 void apply_delta(BoardModel& model, const v1::FeedMessage& message, SteadyTime now) {
   const v1::FeedDelta& d = message.delta();
   for (const auto& q : d.queues())
-    upsert_sorted(model.queues, from_wire(q), [](const QueueView& v) -> const std::string& { return v.name; });
+    upsert_sorted(model.queues, from_wire(q),
+                  [](const QueueView& v) -> const std::string& { return v.name; });
   for (const auto& a : d.agents())
-    upsert_sorted(model.agents, from_wire(a), [](const AgentView& v) -> const std::string& { return v.agent; });
+    upsert_sorted(model.agents, from_wire(a),
+                  [](const AgentView& v) -> const std::string& { return v.agent; });
   for (const std::string& removed : d.removed_agents()) {
     std::erase_if(model.agents, [&](const AgentView& v) { return v.agent == removed; });
   }
@@ -180,20 +197,29 @@ void apply_delta(BoardModel& model, const v1::FeedMessage& message, SteadyTime n
 
 std::string_view to_string(ResyncReason reason) {
   switch (reason) {
-    case ResyncReason::Start: return "start";
-    case ResyncReason::SequenceGap: return "sequence_gap";
-    case ResyncReason::HeartbeatAhead: return "heartbeat_ahead";
-    case ResyncReason::NewEpoch: return "new_epoch";
-    case ResyncReason::Silence: return "silence";
-    case ResyncReason::SnapshotTimeout: return "snapshot_timeout";
-    case ResyncReason::BufferOverflow: return "buffer_overflow";
+    case ResyncReason::Start:
+      return "start";
+    case ResyncReason::SequenceGap:
+      return "sequence_gap";
+    case ResyncReason::HeartbeatAhead:
+      return "heartbeat_ahead";
+    case ResyncReason::NewEpoch:
+      return "new_epoch";
+    case ResyncReason::Silence:
+      return "silence";
+    case ResyncReason::SnapshotTimeout:
+      return "snapshot_timeout";
+    case ResyncReason::BufferOverflow:
+      return "buffer_overflow";
   }
   return "unknown";
 }
 
 FeedSync::FeedSync(FeedTimings timings) : timings_(timings) {}
 
-void FeedSync::start(SteadyTime now) { resync(ResyncReason::Start, now); }
+void FeedSync::start(SteadyTime now) {
+  resync(ResyncReason::Start, now);
+}
 
 void FeedSync::resync(ResyncReason reason, SteadyTime now) {
   model_.feed_state = model_.has_data ? FeedState::Syncing : FeedState::Connecting;

@@ -23,8 +23,15 @@ struct FeedTimings {
 };
 
 /// Why the board asked for a new snapshot (logged, shown in the model).
-enum class ResyncReason { Start, SequenceGap, HeartbeatAhead, NewEpoch, Silence, SnapshotTimeout,
-                          BufferOverflow };
+enum class ResyncReason {
+  Start,
+  SequenceGap,
+  HeartbeatAhead,
+  NewEpoch,
+  Silence,
+  SnapshotTimeout,
+  BufferOverflow
+};
 std::string_view to_string(ResyncReason reason);
 
 /// Clone-pattern client logic. Not thread-safe: the feed client's thread owns it.

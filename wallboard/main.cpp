@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <optional>
+#include <thread>
 #include <tuple>
 
 #include <CLI/CLI.hpp>
@@ -31,14 +32,20 @@ using namespace std::chrono_literals;
 namespace {
 
 std::atomic<bool> stop_requested{false};
-extern "C" void request_stop(int) { stop_requested.store(true); }
+constexpr auto kMinFrameInterval = std::chrono::milliseconds(33);
+extern "C" void request_stop(int) {
+  stop_requested.store(true);
+}
 
 std::string state_word(const fw::BoardModel& model, bool stale) {
   if (stale && model.has_data) return "stale";
   switch (model.feed_state) {
-    case fw::FeedState::Connecting: return "connecting";
-    case fw::FeedState::Syncing: return "syncing";
-    case fw::FeedState::Live: return "live";
+    case fw::FeedState::Connecting:
+      return "connecting";
+    case fw::FeedState::Syncing:
+      return "syncing";
+    case fw::FeedState::Live:
+      return "live";
   }
   return "?";
 }
@@ -91,7 +98,8 @@ double seconds_until_next_wake(const fw::BoardModel& model, fw::SteadyTime now, 
 
 bool critical_firing(const fw::BoardModel& model) {
   for (const auto& alert : model.alerts)
-    if (alert.state == fw::AlertState::Firing && alert.severity == fw::AlertSeverity::Critical) return true;
+    if (alert.state == fw::AlertState::Firing && alert.severity == fw::AlertSeverity::Critical)
+      return true;
   return false;
 }
 
@@ -106,13 +114,19 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
   fw::FontSizes built_sizes;
   fw::BoardFonts fonts;
   StatusLine status;
-  const auto silence_limit = std::chrono::milliseconds(static_cast<int>(options.stale_after_seconds * 1000));
+  const auto silence_limit =
+      std::chrono::milliseconds(static_cast<int>(options.stale_after_seconds * 1000));
   const bool screenshot_mode = !options.screenshot.empty();
   const auto started = std::chrono::steady_clock::now();
   int frames_since_ready = 0;
 
+  fw::SteadyTime last_frame{};
   while (!glfwWindowShouldClose(window) && !stop_requested.load()) {
+    // A burst of deltas draws at most 30 frames a second: each still shows the newest model.
+    if (const auto since = std::chrono::steady_clock::now() - last_frame; since < kMinFrameInterval)
+      std::this_thread::sleep_for(kMinFrameInterval - since);
     const fw::SteadyTime now = std::chrono::steady_clock::now();
+    last_frame = now;
     client.copy_model_if_changed(model, seen_version);
     int fb_width = 0, fb_height = 0;
     glfwGetFramebufferSize(window, &fb_width, &fb_height);
@@ -120,7 +134,8 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
       glfwWaitEventsTimeout(1.0);
       continue;
     }
-    if (const fw::FontSizes wanted = fw::font_sizes_for(static_cast<float>(fb_height)); !(wanted == built_sizes)) {
+    if (const fw::FontSizes wanted = fw::font_sizes_for(static_cast<float>(fb_height));
+        !(wanted == built_sizes)) {
       fonts = fw::build_fonts(options, wanted);
       ImGui_ImplOpenGL3_DestroyFontsTexture();
       ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -134,8 +149,10 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const fw::ViewOutput drawn = fw::draw_board({model, options, fonts, now, page, display.x, display.y});
-    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) glfwSetWindowShouldClose(window, 1);
+    const fw::ViewOutput drawn =
+        fw::draw_board({model, options, fonts, now, page, display.x, display.y});
+    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q))
+      glfwSetWindowShouldClose(window, 1);
     ImGui::Render();
     glViewport(0, 0, fb_width, fb_height);
     const auto bg = fw::Palette::background;
@@ -145,7 +162,8 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     if (drawn.acknowledge) client.acknowledge(*drawn.acknowledge);
 
     if (screenshot_mode) {
-      const bool ready = model.updates_applied >= options.after_updates && (!options.after_stale || stale);
+      const bool ready =
+          model.updates_applied >= options.after_updates && (!options.after_stale || stale);
       frames_since_ready = ready ? frames_since_ready + 1 : 0;
       // A couple of frames after the data is there, so ImGui's layout has settled.
       if (frames_since_ready >= 3) {
@@ -155,16 +173,17 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
           return 1;
         }
         for (const fw::Region& region : drawn.regions)
-          std::printf("region %s %.0f %.0f %.0f %.0f\n", region.name.c_str(), region.rect.x, region.rect.y,
-                      region.rect.w, region.rect.h);
-        std::printf("screenshot %s %dx%d updates=%llu\n", options.screenshot.c_str(), fb_width, fb_height,
-                    static_cast<unsigned long long>(model.updates_applied));
+          std::printf("region %s %.0f %.0f %.0f %.0f\n", region.name.c_str(), region.rect.x,
+                      region.rect.y, region.rect.w, region.rect.h);
+        std::printf("screenshot %s %dx%d updates=%llu\n", options.screenshot.c_str(), fb_width,
+                    fb_height, static_cast<unsigned long long>(model.updates_applied));
         std::fflush(stdout);
         return 0;
       }
       if (now - started > std::chrono::duration<double>(options.screenshot_timeout_seconds)) {
         std::fprintf(stderr, "wallboard: screenshot timed out (updates=%llu, state=%s)\n",
-                     static_cast<unsigned long long>(model.updates_applied), state_word(model, stale).c_str());
+                     static_cast<unsigned long long>(model.updates_applied),
+                     state_word(model, stale).c_str());
         return 3;
       }
     }
@@ -178,7 +197,8 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
 }
 
 int run_board(const fw::BoardOptions& options) {
-  glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); });
+  glfwSetErrorCallback(
+      [](int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); });
   if (!glfwInit()) return 1;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -215,7 +235,8 @@ int run_board(const fw::BoardOptions& options) {
   int status = 0;
   {
     fw::FeedTimings timings;
-    timings.silence_limit = std::chrono::milliseconds(static_cast<int>(options.stale_after_seconds * 1000));
+    timings.silence_limit =
+        std::chrono::milliseconds(static_cast<int>(options.stale_after_seconds * 1000));
     // The feed thread wakes the frame loop the moment a delta is applied.
     fw::FeedClient client(options.endpoints, options.name, timings, [] { glfwPostEmptyEvent(); });
     try {
@@ -237,38 +258,52 @@ int run_board(const fw::BoardOptions& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{"floorwatch-wallboard: the contact-centre floor display"};
-  std::string config_path, board, name, feed, snapshot, control, queues, pages, title, size = "1920x1080";
+  std::string config_path, board, name, feed, snapshot, control, queues, pages, title,
+      size = "1920x1080";
   std::optional<int> rotate_seconds;
   std::optional<double> stale_after;
   fw::BoardOptions cli;
   bool fullscreen = false;
-  app.add_option("--config", config_path, "floorwatch.yaml: `boards:`, `feed:` and `control:` (wallboard/README.md)");
-  app.add_option("--board", board, "which entry of `boards:` (default: the first); also the board's name");
-  app.add_option("--name", name, "the board's name, sent as `by` when it acknowledges (default: host name)");
+  app.add_option("--config", config_path,
+                 "floorwatch.yaml: `boards:`, `feed:` and `control:` (wallboard/README.md)");
+  app.add_option("--board", board,
+                 "which entry of `boards:` (default: the first); also the board's name");
+  app.add_option("--name", name,
+                 "the board's name, sent as `by` when it acknowledges (default: host name)");
   app.add_option("--feed", feed, "the daemon's feed PUB endpoint (default tcp://127.0.0.1:5573)");
-  app.add_option("--snapshot", snapshot, "the daemon's feed snapshot endpoint (default tcp://127.0.0.1:5572)");
-  app.add_option("--control", control, "the daemon's control endpoint, for acknowledgements (default tcp://127.0.0.1:5571)");
+  app.add_option("--snapshot", snapshot,
+                 "the daemon's feed snapshot endpoint (default tcp://127.0.0.1:5572)");
+  app.add_option(
+      "--control", control,
+      "the daemon's control endpoint, for acknowledgements (default tcp://127.0.0.1:5571)");
   app.add_option("--queues", queues, "tiles to show, in order: a,b,c (default: every queue)");
-  app.add_option("--pages", pages, "pages to rotate through: queues,agents,abandons (default: all)");
+  app.add_option("--pages", pages,
+                 "pages to rotate through: queues,agents,abandons (default: all)");
   app.add_option("--title", title, "header title (default: the site name)");
   app.add_option("--rotate-seconds", rotate_seconds, "seconds per page (default 20)");
-  app.add_option("--stale-after", stale_after, "seconds without data before the board greys out (default 3)");
-  app.add_flag("--fullscreen,--kiosk", fullscreen, "full screen on the primary monitor, cursor hidden");
+  app.add_option("--stale-after", stale_after,
+                 "seconds without data before the board greys out (default 3)");
+  app.add_flag("--fullscreen,--kiosk", fullscreen,
+               "full screen on the primary monitor, cursor hidden");
   app.add_option("--font", cli.font, "regular TTF font");
   app.add_option("--bold-font", cli.bold_font, "bold TTF font");
   app.add_option("--screenshot", cli.screenshot, "render off the live feed, write this PNG, exit");
   app.add_option("--size", size, "window size WIDTHxHEIGHT (default 1920x1080)");
-  app.add_option("--after-updates", cli.after_updates, "screenshot after this many feed updates (default 1)");
+  app.add_option("--after-updates", cli.after_updates,
+                 "screenshot after this many feed updates (default 1)");
   app.add_flag("--after-stale", cli.after_stale, "screenshot once the data has gone stale");
-  app.add_option("--timeout", cli.screenshot_timeout_seconds, "give up a screenshot after N seconds (exit 3)");
+  app.add_option("--timeout", cli.screenshot_timeout_seconds,
+                 "give up a screenshot after N seconds (exit 3)");
   CLI11_PARSE(app, argc, argv);
 
   fw::BoardOptions options = cli;
   try {
     char host[256] = {};
     options.name = gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "wallboard";
-    if (!config_path.empty()) fw::load_config_file(config_path, board, options);
-    else if (!board.empty()) options.name = board;
+    if (!config_path.empty())
+      fw::load_config_file(config_path, board, options);
+    else if (!board.empty())
+      options.name = board;
     // The command line wins over the file.
     if (!name.empty()) options.name = name;
     if (!feed.empty()) options.endpoints.publish = feed;
@@ -280,7 +315,9 @@ int main(int argc, char** argv) {
       options.pages.clear();
       for (const std::string& page : fw::split_list(pages)) {
         const auto parsed = fw::parse_page(page);
-        if (!parsed) throw fw::BoardConfigError("--pages: unknown page \"" + page + "\" (allowed: queues, agents, abandons)");
+        if (!parsed)
+          throw fw::BoardConfigError("--pages: unknown page \"" + page +
+                                     "\" (allowed: queues, agents, abandons)");
         options.pages.push_back(*parsed);
       }
     }

@@ -12,7 +12,8 @@ namespace floorwatch::wallboard {
 
 Rgba Image::at(int x, int y) const {
   const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
-                         static_cast<std::size_t>(x)) * 4;
+                         static_cast<std::size_t>(x)) *
+                        4;
   return {rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]};
 }
 

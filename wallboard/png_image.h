@@ -29,7 +29,7 @@ struct RegionStats {
   std::size_t pixels = 0;
   double max_chroma = 0;  ///< max over pixels of max(r,g,b) - min(r,g,b): 0 for pure greys
   double share_near(const Rgba& colour) const;  ///< share within `tolerance` (per channel)
-  std::vector<Rgba> samples;  ///< every pixel (regions in tests are small)
+  std::vector<Rgba> samples;                    ///< every pixel (regions in tests are small)
   int tolerance = 40;
 };
 RegionStats region_stats(const Image& image, const Rect& region);

@@ -9,8 +9,8 @@ using namespace floorwatch::wallboard;
 namespace {
 
 bool inside(const Rect& inner, const Rect& outer) {
-  return inner.x >= outer.x - 0.5f && inner.y >= outer.y - 0.5f && inner.right() <= outer.right() + 0.5f &&
-         inner.bottom() <= outer.bottom() + 0.5f;
+  return inner.x >= outer.x - 0.5f && inner.y >= outer.y - 0.5f &&
+         inner.right() <= outer.right() + 0.5f && inner.bottom() <= outer.bottom() + 0.5f;
 }
 bool overlap(const Rect& a, const Rect& b) {
   return a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom();
@@ -20,8 +20,8 @@ bool overlap(const Rect& a, const Rect& b) {
 
 TEST_CASE("queue tiles fill the page in a sensible grid", "[wallboard][layout]") {
   const Rect page{0, 100, 1920, 980};
-  const auto [tiles, columns, rows] = GENERATE(table<int, int, int>({
-      {1, 1, 1}, {2, 2, 1}, {3, 2, 2}, {4, 2, 2}, {6, 3, 2}, {9, 3, 3}, {12, 4, 3}}));
+  const auto [tiles, columns, rows] = GENERATE(table<int, int, int>(
+      {{1, 1, 1}, {2, 2, 1}, {3, 2, 2}, {4, 2, 2}, {6, 3, 2}, {9, 3, 3}, {12, 4, 3}}));
   CAPTURE(tiles);
   const Grid grid = choose_grid(static_cast<std::size_t>(tiles), page, 14);
   CHECK(grid.columns == columns);
@@ -37,8 +37,8 @@ TEST_CASE("queue tiles fill the page in a sensible grid", "[wallboard][layout]")
 TEST_CASE("every part of a tile is inside it and the parts do not overlap", "[wallboard][layout]") {
   const Rect tile{20, 120, 900, 560};
   const TileLayout t = layout_tile(tile);
-  const Rect parts[] = {t.title, t.waiting, t.oldest, t.breach, t.service_level, t.formula,
-                        t.figures, t.agents, t.staffing, t.sparkline};
+  const Rect parts[] = {t.title,   t.waiting, t.oldest, t.breach,   t.service_level,
+                        t.formula, t.figures, t.agents, t.staffing, t.sparkline};
   for (std::size_t i = 0; i < std::size(parts); ++i) {
     CAPTURE(i);
     CHECK_FALSE(parts[i].empty());
@@ -67,7 +67,8 @@ TEST_CASE("fonts and bands scale with the screen height", "[wallboard][layout]")
   const ScreenLayout troubled = layout_screen(1920, 1080, 5, true);
   CHECK_FALSE(troubled.stale_banner.empty());
   CHECK_FALSE(troubled.alert_banner.empty());
-  CHECK(troubled.alert_banner.h == Approx(layout_screen(1920, 1080, 3, false).alert_banner.h));  // 3 lines max
+  CHECK(troubled.alert_banner.h ==
+        Approx(layout_screen(1920, 1080, 3, false).alert_banner.h));  // 3 lines max
   CHECK(troubled.page.y >= troubled.alert_banner.bottom());
   CHECK(troubled.page.bottom() <= 1080);
   const ScreenLayout big = layout_screen(3840, 2160, 1, false);

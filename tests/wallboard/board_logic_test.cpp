@@ -15,7 +15,8 @@ QueueView queue_with_waits(std::initializer_list<double> waits_seconds, double t
   QueueView q;
   q.name = "sales";
   q.answer_target_seconds = target;
-  for (double wait : waits_seconds) q.waiting_enqueued_at.push_back(now_ms - static_cast<EpochMs>(wait * 1000));
+  for (double wait : waits_seconds)
+    q.waiting_enqueued_at.push_back(now_ms - static_cast<EpochMs>(wait * 1000));
   q.calls_waiting = static_cast<std::int64_t>(q.waiting_enqueued_at.size());
   if (!q.waiting_enqueued_at.empty()) q.oldest_enqueued_at = q.waiting_enqueued_at.front();
   return q;
@@ -62,9 +63,14 @@ TEST_CASE("colour is never the only signal, and stale data is grey", "[wallboard
   CHECK((grey.r == grey.g && grey.g == grey.b));
 }
 
-TEST_CASE("durations, percentages and clocks read the way a floor reads them", "[wallboard][logic]") {
-  const auto [seconds, text] = GENERATE(table<double, std::string>({
-      {0, "0:00"}, {9.99, "0:09"}, {65, "1:05"}, {3599, "59:59"}, {3600, "1:00:00"}, {-3, "0:00"}}));
+TEST_CASE("durations, percentages and clocks read the way a floor reads them",
+          "[wallboard][logic]") {
+  const auto [seconds, text] = GENERATE(table<double, std::string>({{0, "0:00"},
+                                                                    {9.99, "0:09"},
+                                                                    {65, "1:05"},
+                                                                    {3599, "59:59"},
+                                                                    {3600, "1:00:00"},
+                                                                    {-3, "0:00"}}));
   CHECK(format_duration(seconds) == text);
   CHECK(format_percent(0.873) == "87 %");
   CHECK(format_percent(std::nullopt) == "\u2014");
@@ -85,7 +91,8 @@ TEST_CASE("the formula is named in small print", "[wallboard][logic]") {
   CHECK(formula_small_print(q) == "80/90 \u00B7 short abandons excluded");
 }
 
-TEST_CASE("callers about to breach are counted live from their enqueue times", "[wallboard][logic]") {
+TEST_CASE("callers about to breach are counted live from their enqueue times",
+          "[wallboard][logic]") {
   // Target 20 s: waits of 25 and 21 are over; 19, 12 and -10 s... within 30 s; 0 is too.
   const QueueView q = queue_with_waits({25, 21, 19, 12, 0}, 20);
   CHECK(callers_over_target(q, now_ms) == 2);
@@ -107,12 +114,16 @@ TEST_CASE("tiles follow the board's queue list, and queues with alerts move firs
     for (const auto* t : tiles) out.push_back(t->name);
     return out;
   };
-  CHECK(names(tiles_in_order(model, {})) == std::vector<std::string>{"billing", "sales", "support"});
+  CHECK(names(tiles_in_order(model, {})) ==
+        std::vector<std::string>{"billing", "sales", "support"});
   CHECK(names(tiles_in_order(model, {"support", "sales", "unknown"})) ==
         std::vector<std::string>{"support", "sales"});
-  model.alerts.push_back(AlertView{"a1", "sl_low", "sales", AlertSeverity::Warning, AlertState::Firing});
-  model.alerts.push_back(AlertView{"a2", "wait", "billing", AlertSeverity::Critical, AlertState::Firing});
-  model.alerts.push_back(AlertView{"a3", "wait", "support", AlertSeverity::Critical, AlertState::Acknowledged});
+  model.alerts.push_back(
+      AlertView{"a1", "sl_low", "sales", AlertSeverity::Warning, AlertState::Firing});
+  model.alerts.push_back(
+      AlertView{"a2", "wait", "billing", AlertSeverity::Critical, AlertState::Firing});
+  model.alerts.push_back(
+      AlertView{"a3", "wait", "support", AlertSeverity::Critical, AlertState::Acknowledged});
   CHECK(names(tiles_in_order(model, {"support", "sales", "billing"})) ==
         std::vector<std::string>{"billing", "sales", "support"});
   const auto banner = banner_alerts(model);
@@ -124,7 +135,8 @@ TEST_CASE("tiles follow the board's queue list, and queues with alerts move firs
 
 TEST_CASE("the agent page shows the longest pause and wrap-up first", "[wallboard][logic]") {
   BoardModel model;
-  auto agent = [](std::string id, AgentState state, EpochMs since, std::vector<std::string> queues = {"sales"}) {
+  auto agent = [](std::string id, AgentState state, EpochMs since,
+                  std::vector<std::string> queues = {"sales"}) {
     AgentView a;
     a.agent = std::move(id);
     a.state = state;

@@ -32,7 +32,8 @@ boards:
 
 }  // namespace
 
-TEST_CASE("a board reads its entry of `boards:` and the daemon's endpoints", "[wallboard][options]") {
+TEST_CASE("a board reads its entry of `boards:` and the daemon's endpoints",
+          "[wallboard][options]") {
   BoardOptions options;
   SECTION("the first board by default") {
     apply_config_file(kConfig, "floorwatch.yaml", "", options);
@@ -82,7 +83,8 @@ TEST_CASE("board configuration mistakes name the file, line and key", "[wallboar
 TEST_CASE("command-line helpers", "[wallboard][options]") {
   CHECK(parse_size("3840x2160") == std::pair{3840, 2160});
   CHECK_THROWS_AS(parse_size("big"), BoardConfigError);
-  CHECK(split_list(" sales, billing ,,support") == std::vector<std::string>{"sales", "billing", "support"});
+  CHECK(split_list(" sales, billing ,,support") ==
+        std::vector<std::string>{"sales", "billing", "support"});
   CHECK(connectable_endpoint("ipc:///run/fw.feed") == "ipc:///run/fw.feed");
 }
 
@@ -94,7 +96,8 @@ TEST_CASE("screenshots round-trip through PNG and regions can be measured", "[wa
   for (int y = 0; y < 20; ++y)
     for (int x = 0; x < 40; ++x) {
       const Rgba c = x < 20 ? Palette::critical : Palette::stale_fill;
-      std::uint8_t* p = &image.rgba[(static_cast<std::size_t>(y) * 40 + static_cast<std::size_t>(x)) * 4];
+      std::uint8_t* p =
+          &image.rgba[(static_cast<std::size_t>(y) * 40 + static_cast<std::size_t>(x)) * 4];
       p[0] = c.r, p[1] = c.g, p[2] = c.b, p[3] = 255;
     }
   const std::string path = "/tmp/floorwatch-png-test-" + std::to_string(::getpid()) + ".png";

@@ -110,7 +110,8 @@ wallboard::BoardModel wait_for(const wallboard::FeedClient& client, Condition co
   return model;
 }
 
-const wallboard::QueueView* find_queue(const wallboard::BoardModel& model, const std::string& name) {
+const wallboard::QueueView* find_queue(const wallboard::BoardModel& model,
+                                       const std::string& name) {
   for (const auto& q : model.queues)
     if (q.name == name) return &q;
   return nullptr;
@@ -122,7 +123,8 @@ TEST_CASE("a board follows a real daemon: snapshot, deltas, abandons, alerts, ac
           "[wallboard][feed][process]") {
   InProcessDaemon daemon;
   wallboard::FeedClient client(daemon.endpoints(), "floor-1");
-  auto model = wait_for(client, [](const auto& m) { return m.feed_state == wallboard::FeedState::Live; });
+  auto model =
+      wait_for(client, [](const auto& m) { return m.feed_state == wallboard::FeedState::Live; });
   CHECK(model.site == "testsite");
   CHECK_FALSE(model.clock_runs);  // --clock event
   REQUIRE(find_queue(model, "sales"));
@@ -147,7 +149,8 @@ TEST_CASE("a board follows a real daemon: snapshot, deltas, abandons, alerts, ac
   alert.severity = daemon::FeedAlert::Severity::Critical;
   alert.summary = "oldest wait over 20 s";
   daemon.set_alerts({alert});
-  model = wait_for(client, [](const auto& m) { return !m.alerts.empty(); }, 5s);
+  model = wait_for(
+      client, [](const auto& m) { return !m.alerts.empty(); }, 5s);
   CHECK(model.alerts[0].id == "sales-oldest-wait");
   CHECK(model.alerts[0].severity == wallboard::AlertSeverity::Critical);
 
@@ -161,11 +164,13 @@ TEST_CASE("a board follows a real daemon: snapshot, deltas, abandons, alerts, ac
 }
 
 TEST_CASE("the board words the daemon's answer to an acknowledgement", "[wallboard][feed]") {
-  CHECK(wallboard::describe_ack_reply("7", R"({"id":7,"state":"acknowledged"})") == "acknowledged 7");
+  CHECK(wallboard::describe_ack_reply("7", R"({"id":7,"state":"acknowledged"})") ==
+        "acknowledged 7");
   CHECK(wallboard::describe_ack_reply("7", R"({"error":"alert 7: not_found"})") ==
         "acknowledge 7 failed: alert 7: not_found");
   // A daemon from before the alerts engine.
-  CHECK(wallboard::describe_ack_reply("7", R"j({"error":"unknown command \"ack\" (one of: snapshot, status)"})j") ==
+  CHECK(wallboard::describe_ack_reply(
+            "7", R"j({"error":"unknown command \"ack\" (one of: snapshot, status)"})j") ==
         "acknowledge 7: this daemon does not take acknowledgements yet");
   CHECK(wallboard::describe_ack_reply("7", "garbage") == "acknowledge 7: unexpected reply");
 }
@@ -177,7 +182,8 @@ TEST_CASE("a board survives the daemon restarting", "[wallboard][feed][process]"
   auto first = std::make_unique<InProcessDaemon>();
   const auto endpoints = first->endpoints();
   wallboard::FeedClient client(endpoints, "floor-1", timings);
-  auto model = wait_for(client, [](const auto& m) { return m.feed_state == wallboard::FeedState::Live; });
+  auto model =
+      wait_for(client, [](const auto& m) { return m.feed_state == wallboard::FeedState::Live; });
   const std::uint64_t first_epoch = model.epoch;
   first->send({event(core::EventType::CallEnqueued, 0, "c1", "sales")});
   wait_for(client, [](const auto& m) { return find_queue(m, "sales")->calls_waiting == 1; });

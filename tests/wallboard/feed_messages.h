@@ -7,7 +7,8 @@
 
 namespace floorwatch::wallboard::test {
 
-inline v1::FeedMessage header(std::uint64_t epoch, std::uint64_t seq, std::int64_t now_ms = 1'795'510'800'000) {
+inline v1::FeedMessage header(std::uint64_t epoch, std::uint64_t seq,
+                              std::int64_t now_ms = 1'795'510'800'000) {
   v1::FeedMessage message;
   message.set_protocol_version(1);
   message.set_epoch(epoch);
@@ -27,7 +28,8 @@ inline v1::FeedQueue queue(const std::string& name, int waiting) {
 }
 
 /// A snapshot as of `seq` with one queue "sales" and `waiting` callers.
-inline std::string snapshot(std::uint64_t epoch, std::uint64_t seq, int waiting, bool clock_runs = true) {
+inline std::string snapshot(std::uint64_t epoch, std::uint64_t seq, int waiting,
+                            bool clock_runs = true) {
   v1::FeedMessage message = header(epoch, seq);
   v1::FeedSnapshot& s = *message.mutable_snapshot();
   s.set_site("stockholm");
@@ -44,7 +46,8 @@ inline std::string delta(std::uint64_t epoch, std::uint64_t seq, int waiting) {
   return message.SerializeAsString();
 }
 
-inline std::string heartbeat(std::uint64_t epoch, std::uint64_t seq, std::int64_t now_ms = 1'795'510'800'000) {
+inline std::string heartbeat(std::uint64_t epoch, std::uint64_t seq,
+                             std::int64_t now_ms = 1'795'510'800'000) {
   v1::FeedMessage message = header(epoch, seq, now_ms);
   message.mutable_heartbeat();
   return message.SerializeAsString();

@@ -15,7 +15,9 @@ namespace {
 
 const core::Timestamp t0 = core::from_epoch_ms(1'795'510'800'000);  // 2026-11-24T09:00:00Z
 
-core::Timestamp at(int seconds) { return t0 + std::chrono::seconds(seconds); }
+core::Timestamp at(int seconds) {
+  return t0 + std::chrono::seconds(seconds);
+}
 
 core::Event enqueue(int s, std::string call, std::string queue, std::string caller = "") {
   core::Event e;
@@ -33,7 +35,8 @@ core::Event leave(int s, core::EventType type, std::string call) {
   e.call = std::move(call);
   return e;
 }
-core::Event agent_state(int s, std::string agent, core::AgentStatus state, std::string queue = "sales") {
+core::Event agent_state(int s, std::string agent, core::AgentStatus state,
+                        std::string queue = "sales") {
   core::Event e;
   e.type = core::EventType::AgentState;
   e.ts = at(s);
@@ -157,8 +160,8 @@ SCENARIO("abandons are remembered with caller, queue and wait for call-backs",
   REQUIRE(floor.publish(at(0)));
   floor.apply(enqueue(1, "c1", "sales", "+46700000001"));
   floor.apply(enqueue(2, "c2", "support", "+46700000002"));
-  floor.apply(leave(6, core::EventType::CallAbandoned, "c1"));   // waited 5 s
-  floor.apply(leave(7, core::EventType::CallAbandoned, "c2"));   // 5 s: short in support (10 s)
+  floor.apply(leave(6, core::EventType::CallAbandoned, "c1"));     // waited 5 s
+  floor.apply(leave(7, core::EventType::CallAbandoned, "c2"));     // 5 s: short in support (10 s)
   floor.apply(leave(8, core::EventType::CallAbandoned, "ghost"));  // rejected by the engine
   auto delta = floor.publish(at(8));
   REQUIRE(delta);
@@ -187,7 +190,8 @@ SCENARIO("abandons are remembered with caller, queue and wait for call-backs",
   }
 }
 
-TEST_CASE("the sparkline keeps one service level per interval of today", "[wallboard][feed][daemon]") {
+TEST_CASE("the sparkline keeps one service level per interval of today",
+          "[wallboard][feed][daemon]") {
   Floor floor;
   floor.apply(agent_state(0, "ann", core::AgentStatus::Available));
   // One call answered in time in the 10:00 interval (local), one late in the 10:30 one.

@@ -117,7 +117,8 @@ SCENARIO("a board syncs from a snapshot and follows the deltas", "[wallboard][fe
   }
 }
 
-SCENARIO("heartbeats keep a board live; silence greys it out and it re-syncs", "[wallboard][feed]") {
+SCENARIO("heartbeats keep a board live; silence greys it out and it re-syncs",
+         "[wallboard][feed]") {
   GIVEN("a live board") {
     FeedSync sync = synced_board();
     WHEN("heartbeats arrive every second") {
