@@ -126,7 +126,7 @@ AlertService::~AlertService() = default;
 
 std::shared_ptr<prometheus::Collectable> AlertService::collectable() const { return metrics_; }
 
-void AlertService::evaluate(SharedFloor& floor, const IngestProcessor& ingest,
+bool AlertService::evaluate(SharedFloor& floor, const IngestProcessor& ingest,
                             core::Timestamp now) {
   std::map<std::string, core::Timestamp> latest_by_source;
   for (const auto& [stream, position] : ingest.streams()) {
@@ -147,10 +147,13 @@ void AlertService::evaluate(SharedFloor& floor, const IngestProcessor& ingest,
     metrics_->count_transition(transition.rule, std::string(alerts::to_string(transition.to)));
   }
   if (dispatcher_ && !result.notifications.empty()) dispatcher_->submit(result.notifications);
-  if (!result.transitions.empty()) publish_summary();
+  if (result.transitions.empty()) return false;
+  publish_summary();
+  return true;
 }
 
 void AlertService::publish_summary() {
+  changed_ = true;
   std::map<std::vector<std::string>, double> firing;
   std::vector<FeedAlert> feed;
   for (const auto& alert : engine_.list()) {

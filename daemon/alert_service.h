@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,7 +30,8 @@ class AlertService {
   ~AlertService();
 
   /// Evaluates every rule at `now` on a fresh snapshot; submits notifications; logs changes.
-  void evaluate(SharedFloor& floor, const IngestProcessor& ingest, core::Timestamp now);
+  /// True when an alert changed state (wallboards should hear at once).
+  bool evaluate(SharedFloor& floor, const IngestProcessor& ingest, core::Timestamp now);
   std::optional<core::Timestamp> next_deadline() const { return engine_.next_deadline(); }
 
   /// Control commands (docs/control.md): the alert list, and acknowledging one.
@@ -47,6 +49,9 @@ class AlertService {
   alerts::AlertEngine& engine() { return engine_; }
   /// Republishes metrics and the wallboard feed from the engine, e.g. after restore().
   void refresh() { publish_summary(); }
+  /// True once after any transition or acknowledgement: the state store snapshots then, so
+  /// an ack survives a crash even when no event follows it.
+  bool take_changes() { return std::exchange(changed_, false); }
 
  private:
   class Metrics;
@@ -57,6 +62,7 @@ class AlertService {
   std::shared_ptr<Metrics> metrics_;
   mutable std::mutex feed_mutex_;
   std::vector<FeedAlert> feed_alerts_;
+  bool changed_ = false;
 };
 
 }  // namespace floorwatch::daemon

@@ -188,8 +188,8 @@ std::chrono::milliseconds Daemon::poll_timeout() const {
   return timeout;
 }
 
-void Daemon::evaluate_alerts(bool ingested) {
-  if (!alerts_) return;
+bool Daemon::evaluate_alerts(bool ingested) {
+  if (!alerts_) return false;
   const auto steady_now = std::chrono::steady_clock::now();
   const core::Timestamp now = clock_->now();
   const auto deadline = alerts_->next_deadline();
@@ -197,10 +197,10 @@ void Daemon::evaluate_alerts(bool ingested) {
   const auto since_last = steady_now - last_alert_evaluation_;
   if (!due && !(ingested && since_last >= std::chrono::milliseconds(20)) &&
       since_last < std::chrono::seconds(1)) {
-    return;
+    return false;
   }
   last_alert_evaluation_ = steady_now;
-  alerts_->evaluate(floor_, ingest_, now);
+  return alerts_->evaluate(floor_, ingest_, now);
 }
 
 void Daemon::commit_and_ack() {
@@ -255,6 +255,12 @@ void Daemon::drain_control() {
       return;
     if (frames.size() < 2) continue;
     const std::string answer = control_.handle(frames.back().to_string_view());
+    // An acknowledgement is durable before the supervisor hears "acknowledged", and the
+    // boards show it at once.
+    if (alerts_ && alerts_->take_changes()) {
+      if (store_) write_snapshot();
+      feed_->publish_now();
+    }
     std::string why_not;
     if (!reply(control_socket_, frames, answer, why_not))
       spdlog::debug("control reply not sent reason={}", why_not);
@@ -274,7 +280,8 @@ void Daemon::run(const std::atomic<bool>& stop) {
         commit_and_ack();
         feed_->publish_changes();  // one delta per drain: boards see a batch within a wake-up
       }
-      evaluate_alerts((items[0].revents & ZMQ_POLLIN) != 0);
+      // A new or cleared alert reaches the boards in this wake-up, not at the next heartbeat.
+      if (evaluate_alerts((items[0].revents & ZMQ_POLLIN) != 0)) feed_->publish_now();
       if (items[1].revents & ZMQ_POLLIN) drain_control();
       if (items[2].revents & ZMQ_POLLIN) feed_->serve_snapshots();
       const auto now = std::chrono::steady_clock::now();
@@ -284,7 +291,8 @@ void Daemon::run(const std::atomic<bool>& stop) {
         next_tick = now + kTickPeriod;
       }
       if (store_ && now >= next_snapshot_) {
-        if (store_->frames_since_snapshot() > 0) write_snapshot();
+        const bool alerts_changed = alerts_ && alerts_->take_changes();
+        if (store_->frames_since_snapshot() > 0 || alerts_changed) write_snapshot();
         next_snapshot_ = now + config_.state.snapshot_interval;
       }
     } catch (const zmq::error_t& error) {

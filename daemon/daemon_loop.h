@@ -71,7 +71,8 @@ class Daemon {
   void recover_state();
   /// Evaluates alert rules when a deadline is due, after ingest (at most every 20 ms) and
   /// every second (rolling windows move with time).
-  void evaluate_alerts(bool ingested);
+  /// True when an alert changed state.
+  bool evaluate_alerts(bool ingested);
   /// How long poll may sleep: until the next alert deadline, at most one tick.
   std::chrono::milliseconds poll_timeout() const;
   void write_snapshot();
