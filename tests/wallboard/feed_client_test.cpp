@@ -3,6 +3,8 @@
 // yet, and survives the daemon restarting.
 #include <catch2/catch.hpp>
 
+#include "alerts/rule_config.h"
+
 #include <mutex>
 #include <thread>
 
@@ -36,12 +38,16 @@ daemon::DaemonConfig loopback_config(const std::string& feed_bind = "tcp://127.0
 // floorwatchd's loop on a thread, with a scripted alert provider.
 class InProcessDaemon {
  public:
-  explicit InProcessDaemon(daemon::DaemonConfig config = loopback_config())
+  /// `scripted_alerts`: alerts come from set_alerts(); otherwise from the daemon's own engine.
+  explicit InProcessDaemon(daemon::DaemonConfig config = loopback_config(),
+                           bool scripted_alerts = true)
       : daemon_(std::move(config), daemon::ClockMode::Event) {
-    daemon_.set_alert_provider([this] {
-      std::lock_guard lock(mutex_);
-      return alerts_;
-    });
+    if (scripted_alerts) {
+      daemon_.set_alert_provider([this] {
+        std::lock_guard lock(mutex_);
+        return alerts_;
+      });
+    }
     thread_ = std::thread([this] { daemon_.run(stop_); });
   }
   ~InProcessDaemon() { stop(); }
@@ -202,4 +208,32 @@ TEST_CASE("a board survives the daemon restarting", "[wallboard][feed][process]"
   });
   CHECK(find_queue(model, "sales")->calls_waiting == 0);
   CHECK(model.resyncs >= 1);
+}
+
+TEST_CASE("acknowledging on the board reaches the daemon's alerts engine with the board's name",
+          "[wallboard][feed][process]") {
+  daemon::DaemonConfig config = loopback_config();
+  config.alerts = alerts::parse_alerts_config_text(
+      "notifiers:\n  log: {type: log}\n"
+      "escalation_policies:\n  default:\n    - {name: floor-lead, after: 0s, notifiers: [log]}\n"
+      "rules:\n  - {name: CallersWaiting, expr: calls_waiting > 0, severity: critical}\n",
+      "test.yaml");
+  InProcessDaemon daemon(config, /*scripted_alerts=*/false);
+  wallboard::FeedClient client(daemon.endpoints(), "floor-1");
+  wait_for(client, [](const auto& m) { return m.feed_state == wallboard::FeedState::Live; });
+
+  daemon.send({event(core::EventType::CallEnqueued, 0, "c1", "sales", "+46700000001")});
+  auto model = wait_for(client, [](const auto& m) {
+    return !m.alerts.empty() && m.alerts[0].state == wallboard::AlertState::Firing;
+  });
+  const std::string id = model.alerts[0].id;
+  CHECK(model.alerts[0].queue == "sales");
+  CHECK(model.alerts[0].severity == wallboard::AlertSeverity::Critical);
+
+  client.acknowledge(id);
+  model = wait_for(client, [&](const auto& m) {
+    return m.ack_status == "acknowledged " + id && !m.alerts.empty() &&
+           m.alerts[0].state == wallboard::AlertState::Acknowledged;
+  });
+  CHECK(model.alerts[0].acknowledged_by == "floor-1");  // the board's configured name
 }
