@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
     last_evaluation = now;
     const double cpu_start = cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
-    const core::FloorSnapshot snapshot = floor.snapshot(now, {true, false});
+    const core::FloorSnapshot snapshot = floor.snapshot(now);  // rules need no per-call list
     const auto result = engine.evaluate(snapshot, sources, now);
     evaluation_ms.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)

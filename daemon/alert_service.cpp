@@ -137,7 +137,7 @@ bool AlertService::evaluate(SharedFloor& floor, const IngestProcessor& ingest,
   for (const auto& [source, at] : latest_by_source) sources.push_back({source, at});
 
   const core::FloorSnapshot snapshot = floor.with_state(
-      [&](core::FloorState& state) { return state.snapshot(now, {true, false}); });
+      [&](core::FloorState& state) { return state.snapshot(now); });  // no per-call lists needed
   alerts::EvaluationResult result = engine_.evaluate(snapshot, sources, now);
   for (const auto& transition : result.transitions) {
     spdlog::info("alert {} {} -> {} rule={} queue={} reason={}", transition.id,

@@ -280,7 +280,10 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   result.now = now;
   result.active_calls = static_cast<std::int64_t>(calls_.size());
 
-  std::map<std::string_view, std::array<std::int64_t, kAgentStatusCount>> members_by_queue;
+  // Hashed: one lookup per membership of every agent is the snapshot's hottest loop.
+  std::unordered_map<std::string_view, std::array<std::int64_t, kAgentStatusCount>>
+      members_by_queue;
+  members_by_queue.reserve(queues_.size());
   for (const auto& [id, a] : agents_) {
     const auto state = static_cast<std::size_t>(a.state);
     ++result.agents_by_state[state];
