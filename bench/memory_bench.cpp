@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   }
   const long after = resident_kib();
   auto snapshot = state.snapshot(t0 + core::Duration{waiting + 1000});
-  std::printf("memory waiting=%d agents=%d queues=%zu rss_kib=%ld state_kib=%ld\n", waiting,
-              agents, snapshot.queues.size(), after, after - before);
+  std::printf("memory waiting=%d agents=%d queues=%zu rss_kib=%ld state_kib=%ld\n", waiting, agents,
+              snapshot.queues.size(), after, after - before);
   return 0;
 }

@@ -38,7 +38,8 @@ std::size_t http_get_size(int port) {
   }
   std::size_t total = 0;
   char buffer[65536];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) total += static_cast<std::size_t>(n);
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+    total += static_cast<std::size_t>(n);
   ::close(fd);
   return total;
 }
@@ -68,7 +69,8 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     bytes = http_get_size(port);
     milliseconds.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
     if (bytes == 0) {
       std::fprintf(stderr, "scrape failed\n");
       return 1;

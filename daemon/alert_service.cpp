@@ -33,9 +33,11 @@ class AlertService::Metrics final : public prometheus::Collectable {
       for (auto& [name, value] : extra) result.push_back({name, value});
       return result;
     };
-    prometheus::MetricFamily firing{"floorwatch_alerts_firing",
-                                    "Alerts firing or acknowledged now, by rule, queue and severity",
-                                    prometheus::MetricType::Gauge, {}};
+    prometheus::MetricFamily firing{
+        "floorwatch_alerts_firing",
+        "Alerts firing or acknowledged now, by rule, queue and severity",
+        prometheus::MetricType::Gauge,
+        {}};
     for (const auto& [key, value] : firing_) {
       prometheus::ClientMetric metric;
       metric.label = labels({{"rule", key[0]}, {"queue", key[1]}, {"severity", key[2]}});
@@ -45,7 +47,8 @@ class AlertService::Metrics final : public prometheus::Collectable {
     if (!firing.metric.empty()) families.push_back(std::move(firing));
     prometheus::MetricFamily transitions{"floorwatch_alert_transitions_total",
                                          "Alert lifecycle transitions, by rule and new state",
-                                         prometheus::MetricType::Counter, {}};
+                                         prometheus::MetricType::Counter,
+                                         {}};
     for (const auto& [key, value] : transitions_) {
       prometheus::ClientMetric metric;
       metric.label = labels({{"rule", key.first}, {"to", key.second}});
@@ -56,10 +59,12 @@ class AlertService::Metrics final : public prometheus::Collectable {
     if (dispatcher_) {
       prometheus::MetricFamily failed{"floorwatch_notifications_failed_total",
                                       "Notification attempts that did not deliver, by notifier",
-                                      prometheus::MetricType::Counter, {}};
+                                      prometheus::MetricType::Counter,
+                                      {}};
       prometheus::MetricFamily delivered{"floorwatch_notifications_delivered_total",
                                          "Notifications delivered, by notifier",
-                                         prometheus::MetricType::Counter, {}};
+                                         prometheus::MetricType::Counter,
+                                         {}};
       for (const auto& counters : dispatcher_->counters()) {
         prometheus::ClientMetric metric;
         metric.label = labels({{"notifier", counters.notifier}});
@@ -124,7 +129,9 @@ AlertService::AlertService(const alerts::AlertsConfig& config, const std::string
 
 AlertService::~AlertService() = default;
 
-std::shared_ptr<prometheus::Collectable> AlertService::collectable() const { return metrics_; }
+std::shared_ptr<prometheus::Collectable> AlertService::collectable() const {
+  return metrics_;
+}
 
 bool AlertService::evaluate(SharedFloor& floor, const IngestProcessor& ingest,
                             core::Timestamp now) {
@@ -167,13 +174,21 @@ void AlertService::publish_summary() {
     item.id = std::to_string(alert.id);
     item.rule = alert.rule;
     item.queue = queue;
-    item.severity = severity == "critical" ? FeedAlert::Severity::Critical
-                                           : FeedAlert::Severity::Warning;
+    item.severity =
+        severity == "critical" ? FeedAlert::Severity::Critical : FeedAlert::Severity::Warning;
     switch (alert.state) {
-      case alerts::AlertState::Pending: item.state = FeedAlert::State::Pending; break;
-      case alerts::AlertState::Acknowledged: item.state = FeedAlert::State::Acknowledged; break;
-      case alerts::AlertState::Resolved: item.state = FeedAlert::State::Resolved; break;
-      default: item.state = FeedAlert::State::Firing; break;
+      case alerts::AlertState::Pending:
+        item.state = FeedAlert::State::Pending;
+        break;
+      case alerts::AlertState::Acknowledged:
+        item.state = FeedAlert::State::Acknowledged;
+        break;
+      case alerts::AlertState::Resolved:
+        item.state = FeedAlert::State::Resolved;
+        break;
+      default:
+        item.state = FeedAlert::State::Firing;
+        break;
     }
     item.since = alert.fired_at.value_or(alert.active_since);
     item.summary = label_or_empty(alert.labels, "alertname") + (queue.empty() ? "" : " " + queue);

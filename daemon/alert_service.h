@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <prometheus/collectable.h>
+#include <nlohmann/json.hpp>
 
 #include "alerts/alert_engine.h"
 #include "alerts/notifiers/dispatcher.h"

@@ -34,9 +34,10 @@ class ConfigReader {
   }
 
   // Visits each entry of a mapping; unknown keys are errors naming the allowed ones.
-  void for_each_entry(const YAML::Node& map, const std::string& path,
-                      const std::map<std::string, std::function<void(const YAML::Node&,
-                                                                      const std::string&)>>& keys) const {
+  void for_each_entry(
+      const YAML::Node& map, const std::string& path,
+      const std::map<std::string, std::function<void(const YAML::Node&, const std::string&)>>& keys)
+      const {
     if (map.IsNull()) return;
     if (!map.IsMap()) fail(map.Mark(), path.empty() ? "(top level)" : path, "expected a mapping");
     for (const auto& entry : map) {
@@ -127,8 +128,9 @@ void read_queue_settings(const ConfigReader& reader, const YAML::Node& node,
 void check_zmq_endpoint(const ConfigReader& reader, const YAML::Node& node, const std::string& key,
                         const std::string& endpoint) {
   if (endpoint.find("://") == std::string::npos)
-    reader.fail(node.Mark(), key,
-                "expected a ZeroMQ endpoint such as tcp://127.0.0.1:5570, got \"" + endpoint + "\"");
+    reader.fail(
+        node.Mark(), key,
+        "expected a ZeroMQ endpoint such as tcp://127.0.0.1:5570, got \"" + endpoint + "\"");
 }
 
 }  // namespace
@@ -152,12 +154,10 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
 
   reader.for_each_entry(
       root, "",
-      {{"site",
-        [&](const YAML::Node& v, const std::string& k) { config.site = reader.string_value(v, k); }},
-       {"daemon_id",
-        [&](const YAML::Node& v, const std::string& k) {
-          config.daemon_id = reader.string_value(v, k);
-        }},
+      {{"site", [&](const YAML::Node& v,
+                    const std::string& k) { config.site = reader.string_value(v, k); }},
+       {"daemon_id", [&](const YAML::Node& v,
+                         const std::string& k) { config.daemon_id = reader.string_value(v, k); }},
        {"timezone",
         [&](const YAML::Node& v, const std::string& k) {
           config.floor.time_zone = reader.string_value(v, k);
@@ -201,8 +201,9 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
               check_zmq_endpoint(reader, e, ek, target);
             };
           };
-          reader.for_each_entry(v, k, {{"bind", endpoint(config.feed_bind)},
-                                       {"publish", endpoint(config.feed_publish)}});
+          reader.for_each_entry(
+              v, k,
+              {{"bind", endpoint(config.feed_bind)}, {"publish", endpoint(config.feed_publish)}});
         }},
        {"alerts",
         [&](const YAML::Node& v, const std::string& k) {
@@ -214,50 +215,53 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
         }},
        {"state",
         [&](const YAML::Node& v, const std::string& k) {
-          reader.for_each_entry(
-              v, k,
-              {{"path", [&](const YAML::Node& p, const std::string& pk) {
-                  config.state.path = reader.string_value(p, pk);
-                }},
-               {"snapshot_interval_seconds",
-                [&](const YAML::Node& i, const std::string& ik) {
-                  const int seconds = reader.integer_value(i, ik);
-                  if (seconds < 1) reader.fail(i.Mark(), ik, "must be at least 1");
-                  config.state.snapshot_interval = std::chrono::seconds(seconds);
-                }},
-               {"fsync", [&](const YAML::Node& f, const std::string& fk) {
-                  const std::string text = reader.string_value(f, fk);
-                  if (text != "true" && text != "false")
-                    reader.fail(f.Mark(), fk, "expected true or false, got \"" + text + "\"");
-                  config.state.fsync = text == "true";
-                }}});
+          reader.for_each_entry(v, k,
+                                {{"path",
+                                  [&](const YAML::Node& p, const std::string& pk) {
+                                    config.state.path = reader.string_value(p, pk);
+                                  }},
+                                 {"snapshot_interval_seconds",
+                                  [&](const YAML::Node& i, const std::string& ik) {
+                                    const int seconds = reader.integer_value(i, ik);
+                                    if (seconds < 1)
+                                      reader.fail(i.Mark(), ik, "must be at least 1");
+                                    config.state.snapshot_interval = std::chrono::seconds(seconds);
+                                  }},
+                                 {"fsync", [&](const YAML::Node& f, const std::string& fk) {
+                                    const std::string text = reader.string_value(f, fk);
+                                    if (text != "true" && text != "false")
+                                      reader.fail(f.Mark(), fk,
+                                                  "expected true or false, got \"" + text + "\"");
+                                    config.state.fsync = text == "true";
+                                  }}});
         }},
        // Read by floorwatch-wallboard (wallboard/README.md); the daemon only checks the shape.
        {"boards",
         [&](const YAML::Node& v, const std::string& k) {
-          if (!v.IsNull() && !v.IsMap()) reader.fail(v.Mark(), k, "expected a mapping of board names");
+          if (!v.IsNull() && !v.IsMap())
+            reader.fail(v.Mark(), k, "expected a mapping of board names");
         }},
        {"metrics",
         [&](const YAML::Node& v, const std::string& k) {
-          reader.for_each_entry(v, k, {{"listen", [&](const YAML::Node& l, const std::string& lk) {
-                                          config.metrics_listen = reader.string_value(l, lk);
-                                          const auto colon = config.metrics_listen.rfind(':');
-                                          int port = -1;
-                                          if (colon != std::string::npos) {
-                                            const char* first =
-                                                config.metrics_listen.data() + colon + 1;
-                                            const char* last = config.metrics_listen.data() +
-                                                               config.metrics_listen.size();
-                                            auto [end, error] = std::from_chars(first, last, port);
-                                            if (error != std::errc() || end != last || first == last)
-                                              port = -1;
-                                          }
-                                          if (colon == 0 || port < 0 || port > 65535)
-                                            reader.fail(l.Mark(), lk,
-                                                        "expected HOST:PORT such as "
-                                                        "127.0.0.1:9464 (port 0: any free port), "
-                                                        "got \"" + config.metrics_listen + "\"");
-                                        }}});
+          reader.for_each_entry(
+              v, k, {{"listen", [&](const YAML::Node& l, const std::string& lk) {
+                        config.metrics_listen = reader.string_value(l, lk);
+                        const auto colon = config.metrics_listen.rfind(':');
+                        int port = -1;
+                        if (colon != std::string::npos) {
+                          const char* first = config.metrics_listen.data() + colon + 1;
+                          const char* last =
+                              config.metrics_listen.data() + config.metrics_listen.size();
+                          auto [end, error] = std::from_chars(first, last, port);
+                          if (error != std::errc() || end != last || first == last) port = -1;
+                        }
+                        if (colon == 0 || port < 0 || port > 65535)
+                          reader.fail(l.Mark(), lk,
+                                      "expected HOST:PORT such as "
+                                      "127.0.0.1:9464 (port 0: any free port), "
+                                      "got \"" +
+                                          config.metrics_listen + "\"");
+                      }}});
         }},
        {"defaults", [&](const YAML::Node& v, const std::string&) { defaults_node = v; }},
        {"queues", [&](const YAML::Node& v, const std::string& k) {
@@ -268,10 +272,12 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
   // Defaults first, whatever the key order in the file: queues fall back to them.
   if (defaults_node) read_queue_settings(reader, defaults_node, "defaults", config.floor.defaults);
   if (queues_node && !queues_node.IsNull()) {
-    if (!queues_node.IsMap()) reader.fail(queues_node.Mark(), queues_path, "expected a mapping of queue names");
+    if (!queues_node.IsMap())
+      reader.fail(queues_node.Mark(), queues_path, "expected a mapping of queue names");
     for (const auto& entry : queues_node) {
       const std::string name = entry.first.Scalar();
-      if (name.empty()) reader.fail(entry.first.Mark(), queues_path, "queue name must not be empty");
+      if (name.empty())
+        reader.fail(entry.first.Mark(), queues_path, "queue name must not be empty");
       core::QueueSettings settings = config.floor.defaults;
       read_queue_settings(reader, entry.second, queues_path + "." + name, settings);
       config.floor.queues[name] = settings;

@@ -10,7 +10,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string error_reply(const std::string& message) { return json{{"error", message}}.dump(); }
+std::string error_reply(const std::string& message) {
+  return json{{"error", message}}.dump();
+}
 
 }  // namespace
 

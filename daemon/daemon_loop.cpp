@@ -104,14 +104,16 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode, SocketSecurity securit
       FeedIdentity{identity_.site, identity_.daemon, clock_mode == ClockMode::Wall}, security);
   ingest_.set_applied_event_observer([this](const core::Event& event) { feed_->observe(event); });
   if (!config_.alerts.rules.empty()) {
-    alerts_ = std::make_unique<AlertService>(config_.alerts, config_.floor.time_zone, identity_,
-                                             "http://" + exporter_->listening_address() + "/metrics");
+    alerts_ =
+        std::make_unique<AlertService>(config_.alerts, config_.floor.time_zone, identity_,
+                                       "http://" + exporter_->listening_address() + "/metrics");
     exporter_->add_collectable(alerts_->collectable());
     control_.set_alert_service(alerts_.get());
     feed_->set_alert_provider([service = alerts_.get()] { return service->feed_alerts(); });
   }
   if (!config_.state.path.empty()) {
-    store_ = std::make_unique<StateStore>(StateStore::Options{config_.state.path, config_.state.fsync});
+    store_ =
+        std::make_unique<StateStore>(StateStore::Options{config_.state.path, config_.state.fsync});
     recover_state();
   }
 }
@@ -230,8 +232,7 @@ void Daemon::log_bad_input(const std::string& what) {
 void Daemon::drain_ingest() {
   for (int handled = 0; handled < kMessagesPerWakeup; ++handled) {
     std::vector<zmq::message_t> frames;
-    if (!zmq::recv_multipart(ingest_socket_, std::back_inserter(frames),
-                             zmq::recv_flags::dontwait))
+    if (!zmq::recv_multipart(ingest_socket_, std::back_inserter(frames), zmq::recv_flags::dontwait))
       return;
     if (frames.size() < 2) continue;  // a ROUTER always prepends the identity
     const FrameOutcome outcome = ingest_.handle_frame(frames.back().to_string_view());

@@ -57,7 +57,9 @@ class Daemon {
   const std::string& feed_publish_endpoint() const { return feed_->publish_endpoint(); }
   /// Where the wallboard feed takes its alerts from (the alerts engine); none by default.
   /// Call before run().
-  void set_alert_provider(AlertProvider provider) { feed_->set_alert_provider(std::move(provider)); }
+  void set_alert_provider(AlertProvider provider) {
+    feed_->set_alert_provider(std::move(provider));
+  }
   const FeedCounters& feed_counters() const { return feed_->counters(); }
 
   /// Polls until `stop` becomes true (checked at least every 100 ms), then closes the sockets.
@@ -95,7 +97,7 @@ class Daemon {
   std::string control_endpoint_;
   std::unique_ptr<FeedPublisher> feed_;
   RateLimitedLog bad_input_log_{std::chrono::seconds(10), 5};
-  std::unique_ptr<StateStore> store_;  // null: no persistence configured
+  std::unique_ptr<StateStore> store_;     // null: no persistence configured
   std::unique_ptr<AlertService> alerts_;  // null: no alert rules configured
   std::chrono::steady_clock::time_point last_alert_evaluation_{};
   std::chrono::steady_clock::time_point next_snapshot_{};

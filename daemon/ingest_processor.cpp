@@ -7,7 +7,10 @@ using core::RejectReason;
 
 IngestProcessor::IngestProcessor(SharedFloor& floor, SelfMetrics& metrics,
                                  core::EventClock* event_clock, std::string daemon_id)
-    : floor_(floor), metrics_(metrics), event_clock_(event_clock), daemon_id_(std::move(daemon_id)) {}
+    : floor_(floor),
+      metrics_(metrics),
+      event_clock_(event_clock),
+      daemon_id_(std::move(daemon_id)) {}
 
 FrameOutcome IngestProcessor::handle_frame(std::string_view frame) {
   FrameOutcome outcome;

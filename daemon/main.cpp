@@ -2,9 +2,9 @@
 // the loop until SIGINT or SIGTERM. Exit status: 0 clean stop, 1 runtime failure, 2 bad config.
 #include <csignal>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "daemon/config.h"
 #include "daemon/daemon_loop.h"
@@ -13,7 +13,9 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 
-extern "C" void request_stop(int) { stop_requested.store(true); }
+extern "C" void request_stop(int) {
+  stop_requested.store(true);
+}
 
 void install_signal_handlers() {
   struct sigaction action {};
@@ -57,11 +59,11 @@ int main(int argc, char** argv) {
                                                 : floorwatch::daemon::ClockMode::Wall;
   try {
     floorwatch::daemon::Daemon daemon(config, clock_mode);
-    spdlog::info("ready ingest={} control={} metrics={} site={} daemon={} clock={} feed={} "
-                 "feed_publish={}",
-                 daemon.ingest_endpoint(), daemon.control_endpoint(), daemon.metrics_address(),
-                 config.site, config.daemon_id, clock_name, daemon.feed_endpoint(),
-                 daemon.feed_publish_endpoint());
+    spdlog::info(
+        "ready ingest={} control={} metrics={} site={} daemon={} clock={} feed={} "
+        "feed_publish={}",
+        daemon.ingest_endpoint(), daemon.control_endpoint(), daemon.metrics_address(), config.site,
+        config.daemon_id, clock_name, daemon.feed_endpoint(), daemon.feed_publish_endpoint());
     daemon.run(stop_requested);
     spdlog::info("stopped reason=signal");
   } catch (const std::exception& error) {

@@ -100,8 +100,8 @@ std::vector<MetricFamily> empty_families() {
              "Abandoned calls that waited at or under the answer target", C);
   f[kExitedTotal] = family("floorwatch_queue_exited_total",
                            "Calls that left the queue unanswered without hanging up, by reason", C);
-  f[kWaitHistogram] = family("floorwatch_queue_wait_seconds", "Waits of answered calls",
-                             MetricType::Histogram);
+  f[kWaitHistogram] =
+      family("floorwatch_queue_wait_seconds", "Waits of answered calls", MetricType::Histogram);
   f[kServiceLevel] = family("floorwatch_queue_service_level_ratio",
                             "Service level in the window, by the queue's formula "
                             "(floorwatch_queue_info); absent when its denominator is 0",
@@ -127,9 +127,9 @@ std::vector<MetricFamily> empty_families() {
                               "Erlang C: agents needed to meet the service-level target at the "
                               "last 30 minutes' arrival rate and handle time",
                               G);
-  f[kPredictedServiceLevel] = family("floorwatch_queue_predicted_service_level_ratio",
-                                     "Erlang C: service level expected with the agents staffed now",
-                                     G);
+  f[kPredictedServiceLevel] =
+      family("floorwatch_queue_predicted_service_level_ratio",
+             "Erlang C: service level expected with the agents staffed now", G);
   f[kInfo] = family("floorwatch_queue_info",
                     "Always 1; labels name the queue's channel and service-level formula", G);
   f[kAnswerTarget] = family("floorwatch_queue_answer_target_seconds",
@@ -139,7 +139,9 @@ std::vector<MetricFamily> empty_families() {
   return f;
 }
 
-std::optional<double> count_value(std::int64_t count) { return static_cast<double>(count); }
+std::optional<double> count_value(std::int64_t count) {
+  return static_cast<double>(count);
+}
 
 }  // namespace
 

@@ -52,7 +52,8 @@ void SelfMetrics::event_received(const std::string& source,
                                  std::optional<core::Timestamp> event_time) {
   auto it = sources_.find(source);
   if (it == sources_.end()) {
-    it = sources_.emplace(source, SourceSeries{&received_.Add({{"source", source}}), nullptr}).first;
+    it =
+        sources_.emplace(source, SourceSeries{&received_.Add({{"source", source}}), nullptr}).first;
   }
   it->second.received->Increment();
   if (!event_time) return;
@@ -66,7 +67,9 @@ void SelfMetrics::event_rejected(core::RejectReason reason, double count) {
   if (index < rejected_.size()) rejected_[index]->Increment(count);
 }
 
-void SelfMetrics::ack_unsent(const std::string& why) { acks_unsent_.Add({{"reason", why}}).Increment(); }
+void SelfMetrics::ack_unsent(const std::string& why) {
+  acks_unsent_.Add({{"reason", why}}).Increment();
+}
 
 double SelfMetrics::rejected(core::RejectReason reason) const {
   const auto index = static_cast<std::size_t>(reason);

@@ -19,7 +19,9 @@ json agents_by_state(const std::array<std::int64_t, core::kAgentStatusCount>& co
   return result;
 }
 
-double seconds_between(core::Timestamp from, core::Timestamp to) { return core::to_seconds(to - from); }
+double seconds_between(core::Timestamp from, core::Timestamp to) {
+  return core::to_seconds(to - from);
+}
 
 }  // namespace
 

@@ -16,8 +16,12 @@ namespace {
 
 constexpr std::string_view kSnapshotMagic = "floorwatch-snapshot-file";
 
-std::string snapshot_path(const std::string& path) { return path + ".snapshot"; }
-std::string previous_snapshot_path(const std::string& path) { return path + ".snapshot.previous"; }
+std::string snapshot_path(const std::string& path) {
+  return path + ".snapshot";
+}
+std::string previous_snapshot_path(const std::string& path) {
+  return path + ".snapshot.previous";
+}
 
 // Snapshot file = magic, last journaled frame id, state bytes, checksum of all before it.
 std::string encode_snapshot_file(std::int64_t last_frame_id, std::string_view state) {
@@ -41,12 +45,15 @@ std::optional<SnapshotFile> read_snapshot_file(const std::string& file) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string bytes = buffer.str();
-  if (bytes.size() < 8) throw core::SnapshotError(file + ": truncated (" + std::to_string(bytes.size()) + " bytes)");
+  if (bytes.size() < 8)
+    throw core::SnapshotError(file + ": truncated (" + std::to_string(bytes.size()) + " bytes)");
   const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - 8);
   core::ByteReader checksum(std::string_view(bytes).substr(bytes.size() - 8));
-  if (checksum.u64() != core::fnv1a64(body)) throw core::SnapshotError(file + ": checksum mismatch");
+  if (checksum.u64() != core::fnv1a64(body))
+    throw core::SnapshotError(file + ": checksum mismatch");
   core::ByteReader reader(body);
-  if (reader.string() != kSnapshotMagic) throw core::SnapshotError(file + ": not a floorwatch snapshot");
+  if (reader.string() != kSnapshotMagic)
+    throw core::SnapshotError(file + ": not a floorwatch snapshot");
   SnapshotFile result;
   result.last_frame_id = reader.i64();
   result.state = reader.string();
@@ -126,7 +133,9 @@ void StateStore::open_database() {
   }
   execute("PRAGMA journal_mode=WAL");
   execute(options_.fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
-  execute("CREATE TABLE IF NOT EXISTS frames (id INTEGER PRIMARY KEY AUTOINCREMENT, frame BLOB NOT NULL)");
+  execute(
+      "CREATE TABLE IF NOT EXISTS frames (id INTEGER PRIMARY KEY AUTOINCREMENT, frame BLOB NOT "
+      "NULL)");
   // Reading every page proves the file is sound before we trust it.
   sqlite3_stmt* check = nullptr;
   if (sqlite3_prepare_v2(db_, "PRAGMA quick_check", -1, &check, nullptr) != SQLITE_OK) {
@@ -155,7 +164,8 @@ void StateStore::execute(const char* sql) {
 std::int64_t StateStore::last_frame_id() {
   sqlite3_stmt* statement = nullptr;
   // AUTOINCREMENT's counter, not MAX(id): ids stay monotonic even when every frame was pruned.
-  sqlite3_prepare_v2(db_, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'frames'), 0)",
+  sqlite3_prepare_v2(db_,
+                     "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'frames'), 0)",
                      -1, &statement, nullptr);
   std::int64_t id = 0;
   if (sqlite3_step(statement) == SQLITE_ROW) id = sqlite3_column_int64(statement, 0);
@@ -167,7 +177,8 @@ StateStore::Recovered StateStore::recover() {
   Recovered result;
   result.problems = open_problems_;
   std::int64_t after_frame = 0;
-  for (const std::string& file : {snapshot_path(options_.path), previous_snapshot_path(options_.path)}) {
+  for (const std::string& file :
+       {snapshot_path(options_.path), previous_snapshot_path(options_.path)}) {
     try {
       if (auto snapshot = read_snapshot_file(file)) {
         result.snapshot = std::move(snapshot->state);
@@ -213,7 +224,8 @@ void StateStore::append(std::string_view frame) {
   const int step = sqlite3_step(insert_);
   sqlite3_reset(insert_);
   sqlite3_clear_bindings(insert_);
-  if (step != SQLITE_DONE) throw std::runtime_error(std::string("journal append: ") + sqlite3_errmsg(db_));
+  if (step != SQLITE_DONE)
+    throw std::runtime_error(std::string("journal append: ") + sqlite3_errmsg(db_));
   ++frames_since_snapshot_;
 }
 

@@ -17,8 +17,8 @@ namespace floorwatch::daemon {
 class StateStore {
  public:
   struct Options {
-    std::string path;        ///< the journal database; snapshots go to PATH.snapshot(.previous)
-    bool fsync = true;       ///< fsync at each commit (synchronous=FULL) and each snapshot
+    std::string path;   ///< the journal database; snapshots go to PATH.snapshot(.previous)
+    bool fsync = true;  ///< fsync at each commit (synchronous=FULL) and each snapshot
   };
 
   /// What recovery found. `problems` are the log lines an operator needs to read.

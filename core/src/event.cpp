@@ -9,9 +9,9 @@
 namespace floorwatch::core {
 namespace {
 
-constexpr std::array<std::string_view, 6> kEventTypeNames{
-    "call_enqueued", "call_answered", "call_abandoned",
-    "call_exited",   "call_completed", "agent_state"};
+constexpr std::array<std::string_view, 6> kEventTypeNames{"call_enqueued",  "call_answered",
+                                                          "call_abandoned", "call_exited",
+                                                          "call_completed", "agent_state"};
 constexpr std::array<std::string_view, 4> kChannelNames{"voice", "chat", "email", "callback"};
 constexpr std::array<std::string_view, kExitReasonCount> kExitReasonNames{"timeout", "no_agents",
                                                                           "key", "transfer"};
@@ -95,8 +95,12 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
 
 }  // namespace
 
-std::string_view to_string(EventType type) { return kEventTypeNames[static_cast<std::size_t>(type)]; }
-std::string_view to_string(Channel channel) { return kChannelNames[static_cast<std::size_t>(channel)]; }
+std::string_view to_string(EventType type) {
+  return kEventTypeNames[static_cast<std::size_t>(type)];
+}
+std::string_view to_string(Channel channel) {
+  return kChannelNames[static_cast<std::size_t>(channel)];
+}
 std::string_view to_string(ExitReason reason) {
   return kExitReasonNames[static_cast<std::size_t>(reason)];
 }

@@ -108,12 +108,17 @@ FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
 
 ApplyResult FloorState::apply(const Event& e) {
   switch (e.type) {
-    case EventType::CallEnqueued: return on_enqueued(e);
-    case EventType::CallAnswered: return on_answered(e);
+    case EventType::CallEnqueued:
+      return on_enqueued(e);
+    case EventType::CallAnswered:
+      return on_answered(e);
     case EventType::CallAbandoned:
-    case EventType::CallExited: return on_left_queue(e);
-    case EventType::CallCompleted: return on_completed(e);
-    case EventType::AgentState: return on_agent_state(e);
+    case EventType::CallExited:
+      return on_left_queue(e);
+    case EventType::CallCompleted:
+      return on_completed(e);
+    case EventType::AgentState:
+      return on_agent_state(e);
   }
   return ApplyResult::rejected(RejectReason::InvalidValue);
 }
@@ -195,8 +200,8 @@ ApplyResult FloorState::on_completed(const Event& e) {
                                [&](const Handling& h) { return h.call == e.call; });
   if (handling != a.handlings.end()) {
     handling->completed = true;
-    const bool detached = handling->detached ||
-                          (a.state != AgentStatus::Busy && a.state != AgentStatus::Wrapup);
+    const bool detached =
+        handling->detached || (a.state != AgentStatus::Busy && a.state != AgentStatus::Wrapup);
     if (detached) {
       // The agent had already left the call (an agent_state said so): handle time ends now.
       Handling finished = *handling;
@@ -293,10 +298,10 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   result.queues.reserve(queues_.size());
   for (const auto& [name, q] : queues_) {
     auto members = members_by_queue.find(name);
-    result.queues.push_back(snapshot_queue(
-        *q, now, options,
-        members == members_by_queue.end() ? std::array<std::int64_t, kAgentStatusCount>{}
-                                          : members->second));
+    result.queues.push_back(snapshot_queue(*q, now, options,
+                                           members == members_by_queue.end()
+                                               ? std::array<std::int64_t, kAgentStatusCount>{}
+                                               : members->second));
   }
 
   if (options.include_agents) {
@@ -383,7 +388,8 @@ QueueSnapshot FloorState::snapshot_queue(
     s.waiting_calls.reserve(q.waiting.size());
     for (const auto& [enqueued_at, call_id] : q.waiting) {
       const Call& call = calls_.at(call_id);
-      s.waiting_calls.push_back(WaitingCallSnapshot{call_id, call.caller, call.channel, enqueued_at});
+      s.waiting_calls.push_back(
+          WaitingCallSnapshot{call_id, call.caller, call.channel, enqueued_at});
     }
   }
   return s;
@@ -475,11 +481,13 @@ std::string FloorState::save() const {
 
 void FloorState::load(std::string_view bytes) {
   // Check the trailing checksum first: a corrupted snapshot must never be half-applied.
-  if (bytes.size() < 8) throw SnapshotError("snapshot truncated: " + std::to_string(bytes.size()) + " bytes");
+  if (bytes.size() < 8)
+    throw SnapshotError("snapshot truncated: " + std::to_string(bytes.size()) + " bytes");
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
   ByteReader checksum_reader(bytes.substr(bytes.size() - 8));
   if (checksum_reader.u64() != fnv1a64(body)) {
-    throw SnapshotError("snapshot corrupted: checksum mismatch over " + std::to_string(body.size()) + " bytes");
+    throw SnapshotError("snapshot corrupted: checksum mismatch over " +
+                        std::to_string(body.size()) + " bytes");
   }
   ByteReader in(body);
   if (in.string() != kSnapshotMagic) throw SnapshotError("not a floorwatch state snapshot");

@@ -140,10 +140,10 @@ void save(ByteWriter& out, const OutcomeCounters& c) {
 
 OutcomeCounters load_outcome_counters(ByteReader& in) {
   OutcomeCounters c;
-  for (std::int64_t* field : {&c.offered, &c.answered, &c.answered_within_target, &c.abandoned,
-                              &c.abandoned_within_target, &c.abandoned_short,
-                              &c.answered_wait_sum_ms, &c.handled, &c.handle_time_sum_ms,
-                              &c.max_wait_ms}) {
+  for (std::int64_t* field :
+       {&c.offered, &c.answered, &c.answered_within_target, &c.abandoned,
+        &c.abandoned_within_target, &c.abandoned_short, &c.answered_wait_sum_ms, &c.handled,
+        &c.handle_time_sum_ms, &c.max_wait_ms}) {
     *field = in.i64();
   }
   for (std::int64_t& value : c.exited_by_reason) value = in.i64();

@@ -15,7 +15,8 @@ Timestamp resolve(const date::time_zone* zone, LocalTime local, bool earliest) {
   const date::local_info info = zone->get_info(local);
   switch (info.result) {
     case date::local_info::unique:
-      return Timestamp{local.time_since_epoch() - std::chrono::duration_cast<Duration>(info.first.offset)};
+      return Timestamp{local.time_since_epoch() -
+                       std::chrono::duration_cast<Duration>(info.first.offset)};
     case date::local_info::nonexistent:
       return std::chrono::time_point_cast<Duration>(info.second.begin);
     case date::local_info::ambiguous:

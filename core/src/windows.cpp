@@ -6,11 +6,16 @@ namespace floorwatch::core {
 
 std::string_view to_string(WindowKind window) {
   switch (window) {
-    case WindowKind::Rolling15m: return "15m";
-    case WindowKind::Rolling30m: return "30m";
-    case WindowKind::Rolling60m: return "60m";
-    case WindowKind::Interval: return "interval";
-    case WindowKind::Today: return "today";
+    case WindowKind::Rolling15m:
+      return "15m";
+    case WindowKind::Rolling30m:
+      return "30m";
+    case WindowKind::Rolling60m:
+      return "60m";
+    case WindowKind::Interval:
+      return "interval";
+    case WindowKind::Today:
+      return "today";
   }
   return "unknown";
 }
@@ -106,13 +111,18 @@ void QueueWindows::add(Timestamp at, const OutcomeCounters& delta) {
   }
 }
 
-void QueueWindows::advance(Timestamp now) { rolling_.advance(now); }
+void QueueWindows::advance(Timestamp now) {
+  rolling_.advance(now);
+}
 
 OutcomeCounters QueueWindows::totals(WindowKind window, Timestamp now) const {
   switch (window) {
-    case WindowKind::Rolling15m: return rolling_.totals(0);
-    case WindowKind::Rolling30m: return rolling_.totals(1);
-    case WindowKind::Rolling60m: return rolling_.totals(2);
+    case WindowKind::Rolling15m:
+      return rolling_.totals(0);
+    case WindowKind::Rolling30m:
+      return rolling_.totals(1);
+    case WindowKind::Rolling60m:
+      return rolling_.totals(2);
     case WindowKind::Interval: {
       auto it = intervals_.find(calendar_->interval_start(now));
       return it == intervals_.end() ? OutcomeCounters{} : it->second;

@@ -93,7 +93,8 @@ json control_request(const std::string& endpoint, const json& request,
     // Nothing connected yet: wait for the connection up to the timeout.
     zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLOUT, 0};
     zmq::poll(&item, 1, timeout);
-    if (!(item.revents & ZMQ_POLLOUT) || !socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
+    if (!(item.revents & ZMQ_POLLOUT) ||
+        !socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
       throw ControlError("no answer from floorwatchd at " + endpoint + " within " +
                          std::to_string(timeout.count()) + " ms (is it running?)");
   }
@@ -115,8 +116,7 @@ std::string format_status(const json& status) {
   out << "site:    " << status.value("site", "?") << "\n"
       << "daemon:  " << status.value("daemon", "?") << "\n"
       << "version: " << status.value("version", "?") << "\n"
-      << "clock:   " << status.value("clock", "?") << " (now " << status.value("now", "?")
-      << ")\n";
+      << "clock:   " << status.value("clock", "?") << " (now " << status.value("now", "?") << ")\n";
   char uptime[64];
   std::snprintf(uptime, sizeof uptime, "%.0f s", status.value("uptime_seconds", 0.0));
   out << "uptime:  " << uptime << "\n";
@@ -143,7 +143,7 @@ std::string format_alerts(const nlohmann::json& reply, bool with_resolved) {
   auto add = [&](const nlohmann::json& alert) {
     const auto labels = alert.value("labels", nlohmann::json::object());
     const std::string since = alert.contains("fired_at") ? alert["fired_at"].get<std::string>()
-                                                          : alert.value("active_since", "");
+                                                         : alert.value("active_since", "");
     std::string subject = labels.value("queue", labels.value("source", ""));
     std::snprintf(line, sizeof line, "%-6s %-13s %-9s %-28s %-14s %-24s %s\n",
                   std::to_string(alert.value("id", 0)).c_str(), alert.value("state", "").c_str(),

@@ -9,10 +9,20 @@ std::optional<double> parse_duration_seconds(std::string_view text) {
   if (text.empty()) return std::nullopt;
   double unit_seconds = 1;
   switch (text.back()) {
-    case 's': unit_seconds = 1; text.remove_suffix(1); break;
-    case 'm': unit_seconds = 60; text.remove_suffix(1); break;
-    case 'h': unit_seconds = 3600; text.remove_suffix(1); break;
-    default: break;
+    case 's':
+      unit_seconds = 1;
+      text.remove_suffix(1);
+      break;
+    case 'm':
+      unit_seconds = 60;
+      text.remove_suffix(1);
+      break;
+    case 'h':
+      unit_seconds = 3600;
+      text.remove_suffix(1);
+      break;
+    default:
+      break;
   }
   double number = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);

@@ -21,7 +21,9 @@ const CLI::Validator kDuration(
     },
     "DURATION");
 
-double seconds_of(const std::string& text) { return *parse_duration_seconds(text); }
+double seconds_of(const std::string& text) {
+  return *parse_duration_seconds(text);
+}
 
 }  // namespace
 
@@ -34,11 +36,20 @@ int main(int argc, char** argv) {
   std::string period = "30m", aht = "180", answer_target = "20";
   double service_level = 0.8;
   bool as_json = false;
-  erlang->add_option("--calls", calls, "calls arriving in the period")->required()->check(CLI::NonNegativeNumber);
-  erlang->add_option("--period", period, "length of the period (1800, 1800s, 30m, 1h)")->capture_default_str()->check(kDuration);
-  erlang->add_option("--aht", aht, "average handle time (talk + wrap-up)")->capture_default_str()->check(kDuration);
-  erlang->add_option("--answer-target", answer_target, "answer within this time")->capture_default_str()->check(kDuration);
-  erlang->add_option("--service-level", service_level, "target fraction answered within target")->capture_default_str()
+  erlang->add_option("--calls", calls, "calls arriving in the period")
+      ->required()
+      ->check(CLI::NonNegativeNumber);
+  erlang->add_option("--period", period, "length of the period (1800, 1800s, 30m, 1h)")
+      ->capture_default_str()
+      ->check(kDuration);
+  erlang->add_option("--aht", aht, "average handle time (talk + wrap-up)")
+      ->capture_default_str()
+      ->check(kDuration);
+  erlang->add_option("--answer-target", answer_target, "answer within this time")
+      ->capture_default_str()
+      ->check(kDuration);
+  erlang->add_option("--service-level", service_level, "target fraction answered within target")
+      ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   erlang->add_flag("--json", as_json, "print JSON");
 
@@ -48,29 +59,41 @@ int main(int argc, char** argv) {
   double interval = 1;
   bool once = false;
   top->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
-  top->add_option("--interval", interval, "refresh every N seconds")->capture_default_str()->check(CLI::PositiveNumber);
-  top->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")->capture_default_str()->check(CLI::PositiveNumber);
+  top->add_option("--interval", interval, "refresh every N seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  top->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   top->add_flag("--once", once, "print once and exit");
 
   auto* status = app.add_subcommand("status", "daemon identity, uptime and collector streams");
   status->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
-  status->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")->capture_default_str()->check(CLI::PositiveNumber);
+  status->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   status->add_flag("--json", as_json, "print the raw JSON reply");
 
-  auto* alerts = app.add_subcommand("alerts", "alerts pending, firing and acknowledged (and resolved)");
+  auto* alerts =
+      app.add_subcommand("alerts", "alerts pending, firing and acknowledged (and resolved)");
   bool with_resolved = false;
   alerts->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
-  alerts->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")->capture_default_str()->check(CLI::PositiveNumber);
+  alerts->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   alerts->add_flag("--resolved", with_resolved, "also list resolved alerts");
   alerts->add_flag("--json", as_json, "print the raw JSON reply");
 
   auto* ack = app.add_subcommand("ack", "acknowledge an alert: stops its escalation");
   std::string alert_id, by, comment;
   ack->add_option("id", alert_id, "alert id (from floorwatchctl alerts)")->required();
-  ack->add_option("--by", by, "who takes ownership (recorded and sent to notified tiers)")->required();
+  ack->add_option("--by", by, "who takes ownership (recorded and sent to notified tiers)")
+      ->required();
   ack->add_option("--comment", comment, "free text, e.g. \"calling in two agents\"");
   ack->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
-  ack->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")->capture_default_str()->check(CLI::PositiveNumber);
+  ack->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 
   CLI11_PARSE(app, argc, argv);
   const auto timeout = std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
@@ -92,12 +115,14 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (status->parsed()) {
-      const auto reply = floorwatch::ctl::control_request(control, {{"command", "status"}}, timeout);
+      const auto reply =
+          floorwatch::ctl::control_request(control, {{"command", "status"}}, timeout);
       std::cout << (as_json ? reply.dump(2) + "\n" : floorwatch::ctl::format_status(reply));
       return 0;
     }
     if (alerts->parsed()) {
-      const auto reply = floorwatch::ctl::control_request(control, {{"command", "alerts"}}, timeout);
+      const auto reply =
+          floorwatch::ctl::control_request(control, {{"command", "alerts"}}, timeout);
       std::cout << (as_json ? reply.dump(2) + "\n"
                             : floorwatch::ctl::format_alerts(reply, with_resolved));
       return 0;

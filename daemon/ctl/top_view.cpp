@@ -54,8 +54,8 @@ std::string render_top(const json& snapshot) {
       << "  active calls=" << count(snapshot, "active_calls") << "\n\n";
   char line[256];
   std::snprintf(line, sizeof line, "%-16s %5s %7s %7s %8s  %-32s %6s %5s %5s %4s %4s %6s %9s\n",
-                "QUEUE", "WAIT", "OLDEST", "SL INT", "SL TODAY", "FORMULA (TARGET)", "ASA",
-                "ABND", "AVAIL", "BUSY", "WRAP", "PAUSED", "NEED/STAF");
+                "QUEUE", "WAIT", "OLDEST", "SL INT", "SL TODAY", "FORMULA (TARGET)", "ASA", "ABND",
+                "AVAIL", "BUSY", "WRAP", "PAUSED", "NEED/STAF");
   out << line;
   for (const json& queue : snapshot.value("queues", json::array())) {
     const json settings = queue.value("settings", json::object());
@@ -75,18 +75,17 @@ std::string render_top(const json& snapshot) {
                   required.is_number() ? std::to_string(required.get<int>()).c_str() : "-",
                   static_cast<long long>(count(queue, "staffed_agents")));
     // "busy" on a wallboard means on a call: ringing counts too.
-    std::snprintf(line, sizeof line,
-                  "%-16s %5lld %7s %7s %8s  %-32s %6s %5lld %5lld %4lld %4lld %6lld %9s\n",
-                  queue.value("name", "?").c_str(),
-                  static_cast<long long>(count(queue, "calls_waiting")),
-                  format_wait(field(queue, "oldest_wait_seconds")).c_str(),
-                  format_percent(field(window(queue, "interval"), "service_level")).c_str(),
-                  format_percent(field(today, "service_level")).c_str(), formula, asa_text,
-                  static_cast<long long>(count(today, "abandoned")),
-                  static_cast<long long>(count(agents, "available")),
-                  static_cast<long long>(count(agents, "busy") + count(agents, "ringing")),
-                  static_cast<long long>(count(agents, "wrapup")),
-                  static_cast<long long>(count(agents, "paused")), staffing);
+    std::snprintf(
+        line, sizeof line, "%-16s %5lld %7s %7s %8s  %-32s %6s %5lld %5lld %4lld %4lld %6lld %9s\n",
+        queue.value("name", "?").c_str(), static_cast<long long>(count(queue, "calls_waiting")),
+        format_wait(field(queue, "oldest_wait_seconds")).c_str(),
+        format_percent(field(window(queue, "interval"), "service_level")).c_str(),
+        format_percent(field(today, "service_level")).c_str(), formula, asa_text,
+        static_cast<long long>(count(today, "abandoned")),
+        static_cast<long long>(count(agents, "available")),
+        static_cast<long long>(count(agents, "busy") + count(agents, "ringing")),
+        static_cast<long long>(count(agents, "wrapup")),
+        static_cast<long long>(count(agents, "paused")), staffing);
     out << line;
   }
   return out.str();

@@ -38,7 +38,8 @@ TEST_CASE("an empty config gives the documented defaults", "[daemon][config]") {
   CHECK(config.floor.defaults.answer_target == std::chrono::seconds(90));
   CHECK(config.floor.defaults.service_level_target == 0.80);
   CHECK(config.floor.defaults.short_abandon == std::chrono::seconds(5));
-  CHECK(config.floor.defaults.formula == floorwatch::core::ServiceLevelFormula::ShortAbandonsExcluded);
+  CHECK(config.floor.defaults.formula ==
+        floorwatch::core::ServiceLevelFormula::ShortAbandonsExcluded);
   CHECK(config.floor.queues.empty());
 }
 
@@ -69,10 +70,10 @@ defaults:
   CHECK(config.floor.interval_minutes == 15);
   REQUIRE(config.floor.queues.size() == 3);
   const auto& billing = config.floor.queues.at("billing");
-  CHECK(billing.answer_target == std::chrono::seconds(20));              // its own
+  CHECK(billing.answer_target == std::chrono::seconds(20));                       // its own
   CHECK(billing.formula == floorwatch::core::ServiceLevelFormula::AnsweredOnly);  // its own
-  CHECK(billing.service_level_target == 0.9);                            // from defaults
-  CHECK(billing.channel == floorwatch::core::Channel::Chat);             // from defaults
+  CHECK(billing.service_level_target == 0.9);                                     // from defaults
+  CHECK(billing.channel == floorwatch::core::Channel::Chat);                      // from defaults
   CHECK(config.floor.queues.at("sales").answer_target == std::chrono::seconds(60));
   CHECK(config.floor.queues.at("support").service_level_target == 0.9);
 }
@@ -89,31 +90,31 @@ TEST_CASE("the example config in config/ loads", "[daemon][config]") {
   CHECK(config.floor.queues.count("support") == 1);
 }
 
-TEST_CASE("every config mistake names the file, the 1-based line and the key",
-          "[daemon][config]") {
+TEST_CASE("every config mistake names the file, the 1-based line and the key", "[daemon][config]") {
   // Line numbers counted by hand in each snippet (the first line is line 1).
-  auto [yaml, expected_prefix, expected_words] = GENERATE(table<std::string, std::string, std::string>({
-      {"site: a\nsiet: b\n", "site.yaml:2: siet:", "unknown key"},
-      {"queues:\n  sales:\n    answer_target: 20\n", "site.yaml:3: queues.sales.answer_target:",
-       "unknown key"},
-      {"queues:\n  sales:\n    service_level_formula: asterisk\n",
-       "site.yaml:3: queues.sales.service_level_formula:", "unknown formula \"asterisk\""},
-      {"site: x\ntimezone: Mars/Olympus_Mons\n", "site.yaml:2: timezone:", "Mars/Olympus_Mons"},
-      {"defaults:\n  answer_target_seconds: twenty\n", "site.yaml:2: defaults.answer_target_seconds:",
-       "expected a number"},
-      {"defaults:\n  service_level_target: 80\n", "site.yaml:2: defaults.service_level_target:",
-       "(0, 1]"},
-      {"defaults:\n  short_abandon_seconds: -1\n", "site.yaml:2: defaults.short_abandon_seconds:",
-       "negative"},
-      {"interval_minutes: 7\n", "site.yaml:1: interval_minutes:", "divide a day"},
-      {"day_starts_at: \"25:00\"\n", "site.yaml:1: day_starts_at:", "HH:MM"},
-      {"metrics:\n  listen: localhost\n", "site.yaml:2: metrics.listen:", "HOST:PORT"},
-      {"ingest:\n  bind: 127.0.0.1:5570\n", "site.yaml:2: ingest.bind:", "ZeroMQ endpoint"},
-      {"queues:\n  sales:\n    channel: fax\n", "site.yaml:3: queues.sales.channel:", "fax"},
-      {"site: [a, b]\n", "site.yaml:1: site:", "expected a string"},
-      {"queues: [sales]\n", "site.yaml:1: queues:", "mapping"},
-      {"site: [unclosed\n", "site.yaml:", "(syntax)"},
-  }));
+  auto [yaml, expected_prefix, expected_words] =
+      GENERATE(table<std::string, std::string, std::string>({
+          {"site: a\nsiet: b\n", "site.yaml:2: siet:", "unknown key"},
+          {"queues:\n  sales:\n    answer_target: 20\n",
+           "site.yaml:3: queues.sales.answer_target:", "unknown key"},
+          {"queues:\n  sales:\n    service_level_formula: asterisk\n",
+           "site.yaml:3: queues.sales.service_level_formula:", "unknown formula \"asterisk\""},
+          {"site: x\ntimezone: Mars/Olympus_Mons\n", "site.yaml:2: timezone:", "Mars/Olympus_Mons"},
+          {"defaults:\n  answer_target_seconds: twenty\n",
+           "site.yaml:2: defaults.answer_target_seconds:", "expected a number"},
+          {"defaults:\n  service_level_target: 80\n",
+           "site.yaml:2: defaults.service_level_target:", "(0, 1]"},
+          {"defaults:\n  short_abandon_seconds: -1\n",
+           "site.yaml:2: defaults.short_abandon_seconds:", "negative"},
+          {"interval_minutes: 7\n", "site.yaml:1: interval_minutes:", "divide a day"},
+          {"day_starts_at: \"25:00\"\n", "site.yaml:1: day_starts_at:", "HH:MM"},
+          {"metrics:\n  listen: localhost\n", "site.yaml:2: metrics.listen:", "HOST:PORT"},
+          {"ingest:\n  bind: 127.0.0.1:5570\n", "site.yaml:2: ingest.bind:", "ZeroMQ endpoint"},
+          {"queues:\n  sales:\n    channel: fax\n", "site.yaml:3: queues.sales.channel:", "fax"},
+          {"site: [a, b]\n", "site.yaml:1: site:", "expected a string"},
+          {"queues: [sales]\n", "site.yaml:1: queues:", "mapping"},
+          {"site: [unclosed\n", "site.yaml:", "(syntax)"},
+      }));
   const std::string message = error_of(yaml);
   INFO("yaml:\n" << yaml << "message: " << message);
   CHECK(message.rfind(expected_prefix, 0) == 0);
@@ -129,12 +130,10 @@ TEST_CASE("floorwatchd exits with status 2 and prints FILE:LINE on a bad config"
           "[daemon][config][process]") {
   const std::string binary = std::string(FLOORWATCH_BINARY_DIR) + "/daemon/floorwatchd";
   REQUIRE(std::filesystem::exists(binary));
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("floorwatch-bad-" + std::to_string(getpid()) + ".yaml"))
-          .string();
-  {
-    std::ofstream(path) << "site: test\nqueues:\n  sales:\n    service_level_formula: nope\n";
-  }
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("floorwatch-bad-" + std::to_string(getpid()) + ".yaml"))
+                               .string();
+  { std::ofstream(path) << "site: test\nqueues:\n  sales:\n    service_level_formula: nope\n"; }
   auto [status, output] = floorwatch::test::run_command({binary, "--config", path}, 10s);
   std::filesystem::remove(path);
   INFO(output);

@@ -9,8 +9,8 @@ using namespace floorwatch;
 using nlohmann::json;
 
 TEST_CASE("durations accept seconds, s, m and h", "[daemon][ctl]") {
-  auto [text, seconds] = GENERATE(table<std::string, double>({
-      {"1800", 1800}, {"1800s", 1800}, {"30m", 1800}, {"1h", 3600}, {"1.5h", 5400}, {"0", 0}}));
+  auto [text, seconds] = GENERATE(table<std::string, double>(
+      {{"1800", 1800}, {"1800s", 1800}, {"30m", 1800}, {"1h", 3600}, {"1.5h", 5400}, {"0", 0}}));
   INFO(text);
   CHECK(ctl::parse_duration_seconds(text) == seconds);
 }
@@ -70,7 +70,8 @@ TEST_CASE("top draws one row per queue from a snapshot", "[daemon][ctl]") {
   const std::string text = ctl::render_top(snapshot);
   INFO(text);
   CHECK(text.find("site=stockholm") != std::string::npos);
-  const auto billing_row = text.substr(text.find("billing"), text.find('\n', text.find("billing")) - text.find("billing"));
+  const auto billing_row = text.substr(
+      text.find("billing"), text.find('\n', text.find("billing")) - text.find("billing"));
   CHECK(billing_row.find("01:33") != std::string::npos);
   CHECK(billing_row.find("50.0%") != std::string::npos);
   CHECK(billing_row.find("25.0%") != std::string::npos);

@@ -34,7 +34,9 @@ daemon::DaemonConfig loopback_config() {
   return config;
 }
 
-int port_of(const std::string& address) { return std::stoi(address.substr(address.rfind(':') + 1)); }
+int port_of(const std::string& address) {
+  return std::stoi(address.substr(address.rfind(':') + 1));
+}
 
 // Runs the daemon loop on a thread for the test's lifetime.
 class InProcessDaemon {

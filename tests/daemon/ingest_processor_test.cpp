@@ -23,7 +23,8 @@ core::Event enqueued(const std::string& call, core::Timestamp at) {
   return event;
 }
 
-std::string frame(std::uint64_t session, std::vector<std::pair<std::uint64_t, core::Event>> events) {
+std::string frame(std::uint64_t session,
+                  std::vector<std::pair<std::uint64_t, core::Event>> events) {
   wire::Batch batch;
   batch.source = "pbx1";
   batch.session = session;
@@ -67,8 +68,9 @@ SCENARIO("a collector stream is applied exactly once, in order", "[daemon][inges
       CHECK(rig.waiting() == 2);
     }
     WHEN("the collector resends seqs 1-3 (go-back-N)") {
-      outcome = rig.processor.handle_frame(frame(
-          7, {{1, enqueued("c1", kT0)}, {2, enqueued("c2", kT0 + 1s)}, {3, enqueued("c3", kT0 + 2s)}}));
+      outcome = rig.processor.handle_frame(frame(7, {{1, enqueued("c1", kT0)},
+                                                     {2, enqueued("c2", kT0 + 1s)},
+                                                     {3, enqueued("c3", kT0 + 2s)}}));
       THEN("only seq 3 is new; the two resends count as duplicate_sequence, not duplicate_call") {
         CHECK(outcome.ack.applied_seq == 3);
         CHECK(rig.waiting() == 3);

@@ -68,7 +68,8 @@ TEST_CASE("figures with a zero denominator have no sample at all", "[daemon][met
   INFO(text);
   // quiet has counts (0) but no ratio, average or prediction.
   CHECK(find_sample(samples, "floorwatch_queue_offered_total", {{"queue", "quiet"}}) == 0);
-  CHECK(find_sample(samples, "floorwatch_queue_offered", {{"queue", "quiet"}, {"window", "today"}}) == 0);
+  CHECK(find_sample(samples, "floorwatch_queue_offered",
+                    {{"queue", "quiet"}, {"window", "today"}}) == 0);
   for (const char* name :
        {"floorwatch_queue_service_level_ratio", "floorwatch_queue_asa_seconds",
         "floorwatch_queue_aht_seconds", "floorwatch_queue_abandon_ratio",
@@ -119,10 +120,13 @@ TEST_CASE("every series names site and daemon; queue series their queue", "[daem
   }
   // All six agent states and all four exit reasons exist even at 0.
   for (const char* state : {"available", "ringing", "busy", "wrapup", "paused", "offline"})
-    CHECK(find_sample(samples, "floorwatch_queue_agents", {{"queue", "quiet"}, {"state", state}}) == 0);
-  CHECK(find_sample(samples, "floorwatch_queue_agents", {{"queue", "sales"}, {"state", "busy"}}) == 3);
+    CHECK(find_sample(samples, "floorwatch_queue_agents", {{"queue", "quiet"}, {"state", state}}) ==
+          0);
+  CHECK(find_sample(samples, "floorwatch_queue_agents", {{"queue", "sales"}, {"state", "busy"}}) ==
+        3);
   for (const char* reason : {"timeout", "no_agents", "key", "transfer"})
-    CHECK(find_sample(samples, "floorwatch_queue_exited_total", {{"queue", "sales"}, {"reason", reason}}) == 0);
+    CHECK(find_sample(samples, "floorwatch_queue_exited_total",
+                      {{"queue", "sales"}, {"reason", reason}}) == 0);
   CHECK(find_sample(samples, "floorwatch_queue_info",
                     {{"queue", "sales"}, {"formula", "answered_only"}, {"channel", "voice"}}) == 1);
   CHECK(find_sample(samples, "floorwatch_queue_answer_target_seconds", {{"queue", "sales"}}) == 20);
@@ -139,8 +143,7 @@ TEST_CASE("the exposition passes promtool check metrics", "[daemon][metrics][pro
                             ("floorwatch-metrics-" + std::to_string(getpid()) + ".prom"))
                                .string();
   { std::ofstream(path) << exposition(families); }
-  auto [status, output] =
-      test::run_command({"/usr/bin/promtool", "check", "metrics"}, 30s, path);
+  auto [status, output] = test::run_command({"/usr/bin/promtool", "check", "metrics"}, 30s, path);
   std::filesystem::remove(path);
   INFO(output);
   CHECK(status == 0);

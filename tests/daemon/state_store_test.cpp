@@ -102,7 +102,8 @@ TEST_CASE("a corrupted newest snapshot falls back to the previous one and its fr
   CHECK(recovered.frames[0] == "b");
   CHECK(recovered.frames[2] == "d");
   REQUIRE(recovered.problems.size() == 1);
-  CHECK_THAT(recovered.problems[0], Catch::Contains("state.db.snapshot") && Catch::Contains("checksum"));
+  CHECK_THAT(recovered.problems[0],
+             Catch::Contains("state.db.snapshot") && Catch::Contains("checksum"));
 }
 
 TEST_CASE("an unreadable journal is moved aside and the snapshot still recovers",

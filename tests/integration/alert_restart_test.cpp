@@ -1,6 +1,7 @@
 // Alert state across a daemon restart: an alert fired and acknowledged before a clean stop
-// (SIGTERM) or a crash (SIGKILL right after the ack) is listed after the restart with the same id and acknowledgement, is exported as
-// firing at once, and nobody is paged again; the waiting caller keeps the original wait.
+// (SIGTERM) or a crash (SIGKILL right after the ack) is listed after the restart with the same id
+// and acknowledgement, is exported as firing at once, and nobody is paged again; the waiting caller
+// keeps the original wait.
 #include <catch2/catch.hpp>
 
 #include <csignal>

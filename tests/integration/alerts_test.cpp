@@ -32,14 +32,16 @@ TEST_CASE("a waiting caller crossing the threshold fires the alert on time and i
                        "queues:\n  support: {}\n"
                        "alerts:\n"
                        "  notifiers:\n"
-                       "    floor-chat: {type: webhook, url: \"" + receiver.url("/floor") + "\"}\n"
-                       "  escalation_policies:\n"
-                       "    default:\n"
-                       "      - {name: floor-lead, after: 0s, notifiers: [floor-chat]}\n"
-                       "  rules:\n"
-                       "    - name: OldestWaitTooLong\n"
-                       "      expr: oldest_wait_seconds > 2\n"
-                       "      severity: critical\n",
+                       "    floor-chat: {type: webhook, url: \"" +
+                           receiver.url("/floor") +
+                           "\"}\n"
+                           "  escalation_policies:\n"
+                           "    default:\n"
+                           "      - {name: floor-lead, after: 0s, notifiers: [floor-chat]}\n"
+                           "  rules:\n"
+                           "    - name: OldestWaitTooLong\n"
+                           "      expr: oldest_wait_seconds > 2\n"
+                           "      severity: critical\n",
                        "wall");
 
   // One caller joins now; nothing else happens afterwards.
@@ -53,7 +55,8 @@ TEST_CASE("a waiting caller crossing the threshold fires the alert on time and i
 
   REQUIRE(receiver.wait_for_requests(1, 10s));
   const std::int64_t notified_after = wall_clock_ms() - enqueued_at;
-  INFO("notified " << notified_after << " ms after the caller joined\n" << daemon.process().output());
+  INFO("notified " << notified_after << " ms after the caller joined\n"
+                   << daemon.process().output());
   CHECK(notified_after >= 2000);  // not before the threshold...
   CHECK(notified_after < 2300);   // ...and at the mark, not at a polling interval later
   const auto notification = nlohmann::json::parse(receiver.requests().front().body);
@@ -71,14 +74,15 @@ TEST_CASE("a waiting caller crossing the threshold fires the alert on time and i
   CHECK(alert["labels"]["severity"] == "critical");
 
   const auto samples = daemon.scrape();
-  CHECK(find_sample(samples, "floorwatch_alerts_firing",
-                    {{"rule", "OldestWaitTooLong"}, {"queue", "support"}, {"severity", "critical"}}) == 1);
+  CHECK(find_sample(
+            samples, "floorwatch_alerts_firing",
+            {{"rule", "OldestWaitTooLong"}, {"queue", "support"}, {"severity", "critical"}}) == 1);
 
   const std::string id = std::to_string(alert["id"].get<long>());
-  auto [ack_status, ack_output] = run_command(
-      {ctl_binary(), "ack", id, "--by", "Maria", "--comment", "calling in two agents", "--control",
-       daemon.control()},
-      10s);
+  auto [ack_status, ack_output] =
+      run_command({ctl_binary(), "ack", id, "--by", "Maria", "--comment", "calling in two agents",
+                   "--control", daemon.control()},
+                  10s);
   INFO(ack_output);
   REQUIRE(ack_status == 0);
   auto [after_status, after_output] =
@@ -87,8 +91,8 @@ TEST_CASE("a waiting caller crossing the threshold fires the alert on time and i
   CHECK(after_output.find("Maria") != std::string::npos);
 
   // Acknowledging an unknown alert is an error naming it.
-  auto [bad_status, bad_output] =
-      run_command({ctl_binary(), "ack", "999", "--by", "Maria", "--control", daemon.control()}, 10s);
+  auto [bad_status, bad_output] = run_command(
+      {ctl_binary(), "ack", "999", "--by", "Maria", "--control", daemon.control()}, 10s);
   CHECK(bad_status == 1);
   CHECK(bad_output.find("999") != std::string::npos);
 }

@@ -3,9 +3,9 @@
 // figures of a run that was never interrupted: nothing acknowledged is lost, nothing doubled.
 #include <catch2/catch.hpp>
 
-#include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <csignal>
 
 #include <map>
 #include <thread>
@@ -33,9 +33,14 @@ const char* kQueues = "queues:\n  sales: {}\n  support: {}\n  billing: {}\n";
 
 std::vector<std::string> simulator(const std::string& endpoint, const std::string& speed) {
   // Eight simulated hours; at --speed 3600 that is eight real seconds.
-  return {collector_binary(), "simulate", "--endpoint", endpoint, "--seed", "42", "--speed", speed,
-          "--start", "2026-11-24T07:00:00Z", "--duration", "8h", "--agents", "60",
-          "--source-id", "sim"};
+  return {collector_binary(), "simulate",
+          "--endpoint",       endpoint,
+          "--seed",           "42",
+          "--speed",          speed,
+          "--start",          "2026-11-24T07:00:00Z",
+          "--duration",       "8h",
+          "--agents",         "60",
+          "--source-id",      "sim"};
 }
 
 // Every per-queue series by its full label set: what a supervisor's board and Grafana show.
@@ -74,8 +79,9 @@ TEST_CASE("a daemon killed mid-stream recovers to exactly the uninterrupted figu
   CAPTURE(how);
   TempDir dir;
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
-  const std::string state = std::string(kQueues) + "state:\n  path: " +
-                            dir.file("state.db").string() + "\n  snapshot_interval_seconds: 1\n";
+  const std::string state = std::string(kQueues) +
+                            "state:\n  path: " + dir.file("state.db").string() +
+                            "\n  snapshot_interval_seconds: 1\n";
   auto first = std::make_unique<RunningDaemon>(dir, state, "event", endpoint);
   ChildProcess collector(simulator(endpoint, "3600"));
   // Let a few simulated hours (and at least one snapshot) go by, then pull the plug.
@@ -106,9 +112,9 @@ TEST_CASE("a daemon killed mid-stream recovers to exactly the uninterrupted figu
     if (it == actual.end() || it->second != Approx(value).margin(1e-9)) {
       ++differences;
       if (differences <= 10) {
-        UNSCOPED_INFO(series << " expected " << value << " got "
-                             << (it == actual.end() ? std::string("(missing)")
-                                                    : std::to_string(it->second)));
+        UNSCOPED_INFO(
+            series << " expected " << value << " got "
+                   << (it == actual.end() ? std::string("(missing)") : std::to_string(it->second)));
       }
     }
   }

@@ -41,23 +41,33 @@ std::string scenario_lines(const std::string& q) {
   const long t0 = 1795510800000;  // 2026-11-24T09:00:00Z in epoch ms
   auto at = [&](int seconds) { return std::to_string(t0 + seconds * 1000L); };
   std::ostringstream s;
-  s << R"({"ts":)" << at(0) << R"(,"type":"agent_state","agent":")" << q << R"(-a1","state":"available","queues":[")" << q << "\"]}\n";
-  s << R"({"ts":)" << at(0) << R"(,"type":"agent_state","agent":")" << q << R"(-a2","state":"available","queues":[")" << q << "\"]}\n";
+  s << R"({"ts":)" << at(0) << R"(,"type":"agent_state","agent":")" << q
+    << R"(-a1","state":"available","queues":[")" << q << "\"]}\n";
+  s << R"({"ts":)" << at(0) << R"(,"type":"agent_state","agent":")" << q
+    << R"(-a2","state":"available","queues":[")" << q << "\"]}\n";
   for (int i = 1; i <= 7; ++i) {
     const int enqueue_at[] = {0, 0, 1, 2, 3, 5, 6, 7};
     s << R"({"ts":)" << at(enqueue_at[i]) << R"(,"type":"call_enqueued","call":")" << q << "-c" << i
       << R"(","queue":")" << q << R"(","caller":"+4670000000)" << i << "\"}\n";
   }
   s << R"({"ts":"2026-11-24T09:00:04.000Z","type":"call_abandoned","call":")" << q << "-c3\"}\n";
-  s << R"({"ts":)" << at(10) << R"(,"type":"call_answered","call":")" << q << R"(-c1","agent":")" << q << "-a1\"}\n";
+  s << R"({"ts":)" << at(10) << R"(,"type":"call_answered","call":")" << q << R"(-c1","agent":")"
+    << q << "-a1\"}\n";
   s << R"({"ts":)" << at(13) << R"(,"type":"call_abandoned","call":")" << q << "-c4\"}\n";
-  s << R"({"ts":)" << at(31) << R"(,"type":"call_answered","call":")" << q << R"(-c2","agent":")" << q << "-a2\"}\n";
+  s << R"({"ts":)" << at(31) << R"(,"type":"call_answered","call":")" << q << R"(-c2","agent":")"
+    << q << "-a2\"}\n";
   s << R"({"ts":)" << at(40) << R"(,"type":"call_completed","call":")" << q << "-c1\"}\n";
-  s << R"({"ts":)" << at(50) << R"(,"type":"agent_state","agent":")" << q << R"(-a1","state":"available"})" << "\n";
+  s << R"({"ts":)" << at(50) << R"(,"type":"agent_state","agent":")" << q
+    << R"(-a1","state":"available"})"
+    << "\n";
   s << R"({"ts":)" << at(61) << R"(,"type":"call_completed","call":")" << q << "-c2\"}\n";
-  s << R"({"ts":)" << at(61) << R"(,"type":"agent_state","agent":")" << q << R"(-a2","state":"available"})" << "\n";
+  s << R"({"ts":)" << at(61) << R"(,"type":"agent_state","agent":")" << q
+    << R"(-a2","state":"available"})"
+    << "\n";
   s << R"({"ts":)" << at(65) << R"(,"type":"call_abandoned","call":")" << q << "-c5\"}\n";
-  s << R"({"ts":)" << at(66) << R"(,"type":"call_exited","call":")" << q << R"(-c6","reason":"timeout"})" << "\n";
+  s << R"({"ts":)" << at(66) << R"(,"type":"call_exited","call":")" << q
+    << R"(-c6","reason":"timeout"})"
+    << "\n";
   return s.str();
 }
 
@@ -71,12 +81,17 @@ TEST_CASE("every service-level formula is computed exactly from a real event str
   std::string lines;
   for (const char* formula : kFormulaQueues) lines += scenario_lines(std::string("q_") + formula);
   // Inconsistent input is rejected and counted, and never stops ingestion:
-  lines += "this is not json\n";                                               // collector: bad line
-  lines += R"({"ts":"yesterday","type":"call_enqueued","call":"x","queue":"q"})" "\n";  // bad ts
-  lines += R"({"ts":1795510890000,"type":"call_answered","call":"ghost","agent":"nobody"})" "\n";
-  lines += R"({"ts":1795510890000,"type":"call_enqueued","call":"q_answered_only-c7","queue":"q_answered_only"})" "\n";
+  lines += "this is not json\n";  // collector: bad line
+  lines += R"({"ts":"yesterday","type":"call_enqueued","call":"x","queue":"q"})"
+           "\n";  // bad ts
+  lines += R"({"ts":1795510890000,"type":"call_answered","call":"ghost","agent":"nobody"})"
+           "\n";
+  lines +=
+      R"({"ts":1795510890000,"type":"call_enqueued","call":"q_answered_only-c7","queue":"q_answered_only"})"
+      "\n";
   // The latest event fixes "now" at T0+100 s for the event clock.
-  lines += R"({"ts":"2026-11-24T09:01:40Z","type":"agent_state","agent":"late","state":"offline"})" "\n";
+  lines += R"({"ts":"2026-11-24T09:01:40Z","type":"agent_state","agent":"late","state":"offline"})"
+           "\n";
   const auto file = dir.write("scenario.jsonl", lines);
 
   auto [status, output] = send_jsonl(daemon.ingest(), file);
@@ -105,31 +120,48 @@ TEST_CASE("every service-level formula is computed exactly from a real event str
       REQUIRE(sl);
       CHECK(*sl == Approx(value));
     }
-    CHECK(find_sample(samples, "floorwatch_queue_info", {{"queue", queue}, {"formula", formula}}) == 1);
+    CHECK(find_sample(samples, "floorwatch_queue_info", {{"queue", queue}, {"formula", formula}}) ==
+          1);
     CHECK(find_sample(samples, "floorwatch_queue_calls_waiting", {{"queue", queue}}) == 1);
     // c7 enqueued at T0+7 s, now = T0+100 s.
-    CHECK(find_sample(samples, "floorwatch_queue_oldest_wait_seconds", {{"queue", queue}}) == Approx(93));
+    CHECK(find_sample(samples, "floorwatch_queue_oldest_wait_seconds", {{"queue", queue}}) ==
+          Approx(93));
     CHECK(find_sample(samples, "floorwatch_queue_offered_total", {{"queue", queue}}) == 7);
     CHECK(find_sample(samples, "floorwatch_queue_answered_total", {{"queue", queue}}) == 2);
-    CHECK(find_sample(samples, "floorwatch_queue_answered_within_target_total", {{"queue", queue}}) == 1);
+    CHECK(find_sample(samples, "floorwatch_queue_answered_within_target_total",
+                      {{"queue", queue}}) == 1);
     CHECK(find_sample(samples, "floorwatch_queue_abandoned_total", {{"queue", queue}}) == 3);
-    CHECK(find_sample(samples, "floorwatch_queue_abandoned_within_target_total", {{"queue", queue}}) == 2);
+    CHECK(find_sample(samples, "floorwatch_queue_abandoned_within_target_total",
+                      {{"queue", queue}}) == 2);
     CHECK(find_sample(samples, "floorwatch_queue_abandoned_short_total", {{"queue", queue}}) == 1);
-    CHECK(find_sample(samples, "floorwatch_queue_exited_total", {{"queue", queue}, {"reason", "timeout"}}) == 1);
-    CHECK(find_sample(samples, "floorwatch_queue_exited_total", {{"queue", queue}, {"reason", "key"}}) == 0);
+    CHECK(find_sample(samples, "floorwatch_queue_exited_total",
+                      {{"queue", queue}, {"reason", "timeout"}}) == 1);
+    CHECK(find_sample(samples, "floorwatch_queue_exited_total",
+                      {{"queue", queue}, {"reason", "key"}}) == 0);
     // ASA = (10 + 30) / 2; AHT = (40 + 30) / 2; abandon ratio = Ab / (A + Ab + X) = 3 / 6.
-    CHECK(find_sample(samples, "floorwatch_queue_asa_seconds", {{"queue", queue}, {"window", "today"}}) == Approx(20));
-    CHECK(find_sample(samples, "floorwatch_queue_aht_seconds", {{"queue", queue}, {"window", "today"}}) == Approx(35));
-    CHECK(find_sample(samples, "floorwatch_queue_abandon_ratio", {{"queue", queue}, {"window", "15m"}}) == Approx(0.5));
-    CHECK(find_sample(samples, "floorwatch_queue_max_wait_seconds", {{"queue", queue}, {"window", "interval"}}) == Approx(60));
-    CHECK(find_sample(samples, "floorwatch_queue_offered", {{"queue", queue}, {"window", "today"}}) == 7);
-    CHECK(find_sample(samples, "floorwatch_queue_agents", {{"queue", queue}, {"state", "available"}}) == 2);
-    CHECK(find_sample(samples, "floorwatch_queue_agents", {{"queue", queue}, {"state", "busy"}}) == 0);
+    CHECK(find_sample(samples, "floorwatch_queue_asa_seconds",
+                      {{"queue", queue}, {"window", "today"}}) == Approx(20));
+    CHECK(find_sample(samples, "floorwatch_queue_aht_seconds",
+                      {{"queue", queue}, {"window", "today"}}) == Approx(35));
+    CHECK(find_sample(samples, "floorwatch_queue_abandon_ratio",
+                      {{"queue", queue}, {"window", "15m"}}) == Approx(0.5));
+    CHECK(find_sample(samples, "floorwatch_queue_max_wait_seconds",
+                      {{"queue", queue}, {"window", "interval"}}) == Approx(60));
+    CHECK(find_sample(samples, "floorwatch_queue_offered",
+                      {{"queue", queue}, {"window", "today"}}) == 7);
+    CHECK(find_sample(samples, "floorwatch_queue_agents",
+                      {{"queue", queue}, {"state", "available"}}) == 2);
+    CHECK(find_sample(samples, "floorwatch_queue_agents", {{"queue", queue}, {"state", "busy"}}) ==
+          0);
     // Answered waits 10 s and 30 s: cumulative buckets.
-    CHECK(find_sample(samples, "floorwatch_queue_wait_seconds_bucket", {{"queue", queue}, {"le", "10"}}) == 1);
-    CHECK(find_sample(samples, "floorwatch_queue_wait_seconds_bucket", {{"queue", queue}, {"le", "20"}}) == 1);
-    CHECK(find_sample(samples, "floorwatch_queue_wait_seconds_bucket", {{"queue", queue}, {"le", "30"}}) == 2);
-    CHECK(find_sample(samples, "floorwatch_queue_wait_seconds_sum", {{"queue", queue}}) == Approx(40));
+    CHECK(find_sample(samples, "floorwatch_queue_wait_seconds_bucket",
+                      {{"queue", queue}, {"le", "10"}}) == 1);
+    CHECK(find_sample(samples, "floorwatch_queue_wait_seconds_bucket",
+                      {{"queue", queue}, {"le", "20"}}) == 1);
+    CHECK(find_sample(samples, "floorwatch_queue_wait_seconds_bucket",
+                      {{"queue", queue}, {"le", "30"}}) == 2);
+    CHECK(find_sample(samples, "floorwatch_queue_wait_seconds_sum", {{"queue", queue}}) ==
+          Approx(40));
     CHECK(find_sample(samples, "floorwatch_queue_answer_target_seconds", {{"queue", queue}}) == 20);
   }
 
@@ -141,14 +173,17 @@ TEST_CASE("every service-level formula is computed exactly from a real event str
     CHECK(sample.labels.count("daemon") == 1);
   }
 
-  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "unknown_call"}}) == 1);
-  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "duplicate_call"}}) == 1);
+  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "unknown_call"}}) ==
+        1);
+  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "duplicate_call"}}) ==
+        1);
   CHECK(find_sample(samples, "floorwatch_build_info") == 1);
   // 5 queues x 19 lines (2 agents, 7 enqueues, 10 outcomes), plus the unknown answer, the
   // duplicate enqueue and the late agent; the two bad lines never reach the daemon.
-  CHECK(find_sample(samples, "floorwatch_events_received_total", {{"source", "test-jsonl"}}) == 5 * 19 + 3);
-  CHECK(find_sample(samples, "floorwatch_source_last_event_timestamp_seconds", {{"source", "test-jsonl"}}) ==
-        Approx(1795510900.0));
+  CHECK(find_sample(samples, "floorwatch_events_received_total", {{"source", "test-jsonl"}}) ==
+        5 * 19 + 3);
+  CHECK(find_sample(samples, "floorwatch_source_last_event_timestamp_seconds",
+                    {{"source", "test-jsonl"}}) == Approx(1795510900.0));
 
   // The collector names the bad lines by file and line number.
   CHECK(output.find("scenario.jsonl:96") != std::string::npos);
@@ -180,17 +215,20 @@ TEST_CASE("oldest wait is live at scrape time, not frozen at the last event", "[
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  const auto file = dir.write(
-      "one.jsonl", R"({"ts":)" + std::to_string(now_ms - 30000) +
-                       R"(,"type":"call_enqueued","call":"c1","queue":"sales"})" "\n");
+  const auto file =
+      dir.write("one.jsonl", R"({"ts":)" + std::to_string(now_ms - 30000) +
+                                 R"(,"type":"call_enqueued","call":"c1","queue":"sales"})"
+                                 "\n");
   REQUIRE(send_jsonl(daemon.ingest(), file).first == 0);
 
-  const auto first = find_sample(daemon.scrape(), "floorwatch_queue_oldest_wait_seconds", {{"queue", "sales"}});
+  const auto first =
+      find_sample(daemon.scrape(), "floorwatch_queue_oldest_wait_seconds", {{"queue", "sales"}});
   REQUIRE(first);
   CHECK(*first >= 30.0);
   // No traffic at all in between: only time passes.
   std::this_thread::sleep_for(1200ms);
-  const auto second = find_sample(daemon.scrape(), "floorwatch_queue_oldest_wait_seconds", {{"queue", "sales"}});
+  const auto second =
+      find_sample(daemon.scrape(), "floorwatch_queue_oldest_wait_seconds", {{"queue", "sales"}});
   REQUIRE(second);
   CHECK(*second - *first >= 1.1);
 }

@@ -32,7 +32,8 @@ inline const std::string& ctl_binary() {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "floorwatch-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "floorwatch-test-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() {
@@ -53,20 +54,24 @@ class TempDir {
 class RunningDaemon {
  public:
   RunningDaemon(const TempDir& dir, const std::string& config_body,
-                const std::string& clock = "event", const std::string& ingest_bind = "tcp://127.0.0.1:*") {
+                const std::string& clock = "event",
+                const std::string& ingest_bind = "tcp://127.0.0.1:*") {
     config_path_ = dir.write("floorwatch.yaml",
                              "site: testsite\n"
                              "daemon_id: test-daemon\n"
-                             "ingest:\n  bind: " + ingest_bind + "\n"
-                             "control:\n  bind: tcp://127.0.0.1:*\n"
-                             "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
-                             "metrics:\n  listen: 127.0.0.1:0\n" +
+                             "ingest:\n  bind: " +
+                                 ingest_bind +
+                                 "\n"
+                                 "control:\n  bind: tcp://127.0.0.1:*\n"
+                                 "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
+                                 "metrics:\n  listen: 127.0.0.1:0\n" +
                                  config_body);
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{daemon_binary(), "--config", config_path_, "--clock", clock});
-    auto ready = process_->wait_for(
-        R"(ready ingest=(\S+) control=(\S+) metrics=(\S+):(\d+))", std::chrono::seconds(20));
-    if (!ready) throw std::runtime_error("floorwatchd did not become ready:\n" + process_->output());
+    auto ready = process_->wait_for(R"(ready ingest=(\S+) control=(\S+) metrics=(\S+):(\d+))",
+                                    std::chrono::seconds(20));
+    if (!ready)
+      throw std::runtime_error("floorwatchd did not become ready:\n" + process_->output());
     ingest_ = (*ready)[1];
     control_ = (*ready)[2];
     metrics_host_ = (*ready)[3];
@@ -93,8 +98,9 @@ class RunningDaemon {
 };
 
 /// Runs `floorwatch-collector jsonl` over a file until it exits (it waits for every ack).
-inline std::pair<int, std::string> send_jsonl(const std::string& endpoint, const std::string& file,
-                                              std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+inline std::pair<int, std::string> send_jsonl(
+    const std::string& endpoint, const std::string& file,
+    std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
   return run_command({collector_binary(), "jsonl", "--endpoint", endpoint, "--file", file,
                       "--source-id", "test-jsonl"},
                      timeout);

@@ -14,7 +14,8 @@ using namespace std::chrono_literals;
 
 TEST_CASE("example Prometheus rules pass promtool and query metrics that exist",
           "[integration][prometheus]") {
-  const std::string rules = std::string(FLOORWATCH_SOURCE_DIR) + "/config/prometheus/floorwatch-rules.yml";
+  const std::string rules =
+      std::string(FLOORWATCH_SOURCE_DIR) + "/config/prometheus/floorwatch-rules.yml";
   auto [status, output] = run_command({"/usr/bin/promtool", "check", "rules", rules}, 30s);
   INFO(output);
   REQUIRE(status == 0);
@@ -26,10 +27,10 @@ TEST_CASE("example Prometheus rules pass promtool and query metrics that exist",
                        "  escalation_policies:\n    default:\n"
                        "      - {name: floor-lead, after: 0s, notifiers: [log]}\n"
                        "  rules:\n    - {name: Waiting, expr: calls_waiting > 1000}\n");
-  auto [sim_status, sim_output] = run_command(
-      {collector_binary(), "simulate", "--endpoint", daemon.ingest(), "--seed", "3", "--speed",
-       "0", "--start", "2026-11-24T08:00:00Z", "--duration", "1h"},
-      60s);
+  auto [sim_status, sim_output] =
+      run_command({collector_binary(), "simulate", "--endpoint", daemon.ingest(), "--seed", "3",
+                   "--speed", "0", "--start", "2026-11-24T08:00:00Z", "--duration", "1h"},
+                  60s);
   REQUIRE(sim_status == 0);
   std::set<std::string> exported;
   for (const auto& sample : daemon.scrape()) {

@@ -16,8 +16,8 @@ namespace {
 
 std::string run_simulated_morning(RunningDaemon& daemon, int seed) {
   auto [status, output] = run_command(
-      {collector_binary(), "simulate", "--endpoint", daemon.ingest(), "--seed", std::to_string(seed),
-       "--speed", "0", "--start", "2026-11-24T07:00:00Z", "--duration", "3h"},
+      {collector_binary(), "simulate", "--endpoint", daemon.ingest(), "--seed",
+       std::to_string(seed), "--speed", "0", "--start", "2026-11-24T07:00:00Z", "--duration", "3h"},
       120s);
   INFO(output);
   REQUIRE(status == 0);
@@ -39,24 +39,34 @@ TEST_CASE("a simulated morning gives consistent figures and a valid scrape", "[i
   const std::string text = run_simulated_morning(daemon, 42);
   const auto samples = parse_exposition(text);
 
-  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "unknown_call"}}) == 0);
-  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "out_of_order"}}) == 0);
+  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "unknown_call"}}) ==
+        0);
+  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "out_of_order"}}) ==
+        0);
   const auto queues = queues_in(samples);
   REQUIRE(queues.size() >= 2);
   double total_answered = 0, total_abandoned = 0;
   for (const auto& queue : queues) {
     INFO("queue " << queue);
-    const double offered = *find_sample(samples, "floorwatch_queue_offered_total", {{"queue", queue}});
-    const double answered = *find_sample(samples, "floorwatch_queue_answered_total", {{"queue", queue}});
-    const double abandoned = *find_sample(samples, "floorwatch_queue_abandoned_total", {{"queue", queue}});
-    const double waiting = *find_sample(samples, "floorwatch_queue_calls_waiting", {{"queue", queue}});
+    const double offered =
+        *find_sample(samples, "floorwatch_queue_offered_total", {{"queue", queue}});
+    const double answered =
+        *find_sample(samples, "floorwatch_queue_answered_total", {{"queue", queue}});
+    const double abandoned =
+        *find_sample(samples, "floorwatch_queue_abandoned_total", {{"queue", queue}});
+    const double waiting =
+        *find_sample(samples, "floorwatch_queue_calls_waiting", {{"queue", queue}});
     double exited = 0;
     for (const char* reason : {"timeout", "no_agents", "key", "transfer"})
-      exited += find_sample(samples, "floorwatch_queue_exited_total", {{"queue", queue}, {"reason", reason}}).value_or(0);
+      exited += find_sample(samples, "floorwatch_queue_exited_total",
+                            {{"queue", queue}, {"reason", reason}})
+                    .value_or(0);
     // Every call that entered has either left the queue or is still waiting.
     CHECK(offered == answered + abandoned + exited + waiting);
-    CHECK(*find_sample(samples, "floorwatch_queue_answered_within_target_total", {{"queue", queue}}) <= answered);
-    CHECK(*find_sample(samples, "floorwatch_queue_wait_seconds_count", {{"queue", queue}}) == answered);
+    CHECK(*find_sample(samples, "floorwatch_queue_answered_within_target_total",
+                       {{"queue", queue}}) <= answered);
+    CHECK(*find_sample(samples, "floorwatch_queue_wait_seconds_count", {{"queue", queue}}) ==
+          answered);
     total_answered += answered;
     total_abandoned += abandoned;
   }

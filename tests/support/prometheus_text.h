@@ -44,9 +44,12 @@ inline std::vector<Sample> parse_exposition(const std::string& text) {
     std::istringstream rest(line.substr(pos + 1));
     std::string value_text;
     rest >> value_text;
-    if (value_text == "+Inf") sample.value = 1e308 * 10;
-    else if (value_text == "-Inf") sample.value = -1e308 * 10;
-    else sample.value = std::stod(value_text);
+    if (value_text == "+Inf")
+      sample.value = 1e308 * 10;
+    else if (value_text == "-Inf")
+      sample.value = -1e308 * 10;
+    else
+      sample.value = std::stod(value_text);
     samples.push_back(std::move(sample));
   }
   return samples;

@@ -10,7 +10,14 @@
 
 namespace floorwatch::core {
 
-enum class EventType { CallEnqueued, CallAnswered, CallAbandoned, CallExited, CallCompleted, AgentState };
+enum class EventType {
+  CallEnqueued,
+  CallAnswered,
+  CallAbandoned,
+  CallExited,
+  CallCompleted,
+  AgentState
+};
 enum class Channel { Voice, Chat, Email, Callback };
 /// Why a call left the queue unanswered without the caller hanging up.
 enum class ExitReason { Timeout, NoAgents, Key, Transfer };
@@ -23,14 +30,14 @@ inline constexpr std::size_t kAgentStatusCount = 6;
 struct Event {
   EventType type = EventType::CallEnqueued;
   Timestamp ts{};
-  std::string call;    ///< call id (all call_* events)
-  std::string queue;   ///< call_enqueued
-  std::string agent;   ///< call_answered, agent_state
-  std::string caller;  ///< call_enqueued, optional caller id (for call-backs)
-  Channel channel = Channel::Voice;          ///< call_enqueued
+  std::string call;                  ///< call id (all call_* events)
+  std::string queue;                 ///< call_enqueued
+  std::string agent;                 ///< call_answered, agent_state
+  std::string caller;                ///< call_enqueued, optional caller id (for call-backs)
+  Channel channel = Channel::Voice;  ///< call_enqueued
   ExitReason exit_reason = ExitReason::Timeout;  ///< call_exited
   AgentStatus state = AgentStatus::Available;    ///< agent_state
-  std::string reason;  ///< agent_state: free text such as "lunch"
+  std::string reason;                            ///< agent_state: free text such as "lunch"
   /// agent_state: queue memberships; nullopt = unchanged, empty vector = member of none.
   std::optional<std::vector<std::string>> queues;
 };

@@ -42,17 +42,17 @@ struct QueueSnapshot {
   std::optional<Timestamp> oldest_enqueued_at;
   std::optional<double> oldest_wait_seconds;  ///< live: now - oldest_enqueued_at
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< members, by AgentStatus
-  std::int64_t staffed_agents = 0;  ///< available + ringing + busy + wrapup
+  std::int64_t staffed_agents = 0;                  ///< available + ringing + busy + wrapup
   std::array<WindowFigures, kWindowCount> windows;  ///< indexed like kAllWindows
   OutcomeCounters lifetime;  ///< since the daemon started: source of the *_total counters
   /// Answered waits: non-cumulative count per kWaitBucketsSeconds bucket, then +Inf last.
   std::array<std::int64_t, kWaitBucketsSeconds.size() + 1> wait_bucket_counts{};
-  std::optional<double> occupancy;  ///< (ringing+busy+wrapup) / staffed, live
-  std::optional<double> estimated_wait_seconds;  ///< for a caller joining now
-  std::optional<double> arrival_rate_per_second;  ///< offered in the last 30 minutes / 1800
-  std::optional<double> handle_time_seconds;      ///< AHT used for predictions
-  std::optional<int> agents_required;             ///< Erlang C, to meet the SL target
-  std::optional<double> predicted_service_level;  ///< Erlang C with staffed_agents
+  std::optional<double> occupancy;                 ///< (ringing+busy+wrapup) / staffed, live
+  std::optional<double> estimated_wait_seconds;    ///< for a caller joining now
+  std::optional<double> arrival_rate_per_second;   ///< offered in the last 30 minutes / 1800
+  std::optional<double> handle_time_seconds;       ///< AHT used for predictions
+  std::optional<int> agents_required;              ///< Erlang C, to meet the SL target
+  std::optional<double> predicted_service_level;   ///< Erlang C with staffed_agents
   std::vector<WaitingCallSnapshot> waiting_calls;  ///< oldest first; only if requested
   /// Today's reporting intervals up to now as (interval start, figures), oldest first; only if
   /// requested (the wallboard's service-level sparkline).
@@ -83,7 +83,7 @@ struct FloorSnapshot {
   std::vector<QueueSnapshot> queues;  ///< sorted by name
   std::vector<AgentSnapshot> agents;  ///< sorted by id; only if requested
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< whole site
-  std::int64_t active_calls = 0;  ///< waiting + connected
+  std::int64_t active_calls = 0;                                  ///< waiting + connected
 };
 
 }  // namespace floorwatch::core

@@ -7,16 +7,16 @@
 namespace floorwatch::core {
 
 enum class RejectReason {
-  Malformed,            ///< frame or line could not be decoded
-  MissingField,         ///< a field the event type requires is empty
-  InvalidValue,         ///< a field has a value outside its domain
-  UnknownCall,          ///< answer/abandon/exit/complete for a call never enqueued (or long gone)
-  DuplicateCall,        ///< call_enqueued for a call id that is still active
-  CallNotWaiting,       ///< answer/abandon/exit for a call that is no longer waiting
-  CallNotConnected,     ///< call_completed for a call that was never answered
-  OutOfOrder,           ///< timestamp earlier than the call's or agent's previous event
-  DuplicateSequence,    ///< (source, session, seq) already applied: a resend
-  SequenceGap,          ///< seq skipped ahead; held back until the missing events arrive
+  Malformed,          ///< frame or line could not be decoded
+  MissingField,       ///< a field the event type requires is empty
+  InvalidValue,       ///< a field has a value outside its domain
+  UnknownCall,        ///< answer/abandon/exit/complete for a call never enqueued (or long gone)
+  DuplicateCall,      ///< call_enqueued for a call id that is still active
+  CallNotWaiting,     ///< answer/abandon/exit for a call that is no longer waiting
+  CallNotConnected,   ///< call_completed for a call that was never answered
+  OutOfOrder,         ///< timestamp earlier than the call's or agent's previous event
+  DuplicateSequence,  ///< (source, session, seq) already applied: a resend
+  SequenceGap,        ///< seq skipped ahead; held back until the missing events arrive
   Count_,
 };
 

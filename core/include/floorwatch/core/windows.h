@@ -17,8 +17,8 @@ namespace floorwatch::core {
 enum class WindowKind { Rolling15m, Rolling30m, Rolling60m, Interval, Today };
 inline constexpr std::size_t kWindowCount = 5;
 inline constexpr std::array<WindowKind, kWindowCount> kAllWindows{
-    WindowKind::Rolling15m, WindowKind::Rolling30m, WindowKind::Rolling60m,
-    WindowKind::Interval, WindowKind::Today};
+    WindowKind::Rolling15m, WindowKind::Rolling30m, WindowKind::Rolling60m, WindowKind::Interval,
+    WindowKind::Today};
 /// Label value: "15m", "30m", "60m", "interval", "today".
 std::string_view to_string(WindowKind window);
 
