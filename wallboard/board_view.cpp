@@ -149,11 +149,16 @@ std::optional<std::string> draw_alert_banner(Frame& f, const Rect& r) {
     text_in(f.draw, f.in.fonts.bold, f.in.fonts.sizes.body, inner.columns(0.0f, 0.74f), text_fill,
             text);
     const Rect action = inner.columns(0.76f, 1.0f);
-    if (firing) {
+    // A stale board must not offer to acknowledge what it can no longer see live.
+    if (firing && f.stale) {
+      text_in(f.draw, f.in.fonts.body, f.in.fonts.sizes.body, action, text_fill,
+              "ack when live again", Align::Right);
+    } else if (firing) {
       ImGui::SetCursorScreenPos(top_left(action));
       ImGui::PushFont(f.in.fonts.bold);
       ImGui::PushID(alert.id.c_str());
       if (ImGui::Button("\u2713 Acknowledge (A)", {action.w, action.h})) acknowledge = alert.id;
+      f.regions.push_back({"ack_button", action});
       ImGui::PopID();
       ImGui::PopFont();
     } else {
@@ -171,8 +176,9 @@ std::optional<std::string> draw_alert_banner(Frame& f, const Rect& r) {
             Align::Right);
   }
   // The keyboard (or a remote's OK key) acknowledges the first firing alert.
-  if (!acknowledge && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_A), false) ||
-                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false))) {
+  if (!acknowledge && !f.stale &&
+      (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_A), false) ||
+       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false))) {
     for (const AlertView* alert : alerts)
       if (alert->state == AlertState::Firing) {
         acknowledge = alert->id;

@@ -245,9 +245,39 @@ TEST_CASE("an alert that fires shows in a banner on top, and its queue's tile sa
       banner.share_near(wb::Palette::critical) + banner.share_near(wb::Rgba{150, 40, 0});
   CHECK(red > 0.5);
   CHECK(banner.share_near(wb::Palette::ok) < 0.01);
+  CHECK(regions.count("ack_button"));  // a live board offers to acknowledge
   // The tile with the alert moves first.
   REQUIRE(regions.count("tile:sales"));
   REQUIRE(regions.count("tile:support"));
   CHECK(regions.at("tile:sales").x < regions.at("tile:support").x);
+}
+
+TEST_CASE("a stale board keeps showing the alert but no longer offers to acknowledge it",
+          "[integration][wallboard]") {
+  Xvfb x;
+  TempDir dir;
+  auto daemon = std::make_unique<RunningDaemon>(dir, std::string(kQueues) +
+                                                         "alerts:\n"
+                                                         "  rules:\n"
+                                                         "    - name: OldestWaitOver20s\n"
+                                                         "      expr: oldest_wait_seconds > 20\n"
+                                                         "      severity: critical\n"
+                                                         "      queues: [sales]\n");
+  feed_scenario(dir, *daemon);
+  REQUIRE(daemon->process().wait_for(R"(alert \d+ \w+ -> firing rule=OldestWaitOver20s)", 10s));
+
+  const std::string png = dir.file("stale-alert.png").string();
+  ChildProcess board(wallboard_command(x, *daemon, png, {"--after-stale", "--stale-after", "2"}));
+  REQUIRE(board.wait_for("state=live", 30s));
+  daemon->process().signal(SIGTERM);
+  REQUIRE(daemon->process().wait_exit(10s));
+  const auto status = board.wait_exit(30s);
+  INFO(board.output());
+  REQUIRE(status);
+  REQUIRE(*status == 0);
+  const auto regions = regions_in(board.output());
+  CHECK(regions.count("stale_banner"));
+  CHECK(regions.count("alert_banner"));  // what was firing is still shown, greyed
+  CHECK_FALSE(regions.count("ack_button"));
 }
 #endif
