@@ -7,6 +7,7 @@
 #include <zmq_addon.hpp>
 
 #include "floorwatch/v1/feed.pb.h"
+#include "wire_enums.h"
 
 namespace floorwatch::daemon {
 namespace {
@@ -20,38 +21,6 @@ constexpr int kRequestsPerWakeup = 16;
 
 std::int64_t ms(core::Timestamp t) {
   return core::to_epoch_ms(t);
-}
-
-v1::AgentState to_wire(core::AgentStatus status) {
-  switch (status) {
-    case core::AgentStatus::Available:
-      return v1::AVAILABLE;
-    case core::AgentStatus::Ringing:
-      return v1::RINGING;
-    case core::AgentStatus::Busy:
-      return v1::BUSY;
-    case core::AgentStatus::Wrapup:
-      return v1::WRAPUP;
-    case core::AgentStatus::Paused:
-      return v1::PAUSED;
-    case core::AgentStatus::Offline:
-      return v1::OFFLINE;
-  }
-  return v1::AGENT_STATE_UNSPECIFIED;
-}
-
-v1::Channel to_wire(core::Channel channel) {
-  switch (channel) {
-    case core::Channel::Voice:
-      return v1::VOICE;
-    case core::Channel::Chat:
-      return v1::CHAT;
-    case core::Channel::Email:
-      return v1::EMAIL;
-    case core::Channel::Callback:
-      return v1::CALLBACK;
-  }
-  return v1::CHANNEL_UNSPECIFIED;
 }
 
 v1::AlertSeverity to_wire(FeedAlert::Severity severity) {
@@ -106,7 +75,7 @@ void fill_abandon(const RecentAbandon& abandon, v1::FeedAbandon& out) {
 
 void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
   out.set_agent(agent.agent);
-  out.set_state(to_wire(agent.state));
+  out.set_state(wire::to_proto(agent.state));
   out.set_reason(agent.reason);
   out.set_state_since_ms(ms(agent.state_since));
   for (const std::string& queue : agent.queues) out.add_queues(queue);
@@ -214,7 +183,7 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
     out.set_short_abandon_seconds(core::to_seconds(settings.short_abandon));
     out.set_service_level_formula(std::string(core::to_string(settings.formula)));
     out.set_service_level_formula_description(std::string(core::describe(settings.formula)));
-    out.set_channel(to_wire(settings.channel));
+    out.set_channel(wire::to_proto(settings.channel));
     out.set_calls_waiting(queue.calls_waiting);
     if (queue.oldest_enqueued_at) out.set_oldest_enqueued_at_ms(ms(*queue.oldest_enqueued_at));
     for (const core::WaitingCallSnapshot& call : queue.waiting_calls) {

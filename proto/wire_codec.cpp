@@ -1,4 +1,5 @@
 #include "wire_codec.h"
+#include "wire_enums.h"
 
 #include "floorwatch/v1/ingest.pb.h"
 
@@ -15,6 +16,10 @@ DecodeError field_error(RejectReason reason, std::string_view field, std::string
   return {reason, std::move(message)};
 }
 
+}  // namespace
+
+// Enum mappings between core and the wire schema; public so other encoders (the wallboard
+// feed) use the same ones.
 v1::EventType to_proto(core::EventType type) {
   switch (type) {
     case core::EventType::CallEnqueued:
@@ -147,6 +152,8 @@ std::optional<core::AgentStatus> from_proto(v1::AgentState state) {
       return std::nullopt;
   }
 }
+
+namespace {
 
 // Protobuf wire format primitives, used to splice pre-encoded event bodies into a batch.
 void append_varint(std::string& out, std::uint64_t value) {
