@@ -350,7 +350,6 @@ QueueSnapshot FloorState::snapshot_queue(
         s.today_intervals.emplace_back(start, figures(counts, q.settings.formula));
   }
   s.lifetime = q.lifetime;
-  s.lifetime.max_wait_ms = q.lifetime.max_wait_ms;
   s.wait_bucket_counts = q.wait_bucket_counts;
 
   if (s.staffed_agents > 0) {
