@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include <date/tz.h>
 
@@ -55,7 +57,8 @@ bool condition_holds(const Rule& rule, const std::vector<TermValue>& values, boo
 std::optional<core::Timestamp> next_condition_change(const Rule& rule,
                                                      const std::vector<TermValue>& values,
                                                      bool clearing, core::Timestamp now) {
-  std::vector<std::int64_t> candidates;
+  std::array<std::int64_t, 4 * kMaxTerms> candidates;  // evaluated on every visit: no heap
+  std::size_t count = 0;
   for (std::size_t i = 0; i < rule.terms.size(); ++i) {
     const TermValue& value = values[i];
     if (!value.anchor) continue;
@@ -63,13 +66,14 @@ std::optional<core::Timestamp> next_condition_change(const Rule& rule,
                                value.slope * threshold_of(rule, i, clearing) * 1000.0;
     const auto base = static_cast<std::int64_t>(std::floor(crossing_ms));
     for (std::int64_t candidate = base - 1; candidate <= base + 2; ++candidate)
-      if (candidate > core::to_epoch_ms(now)) candidates.push_back(candidate);
+      if (candidate > core::to_epoch_ms(now) && count < candidates.size())
+        candidates[count++] = candidate;
   }
-  if (candidates.empty()) return std::nullopt;
-  std::sort(candidates.begin(), candidates.end());
+  if (count == 0) return std::nullopt;
+  std::sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count));
   const bool holds_now = condition_holds(rule, values, clearing, now);
-  for (const std::int64_t candidate : candidates) {
-    const core::Timestamp at = core::from_epoch_ms(candidate);
+  for (std::size_t c = 0; c < count; ++c) {
+    const core::Timestamp at = core::from_epoch_ms(candidates[c]);
     if (condition_holds(rule, values, clearing, at) != holds_now) return at;
   }
   return std::nullopt;
@@ -152,7 +156,75 @@ std::string key_of(const std::string& rule, const std::string& subject) {
   return rule + '\x1f' + subject;
 }
 
+void refresh_values(Alert& alert, const std::vector<TermValue>& values, core::Timestamp now) {
+  alert.values.clear();
+  for (const TermValue& value : values) alert.values.push_back(value.seconds_at(now));
+}
+
 }  // namespace
+
+// What the engine keeps of each (rule, queue) pair between evaluations, so that a queue whose
+// figures did not change is looked at again only when its own deadline comes.
+struct AlertEngine::QueueMemory {
+  struct Pair {
+    std::vector<TermValue> values;            // from the queue's last changed snapshot
+    std::optional<core::Timestamp> deadline;  // next change with time alone, if any
+    AlertId alert = 0;                        // its pending/firing/acknowledged alert, if any
+    bool known = false;                       // evaluated since the last complete snapshot
+  };
+
+  explicit QueueMemory(std::size_t rules) : rule_count(rules) {}
+
+  void clear() {
+    numbers.clear();
+    names.clear();
+    pairs.clear();
+    deadlines.clear();
+  }
+  std::uint32_t subject(const std::string& name) {
+    const auto [it, inserted] = numbers.try_emplace(name, static_cast<std::uint32_t>(names.size()));
+    if (inserted) {
+      names.push_back(name);
+      pairs.resize(pairs.size() + rule_count);
+    }
+    return it->second;
+  }
+  const Pair* find(const std::string& name, std::size_t rule) const {
+    const auto it = numbers.find(name);
+    return it == numbers.end() ? nullptr : &pairs[it->second * rule_count + rule];
+  }
+  std::size_t index(std::uint32_t subject, std::size_t rule) const {
+    return subject * rule_count + rule;
+  }
+  void schedule(std::size_t pair_index, std::optional<core::Timestamp> at) {
+    Pair& pair = pairs[pair_index];
+    if (pair.deadline == at) return;
+    if (pair.deadline) deadlines.erase({*pair.deadline, pair_index});
+    pair.deadline = at;
+    if (at) deadlines.emplace(*at, pair_index);
+  }
+  /// Pairs whose deadline is at or before `now`, unscheduled, by rule: subject numbers.
+  std::vector<std::vector<std::uint32_t>> take_due(core::Timestamp now) {
+    std::vector<std::vector<std::uint32_t>> due(rule_count);
+    while (!deadlines.empty() && deadlines.begin()->first <= now) {
+      const std::size_t pair_index = deadlines.begin()->second;
+      deadlines.erase(deadlines.begin());
+      pairs[pair_index].deadline.reset();
+      due[pair_index % rule_count].push_back(static_cast<std::uint32_t>(pair_index / rule_count));
+    }
+    return due;
+  }
+  std::optional<core::Timestamp> earliest() const {
+    if (deadlines.empty()) return std::nullopt;
+    return deadlines.begin()->first;
+  }
+
+  std::size_t rule_count;
+  std::unordered_map<std::string, std::uint32_t> numbers;       // queue name -> subject number
+  std::vector<std::string> names;                               // by subject number
+  std::vector<Pair> pairs;                                      // subject * rule_count + rule
+  std::set<std::pair<core::Timestamp, std::size_t>> deadlines;  // (when, pair index)
+};
 
 std::string_view to_string(AlertState state) {
   switch (state) {
@@ -207,7 +279,11 @@ std::string_view to_string(AckStatus status) {
 }
 
 AlertEngine::AlertEngine(AlertsConfig config, EngineOptions options)
-    : config_(std::move(config)), options_(std::move(options)), zone_(nullptr) {
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      zone_(nullptr),
+      memory_(std::make_unique<QueueMemory>(config_.rules.size())),
+      rule_in_hours_(config_.rules.size()) {
   if (const std::string problem = validate(config_); !problem.empty())
     throw std::invalid_argument("alerts: " + problem);
   try {
@@ -222,7 +298,20 @@ AlertEngine::AlertEngine(AlertsConfig config, EngineOptions options)
     for (std::size_t p = 0; p < config_.policies.size(); ++p)
       if (config_.policies[p].name == policy_name) runtime.policy_index = p;
     rules_.push_back(runtime);
+    rule_numbers_.emplace(config_.rules[i].name, i);
+    for (const Term& term : config_.rules[i].terms)
+      if (term.selector.metric == Metric::PredictedServiceLevelRatio) reads_predictions_ = true;
+    if (config_.rules[i].on_sources()) has_source_rules_ = true;
   }
+}
+
+AlertEngine::~AlertEngine() = default;
+
+core::SnapshotOptions AlertEngine::snapshot_options() const {
+  core::SnapshotOptions options;
+  options.include_predictions = reads_predictions_;
+  options.changed_since = floor_revision_;
+  return options;
 }
 
 const EscalationPolicy* AlertEngine::policy_named(const std::string& name) const {
@@ -232,9 +321,8 @@ const EscalationPolicy* AlertEngine::policy_named(const std::string& name) const
 }
 
 const Rule* AlertEngine::rule_named(const std::string& name) const {
-  for (const Rule& rule : config_.rules)
-    if (rule.name == name) return &rule;
-  return nullptr;
+  const auto it = rule_numbers_.find(name);
+  return it == rule_numbers_.end() ? nullptr : &config_.rules[it->second];
 }
 
 bool AlertEngine::silenced(const Labels& labels, core::Timestamp now) const {
@@ -343,6 +431,12 @@ void AlertEngine::notify_due_tiers(Alert& alert, core::Timestamp now, Evaluation
 EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
                                        const std::vector<SourceActivity>& sources,
                                        core::Timestamp now) {
+  const bool complete = !floor.only_changed_since;
+  if (!complete && floor.only_changed_since != floor_revision_)
+    throw std::invalid_argument(
+        "alerts: snapshot of the queues changed since revision " +
+        std::to_string(*floor.only_changed_since) + ", but the engine last evaluated " +
+        (floor_revision_ ? "revision " + std::to_string(*floor_revision_) : "nothing"));
   EvaluationResult result;
   condition_deadline_.reset();
   wake_at_.reset();
@@ -352,36 +446,77 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
     return silence.ends_at + options_.silence_retention < now;
   });
 
-  std::unordered_map<std::string, std::size_t> index;
-  index.reserve(state_.active.size() * 2);
-  for (std::size_t i = 0; i < state_.active.size(); ++i)
-    index.emplace(key_of(state_.active[i].rule, state_.active[i].subject), i);
+  QueueMemory& memory = *memory_;
+  if (complete) {
+    // Every queue is in the snapshot: start over, so queues that vanished are forgotten.
+    memory.clear();
+    for (const Alert& alert : state_.active) {
+      const Rule* rule = rule_named(alert.rule);
+      if (rule && !rule->on_sources())
+        memory
+            .pairs[memory.index(memory.subject(alert.subject),
+                                static_cast<std::size_t>(rule - config_.rules.data()))]
+            .alert = alert.id;
+    }
+  }
+  std::vector<std::vector<std::uint32_t>> due = memory.take_due(now);
+  // Each snapshot queue's subject number, looked up once for all rules.
+  std::vector<std::uint32_t> subject_of_queue;
+  subject_of_queue.reserve(floor.queues.size());
+  for (const core::QueueSnapshot& queue : floor.queues)
+    subject_of_queue.push_back(memory.subject(queue.name));
+
+  // Source alerts are few and every source is visited each time: look them up by key.
+  std::unordered_map<std::string, std::size_t> source_index;
+  if (has_source_rules_) {
+    for (std::size_t i = 0; i < state_.active.size(); ++i) {
+      const Rule* rule = rule_named(state_.active[i].rule);
+      if (rule && rule->on_sources())
+        source_index.emplace(key_of(state_.active[i].rule, state_.active[i].subject), i);
+    }
+  }
+  // `active` stays sorted by id (new alerts get the next id), so a pair finds its alert fast.
+  const auto slot_of = [&](AlertId id) -> std::optional<std::size_t> {
+    if (id == 0) return std::nullopt;
+    const auto found =
+        std::lower_bound(state_.active.begin(), state_.active.end(), id,
+                         [](const Alert& alert, AlertId wanted) { return alert.id < wanted; });
+    if (found == state_.active.end() || found->id != id) return std::nullopt;
+    return static_cast<std::size_t>(found - state_.active.begin());
+  };
   std::vector<bool> visited(state_.active.size(), false);
 
-  for (const RuleRuntime& runtime : rules_) {
-    const Rule& rule = config_.rules[runtime.rule_index];
+  for (std::size_t rule_number = 0; rule_number < rules_.size(); ++rule_number) {
+    const Rule& rule = config_.rules[rules_[rule_number].rule_index];
     bool in_hours = true;
     if (rule.active_hours) {
       in_hours = within_active_hours(*rule.active_hours, *zone_, now);
       const auto change = next_active_hours_change(*rule.active_hours, *zone_, now);
       if (change != core::Timestamp::max()) note_condition_deadline(change);
     }
+    const bool hours_changed = rule_in_hours_[rule_number] != in_hours;
+    rule_in_hours_[rule_number] = in_hours;
 
-    const auto visit = [&](const std::string& subject, const std::string& subject_label,
-                           const std::vector<TermValue>& values) {
-      const std::string key = key_of(rule.name, subject);
+    // One (rule, subject) pair: lifecycle step, latest values; returns its alert's slot and
+    // the next instant at which its condition can change with time alone.
+    struct Outcome {
       std::optional<std::size_t> slot;
-      if (const auto found = index.find(key); found != index.end()) {
-        slot = found->second;
-        visited[*slot] = true;
-      }
+      std::optional<core::Timestamp> next_change;
+    };
+    const auto visit = [&](const std::string& subject, const std::string& subject_label,
+                           const std::vector<TermValue>& values, std::optional<std::size_t> slot) {
+      Outcome outcome;
+      const auto note = [&](core::Timestamp at) {
+        if (!outcome.next_change || at < *outcome.next_change) outcome.next_change = at;
+      };
+      if (slot) visited[*slot] = true;
       const bool fire = in_hours && condition_holds(rule, values, false, now);
 
       if (!slot && fire) {
         const auto cooling = state_.cooldown_until.find({rule.name, subject});
         if (cooling != state_.cooldown_until.end()) {
-          note_condition_deadline(cooling->second);
-          return;
+          note(cooling->second);
+          return outcome;
         }
         Alert alert;
         alert.id = state_.next_alert_id++;
@@ -399,7 +534,6 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
         state_.active.push_back(std::move(alert));
         visited.push_back(true);
         slot = state_.active.size() - 1;
-        index.emplace(key, *slot);
       } else if (slot && state_.active[*slot].state == AlertState::Pending) {
         Alert& alert = state_.active[*slot];
         if (!fire) {
@@ -423,21 +557,19 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
               in_hours ? TransitionReason::ConditionCleared : TransitionReason::OutsideActiveHours,
               now, result);
       }
+      outcome.slot = slot;
 
       const Alert* alert = slot ? &state_.active[*slot] : nullptr;
       if (alert && (alert->state == AlertState::Pending || alert->state == AlertState::Firing ||
-                    alert->state == AlertState::Acknowledged)) {
-        Alert& live = state_.active[*slot];
-        live.values.clear();
-        for (const TermValue& value : values) live.values.push_back(value.seconds_at(now));
-      }
-      if (!in_hours) return;  // nothing changes before the active-hours boundary noted above
+                    alert->state == AlertState::Acknowledged))
+        refresh_values(state_.active[*slot], values, now);
+      if (!in_hours) return outcome;  // nothing changes before the active-hours boundary noted
       const bool clearing =
           alert && (alert->state == AlertState::Firing || alert->state == AlertState::Acknowledged);
-      if (const auto change = next_condition_change(rule, values, clearing, now))
-        note_condition_deadline(*change);
+      if (const auto change = next_condition_change(rule, values, clearing, now)) note(*change);
       if (alert && alert->state == AlertState::Pending)
-        note_condition_deadline(alert->active_since + rule.for_duration);
+        note(alert->active_since + rule.for_duration);
+      return outcome;
     };
 
     if (rule.on_sources()) {
@@ -449,28 +581,78 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
           value.anchor = source.last_event_at;
           value.slope = 1;
         }
-        visit(source.source, "source", values);
+        std::optional<std::size_t> slot;
+        if (const auto found = source_index.find(key_of(rule.name, source.source));
+            found != source_index.end())
+          slot = found->second;
+        if (const auto next = visit(source.source, "source", values, slot).next_change)
+          note_condition_deadline(*next);
       }
-    } else {
-      for (const core::QueueSnapshot& queue : floor.queues) {
+      continue;
+    }
+
+    // Queues in the snapshot bring fresh figures. Unchanged ones are visited with the figures
+    // kept when their deadline came, or all of them when the rule's active hours turned.
+    std::vector<std::uint32_t> kept;
+    if (!complete) {
+      if (hours_changed) {
+        for (std::uint32_t subject = 0; subject < memory.names.size(); ++subject)
+          if (memory.pairs[memory.index(subject, rule_number)].known) kept.push_back(subject);
+      } else {
+        kept = std::move(due[rule_number]);
+      }
+      std::sort(kept.begin(), kept.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return memory.names[a] < memory.names[b];
+      });
+    }
+    // Merged in name order, the order of a complete snapshot, so alert ids come out the same.
+    std::size_t next_queue = 0, next_kept = 0;
+    while (next_queue < floor.queues.size() || next_kept < kept.size()) {
+      const core::QueueSnapshot* queue = nullptr;
+      std::uint32_t subject = 0;
+      if (next_kept == kept.size() ||
+          (next_queue < floor.queues.size() &&
+           floor.queues[next_queue].name <= memory.names[kept[next_kept]])) {
+        subject = subject_of_queue[next_queue];
+        queue = &floor.queues[next_queue++];
+        if (next_kept < kept.size() && kept[next_kept] == subject) ++next_kept;
         if (!rule.queues.empty() &&
-            std::find(rule.queues.begin(), rule.queues.end(), queue.name) == rule.queues.end())
+            std::find(rule.queues.begin(), rule.queues.end(), queue->name) == rule.queues.end())
           continue;
-        std::vector<TermValue> values;
-        values.reserve(rule.terms.size());
-        for (const Term& term : rule.terms)
-          values.push_back(queue_term_value(term.selector, queue, rule.min_calls));
-        visit(queue.name, "queue", values);
+      } else {
+        subject = kept[next_kept++];
       }
+      const std::size_t pair_index = memory.index(subject, rule_number);
+      QueueMemory::Pair& pair = memory.pairs[pair_index];
+      if (queue) {
+        pair.values.resize(rule.terms.size());
+        for (std::size_t t = 0; t < rule.terms.size(); ++t)
+          pair.values[t] = queue_term_value(rule.terms[t].selector, *queue, rule.min_calls);
+      }
+      const Outcome outcome =
+          visit(memory.names[subject], "queue", pair.values, slot_of(pair.alert));
+      pair.known = true;
+      pair.alert = outcome.slot ? state_.active[*outcome.slot].id : 0;
+      memory.schedule(pair_index, outcome.next_change);
     }
   }
 
-  // Alerts nobody visited: their queue or source vanished, or their rule left the config.
+  // Alerts nobody visited: their queue is unchanged (values only move with time), or their
+  // queue or source vanished, or their rule left the config.
   for (std::size_t i = 0; i < state_.active.size(); ++i) {
     Alert& alert = state_.active[i];
     if (visited[i] || alert.state == AlertState::Resolved || alert.state == AlertState::Inactive)
       continue;
-    const bool rule_exists = rule_named(alert.rule) != nullptr;
+    const Rule* rule = rule_named(alert.rule);
+    if (!complete && rule && !rule->on_sources()) {
+      const auto* pair =
+          memory.find(alert.subject, static_cast<std::size_t>(rule - config_.rules.data()));
+      if (pair && pair->known) {
+        refresh_values(alert, pair->values, now);
+        continue;
+      }
+    }
+    const bool rule_exists = rule != nullptr;
     if (alert.state == AlertState::Pending) {
       alert.state = AlertState::Inactive;
       result.transitions.push_back(
@@ -494,10 +676,12 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
     std::erase_if(state_.active, ended);
   }
   while (state_.history.size() > options_.history_limit) state_.history.pop_front();
+  floor_revision_ = floor.revision;
+  update_next_deadline();
   return result;
 }
 
-std::optional<core::Timestamp> AlertEngine::next_deadline() const {
+void AlertEngine::update_next_deadline() {
   std::optional<core::Timestamp> earliest = wake_at_;
   const auto consider = [&](core::Timestamp at) {
     // Anything at or before the last evaluation was already acted on there.
@@ -505,6 +689,7 @@ std::optional<core::Timestamp> AlertEngine::next_deadline() const {
     if (!earliest || at < *earliest) earliest = at;
   };
   if (condition_deadline_) consider(*condition_deadline_);
+  if (const auto queue_deadline = memory_->earliest()) consider(*queue_deadline);
   for (const Alert& alert : state_.active) {
     const Rule* rule = rule_named(alert.rule);
     if (!rule) continue;
@@ -524,7 +709,7 @@ std::optional<core::Timestamp> AlertEngine::next_deadline() const {
     consider(silence.ends_at);
   }
   for (const auto& [key, until] : state_.cooldown_until) consider(until);
-  return earliest;
+  next_deadline_ = earliest;
 }
 
 AckResult AlertEngine::acknowledge(AlertId id, const std::string& by, const std::string& comment,
@@ -554,6 +739,7 @@ AckResult AlertEngine::acknowledge(AlertId id, const std::string& by, const std:
   alert.state = AlertState::Acknowledged;
   alert.acknowledgement = Acknowledgement{by, comment, now};
   result.status = AckStatus::Acknowledged;
+  update_next_deadline();  // its escalation stops
   result.transition = Transition{alert.id,
                                  alert.rule,
                                  alert.labels,
@@ -590,6 +776,7 @@ SilenceResult AlertEngine::add_silence(Silence silence, core::Timestamp now) {
   result.id = silence.id;
   state_.silences.push_back(std::move(silence));
   for (Alert& alert : state_.active) alert.silenced = silenced(alert.labels, now);
+  update_next_deadline();
   return result;
 }
 
@@ -601,6 +788,7 @@ bool AlertEngine::expire_silence(SilenceId id, core::Timestamp now) {
     for (Alert& alert : state_.active) alert.silenced = silenced(alert.labels, now);
     // Tiers held back by the silence may be overdue: have the daemon evaluate right away.
     wake_at_ = now;
+    update_next_deadline();
     return true;
   }
   return false;
@@ -608,9 +796,16 @@ bool AlertEngine::expire_silence(SilenceId id, core::Timestamp now) {
 
 void AlertEngine::restore(AlertEngineState state) {
   state_ = std::move(state);
+  std::stable_sort(state_.active.begin(), state_.active.end(),
+                   [](const Alert& a, const Alert& b) { return a.id < b.id; });
   condition_deadline_.reset();
   last_evaluated_at_.reset();
   wake_at_.reset();
+  // The kept figures belong to another state: the next evaluation needs every queue.
+  memory_->clear();
+  floor_revision_.reset();
+  std::fill(rule_in_hours_.begin(), rule_in_hours_.end(), std::nullopt);
+  update_next_deadline();
 }
 
 }  // namespace floorwatch::alerts

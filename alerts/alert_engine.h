@@ -5,10 +5,13 @@
 // also says when the next thing can happen without new events (next_deadline), so the daemon
 // sleeps until exactly then instead of polling. Pure: no sockets, files or clocks.
 #include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "alerts/alert_state.h"
@@ -59,20 +62,32 @@ class AlertEngine {
  public:
   /// Throws std::invalid_argument for an inconsistent config or an unknown time zone.
   explicit AlertEngine(AlertsConfig config, EngineOptions options = {});
+  ~AlertEngine();
   AlertEngine(const AlertEngine&) = delete;
   AlertEngine& operator=(const AlertEngine&) = delete;
 
-  /// Evaluates every rule for every queue (or source) at `now`. Call after each applied batch
-  /// and whenever next_deadline() is reached; `floor` should be a snapshot taken at `now`.
+  /// Evaluates the rules at `now`. Call after each applied batch and whenever next_deadline()
+  /// is reached; `floor` should be a snapshot taken at `now` with snapshot_options().
+  /// A complete snapshot has every rule evaluated for every queue (and source). A snapshot of
+  /// the queues changed since the engine's last one (FloorSnapshot::only_changed_since) has
+  /// those re-evaluated; an unchanged queue is re-evaluated, with the figures the engine kept,
+  /// only when its own deadline comes (a wait crossing a threshold, `for:`, cooldown) or its
+  /// rule's active hours begin or end. Either way the outcome is the same. Throws
+  /// std::invalid_argument for a partial snapshot relative to another revision than the last.
   EvaluationResult evaluate(const core::FloorSnapshot& floor,
                             const std::vector<SourceActivity>& sources, core::Timestamp now);
+
+  /// What to ask FloorState::snapshot for next: only the queues changed since the last
+  /// evaluated snapshot (every queue before the first evaluation and after restore()), and no
+  /// Erlang C figures unless a rule reads predicted_service_level_ratio.
+  core::SnapshotOptions snapshot_options() const;
 
   /// The earliest instant after the last evaluation at which an alert can change or a
   /// notification fall due with no new events: a time-driven threshold crossing (oldest wait,
   /// breach within, source silence), `for:` expiry, an escalation tier or repeat, the end of a
   /// cooldown, silence or active-hours span. nullopt when nothing is scheduled. Window figures
   /// (rolling expiry, interval rollover) are not predicted: evaluate after advancing windows.
-  std::optional<core::Timestamp> next_deadline() const;
+  std::optional<core::Timestamp> next_deadline() const { return next_deadline_; }
 
   /// Takes ownership of a firing alert: stops its escalation and repeats.
   AckResult acknowledge(AlertId id, const std::string& by, const std::string& comment,
@@ -102,10 +117,11 @@ class AlertEngine {
     std::size_t rule_index;
     std::optional<std::size_t> policy_index;
   };
-  struct EvaluationPass;
+  struct QueueMemory;
 
   const EscalationPolicy* policy_named(const std::string& name) const;
   const Rule* rule_named(const std::string& name) const;
+  void update_next_deadline();
   bool silenced(const Labels& labels, core::Timestamp now) const;
   void resolve(Alert& alert, TransitionReason reason, core::Timestamp now,
                EvaluationResult& result);
@@ -119,10 +135,19 @@ class AlertEngine {
   EngineOptions options_;
   const date::time_zone* zone_;
   std::vector<RuleRuntime> rules_;
+  std::unordered_map<std::string, std::size_t> rule_numbers_;  // rule name -> index
+  bool reads_predictions_ = false;
+  bool has_source_rules_ = false;
   AlertEngineState state_;
   std::optional<core::Timestamp> last_evaluated_at_;
-  std::optional<core::Timestamp> condition_deadline_;  // from the last evaluate()
-  std::optional<core::Timestamp> wake_at_;             // a silence ended early: re-check at once
+  // Active-hours boundaries and source deadlines from the last evaluate(); queue deadlines
+  // are kept per (rule, queue) in memory_.
+  std::optional<core::Timestamp> condition_deadline_;
+  std::optional<core::Timestamp> wake_at_;  // a silence ended early: re-check at once
+  std::optional<core::Timestamp> next_deadline_;
+  std::unique_ptr<QueueMemory> memory_;
+  std::optional<std::uint64_t> floor_revision_;     // of the last evaluated snapshot
+  std::vector<std::optional<bool>> rule_in_hours_;  // per rule, at the last evaluation
 };
 
 }  // namespace floorwatch::alerts

@@ -12,6 +12,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "yaml_config/reader.h"
+
 namespace floorwatch::alerts {
 namespace {
 
@@ -109,65 +111,10 @@ std::optional<Problem> check_notifier(const NotifierConfig& notifier) {
   return std::nullopt;
 }
 
-// Wraps one document with the file name so every error can say FILE:LINE: key: problem.
-class Reader {
+// The shared reader plus the alerts-only value types (durations, local times, rules).
+class Reader : public yaml_config::Reader {
  public:
-  explicit Reader(std::string file_name) : file_name_(std::move(file_name)) {}
-
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key,
-                         const std::string& problem) const {
-    std::ostringstream message;
-    message << file_name_;
-    // yaml-cpp lines are 0-based; editors count from 1. A null mark has line -1.
-    if (mark.line >= 0) message << ':' << (mark.line + 1);
-    message << ": " << key << ": " << problem;
-    throw AlertConfigError(message.str());
-  }
-
-  using Handler = std::function<void(const YAML::Node&, const std::string&)>;
-
-  // Visits each entry of a mapping; unknown keys are errors naming the allowed ones.
-  void for_each_entry(const YAML::Node& map, const std::string& path,
-                      const std::map<std::string, Handler>& keys) const {
-    if (!map.IsMap()) fail(map.Mark(), path, "expected a mapping");
-    for (const auto& entry : map) {
-      const std::string name = entry.first.Scalar();
-      auto handler = keys.find(name);
-      if (handler == keys.end()) {
-        std::string allowed;
-        for (const auto& [known, unused] : keys) allowed += (allowed.empty() ? "" : ", ") + known;
-        fail(entry.first.Mark(), path + "." + name, "unknown key (allowed: " + allowed + ")");
-      }
-      handler->second(entry.second, path + "." + name);
-    }
-  }
-
-  std::string string_value(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node.Mark(), key, "expected a string");
-    if (node.Scalar().empty()) fail(node.Mark(), key, "must not be empty");
-    return node.Scalar();
-  }
-
-  double number_value(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node.Mark(), key, "expected a number");
-    const std::string& text = node.Scalar();
-    double value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-      fail(node.Mark(), key, "expected a number, got \"" + text + "\"");
-    return value;
-  }
-
-  std::int64_t whole_number(const YAML::Node& node, const std::string& key, std::int64_t min,
-                            std::int64_t max) const {
-    const double value = number_value(node, key);
-    if (value != std::floor(value) || value < static_cast<double>(min) ||
-        value > static_cast<double>(max))
-      fail(node.Mark(), key,
-           "expected a whole number " + std::to_string(min) + ".." + std::to_string(max) +
-               ", got \"" + node.Scalar() + "\"");
-    return static_cast<std::int64_t>(value);
-  }
+  using yaml_config::Reader::Reader;
 
   core::Duration duration_value(const YAML::Node& node, const std::string& key) const {
     if (!node.IsScalar()) fail(node.Mark(), key, "expected a duration such as 90s, 3m or 1h");
@@ -176,15 +123,6 @@ class Reader {
       fail(node.Mark(), key,
            "expected a duration such as 90s, 3m or 1h, got \"" + node.Scalar() + "\"");
     return *duration;
-  }
-
-  std::vector<std::string> string_list(const YAML::Node& node, const std::string& key) const {
-    if (node.IsScalar()) return {string_value(node, key)};
-    if (!node.IsSequence()) fail(node.Mark(), key, "expected a list of names");
-    std::vector<std::string> values;
-    for (std::size_t i = 0; i < node.size(); ++i)
-      values.push_back(string_value(node[i], key + "[" + std::to_string(i) + "]"));
-    return values;
   }
 
   ActiveHours active_hours(const YAML::Node& node, const std::string& path) const {
@@ -357,9 +295,6 @@ class Reader {
            problem->text);
     return notifier;
   }
-
- private:
-  std::string file_name_;
 };
 
 YAML::Mark mark_of(const YAML::Node& node, const std::string& key) {
@@ -458,17 +393,7 @@ AlertsConfig parse_alerts_config(const YAML::Node& alerts, const std::string& fi
 }
 
 AlertsConfig parse_alerts_config_text(const std::string& yaml_text, const std::string& file_name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& error) {
-    std::ostringstream message;
-    message << file_name;
-    if (error.mark.line >= 0) message << ':' << (error.mark.line + 1);
-    message << ": (syntax): " << error.msg;
-    throw AlertConfigError(message.str());
-  }
-  return parse_alerts_config(root, file_name, "alerts");
+  return parse_alerts_config(yaml_config::load_document(yaml_text, file_name), file_name, "alerts");
 }
 
 std::string validate(const AlertsConfig& config) {

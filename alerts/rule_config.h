@@ -11,6 +11,7 @@
 
 #include "alerts/escalation.h"
 #include "alerts/rule.h"
+#include "yaml_config/config_file_error.h"
 
 namespace YAML {
 class Node;
@@ -18,11 +19,8 @@ class Node;
 
 namespace floorwatch::alerts {
 
-/// A configuration problem, worded `FILE:LINE: key: problem`.
-class AlertConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+/// A configuration problem, worded `FILE:LINE: key: problem` (the shared config error type).
+using AlertConfigError = yaml_config::ConfigFileError;
 
 /// How a notifier retries a failed delivery: exponential backoff, doubling up to max_backoff.
 struct RetryPolicy {

@@ -64,6 +64,12 @@ class AmiSource final : public Source {
       }
       const auto now = context.clock.now();
       const bool gap_closed = client.stats().gaps != gaps_logged;
+      if (gap_closed) {
+        // The daemon hears of it too, in the next batch header: a metric, not just a log line.
+        for (auto gap = gaps_logged; gap < client.stats().gaps; ++gap)
+          context.sink.report_gap(std::chrono::duration_cast<std::chrono::milliseconds>(
+              gap + 1 == client.stats().gaps ? client.stats().last_gap : Duration{0}));
+      }
       if (gap_closed || now - last_stats_at >= Duration{stats_interval_s_ * 1000}) {
         gaps_logged = client.stats().gaps;
         last_stats_at = now;

@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <random>
 #include <zmq.hpp>
 
+#include "floorwatch/core/byte_codec.h"
 #include "wire_codec.h"
 
 namespace floorwatch::collectors {
@@ -18,11 +21,18 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr milliseconds kMaxPollTimeout{100};
 constexpr int kDuplicateAcksBeforeResend = 3;
+constexpr std::chrono::seconds kWatermarkInterval{1};
 
-void set_curve_key(zmq::socket_t& socket, int option, const std::string& key, const char* what) {
-  if (key.size() != 40)
-    throw std::invalid_argument(std::string("CURVE ") + what + " must be 40 Z85 characters");
-  if (zmq_setsockopt(socket.handle(), option, key.data(), key.size()) != 0) throw zmq::error_t();
+// <root>/<source id>-<endpoint hash>: one directory per channel, readable by an operator.
+std::filesystem::path channel_spool_directory(const DeliveryOptions& options) {
+  std::string name;
+  for (const char c : options.source_id)
+    name +=
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '@' ? c : '_';
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(core::fnv1a64(options.endpoint)));
+  return std::filesystem::path(options.spool_directory) / (name + "-" + hash);
 }
 
 }  // namespace
@@ -35,22 +45,29 @@ std::uint64_t random_session() {
   return session;
 }
 
-void apply_client_security(zmq::socket_t& socket, const SocketSecurity& security) {
-  switch (security.mechanism) {
-    case SocketSecurity::Mechanism::None:
-      return;
-    case SocketSecurity::Mechanism::Curve:
-      set_curve_key(socket, ZMQ_CURVE_SERVERKEY, security.curve_server_public_key,
-                    "server public key");
-      set_curve_key(socket, ZMQ_CURVE_PUBLICKEY, security.curve_public_key, "public key");
-      set_curve_key(socket, ZMQ_CURVE_SECRETKEY, security.curve_secret_key, "secret key");
-      return;
-  }
-}
-
 DeliveryChannel::DeliveryChannel(zmq::context_t& context, DeliveryOptions options)
     : options_(std::move(options)),
       session_(options_.session != 0 ? options_.session : random_session()) {
+  if (!options_.spool_directory.empty()) {
+    SpoolOptions spool_options;
+    spool_options.directory = channel_spool_directory(options_);
+    spool_options.max_bytes = options_.spool_max_bytes;
+    spool_ = std::make_unique<Spool>(std::move(spool_options), session_);
+    session_ = spool_->session();
+    next_seq_ = spool_->last_seq() + 1;
+    acked_seq_ = sent_seq_ = highest_sent_seq_ = spool_->acked_seq();
+    if (spool_->resumed()) {
+      awaiting_first_ack_ = true;
+      resumed_last_seq_ = spool_->last_seq();
+      counters_.events_resumed = spool_->resumed_records();
+      spdlog::info(
+          "delivery to {}: resuming session {} from spool {}: {} unacknowledged events (seq "
+          "{}..{}) "
+          "go first",
+          options_.endpoint, session_, spool_->directory().string(), spool_->resumed_records(),
+          acked_seq_ + 1, resumed_last_seq_);
+    }
+  }
   socket_ = std::make_unique<zmq::socket_t>(context, zmq::socket_type::dealer);
   // Unacknowledged events live in our buffer, not in ZeroMQ's: closing must not wait for them.
   socket_->set(zmq::sockopt::linger, 0);
@@ -61,17 +78,17 @@ DeliveryChannel::DeliveryChannel(zmq::context_t& context, DeliveryOptions option
   socket_->set(zmq::sockopt::immediate, 1);
   socket_->set(zmq::sockopt::reconnect_ivl, 100);
   socket_->set(zmq::sockopt::reconnect_ivl_max, 1000);
-  apply_client_security(*socket_, options_.security);
+  security::apply_client_security(*socket_, options_.security);
   socket_->connect(options_.endpoint);
 
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
   const auto now = SteadyClock::now();
-  last_progress_at_ = now;
+  last_progress_at_ = last_spool_sync_at_ = last_watermark_at_ = now;
   last_send_at_ = now - options_.heartbeat_interval;  // say hello at once
   io_thread_ = std::thread([this] { run_io(); });
-  spdlog::info("delivery to {}: source {} session {}", options_.endpoint, options_.source_id,
-               session_);
+  spdlog::info("delivery to {}: source {} session {}{}", options_.endpoint, options_.source_id,
+               session_, spool_ ? " spool " + spool_->directory().string() : std::string());
 }
 
 DeliveryChannel::~DeliveryChannel() {
@@ -79,15 +96,22 @@ DeliveryChannel::~DeliveryChannel() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
-    lost = unacked_.size();
+    lost = unacked_count();
   }
   acked_or_space_.notify_all();
   wake_io();
   if (io_thread_.joinable()) io_thread_.join();
   socket_.reset();
   if (wake_fd_ >= 0) close(wake_fd_);
-  if (lost > 0)
+  if (spool_) {
+    const std::string directory = spool_->directory().string();
+    spool_.reset();  // hands everything to the disk (fdatasync) and saves the watermark
+    if (lost > 0)
+      spdlog::info("delivery to {}: {} unacknowledged events stay in spool {} for the next start",
+                   options_.endpoint, lost, directory);
+  } else if (lost > 0) {
     spdlog::warn("delivery to {}: closing with {} unacknowledged events", options_.endpoint, lost);
+  }
 }
 
 void DeliveryChannel::wake_io() {
@@ -102,30 +126,52 @@ void DeliveryChannel::publish(const core::Event& event) {
 
 void DeliveryChannel::publish_encoded(std::string body) {
   std::unique_lock lock(mutex_);
-  if (unacked_.size() >= options_.max_unacked_events) {
+  const auto has_space = [&] {
+    return spool_ ? spool_->has_room_for(body.size())
+                  : unacked_count() < options_.max_unacked_events;
+  };
+  if (!has_space()) {
     ++counters_.producer_blocked;
     if (!blocked_logged_) {
-      spdlog::warn(
-          "delivery to {}: {} events unacknowledged (buffer full, policy: block); reading "
-          "pauses until the daemon acknowledges",
-          options_.endpoint, unacked_.size());
+      if (spool_)
+        spdlog::warn(
+            "delivery to {}: spool {} full ({} bytes, {} events unacknowledged; policy: block); "
+            "reading pauses until the daemon acknowledges",
+            options_.endpoint, spool_->directory().string(), spool_->bytes_on_disk(),
+            unacked_count());
+      else
+        spdlog::warn(
+            "delivery to {}: {} events unacknowledged (buffer full, policy: block); reading "
+            "pauses until the daemon acknowledges",
+            options_.endpoint, unacked_count());
       blocked_logged_ = true;
     }
-    acked_or_space_.wait(lock,
-                         [&] { return unacked_.size() < options_.max_unacked_events || stop_; });
+    acked_or_space_.wait(lock, [&] { return has_space() || stop_; });
     if (stop_) return;
   }
-  const bool buffer_was_empty = unacked_.empty();
-  unacked_.push_back(PendingEvent{next_seq_++, std::move(body)});
+  const bool nothing_unacked = unacked_count() == 0;
+  const std::uint64_t seq = next_seq_++;
+  bool spool_buffer_started = false;
+  if (spool_) {
+    counters_.spooled_bytes += Spool::record_bytes(body.size());
+    spool_buffer_started = spool_->append(seq, body);
+    // Memory keeps the oldest unacked events; once it is full, newer ones wait on disk only.
+    if (window_end() == seq - 1 && unacked_.size() < options_.max_unacked_events)
+      unacked_.push_back(PendingEvent{seq, std::move(body)});
+  } else {
+    unacked_.push_back(PendingEvent{seq, std::move(body)});
+  }
   ++counters_.events_published;
   const std::uint64_t unsent = next_seq_ - 1 - sent_seq_;
-  if (unsent == 1 || buffer_was_empty) {
+  if (unsent == 1 || nothing_unacked || spool_buffer_started) {
     const auto now = SteadyClock::now();
     if (unsent == 1) oldest_unsent_at_ = now;
     // The resend timer measures silence while something is outstanding, not idle time.
-    if (buffer_was_empty) last_progress_at_ = now;
+    if (nothing_unacked) last_progress_at_ = now;
+    if (spool_buffer_started) spool_buffered_since_ = now;
   }
-  const bool wake = unsent == 1 || unsent == options_.max_batch_events;
+  // The I/O thread also hands the spool's buffer to the OS within flush_interval.
+  const bool wake = unsent == 1 || unsent == options_.max_batch_events || spool_buffer_started;
   lock.unlock();
   if (wake) wake_io();
 }
@@ -137,26 +183,69 @@ bool DeliveryChannel::flush_and_wait(milliseconds timeout) {
   }
   wake_io();
   std::unique_lock lock(mutex_);
-  const auto all_acked = [&] { return unacked_.empty() || stop_; };
+  const auto all_acked = [&] { return unacked_count() == 0 || stop_; };
   bool done;
   if (timeout.count() <= 0) {
     acked_or_space_.wait(lock, all_acked);
-    done = unacked_.empty();
+    done = unacked_count() == 0;
   } else {
-    done = acked_or_space_.wait_for(lock, timeout, all_acked) && unacked_.empty();
+    done = acked_or_space_.wait_for(lock, timeout, all_acked) && unacked_count() == 0;
   }
   flush_requested_ = false;
   return done;
 }
 
+void DeliveryChannel::sync_spool() {
+  std::shared_ptr<Spool::File> file;
+  {
+    std::lock_guard lock(mutex_);
+    if (!spool_) return;
+    file = spool_->begin_sync();
+  }
+  if (file) Spool::sync(*file);
+}
+
 DeliveryCounters DeliveryChannel::counters() const {
   std::lock_guard lock(mutex_);
-  return counters_;
+  DeliveryCounters counters = counters_;
+  if (spool_) {
+    counters.spool_records = spool_->unacked_records();
+    counters.spool_bytes = spool_->bytes_on_disk();
+  }
+  return counters;
 }
 
 std::size_t DeliveryChannel::unacked_events() const {
   std::lock_guard lock(mutex_);
-  return unacked_.size();
+  return unacked_count();
+}
+
+std::string DeliveryChannel::spool_path() const {
+  std::lock_guard lock(mutex_);
+  return spool_ ? spool_->directory().string() : std::string();
+}
+
+std::uint64_t DeliveryChannel::sendable_events() const {
+  if (awaiting_first_ack_) return 0;
+  std::uint64_t sendable = window_end() - sent_seq_;
+  if (spool_ && unacked_.size() < options_.max_unacked_events) {
+    const std::uint64_t on_disk_only = next_seq_ - 1 - window_end();
+    sendable +=
+        std::min<std::uint64_t>(on_disk_only, options_.max_unacked_events - unacked_.size());
+  }
+  return sendable;
+}
+
+void DeliveryChannel::fill_window(std::uint64_t through_seq) {
+  if (window_end() >= through_seq) return;
+  // The producer may have appended to memory since the last read: read on from the window.
+  if (spool_->reader_seq() != window_end() + 1) spool_->rewind_reader(window_end() + 1);
+  SpoolRecord record;
+  while (window_end() < through_seq && unacked_.size() < options_.max_unacked_events) {
+    if (!spool_->read_next(record)) break;
+    unacked_.push_back(PendingEvent{record.seq, std::move(record.body)});
+    ++counters_.events_read_back;
+  }
 }
 
 void DeliveryChannel::run_io() {
@@ -181,13 +270,15 @@ void DeliveryChannel::run_io() {
           timeout = std::min(timeout, until(last_send_at_ + options_.heartbeat_interval));
         if (sent_seq_ > acked_seq_)
           timeout = std::min(timeout, until(last_progress_at_ + options_.resend_timeout));
-        const std::uint64_t unsent = next_seq_ - 1 - sent_seq_;
+        const std::uint64_t unsent = sendable_events();
         if (unsent > 0 && !send_blocked) {
           if (unsent >= options_.max_batch_events || flush_requested_)
             timeout = milliseconds{0};
           else
             timeout = std::min(timeout, until(oldest_unsent_at_ + options_.flush_interval));
         }
+        if (spool_ && spool_->has_buffered())
+          timeout = std::min(timeout, until(spool_buffered_since_ + options_.flush_interval));
         timeout = std::max(timeout, milliseconds{0});
       }
       items[0].events = ZMQ_POLLIN | (send_blocked ? ZMQ_POLLOUT : 0);
@@ -201,6 +292,7 @@ void DeliveryChannel::run_io() {
       while (socket.recv(message, zmq::recv_flags::dontwait))
         handle_ack(message.to_string_view(), now);
       send_blocked = !send_batches(socket, now);
+      maintain_spool(now);
     }
   } catch (const std::exception& error) {
     // A broken socket is a bug or a dead context; report it rather than spin.
@@ -222,13 +314,28 @@ void DeliveryChannel::handle_ack(std::string_view bytes, SteadyTime now) {
   std::lock_guard lock(mutex_);
   if (ack.session != session_ || ack.source != options_.source_id) return;  // not our stream
   ++counters_.acks_received;
+  if (awaiting_first_ack_) {
+    awaiting_first_ack_ = false;
+    if (ack.applied_seq > resumed_last_seq_) {
+      // The daemon has seqs that our spool lost (a power failure before the group sync): they
+      // did arrive, but a new event under one of their numbers would be taken for a resend.
+      spdlog::warn(
+          "delivery to {}: daemon {} has applied seq {} but the spool ends at seq {} (its newest "
+          "records were lost before a sync, after they were delivered); new events go in a new "
+          "session",
+          options_.endpoint, ack.daemon, ack.applied_seq, resumed_last_seq_);
+      advance_acked(resumed_last_seq_, now);
+      restart_session(now);
+      return;
+    }
+  }
   if (ack.applied_seq < acked_seq_) {
     // Acks on one connection never go back, so the daemon lost this stream (restarted without
     // its state). Its gap would never fill: renumber what is still unacked in a new session.
     spdlog::warn(
         "delivery to {}: daemon {} went back from seq {} to {}; restarting the stream in a new "
         "session with the {} unacknowledged events",
-        options_.endpoint, ack.daemon, acked_seq_, ack.applied_seq, unacked_.size());
+        options_.endpoint, ack.daemon, acked_seq_, ack.applied_seq, unacked_count());
     restart_session(now);
     return;
   }
@@ -244,15 +351,24 @@ void DeliveryChannel::handle_ack(std::string_view bytes, SteadyTime now) {
   }
   duplicate_acks_ = 0;
   fast_resend_done_ = false;
-  const std::uint64_t applied = std::min(ack.applied_seq, next_seq_ - 1);
+  advance_acked(ack.applied_seq, now);
+}
+
+void DeliveryChannel::advance_acked(std::uint64_t applied, SteadyTime now) {
+  applied = std::min(applied, next_seq_ - 1);
+  if (applied <= acked_seq_) return;
   while (!unacked_.empty() && unacked_.front().seq <= applied) unacked_.pop_front();
   counters_.events_acked += applied - acked_seq_;
   acked_seq_ = applied;
   sent_seq_ = std::max(sent_seq_, acked_seq_);
+  highest_sent_seq_ = std::max(highest_sent_seq_, acked_seq_);
   last_progress_at_ = now;
-  if (blocked_logged_ && unacked_.size() < options_.max_unacked_events / 2) {
-    spdlog::info("delivery to {}: buffer drained to {} events, reading resumes", options_.endpoint,
-                 unacked_.size());
+  if (spool_) spool_->acknowledge(acked_seq_);
+  if (blocked_logged_ &&
+      (spool_ ? spool_->has_room_for(0) && spool_->bytes_on_disk() < options_.spool_max_bytes / 2
+              : unacked_count() < options_.max_unacked_events / 2)) {
+    spdlog::info("delivery to {}: {} drained to {} events, reading resumes", options_.endpoint,
+                 spool_ ? "spool" : "buffer", unacked_count());
     blocked_logged_ = false;
   }
   acked_or_space_.notify_all();
@@ -267,9 +383,14 @@ void DeliveryChannel::go_back_n(SteadyTime now) {
 
 void DeliveryChannel::restart_session(SteadyTime now) {
   session_ = random_session();
-  std::uint64_t seq = 0;
-  for (auto& pending : unacked_) pending.seq = ++seq;
-  next_seq_ = seq + 1;
+  // Renumber from 1: what was acked_seq_ + k becomes k, in memory and on disk alike.
+  const std::uint64_t shift = acked_seq_;
+  for (auto& pending : unacked_) pending.seq -= shift;
+  next_seq_ -= shift;
+  if (spool_) {
+    spool_->restart_session(session_);
+    spool_->rewind_reader(unacked_.size() + 1);
+  }
   acked_seq_ = sent_seq_ = highest_sent_seq_ = 0;
   duplicate_acks_ = 0;
   fast_resend_done_ = false;
@@ -289,14 +410,15 @@ bool DeliveryChannel::send_batches(zmq::socket_t& socket, SteadyTime now) {
     std::optional<wire::BatchEncoder> encoder;
     {
       std::lock_guard lock(mutex_);
-      encoder.emplace(options_.source_id, session_);
+      encoder.emplace(options_.source_id, session_,
+                      options_.gaps ? options_.gaps->totals() : wire::SourceHealth{});
       if (sent_seq_ > acked_seq_ && now - last_progress_at_ >= options_.resend_timeout) {
         spdlog::info("delivery to {}: no ack progress for {} ms, resending from seq {} ({} events)",
                      options_.endpoint, options_.resend_timeout.count(), acked_seq_ + 1,
                      sent_seq_ - acked_seq_);
         go_back_n(now);
       }
-      const std::uint64_t unsent = next_seq_ - 1 - sent_seq_;
+      const std::uint64_t unsent = sendable_events();
       if (unsent == 0) {
         if (now - last_send_at_ < options_.heartbeat_interval) return true;
       } else {
@@ -306,6 +428,12 @@ bool DeliveryChannel::send_batches(zmq::socket_t& socket, SteadyTime now) {
         if (!due) return true;
         first = sent_seq_ + 1;
         last = sent_seq_ + std::min<std::uint64_t>(unsent, options_.max_batch_events);
+        if (spool_) {
+          fill_window(last);
+          last = std::min(last, window_end());
+          if (last < first) return true;
+          spool_->flush_through(last);  // nothing is sent before the OS has it
+        }
         std::size_t index = static_cast<std::size_t>(first - acked_seq_ - 1);
         for (std::uint64_t seq = first; seq <= last; ++seq, ++index)
           encoder->add(seq, unacked_[index].body);
@@ -329,6 +457,26 @@ bool DeliveryChannel::send_batches(zmq::socket_t& socket, SteadyTime now) {
   }
 }
 
+void DeliveryChannel::maintain_spool(SteadyTime now) {
+  std::shared_ptr<Spool::File> to_sync;
+  {
+    std::lock_guard lock(mutex_);
+    if (!spool_) return;
+    if (spool_->has_buffered() && now - spool_buffered_since_ >= options_.flush_interval)
+      spool_->flush();  // from here on a crash of this process loses none of it
+    if (now - last_spool_sync_at_ >= options_.spool_sync_interval) {
+      to_sync = spool_->begin_sync();
+      last_spool_sync_at_ = now;
+    }
+    if (spool_->watermark_dirty() && now - last_watermark_at_ >= kWatermarkInterval) {
+      spool_->save_watermark();
+      last_watermark_at_ = now;
+    }
+  }
+  // fdatasync without the lock: the producer keeps appending meanwhile.
+  if (to_sync) Spool::sync(*to_sync);
+}
+
 DeliveryFanout::DeliveryFanout(zmq::context_t& context, const std::vector<std::string>& endpoints,
                                const DeliveryOptions& common_options) {
   // One session for all channels: the same stream, acknowledged by each daemon for itself.
@@ -338,6 +486,7 @@ DeliveryFanout::DeliveryFanout(zmq::context_t& context, const std::vector<std::s
     DeliveryOptions options = common_options;
     options.endpoint = endpoint;
     options.session = session;
+    options.gaps = &gaps_;
     channels_.push_back(std::make_unique<DeliveryChannel>(context, std::move(options)));
   }
 }
@@ -351,7 +500,10 @@ void DeliveryFanout::publish(const core::Event& event) {
 std::optional<std::uint64_t> DeliveryFanout::delivered_events() const {
   std::optional<std::uint64_t> delivered;
   for (const auto& channel : channels_) {
-    const std::uint64_t acked = channel->counters().events_acked;
+    const DeliveryCounters counters = channel->counters();
+    const std::uint64_t acked = counters.events_acked > counters.events_resumed
+                                    ? counters.events_acked - counters.events_resumed
+                                    : 0;
     delivered = delivered ? std::min(*delivered, acked) : acked;
   }
   return delivered.value_or(0);
@@ -371,6 +523,10 @@ bool DeliveryFanout::flush_and_wait(milliseconds timeout) {
   return all;
 }
 
+void DeliveryFanout::sync_spools() {
+  for (auto& channel : channels_) channel->sync_spool();
+}
+
 void DeliveryFanout::log_counters() const {
   for (const auto& channel : channels_) {
     const DeliveryCounters c = channel->counters();
@@ -381,6 +537,13 @@ void DeliveryFanout::log_counters() const {
         channel->endpoint(), channel->session(), c.events_published, c.events_sent, c.events_resent,
         c.events_acked, channel->unacked_events(), c.batches_sent, c.heartbeats_sent,
         c.acks_received, c.resend_rounds, c.producer_blocked, c.session_restarts);
+    const std::string spool = channel->spool_path();
+    if (!spool.empty())
+      spdlog::info(
+          "spool {}: spooled_bytes={} resumed={} read_back={} records_on_disk={} "
+          "bytes_on_disk={} producer_blocked={}",
+          spool, c.spooled_bytes, c.events_resumed, c.events_read_back, c.spool_records,
+          c.spool_bytes, c.producer_blocked);
   }
 }
 

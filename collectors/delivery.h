@@ -1,7 +1,10 @@
 #pragma once
 // At-least-once delivery of events to one daemon (exactly-once after the daemon's dedupe):
-// sequence numbers, batching, pipelining, a bounded unacknowledged buffer and go-back-N resends.
-// Protocol: docs/events.md ("Sequencing, acks and resends").
+// sequence numbers, batching, pipelining, a bounded unacknowledged buffer and go-back-N resends,
+// optionally backed by a disk spool (spool.h). Protocol: docs/events.md ("Sequencing, acks and
+// resends"); the spool: docs/durability.md ("Collector spool").
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -13,7 +16,10 @@
 #include <vector>
 
 #include "floorwatch/core/event.h"
+#include "security/socket_security.h"
 #include "source.h"
+#include "spool.h"
+#include "wire_codec.h"
 
 namespace zmq {
 class context_t;
@@ -22,18 +28,20 @@ class socket_t;
 
 namespace floorwatch::collectors {
 
-/// Security options applied to every ingest socket in one place, so CURVE can be switched on
-/// by configuration without touching the protocol. Plain value type.
-struct SocketSecurity {
-  enum class Mechanism { None, Curve };
-  Mechanism mechanism = Mechanism::None;
-  std::string curve_server_public_key;  ///< Z85, 40 characters: the daemon's public key
-  std::string curve_public_key;         ///< Z85: this collector's key pair
-  std::string curve_secret_key;
-};
+/// Gaps of the collector's own source (e.g. the AMI link was down), counted once per process
+/// and read by every channel. Thread-safe.
+class SourceGapCounter {
+ public:
+  void add(std::chrono::milliseconds missed) {
+    gap_milliseconds_.fetch_add(static_cast<std::uint64_t>(std::max<long long>(0, missed.count())));
+    gaps_.fetch_add(1);
+  }
+  wire::SourceHealth totals() const { return {gaps_.load(), gap_milliseconds_.load()}; }
 
-/// Applies `security` to a client (connecting) socket. Throws zmq::error_t on bad keys.
-void apply_client_security(zmq::socket_t& socket, const SocketSecurity& security);
+ private:
+  std::atomic<std::uint64_t> gaps_{0};
+  std::atomic<std::uint64_t> gap_milliseconds_{0};
+};
 
 /// Tuning of one DeliveryChannel. Plain value type.
 struct DeliveryOptions {
@@ -44,13 +52,26 @@ struct DeliveryOptions {
   std::chrono::milliseconds flush_interval{2};  ///< a partial batch waits at most this long
   /// Overflow policy "block": when this many events are unacknowledged, publish() waits for
   /// acks (logged once per episode, counted in producer_blocked). Nothing is ever dropped.
+  /// With a spool this bounds only the events also kept in memory; the rest wait on disk.
   std::size_t max_unacked_events = 1'000'000;
+  /// Root of the disk spool; empty: memory only. The channel spools in
+  /// <spool_directory>/<source_id>-<hash of endpoint>/ and resumes from it at the next start.
+  std::string spool_directory;
+  /// Overflow policy "block" for the spool: publish() waits while the segment files would
+  /// exceed this many bytes (logged once per episode, counted in producer_blocked).
+  std::uint64_t spool_max_bytes = std::uint64_t{1} << 30;
+  /// Group commit: spooled records are fdatasynced at most this often (a power failure loses
+  /// at most this much); they reach the OS within flush_interval, and before they are sent.
+  std::chrono::milliseconds spool_sync_interval{100};
   /// No ack progress this long while events are in flight: go back N. (Three acks in a row
   /// that do not advance trigger the same at once.)
   std::chrono::milliseconds resend_timeout{1000};
   std::chrono::milliseconds heartbeat_interval{1000};  ///< empty batch when idle this long
-  int send_high_water_mark = 100;  ///< ZMQ_SNDHWM in messages (x max_batch_events events)
-  SocketSecurity security;
+  int send_high_water_mark = 100;     ///< ZMQ_SNDHWM in messages (x max_batch_events events)
+  security::ClientSecurity security;  ///< CURVE keys (docs/security.md); empty = plaintext
+  /// The source's blind spots, put in every batch header (EventBatch.health); shared by the
+  /// channels of one fanout. Null = nothing to report.
+  const SourceGapCounter* gaps = nullptr;
 };
 
 /// What a channel did so far. Plain value type.
@@ -65,14 +86,22 @@ struct DeliveryCounters {
   std::uint64_t resend_rounds = 0;     ///< go-back-N rounds (ack timeout or 3 duplicate acks)
   std::uint64_t producer_blocked = 0;  ///< times publish() waited on a full buffer
   std::uint64_t session_restarts = 0;  ///< a daemon forgot the stream: renumbered, new session
+  std::uint64_t events_resumed = 0;    ///< unacknowledged events found in the spool at start
+  std::uint64_t spooled_bytes = 0;     ///< bytes this process appended to the spool
+  std::uint64_t events_read_back = 0;  ///< events read back from the spool (not in memory)
+  std::uint64_t spool_records = 0;     ///< now: unacknowledged events in the spool
+  std::uint64_t spool_bytes = 0;       ///< now: bytes of segment files on disk
 };
 
 /// One daemon endpoint: a DEALER socket, its own I/O thread, seq numbering within a session and
 /// the unacknowledged buffer. publish/flush_and_wait/counters are thread-safe.
 class DeliveryChannel {
  public:
+  /// Opens the spool first when one is configured: a spool with unacknowledged events resumes
+  /// their session and seq numbering and sends them before anything new.
   DeliveryChannel(zmq::context_t& context, DeliveryOptions options);
-  /// Stops the I/O thread; events still unacknowledged are lost (their count is logged).
+  /// Stops the I/O thread; events still unacknowledged are lost (their count is logged), or,
+  /// with a spool, stay on disk (synced) for the next start.
   ~DeliveryChannel();
   DeliveryChannel(const DeliveryChannel&) = delete;
   DeliveryChannel& operator=(const DeliveryChannel&) = delete;
@@ -84,8 +113,14 @@ class DeliveryChannel {
   /// Returns false on timeout (events remain unacknowledged). timeout 0 = wait forever.
   bool flush_and_wait(std::chrono::milliseconds timeout);
 
+  /// Hands spooled events to the OS and fdatasyncs them now (no-op without a spool).
+  void sync_spool();
+
   DeliveryCounters counters() const;
+  /// Published events not yet acknowledged (in memory or, with a spool, on disk).
   std::size_t unacked_events() const;
+  /// This channel's spool directory; empty without a spool.
+  std::string spool_path() const;
   /// The stream's session; changes only if a daemon forgets the stream (see handle_ack).
   std::uint64_t session() const;
   const std::string& endpoint() const { return options_.endpoint; }
@@ -100,8 +135,15 @@ class DeliveryChannel {
   void run_io();
   void handle_ack(std::string_view bytes, SteadyTime now);
   bool send_batches(zmq::socket_t& socket, SteadyTime now);
-  void go_back_n(SteadyTime now);        // with mutex_ held
-  void restart_session(SteadyTime now);  // with mutex_ held
+  void maintain_spool(SteadyTime now);
+  // The rest with mutex_ held.
+  void advance_acked(std::uint64_t applied, SteadyTime now);
+  void go_back_n(SteadyTime now);
+  void restart_session(SteadyTime now);
+  std::uint64_t unacked_count() const { return next_seq_ - 1 - acked_seq_; }
+  std::uint64_t window_end() const { return acked_seq_ + unacked_.size(); }
+  std::uint64_t sendable_events() const;
+  void fill_window(std::uint64_t through_seq);
   void wake_io();
 
   const DeliveryOptions options_;
@@ -111,7 +153,15 @@ class DeliveryChannel {
 
   mutable std::mutex mutex_;
   std::condition_variable acked_or_space_;  // producer and flush_and_wait wait here
-  std::deque<PendingEvent> unacked_;        // seqs acked_seq_+1 .. next_seq_-1, in order
+  // seqs acked_seq_+1 .. window_end(), in order: all unacked events, or with a spool a window
+  // of the oldest ones (the rest are read back from disk as acks make room).
+  std::deque<PendingEvent> unacked_;
+  std::unique_ptr<Spool> spool_;       // null: memory only
+  SteadyTime spool_buffered_since_{};  // the oldest record not yet handed to the OS
+  SteadyTime last_spool_sync_at_{};
+  SteadyTime last_watermark_at_{};
+  bool awaiting_first_ack_ = false;     // resumed from the spool: hear the daemon before sending
+  std::uint64_t resumed_last_seq_ = 0;  // the highest seq found in the spool at start
   std::uint64_t next_seq_ = 1;
   std::uint64_t acked_seq_ = 0;
   std::uint64_t sent_seq_ = 0;          // highest seq handed to the socket in this round
@@ -136,15 +186,20 @@ class DeliveryFanout final : public EventSink {
   DeliveryFanout(zmq::context_t& context, const std::vector<std::string>& endpoints,
                  const DeliveryOptions& common_options);
   void publish(const core::Event& event) override;
-  /// The events acknowledged by every channel (acks are cumulative, so a prefix).
+  void report_gap(std::chrono::milliseconds missed) override { gaps_.add(missed); }
+  /// The events published by this process that every channel acknowledged (acks are
+  /// cumulative, so a prefix; events resumed from a spool come first and are not counted).
   std::optional<std::uint64_t> delivered_events() const override;
   /// flush_and_wait on every channel; true when all of them acknowledged everything.
   bool flush_and_wait(std::chrono::milliseconds timeout);
+  /// sync_spool on every channel.
+  void sync_spools();
   /// Logs each channel's counters (at exit).
   void log_counters() const;
   const std::vector<std::unique_ptr<DeliveryChannel>>& channels() const { return channels_; }
 
  private:
+  SourceGapCounter gaps_;  // before channels_: they read it until they stop
   std::vector<std::unique_ptr<DeliveryChannel>> channels_;
 };
 

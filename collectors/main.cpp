@@ -32,8 +32,12 @@ struct CommonOptions {
   std::size_t batch_size = 1000;
   std::size_t buffer_events = 1'000'000;
   int resend_timeout_ms = 1000;
+  std::string spool_dir;  // "" = unacknowledged events in memory only
+  std::uint64_t spool_max_bytes = std::uint64_t{1} << 30;
   double wait_seconds = 0;  // at the end: 0 = wait for every ack for ever
   std::string log_level = "info";
+  std::string curve_server_key;  // the daemon's NAME.key; "" = plaintext (docs/security.md)
+  std::string curve_key;         // this collector's NAME.key_secret
 };
 
 void add_common_options(CLI::App& command, CommonOptions& options) {
@@ -58,12 +62,24 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
                   "resend unacknowledged events after this long without ack progress")
       ->capture_default_str()
       ->check(CLI::Range(10, 600'000));
+  command.add_option("--spool-dir", options.spool_dir,
+                     "keep unacknowledged events on disk here (one subdirectory per endpoint); "
+                     "they survive a daemon outage and a collector restart");
+  command
+      .add_option("--spool-max-bytes", options.spool_max_bytes,
+                  "max bytes of spool files per endpoint; when full, reading blocks")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1} << 16, std::uint64_t{1} << 50));
   command
       .add_option("--wait", options.wait_seconds,
                   "at the end, wait at most this many seconds for acks (0 = for ever)")
       ->capture_default_str();
   command.add_option("--log-level", options.log_level, "trace|debug|info|warn|error")
       ->capture_default_str();
+  command.add_option("--curve-server-key", options.curve_server_key,
+                     "the daemon's public certificate (NAME.key): turns CURVE on");
+  command.add_option("--curve-key", options.curve_key,
+                     "this collector's secret certificate (NAME.key_secret)");
 }
 
 std::string hostname() {
@@ -180,6 +196,15 @@ int main(int argc, char** argv) {
   options.max_batch_events = common.batch_size;
   options.max_unacked_events = common.buffer_events;
   options.resend_timeout = milliseconds{common.resend_timeout_ms};
+  options.spool_directory = common.spool_dir;
+  options.spool_max_bytes = common.spool_max_bytes;
+  try {
+    options.security = security::load_client_security(common.curve_server_key, common.curve_key);
+  } catch (const security::KeyFileError& error) {
+    spdlog::error("{}", error.what());
+    stop_signal_thread();
+    return 2;
+  }
 
   zmq::context_t zmq_context(1);
   {
@@ -192,7 +217,17 @@ int main(int argc, char** argv) {
       return 2;
     }
     SourceContext context{*fanout, clock, stop_requested};
-    status = source->run(context);
+    try {
+      status = source->run(context);
+    } catch (const std::exception& error) {
+      spdlog::error("{}: {}", source_name, error.what());
+      status = 1;
+    }
+    if (!common.spool_dir.empty()) {
+      fanout->sync_spools();
+      spdlog::info("input finished: every event read is synced to the spool in {}",
+                   common.spool_dir);
+    }
     if (!wait_for_acks(*fanout, common.wait_seconds, stop_requested)) {
       spdlog::error("giving up with events not acknowledged by every daemon");
       status = status != 0 ? status : 1;

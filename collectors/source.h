@@ -2,6 +2,7 @@
 // The source interface of floorwatch-collector (node_exporter style): each source lives in its
 // own file, adds its options to its own subcommand, and is listed once in registry.cpp.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,6 +30,9 @@ class EventSink {
   /// a published event counts as delivered. Sources that persist a read position (queue-log)
   /// save only positions whose events are delivered.
   virtual std::optional<std::uint64_t> delivered_events() const { return std::nullopt; }
+  /// The source itself was unreachable for `missed` (e.g. the AMI link dropped): events of
+  /// that time are missing. The daemon counts it per source (floorwatch_source_gaps_total).
+  virtual void report_gap(std::chrono::milliseconds missed) {}
 };
 
 /// What a running source gets from main(). Everything a source may touch from outside.

@@ -143,8 +143,11 @@ bool AlertService::evaluate(SharedFloor& floor, const IngestProcessor& ingest,
   std::vector<alerts::SourceActivity> sources;
   for (const auto& [source, at] : latest_by_source) sources.push_back({source, at});
 
-  const core::FloorSnapshot snapshot = floor.with_state(
-      [&](core::FloorState& state) { return state.snapshot(now); });  // no per-call lists needed
+  // Only the queues changed since the last evaluation, built under the lock: the engine keeps
+  // the figures of the others and re-checks them at their own deadlines.
+  const core::SnapshotOptions options = engine_.snapshot_options();
+  const core::FloorSnapshot snapshot =
+      floor.with_state([&](core::FloorState& state) { return state.snapshot(now, options); });
   alerts::EvaluationResult result = engine_.evaluate(snapshot, sources, now);
   for (const auto& transition : result.transitions) {
     spdlog::info("alert {} {} -> {} rule={} queue={} reason={}", transition.id,

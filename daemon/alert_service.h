@@ -29,7 +29,8 @@ class AlertService {
                const Identity& identity, const std::string& generator_url);
   ~AlertService();
 
-  /// Evaluates every rule at `now` on a fresh snapshot; submits notifications; logs changes.
+  /// Evaluates the rules at `now` on the queues changed since the last evaluation (every queue
+  /// the first time); submits notifications; logs changes.
   /// True when an alert changed state (wallboards should hear at once).
   bool evaluate(SharedFloor& floor, const IngestProcessor& ingest, core::Timestamp now);
   std::optional<core::Timestamp> next_deadline() const { return engine_.next_deadline(); }

@@ -13,72 +13,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "yaml_config/reader.h"
+
 #include "floorwatch/core/site_calendar.h"
 
 namespace floorwatch::daemon {
 namespace {
 
-// Wraps one YAML document with the file name so every error can say FILE:LINE: key: problem.
-class ConfigReader {
- public:
-  explicit ConfigReader(std::string file_name) : file_name_(std::move(file_name)) {}
-
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key,
-                         const std::string& problem) const {
-    std::ostringstream message;
-    message << file_name_;
-    // yaml-cpp lines are 0-based; editors count from 1. A null mark has line -1.
-    if (mark.line >= 0) message << ':' << (mark.line + 1);
-    message << ": " << key << ": " << problem;
-    throw ConfigError(message.str());
-  }
-
-  // Visits each entry of a mapping; unknown keys are errors naming the allowed ones.
-  void for_each_entry(
-      const YAML::Node& map, const std::string& path,
-      const std::map<std::string, std::function<void(const YAML::Node&, const std::string&)>>& keys)
-      const {
-    if (map.IsNull()) return;
-    if (!map.IsMap()) fail(map.Mark(), path.empty() ? "(top level)" : path, "expected a mapping");
-    for (const auto& entry : map) {
-      const std::string name = entry.first.Scalar();
-      const std::string key_path = path.empty() ? name : path + "." + name;
-      auto handler = keys.find(name);
-      if (handler == keys.end()) {
-        std::string allowed;
-        for (const auto& [known, unused] : keys) allowed += (allowed.empty() ? "" : ", ") + known;
-        fail(entry.first.Mark(), key_path, "unknown key (allowed: " + allowed + ")");
-      }
-      handler->second(entry.second, key_path);
-    }
-  }
-
-  std::string string_value(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node.Mark(), key, "expected a string");
-    if (node.Scalar().empty()) fail(node.Mark(), key, "must not be empty");
-    return node.Scalar();
-  }
-
-  double number_value(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node.Mark(), key, "expected a number");
-    const std::string& text = node.Scalar();
-    double value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-      fail(node.Mark(), key, "expected a number, got \"" + text + "\"");
-    return value;
-  }
-
-  int integer_value(const YAML::Node& node, const std::string& key) const {
-    const double value = number_value(node, key);
-    if (value != std::floor(value) || std::abs(value) > std::numeric_limits<int>::max())
-      fail(node.Mark(), key, "expected a whole number, got \"" + node.Scalar() + "\"");
-    return static_cast<int>(value);
-  }
-
- private:
-  std::string file_name_;
-};
+using ConfigReader = yaml_config::Reader;
 
 // Reads the per-queue keys shared by `defaults:` and each `queues.NAME:` into `settings`.
 void read_queue_settings(const ConfigReader& reader, const YAML::Node& node,
@@ -137,12 +79,7 @@ void check_zmq_endpoint(const ConfigReader& reader, const YAML::Node& node, cons
 
 DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_name) {
   const ConfigReader reader(file_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& error) {
-    reader.fail(error.mark, "(syntax)", error.msg);
-  }
+  const YAML::Node root = yaml_config::load_document(yaml_text, file_name);
 
   DaemonConfig config;
   config.daemon_id = host_name();
@@ -172,8 +109,8 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
         }},
        {"interval_minutes",
         [&](const YAML::Node& v, const std::string& k) {
-          const int minutes = reader.integer_value(v, k);
-          if (minutes < 1 || minutes > 1440 || 1440 % minutes != 0)
+          const auto minutes = static_cast<int>(reader.whole_number(v, k, 1, 1440));
+          if (1440 % minutes != 0)
             reader.fail(v.Mark(), k,
                         "must divide a day (1440) evenly, e.g. 15, 30 or 60; got " + v.Scalar());
           config.floor.interval_minutes = minutes;
@@ -181,10 +118,23 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
         }},
        {"ingest",
         [&](const YAML::Node& v, const std::string& k) {
-          reader.for_each_entry(v, k, {{"bind", [&](const YAML::Node& b, const std::string& bk) {
-                                          config.ingest_bind = reader.string_value(b, bk);
-                                          check_zmq_endpoint(reader, b, bk, config.ingest_bind);
-                                        }}});
+          reader.for_each_entry(
+              v, k,
+              {{"bind",
+                [&](const YAML::Node& b, const std::string& bk) {
+                  config.ingest_bind = reader.string_value(b, bk);
+                  check_zmq_endpoint(reader, b, bk, config.ingest_bind);
+                }},
+               {"max_frame_bytes",
+                [&](const YAML::Node& b, const std::string& bk) {
+                  config.ingest_limits.max_frame_bytes =
+                      static_cast<std::size_t>(reader.whole_number(b, bk, 1024, 1LL << 30));
+                }},
+               {"max_bytes_per_second_per_source", [&](const YAML::Node& b, const std::string& bk) {
+                  const double rate = reader.number_value(b, bk);
+                  if (rate < 0) reader.fail(b.Mark(), bk, "must not be negative (0: unlimited)");
+                  config.ingest_limits.max_bytes_per_second_per_source = rate;
+                }}});
         }},
        {"control",
         [&](const YAML::Node& v, const std::string& k) {
@@ -207,33 +157,56 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
         }},
        {"alerts",
         [&](const YAML::Node& v, const std::string& k) {
-          try {
-            config.alerts = alerts::parse_alerts_config(v, file_name, k);
-          } catch (const alerts::AlertConfigError& error) {
-            throw ConfigError(error.what());
-          }
+          config.alerts = alerts::parse_alerts_config(v, file_name, k);
         }},
        {"state",
         [&](const YAML::Node& v, const std::string& k) {
-          reader.for_each_entry(v, k,
-                                {{"path",
-                                  [&](const YAML::Node& p, const std::string& pk) {
-                                    config.state.path = reader.string_value(p, pk);
-                                  }},
-                                 {"snapshot_interval_seconds",
-                                  [&](const YAML::Node& i, const std::string& ik) {
-                                    const int seconds = reader.integer_value(i, ik);
-                                    if (seconds < 1)
-                                      reader.fail(i.Mark(), ik, "must be at least 1");
-                                    config.state.snapshot_interval = std::chrono::seconds(seconds);
-                                  }},
-                                 {"fsync", [&](const YAML::Node& f, const std::string& fk) {
-                                    const std::string text = reader.string_value(f, fk);
-                                    if (text != "true" && text != "false")
-                                      reader.fail(f.Mark(), fk,
-                                                  "expected true or false, got \"" + text + "\"");
-                                    config.state.fsync = text == "true";
-                                  }}});
+          reader.for_each_entry(
+              v, k,
+              {{"path",
+                [&](const YAML::Node& p, const std::string& pk) {
+                  config.state.path = reader.string_value(p, pk);
+                }},
+               {"snapshot_interval_seconds",
+                [&](const YAML::Node& i, const std::string& ik) {
+                  const auto seconds = reader.whole_number(i, ik, 1, 86'400);
+                  config.state.snapshot_interval = std::chrono::seconds(seconds);
+                }},
+               {"history_days",
+                [&](const YAML::Node& d, const std::string& dk) {
+                  config.state.history_days = static_cast<int>(reader.whole_number(d, dk, 1, 3660));
+                }},
+               {"fsync", [&](const YAML::Node& f, const std::string& fk) {
+                  const std::string text = reader.string_value(f, fk);
+                  if (text != "true" && text != "false")
+                    reader.fail(f.Mark(), fk, "expected true or false, got \"" + text + "\"");
+                  config.state.fsync = text == "true";
+                }}});
+        }},
+       {"security",
+        [&](const YAML::Node& v, const std::string& k) {
+          reader.for_each_entry(
+              v, k, {{"curve", [&](const YAML::Node& c, const std::string& ck) {
+                        SecurityConfig& security = config.security;
+                        reader.for_each_entry(
+                            c, ck,
+                            {{"secret_key_file",
+                              [&](const YAML::Node& f, const std::string& fk) {
+                                security.curve_secret_key_file = reader.string_value(f, fk);
+                              }},
+                             {"authorized_keys", [&](const YAML::Node& a, const std::string& ak) {
+                                security.curve_authorized_keys = reader.string_value(a, ak);
+                              }}});
+                        // Half a CURVE setup would be plaintext or lock everyone out: say so.
+                        if (security.curve_secret_key_file.empty())
+                          reader.fail(c.Mark(), ck + ".secret_key_file",
+                                      "required with CURVE (the daemon's NAME.key_secret from "
+                                      "`floorwatchctl keygen`)");
+                        if (security.curve_authorized_keys.empty())
+                          reader.fail(c.Mark(), ck + ".authorized_keys",
+                                      "required with CURVE (a directory of NAME.key files or a "
+                                      "file of `NAME PUBLIC-KEY` lines)");
+                      }}});
         }},
        // Read by floorwatch-wallboard (wallboard/README.md); the daemon only checks the shape.
        {"boards",

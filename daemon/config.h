@@ -6,21 +6,28 @@
 #include <string>
 
 #include "alerts/rule_config.h"
+#include "daemon/ingest_limits.h"
 #include "floorwatch/core/floor_state.h"
+#include "yaml_config/config_file_error.h"
 
 namespace floorwatch::daemon {
 
-/// A configuration problem, worded `FILE:LINE: key: problem` so an operator can jump to it.
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+/// A configuration problem, worded `FILE:LINE: key: problem` (the shared config error type).
+using ConfigError = yaml_config::ConfigFileError;
 
 /// Durability (docs/durability.md). An empty path keeps everything in memory only.
 struct StateConfig {
   std::string path;  ///< SQLite journal; snapshots are written next to it
   std::chrono::seconds snapshot_interval{60};
-  bool fsync = true;  ///< fsync each group commit (before acks) and each snapshot
+  bool fsync = true;      ///< fsync each group commit (before acks) and each snapshot
+  int history_days = 62;  ///< interval history kept in PATH.history (docs/durability.md)
+};
+
+/// `security.curve` (docs/security.md). Both empty = plaintext sockets (loopback demo only).
+struct SecurityConfig {
+  std::string curve_secret_key_file;  ///< the daemon's NAME.key_secret certificate
+  std::string curve_authorized_keys;  ///< a directory of NAME.key, or a file of `NAME KEY` lines
+  bool curve() const { return !curve_secret_key_file.empty(); }
 };
 
 /// Everything floorwatchd reads from its config file. Plain value type.
@@ -28,12 +35,15 @@ struct DaemonConfig {
   std::string site = "default";
   std::string daemon_id;  ///< defaults to the host name
   std::string ingest_bind = "tcp://127.0.0.1:5570";
+  IngestLimits
+      ingest_limits;  ///< `ingest.max_frame_bytes`, `ingest.max_bytes_per_second_per_source`
   std::string control_bind = "tcp://127.0.0.1:5571";
   std::string metrics_listen = "127.0.0.1:9464";  ///< host:port; port 0 lets the OS choose
   /// Wallboard feed (docs/feed.md): snapshot ROUTER and delta/heartbeat PUB endpoints.
   std::string feed_bind = "tcp://127.0.0.1:5572";
   std::string feed_publish = "tcp://127.0.0.1:5573";
   StateConfig state;
+  SecurityConfig security;
   alerts::AlertsConfig alerts;  ///< `alerts:` (docs/alerts.md); no rules = no alerting
   core::FloorConfig floor;
 };

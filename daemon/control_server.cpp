@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/alert_service.h"
+#include "daemon/interval_history.h"
 #include "daemon/snapshot_json.h"
 
 namespace floorwatch::daemon {
@@ -14,16 +15,51 @@ std::string error_reply(const std::string& message) {
   return json{{"error", message}}.dump();
 }
 
+// `report`: makes the history current (late events, the running interval), then reads it.
+std::string report_reply(SharedFloor& floor, IntervalHistory& history, const json& request) {
+  std::optional<ReportTime> times[2];
+  const char* names[2] = {"from", "to"};
+  for (int i = 0; i < 2; ++i) {
+    const auto field = request.find(names[i]);
+    if (field == request.end())
+      return error_reply(std::string("report needs \"") + names[i] +
+                         "\": " + std::string(kReportTimeFormats));
+    const std::string text = field->is_string()            ? field->get<std::string>()
+                             : field->is_number_unsigned() ? field->dump()
+                                                           : std::string();
+    times[i] = parse_report_time(text);
+    if (!times[i])
+      return error_reply(std::string(names[i]) + ": expected " + std::string(kReportTimeFormats) +
+                         ", got " + field->dump());
+  }
+  std::string queue;
+  if (const auto field = request.find("queue"); field != request.end() && !field->is_null()) {
+    if (!field->is_string()) return error_reply("queue: expected a queue name");
+    queue = field->get<std::string>();
+  }
+  history.sync(floor);
+  // The calendar is immutable: a copy lets the reply be built without the state lock.
+  const core::SiteCalendar calendar =
+      floor.with_state([](core::FloorState& state) { return state.calendar(); });
+  const core::Timestamp from = resolve_report_time(*times[0], calendar, false);
+  const core::Timestamp to = resolve_report_time(*times[1], calendar, true);
+  if (to <= from)
+    return error_reply("to: must be after from (from " + format_local_time(from, calendar) +
+                       ", to " + format_local_time(to, calendar) + ")");
+  return report_json(history.query(from, to, queue), from, to, floor.clock().now(), calendar)
+      .dump();
+}
+
 }  // namespace
 
-std::string ControlServer::handle(std::string_view request) const {
+std::string ControlServer::handle(std::string_view request, const std::string& key_name) const {
   try {
     const json parsed = json::parse(request, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded() || !parsed.is_object())
       return error_reply("request is not a JSON object");
     const auto command = parsed.find("command");
     if (command == parsed.end() || !command->is_string())
-      return error_reply("missing \"command\" (one of: snapshot, status, alerts, ack)");
+      return error_reply("missing \"command\" (one of: snapshot, status, alerts, ack, report)");
 
     if (*command == "snapshot") {
       core::SnapshotOptions options;
@@ -56,10 +92,24 @@ std::string ControlServer::handle(std::string_view request) const {
     if (*command == "alerts" || *command == "ack") {
       if (!alerts_) return error_reply("no alert rules are configured (alerts: in the config)");
       if (*command == "alerts") return alerts_->list_json().dump();
-      return alerts_->acknowledge(parsed, floor_.clock().now()).dump();
+      if (key_name.empty()) return alerts_->acknowledge(parsed, floor_.clock().now()).dump();
+      // CURVE: the key says who acks, so a board or a script cannot sign as someone else.
+      json signed_request = parsed;
+      const auto by = parsed.find("by");
+      if (by != parsed.end() && !(by->is_string() && (by->get<std::string>().empty() ||
+                                                      by->get<std::string>() == key_name)))
+        return error_reply("ack \"by\": " + by->dump() + " is not this client's CURVE key name \"" +
+                           key_name + "\" (omit --by, or give the key's name)");
+      signed_request["by"] = key_name;
+      return alerts_->acknowledge(signed_request, floor_.clock().now()).dump();
+    }
+    if (*command == "report") {
+      if (!history_)
+        return error_reply("no interval history: it needs state.path (docs/durability.md)");
+      return report_reply(floor_, *history_, parsed);
     }
     return error_reply("unknown command \"" + command->get<std::string>() +
-                       "\" (one of: snapshot, status, alerts, ack)");
+                       "\" (one of: snapshot, status, alerts, ack, report)");
   } catch (const std::exception& error) {
     // Never let an exception cross the loop: a bad request must not stop ingestion.
     return error_reply(std::string("internal error: ") + error.what());

@@ -12,6 +12,7 @@
 namespace floorwatch::daemon {
 
 class AlertService;
+class IntervalHistory;
 
 /// Facts about the running daemon reported by `status`. Plain value type.
 struct DaemonInfo {
@@ -28,16 +29,20 @@ class ControlServer {
   ControlServer(SharedFloor& floor, const IngestProcessor& ingest, DaemonInfo info)
       : floor_(floor), ingest_(ingest), info_(std::move(info)) {}
 
-  /// Never throws: bad requests get {"error": "..."}.
-  std::string handle(std::string_view request) const;
+  /// Never throws: bad requests get {"error": "..."}. `key_name` is the client's CURVE key
+  /// name (ZAP User-Id; empty when plaintext): `ack` records it as `by` (docs/security.md).
+  std::string handle(std::string_view request, const std::string& key_name = {}) const;
   /// Enables the `alerts` and `ack` commands.
   void set_alert_service(AlertService* alerts) { alerts_ = alerts; }
+  /// Enables the `report` command (interval history, docs/control.md).
+  void set_interval_history(IntervalHistory* history) { history_ = history; }
 
  private:
   SharedFloor& floor_;
   const IngestProcessor& ingest_;
   DaemonInfo info_;
   AlertService* alerts_ = nullptr;
+  IntervalHistory* history_ = nullptr;
 };
 
 }  // namespace floorwatch::daemon

@@ -28,10 +28,14 @@ std::string last_endpoint(const zmq::socket_t& socket) {
   return socket.get(zmq::sockopt::last_endpoint);
 }
 
+// Names of the daemon's sockets: their ZAP domains and the `socket` label of refusals.
+constexpr const char* kIngestSocket = "ingest";
+constexpr const char* kControlSocket = "control";
+
 zmq::socket_t bind_router(zmq::context_t& context, const std::string& endpoint, int high_water_mark,
-                          const SocketSecurity& security) {
+                          const security::ServerSecurity& security, const char* name) {
   zmq::socket_t socket(context, zmq::socket_type::router);
-  apply_server_security(socket, security);
+  security::apply_server_security(socket, security, name);
   // Unroutable replies fail loudly (counted) instead of vanishing.
   socket.set(zmq::sockopt::router_mandatory, 1);
   socket.set(zmq::sockopt::sndhwm, high_water_mark);
@@ -80,7 +84,7 @@ bool RateLimitedLog::allow(std::chrono::steady_clock::time_point now, std::size_
   return true;
 }
 
-Daemon::Daemon(DaemonConfig config, ClockMode clock_mode, SocketSecurity security)
+Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     : config_(std::move(config)),
       identity_{config_.site, config_.daemon_id},
       clock_(make_clock(clock_mode)),
@@ -92,11 +96,21 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode, SocketSecurity securit
       control_(floor_, ingest_,
                DaemonInfo{identity_, FLOORWATCH_VERSION,
                           clock_mode == ClockMode::Event ? "event" : "wall"}),
-      context_(1) {
+      context_(1),
+      reload_metrics_(*self_metrics_.registry(), identity_),
+      ingest_admission_(config_.ingest_limits) {
+  reload_metrics_.started(static_cast<double>(core::to_epoch_ms(clock_->now())) / 1000.0);
   exporter_ = std::make_unique<MetricsExporter>(config_.metrics_listen, floor_, identity_,
                                                 self_metrics_.registry());
-  ingest_socket_ = bind_router(context_, config_.ingest_bind, kIngestHighWaterMark, security);
-  control_socket_ = bind_router(context_, config_.control_bind, kControlHighWaterMark, security);
+  const security::ServerSecurity security = start_security();
+  ingest_socket_ =
+      bind_router(context_, config_.ingest_bind, kIngestHighWaterMark, security, kIngestSocket);
+  // Hard memory bound (ZeroMQ drops the connection of a peer sending more); frames between
+  // max_frame_bytes and this are still read, then dropped and counted by ingest_admission_.
+  ingest_socket_.set(zmq::sockopt::maxmsgsize,
+                     static_cast<std::int64_t>(config_.ingest_limits.max_frame_bytes) * 4);
+  control_socket_ =
+      bind_router(context_, config_.control_bind, kControlHighWaterMark, security, kControlSocket);
   ingest_endpoint_ = last_endpoint(ingest_socket_);
   control_endpoint_ = last_endpoint(control_socket_);
   feed_ = std::make_unique<FeedPublisher>(
@@ -115,6 +129,12 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode, SocketSecurity securit
     store_ =
         std::make_unique<StateStore>(StateStore::Options{config_.state.path, config_.state.fsync});
     recover_state();
+    // Interval history lives next to the journal, in its own file (docs/durability.md).
+    history_ = std::make_unique<IntervalHistory>(
+        IntervalHistory::Options{config_.state.path + ".history", config_.state.history_days});
+    for (const auto& problem : history_->problems()) spdlog::error("recovery: {}", problem);
+    control_.set_interval_history(history_.get());
+    sync_history();
   }
 }
 
@@ -175,6 +195,16 @@ void Daemon::write_snapshot() {
   out.boolean(alerts_ != nullptr);
   if (alerts_) alerts::save(out, alerts_->engine().state());
   store_->write_snapshot(out.bytes());
+  sync_history();
+}
+
+void Daemon::sync_history() {
+  if (!history_) return;
+  try {
+    history_->sync(floor_);
+  } catch (const std::exception& error) {
+    spdlog::error("interval history {}: {}", history_->path(), error.what());
+  }
 }
 
 std::chrono::milliseconds Daemon::poll_timeout() const {
@@ -220,6 +250,59 @@ void Daemon::commit_and_ack() {
 
 Daemon::~Daemon() = default;
 
+security::ServerSecurity Daemon::start_security() {
+  const std::vector<std::pair<std::string, std::string>> sockets{
+      {kIngestSocket, config_.ingest_bind},
+      {kControlSocket, config_.control_bind},
+      {FeedPublisher::kSnapshotSocketName, config_.feed_bind},
+      {FeedPublisher::kPublishSocketName, config_.feed_publish}};
+  if (!security::is_loopback_endpoint("tcp://" + config_.metrics_listen))
+    spdlog::warn(
+        "metrics.listen {} is reachable from the network without authentication; keep it on "
+        "127.0.0.1 behind a TLS + basic-auth reverse proxy (docs/security.md)",
+        config_.metrics_listen);
+  if (!config_.security.curve()) {
+    for (const auto& [name, endpoint] : sockets)
+      if (!security::is_loopback_endpoint(endpoint))
+        spdlog::warn(
+            "{} socket {} is PLAINTEXT and reachable from the network: anyone can connect; "
+            "configure security.curve (docs/security.md)",
+            name, endpoint);
+    return {};
+  }
+  security::ServerSecurity server;
+  server.server_keys = security::read_key_pair_file(config_.security.curve_secret_key_file);
+  security::AuthorizedKeys keys =
+      security::load_authorized_keys(config_.security.curve_authorized_keys);
+  if (keys.size() == 0)
+    spdlog::warn("security: {} authorizes no key: every client will be refused",
+                 config_.security.curve_authorized_keys);
+  std::vector<std::string> names;
+  for (const auto& [name, endpoint] : sockets) {
+    names.push_back(name);
+    self_metrics_.expect_connection_refusals(name);
+  }
+  spdlog::info("security: CURVE on every socket, server key {}, {} authorized keys from {}",
+               server.server_keys.public_key, keys.size(), config_.security.curve_authorized_keys);
+  zap_ = std::make_unique<security::ZapHandler>(
+      context_, std::move(keys), std::move(names),
+      [this](const security::Refusal& refusal) { on_refusal(refusal); });
+  return server;
+}
+
+void Daemon::on_refusal(const security::Refusal& refusal) {
+  const std::string reason(security::to_string(refusal.reason));
+  self_metrics_.connection_refused(refusal.socket, reason);
+  // A plaintext client retries ten times a second: the count goes to /metrics, the log stays
+  // readable.
+  std::size_t suppressed = 0;
+  if (!refusal_log_.allow(std::chrono::steady_clock::now(), suppressed)) return;
+  spdlog::warn("connection refused socket={} reason={}{}{}{}", refusal.socket, reason,
+               refusal.peer_address.empty() ? "" : " peer=" + refusal.peer_address,
+               refusal.public_key.empty() ? "" : " key=" + refusal.public_key,
+               suppressed > 0 ? " (suppressed=" + std::to_string(suppressed) + " similar)" : "");
+}
+
 void Daemon::log_bad_input(const std::string& what) {
   std::size_t suppressed = 0;
   if (!bad_input_log_.allow(std::chrono::steady_clock::now(), suppressed)) return;
@@ -235,6 +318,16 @@ void Daemon::drain_ingest() {
     if (!zmq::recv_multipart(ingest_socket_, std::back_inserter(frames), zmq::recv_flags::dontwait))
       return;
     if (frames.size() < 2) continue;  // a ROUTER always prepends the identity
+    // Flood bounds: dropped unread and unacked, so the collector resends later (no loss).
+    const auto verdict = ingest_admission_.admit(
+        frames.front().to_string_view(), frames.back().size(), std::chrono::steady_clock::now());
+    if (verdict != IngestAdmission::Verdict::Admit) {
+      self_metrics_.ingest_frame_dropped(to_string(verdict));
+      log_bad_input(std::string("ingest frame dropped reason=") + std::string(to_string(verdict)) +
+                    " bytes=" + std::to_string(frames.back().size()) +
+                    " max_frame_bytes=" + std::to_string(config_.ingest_limits.max_frame_bytes));
+      continue;
+    }
     const FrameOutcome outcome = ingest_.handle_frame(frames.back().to_string_view());
     if (!outcome.problem.empty()) {
       const std::string source = outcome.decoded ? outcome.ack.source : "?";
@@ -255,7 +348,10 @@ void Daemon::drain_control() {
                              zmq::recv_flags::dontwait))
       return;
     if (frames.size() < 2) continue;
-    const std::string answer = control_.handle(frames.back().to_string_view());
+    // With CURVE, the ZAP handler put the client's key name on every message it sends.
+    const char* key_name = zap_ ? zmq_msg_gets(frames.back().handle(), "User-Id") : nullptr;
+    const std::string answer =
+        control_.handle(frames.back().to_string_view(), key_name ? key_name : "");
     // An acknowledgement is durable before the supervisor hears "acknowledged", and the
     // boards show it at once.
     if (alerts_ && alerts_->take_changes()) {
@@ -276,6 +372,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     try {
       zmq::poll(items, poll_timeout());
+      if (reload_requested_ && reload_requested_->exchange(false)) reload_from_trigger();
       if (items[0].revents & ZMQ_POLLIN) {
         drain_ingest();
         commit_and_ack();
@@ -290,6 +387,9 @@ void Daemon::run(const std::atomic<bool>& stop) {
       if (now >= next_tick) {
         floor_.advance();
         next_tick = now + kTickPeriod;
+        if (systemd_) systemd_->watchdog(now);
+        // An interval just ended: its final counters go to the history now.
+        if (history_ && clock_->now() >= history_->next_boundary()) sync_history();
       }
       if (store_ && now >= next_snapshot_) {
         const bool alerts_changed = alerts_ && alerts_->take_changes();
@@ -314,6 +414,87 @@ void Daemon::run(const std::atomic<bool>& stop) {
   ingest_socket_.close();
   control_socket_.close();
   feed_->close();
+}
+
+void Daemon::set_reload_trigger(std::atomic<bool>* requested, std::function<DaemonConfig()> load) {
+  reload_requested_ = requested;
+  load_config_ = std::move(load);
+}
+
+void Daemon::reload_from_trigger() {
+  if (!load_config_) return;
+  if (systemd_) systemd_->reloading();
+  try {
+    const ReloadPlan plan = reload(load_config_());
+    // Counted before the log lines, so whoever reads the log can already scrape it.
+    reload_metrics_.succeeded(static_cast<double>(core::to_epoch_ms(clock_->now())) / 1000.0);
+    std::string applied, restart;
+    for (const auto& key : plan.applied) applied += (applied.empty() ? "" : ",") + key;
+    for (const auto& key : plan.needs_restart) restart += (restart.empty() ? "" : ",") + key;
+    spdlog::info("config reloaded applied={} needs_restart={}", applied,
+                 restart.empty() ? "none" : restart);
+    if (!restart.empty())
+      spdlog::warn(
+          "config reload: {} changed but only take effect after a restart; the running "
+          "values stay in force",
+          restart);
+  } catch (const std::exception& error) {
+    // A bad file never replaces a good config: the daemon keeps running on the old one.
+    reload_metrics_.failed();
+    spdlog::error("config reload rejected, the previous config stays in force: {}", error.what());
+  }
+  if (systemd_) systemd_->ready("config reloaded");
+}
+
+ReloadPlan Daemon::reload(const DaemonConfig& next) {
+  ReloadPlan plan = plan_reload(config_, next);
+  DaemonConfig in_force = config_in_force(config_, next);
+  // Build the new alert service before touching anything, so a failure changes nothing.
+  std::unique_ptr<AlertService> new_alerts;
+  if (!in_force.alerts.rules.empty()) {
+    new_alerts =
+        std::make_unique<AlertService>(in_force.alerts, in_force.floor.time_zone, identity_,
+                                       "http://" + exporter_->listening_address() + "/metrics");
+    if (alerts_) {
+      // Alerts keep their lifecycle (and acks) by rule name; alerts of removed rules end here.
+      alerts::AlertEngineState state = alerts_->engine().state();
+      std::erase_if(state.active, [&](alerts::Alert& alert) {
+        const auto rule = std::find_if(
+            in_force.alerts.rules.begin(), in_force.alerts.rules.end(),
+            [&](const alerts::Rule& candidate) { return candidate.name == alert.rule; });
+        if (rule == in_force.alerts.rules.end()) {
+          spdlog::info("alert {} dropped: its rule {} was removed by the reload", alert.id,
+                       alert.rule);
+          return true;
+        }
+        // The rule may have new terms or another escalation policy: reshape per-rule vectors.
+        alert.values.resize(rule->terms.size());
+        std::size_t tiers = 0;
+        for (const auto& policy : in_force.alerts.policies)
+          if (policy.name == rule->escalation) tiers = policy.tiers.size();
+        alert.tiers.resize(tiers);
+        return false;
+      });
+      new_alerts->engine().restore(std::move(state));
+    }
+  }
+  floor_.with_state([&](core::FloorState& state) { state.reconfigure(in_force.floor); });
+  if (alerts_) exporter_->remove_collectable(alerts_->collectable());
+  alerts_ = std::move(new_alerts);
+  control_.set_alert_service(alerts_.get());
+  if (alerts_) {
+    exporter_->add_collectable(alerts_->collectable());
+    alerts_->refresh();
+    feed_->set_alert_provider([service = alerts_.get()] { return service->feed_alerts(); });
+  } else {
+    feed_->set_alert_provider({});
+  }
+  config_ = std::move(in_force);
+  // The snapshot records the new settings' effects; the next evaluation uses the new rules.
+  last_alert_evaluation_ = {};
+  if (store_) write_snapshot();
+  feed_->publish_now();
+  return plan;
 }
 
 }  // namespace floorwatch::daemon

@@ -3,6 +3,7 @@
 // the state (polls ingest and control, applies batches, acks, ticks the windows).
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -10,14 +11,18 @@
 
 #include "daemon/alert_service.h"
 #include "daemon/config.h"
+#include "daemon/config_reload.h"
 #include "daemon/control_server.h"
 #include "daemon/feed_publisher.h"
 #include "daemon/ingest_processor.h"
+#include "daemon/interval_history.h"
 #include "daemon/metrics_exporter.h"
 #include "daemon/self_metrics.h"
 #include "daemon/shared_floor.h"
-#include "daemon/socket_security.h"
 #include "daemon/state_store.h"
+#include "daemon/systemd_notify.h"
+#include "security/socket_security.h"
+#include "security/zap_handler.h"
 
 namespace floorwatch::daemon {
 
@@ -45,7 +50,8 @@ class RateLimitedLog {
 /// Not thread-safe apart from `stop`, which any thread (or a signal handler) may set.
 class Daemon {
  public:
-  Daemon(DaemonConfig config, ClockMode clock_mode, SocketSecurity security = {});
+  /// CURVE is on when the config has `security.curve` (docs/security.md).
+  Daemon(DaemonConfig config, ClockMode clock_mode);
   ~Daemon();
 
   /// Endpoints actually bound (port 0 / `*` resolved).
@@ -65,6 +71,16 @@ class Daemon {
   /// Polls until `stop` becomes true (checked at least every 100 ms), then closes the sockets.
   void run(const std::atomic<bool>& stop);
 
+  /// SIGHUP: takes over queues, calendar and alert rules from `next` without losing state
+  /// (alerts keep their lifecycle by rule name); restart-only keys keep their running values
+  /// and are listed in the plan. The caller has already validated `next` (load_config).
+  ReloadPlan reload(const DaemonConfig& next);
+  /// Set before run(): when `*requested` becomes true the loop calls `load` and reload()s;
+  /// a ConfigError keeps the old config in force (logged, counted).
+  void set_reload_trigger(std::atomic<bool>* requested, std::function<DaemonConfig()> load);
+  /// Set before run(): the loop pings the systemd watchdog and reports reloads.
+  void set_systemd_notifier(SystemdNotifier* notifier) { systemd_ = notifier; }
+
  private:
   void drain_ingest();
   /// Group commit: makes the wake-up's journaled frames durable, then sends their acks, so a
@@ -78,8 +94,15 @@ class Daemon {
   /// How long poll may sleep: until the next alert deadline, at most one tick.
   std::chrono::milliseconds poll_timeout() const;
   void write_snapshot();
+  /// Writes changed intervals to the history; failures are logged, never stop the loop.
+  void sync_history();
   void drain_control();
   void log_bad_input(const std::string& what);
+  /// Reads the keys and starts the ZAP handler (CURVE), or warns about plaintext sockets
+  /// reachable from the network. Before any socket binds.
+  security::ServerSecurity start_security();
+  /// On the ZAP handler's thread: counts and logs (rate-limited) one refused connection.
+  void on_refusal(const security::Refusal& refusal);
 
   DaemonConfig config_;
   Identity identity_;
@@ -90,15 +113,18 @@ class Daemon {
   IngestProcessor ingest_;
   ControlServer control_;
   std::unique_ptr<MetricsExporter> exporter_;
+  RateLimitedLog refusal_log_{std::chrono::seconds(10), 5};  // ZAP thread only; outlives zap_
   zmq::context_t context_;
+  std::unique_ptr<security::ZapHandler> zap_;  // null: plaintext; stops before context_ ends
   zmq::socket_t ingest_socket_;
   zmq::socket_t control_socket_;
   std::string ingest_endpoint_;
   std::string control_endpoint_;
   std::unique_ptr<FeedPublisher> feed_;
   RateLimitedLog bad_input_log_{std::chrono::seconds(10), 5};
-  std::unique_ptr<StateStore> store_;     // null: no persistence configured
-  std::unique_ptr<AlertService> alerts_;  // null: no alert rules configured
+  std::unique_ptr<StateStore> store_;         // null: no persistence configured
+  std::unique_ptr<AlertService> alerts_;      // null: no alert rules configured
+  std::unique_ptr<IntervalHistory> history_;  // null: no persistence configured
   std::chrono::steady_clock::time_point last_alert_evaluation_{};
   std::chrono::steady_clock::time_point next_snapshot_{};
   struct PendingAck {
@@ -107,6 +133,12 @@ class Daemon {
     std::string source;
   };
   std::vector<PendingAck> pending_acks_;
+  void reload_from_trigger();
+  ReloadMetrics reload_metrics_;
+  std::atomic<bool>* reload_requested_ = nullptr;
+  std::function<DaemonConfig()> load_config_;
+  SystemdNotifier* systemd_ = nullptr;
+  IngestAdmission ingest_admission_;
 };
 
 }  // namespace floorwatch::daemon

@@ -313,10 +313,10 @@ std::string FeedModel::snapshot(core::Timestamp now) const {
 
 FeedPublisher::FeedPublisher(zmq::context_t& context, const DaemonConfig& config,
                              SharedFloor& floor, FeedIdentity identity,
-                             const SocketSecurity& security)
+                             const security::ServerSecurity& security)
     : floor_(floor), model_(std::move(identity), config.floor, new_feed_epoch()) {
   snapshot_socket_ = zmq::socket_t(context, zmq::socket_type::router);
-  apply_server_security(snapshot_socket_, security);
+  security::apply_server_security(snapshot_socket_, security, kSnapshotSocketName);
   snapshot_socket_.set(zmq::sockopt::router_mandatory, 1);
   snapshot_socket_.set(zmq::sockopt::sndhwm, kSnapshotHighWaterMark);
   snapshot_socket_.set(zmq::sockopt::rcvhwm, kSnapshotHighWaterMark);
@@ -325,7 +325,7 @@ FeedPublisher::FeedPublisher(zmq::context_t& context, const DaemonConfig& config
   snapshot_endpoint_ = snapshot_socket_.get(zmq::sockopt::last_endpoint);
 
   publish_socket_ = zmq::socket_t(context, zmq::socket_type::pub);
-  apply_server_security(publish_socket_, security);
+  security::apply_server_security(publish_socket_, security, kPublishSocketName);
   publish_socket_.set(zmq::sockopt::sndhwm, kPublishHighWaterMark);
   publish_socket_.set(zmq::sockopt::linger, 0);
   publish_socket_.bind(config.feed_publish);

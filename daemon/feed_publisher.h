@@ -17,8 +17,8 @@
 #include "daemon/config.h"
 #include "daemon/self_metrics.h"
 #include "daemon/shared_floor.h"
-#include "daemon/socket_security.h"
 #include "floorwatch/core/site_calendar.h"
+#include "security/socket_security.h"
 
 namespace floorwatch::daemon {
 
@@ -151,7 +151,10 @@ struct FeedCounters {
 class FeedPublisher {
  public:
   FeedPublisher(zmq::context_t& context, const DaemonConfig& config, SharedFloor& floor,
-                FeedIdentity identity, const SocketSecurity& security);
+                FeedIdentity identity, const security::ServerSecurity& security);
+  /// The sockets' names: their ZAP domains and `socket` labels of refused connections.
+  static constexpr const char* kSnapshotSocketName = "feed_snapshot";
+  static constexpr const char* kPublishSocketName = "feed_publish";
 
   /// Endpoints actually bound (`*` resolved).
   const std::string& snapshot_endpoint() const { return snapshot_endpoint_; }

@@ -1,5 +1,7 @@
 #include "daemon/ingest_processor.h"
 
+#include <spdlog/spdlog.h>
+
 namespace floorwatch::daemon {
 
 using core::DeliveryTracker;
@@ -24,6 +26,12 @@ FrameOutcome IngestProcessor::handle_frame(std::string_view frame) {
   }
   wire::DecodedBatch& batch = decoded.value();
   outcome.decoded = true;
+  if (const auto new_gaps =
+          metrics_.source_health(batch.source, batch.health.gaps, batch.health.gap_milliseconds))
+    spdlog::warn(
+        "source {} reports {} gap(s) in what it could see (total {} ms): events of that "
+        "time are missing",
+        batch.source, new_gaps, batch.health.gap_milliseconds);
   auto note_problem = [&](std::string text) {
     if (outcome.problem.empty()) outcome.problem = std::move(text);
   };

@@ -1,5 +1,6 @@
 // floorwatchd: reads the config, binds ingest/control/metrics, prints the ready line and runs
-// the loop until SIGINT or SIGTERM. Exit status: 0 clean stop, 1 runtime failure, 2 bad config.
+// the loop until SIGINT or SIGTERM; SIGHUP reloads the config. Exit status: 0 clean stop,
+// 1 runtime failure, 2 bad config.
 #include <csignal>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -12,9 +13,14 @@
 namespace {
 
 std::atomic<bool> stop_requested{false};
+std::atomic<bool> reload_requested{false};
 
 extern "C" void request_stop(int) {
   stop_requested.store(true);
+}
+
+extern "C" void request_reload(int) {
+  reload_requested.store(true);
 }
 
 void install_signal_handlers() {
@@ -24,6 +30,11 @@ void install_signal_handlers() {
   action.sa_flags = 0;  // no SA_RESTART: let poll return so the loop sees the flag at once
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  struct sigaction reload {};
+  reload.sa_handler = request_reload;
+  sigemptyset(&reload.sa_mask);
+  reload.sa_flags = 0;
+  sigaction(SIGHUP, &reload, nullptr);
 }
 
 }  // namespace
@@ -59,12 +70,19 @@ int main(int argc, char** argv) {
                                                 : floorwatch::daemon::ClockMode::Wall;
   try {
     floorwatch::daemon::Daemon daemon(config, clock_mode);
+    auto systemd = floorwatch::daemon::SystemdNotifier::from_environment();
+    daemon.set_systemd_notifier(&systemd);
+    // SIGHUP re-reads the same file; a bad file is rejected and the old config stays.
+    daemon.set_reload_trigger(&reload_requested,
+                              [&] { return floorwatch::daemon::load_config(config_path); });
     spdlog::info(
         "ready ingest={} control={} metrics={} site={} daemon={} clock={} feed={} "
         "feed_publish={}",
         daemon.ingest_endpoint(), daemon.control_endpoint(), daemon.metrics_address(), config.site,
         config.daemon_id, clock_name, daemon.feed_endpoint(), daemon.feed_publish_endpoint());
+    systemd.ready("ingest " + daemon.ingest_endpoint() + ", metrics " + daemon.metrics_address());
     daemon.run(stop_requested);
+    systemd.stopping();
     spdlog::info("stopped reason=signal");
   } catch (const std::exception& error) {
     spdlog::error("fatal: {}", error.what());

@@ -47,6 +47,10 @@ class MetricsExporter {
   void add_collectable(const std::shared_ptr<prometheus::Collectable>& collectable) {
     exposer_.RegisterCollectable(collectable);
   }
+  /// Stops exporting `collectable` (e.g. the alert metrics of rules replaced by a reload).
+  void remove_collectable(const std::shared_ptr<prometheus::Collectable>& collectable) {
+    exposer_.RemoveCollectable(collectable);
+  }
 
  private:
   std::string host_;

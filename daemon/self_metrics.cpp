@@ -1,5 +1,7 @@
 #include "daemon/self_metrics.h"
 
+#include "security/socket_security.h"
+
 namespace floorwatch::daemon {
 namespace {
 
@@ -33,7 +35,34 @@ SelfMetrics::SelfMetrics(const Identity& identity, const std::string& version)
                        .Help("Acks that could not be sent (the collector resends and gets "
                              "acked later), by reason")
                        .Labels(identity_labels(identity))
-                       .Register(*registry_)) {
+                       .Register(*registry_)),
+      connections_refused_(prometheus::BuildCounter()
+                               .Name("floorwatch_connections_refused_total")
+                               .Help("Connection attempts refused by CURVE authentication "
+                                     "(docs/security.md), by socket and reason")
+                               .Labels(identity_labels(identity))
+                               .Register(*registry_)) {
+  source_gaps_ = &prometheus::BuildCounter()
+                      .Name("floorwatch_source_gaps_total")
+                      .Help(
+                          "Times a collector lost its own source (e.g. the AMI link) and found "
+                          "it again: events of that time are missing (docs/events.md)")
+                      .Labels(identity_labels(identity))
+                      .Register(*registry_);
+  source_gap_seconds_ = &prometheus::BuildCounter()
+                             .Name("floorwatch_source_gap_seconds_total")
+                             .Help("Total time collectors could not see their source, seconds")
+                             .Labels(identity_labels(identity))
+                             .Register(*registry_);
+  auto& dropped = prometheus::BuildCounter()
+                      .Name("floorwatch_ingest_frames_dropped_total")
+                      .Help(
+                          "Ingest frames dropped unread by the flood bounds, by reason "
+                          "(oversized, rate_limited); collectors resend them")
+                      .Labels(identity_labels(identity))
+                      .Register(*registry_);
+  frames_oversized_ = &dropped.Add({{"reason", "oversized"}});
+  frames_rate_limited_ = &dropped.Add({{"reason", "rate_limited"}});
   // Every reason exists from the start so rate() and alerts see 0, not "no data".
   for (std::size_t i = 0; i < core::kRejectReasonCount; ++i) {
     const auto reason = static_cast<core::RejectReason>(i);
@@ -51,9 +80,15 @@ SelfMetrics::SelfMetrics(const Identity& identity, const std::string& version)
 void SelfMetrics::event_received(const std::string& source,
                                  std::optional<core::Timestamp> event_time) {
   auto it = sources_.find(source);
-  if (it == sources_.end()) {
-    it =
-        sources_.emplace(source, SourceSeries{&received_.Add({{"source", source}}), nullptr}).first;
+  if (it == sources_.end()) it = sources_.emplace(source, SourceSeries{}).first;
+  // A source may be known from its batch header (source_health) before its first event.
+  if (!it->second.received) {
+    it->second.received = &received_.Add({{"source", source}});
+    // Gap series exist at 0 from a source's first event, so alerts see 0, not "no data".
+    if (!it->second.gaps) {
+      it->second.gaps = &source_gaps_->Add({{"source", source}});
+      it->second.gap_seconds = &source_gap_seconds_->Add({{"source", source}});
+    }
   }
   it->second.received->Increment();
   if (!event_time) return;
@@ -71,9 +106,45 @@ void SelfMetrics::ack_unsent(const std::string& why) {
   acks_unsent_.Add({{"reason", why}}).Increment();
 }
 
+void SelfMetrics::connection_refused(const std::string& socket, const std::string& reason) {
+  connections_refused_.Add({{"socket", socket}, {"reason", reason}}).Increment();
+}
+
+void SelfMetrics::expect_connection_refusals(const std::string& socket) {
+  for (const auto reason : security::kRefusalReasons)
+    connections_refused_.Add(
+        {{"socket", socket}, {"reason", std::string(security::to_string(reason))}});
+}
+
 double SelfMetrics::rejected(core::RejectReason reason) const {
   const auto index = static_cast<std::size_t>(reason);
   return index < rejected_.size() ? rejected_[index]->Value() : 0;
+}
+
+void SelfMetrics::ingest_frame_dropped(std::string_view reason) {
+  (reason == "oversized" ? frames_oversized_ : frames_rate_limited_)->Increment();
+}
+
+std::uint64_t SelfMetrics::source_health(const std::string& source, std::uint64_t gaps,
+                                         std::uint64_t gap_milliseconds) {
+  SourceSeries& series = sources_[source];
+  if (gaps == series.reported_gaps && gap_milliseconds == series.reported_gap_milliseconds)
+    return 0;  // the usual case: nothing new
+  if (!series.gaps) {
+    series.gaps = &source_gaps_->Add({{"source", source}});
+    series.gap_seconds = &source_gap_seconds_->Add({{"source", source}});
+  }
+  // Smaller than before: the collector restarted and counts from 0 again.
+  const bool restarted = gaps < series.reported_gaps;
+  const std::uint64_t new_gaps = restarted ? gaps : gaps - series.reported_gaps;
+  const std::uint64_t new_ms = restarted || gap_milliseconds < series.reported_gap_milliseconds
+                                   ? gap_milliseconds
+                                   : gap_milliseconds - series.reported_gap_milliseconds;
+  series.gaps->Increment(static_cast<double>(new_gaps));
+  series.gap_seconds->Increment(static_cast<double>(new_ms) / 1000.0);
+  series.reported_gaps = gaps;
+  series.reported_gap_milliseconds = gap_milliseconds;
+  return new_gaps;
 }
 
 }  // namespace floorwatch::daemon

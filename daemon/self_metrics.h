@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include <prometheus/counter.h>
@@ -35,9 +36,23 @@ class SelfMetrics {
   /// Called from the daemon loop only.
   void event_received(const std::string& source, std::optional<core::Timestamp> event_time);
   void event_rejected(core::RejectReason reason, double count = 1);
+  /// The cumulative blind spots a collector reports in each batch header (EventBatch.health):
+  /// adds what is new to floorwatch_source_gaps_total / floorwatch_source_gap_seconds_total.
+  /// Returns the gaps that are new (a collector restart starts its totals again at 0).
+  std::uint64_t source_health(const std::string& source, std::uint64_t gaps,
+                              std::uint64_t gap_milliseconds);
   void ack_unsent(const std::string& why);
+  /// A connection refused by CURVE/ZAP on `socket` (ingest, control, feed_snapshot,
+  /// feed_publish) for `reason` (security::to_string(RefusalReason)). Any thread.
+  void connection_refused(const std::string& socket, const std::string& reason);
+  /// Creates the refusal series of `socket` at 0 for every reason (CURVE on), so rate() and
+  /// alerts see 0, not "no data".
+  void expect_connection_refusals(const std::string& socket);
 
   double rejected(core::RejectReason reason) const;
+  /// An ingest frame dropped unread by the flood bounds (`oversized`, `rate_limited`); the
+  /// collector resends it, so this counts pressure, not loss.
+  void ingest_frame_dropped(std::string_view reason);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -45,10 +60,19 @@ class SelfMetrics {
   prometheus::Family<prometheus::Counter>& rejected_family_;
   prometheus::Family<prometheus::Gauge>& last_event_;
   prometheus::Family<prometheus::Counter>& acks_unsent_;
+  prometheus::Family<prometheus::Counter>& connections_refused_;
+  prometheus::Counter* frames_oversized_ = nullptr;
+  prometheus::Counter* frames_rate_limited_ = nullptr;
   std::array<prometheus::Counter*, core::kRejectReasonCount> rejected_{};
+  prometheus::Family<prometheus::Counter>* source_gaps_ = nullptr;
+  prometheus::Family<prometheus::Counter>* source_gap_seconds_ = nullptr;
   struct SourceSeries {
     prometheus::Counter* received = nullptr;
     prometheus::Gauge* last_event = nullptr;
+    prometheus::Counter* gaps = nullptr;
+    prometheus::Counter* gap_seconds = nullptr;
+    std::uint64_t reported_gaps = 0;  // the collector's last cumulative figures
+    std::uint64_t reported_gap_milliseconds = 0;
   };
   // Looked up per event: avoid the family's label hashing and lock on the hot path.
   std::unordered_map<std::string, SourceSeries> sources_;

@@ -1,5 +1,7 @@
 #include "daemon/state_store.h"
 
+#include "daemon/sqlite_file.h"
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -100,16 +102,7 @@ StateStore::StateStore(Options options) : options_(std::move(options)) {
       sqlite3_close(db_);
       db_ = nullptr;
     }
-    std::string aside;
-    for (int n = 1;; ++n) {
-      aside = options_.path + ".corrupt-" + std::to_string(n);
-      if (!std::filesystem::exists(aside)) break;
-    }
-    std::filesystem::rename(options_.path, aside);
-    for (const char* suffix : {"-wal", "-shm"}) {
-      std::error_code ignored;
-      std::filesystem::rename(options_.path + suffix, aside + suffix, ignored);
-    }
+    const std::string aside = move_database_aside(options_.path);
     open_problems_.push_back("journal " + options_.path + " is unreadable (" + error.what() +
                              "): moved to " + aside +
                              "; recovering from the snapshot alone, frames after it are lost");
@@ -127,25 +120,12 @@ StateStore::~StateStore() {
 }
 
 void StateStore::open_database() {
-  if (sqlite3_open_v2(options_.path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      nullptr) != SQLITE_OK) {
-    throw std::runtime_error(db_ ? sqlite3_errmsg(db_) : "cannot open");
-  }
-  execute("PRAGMA journal_mode=WAL");
-  execute(options_.fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
+  open_wal_database(options_.path, options_.fsync ? "FULL" : "OFF", db_);
   execute(
       "CREATE TABLE IF NOT EXISTS frames (id INTEGER PRIMARY KEY AUTOINCREMENT, frame BLOB NOT "
       "NULL)");
   // Reading every page proves the file is sound before we trust it.
-  sqlite3_stmt* check = nullptr;
-  if (sqlite3_prepare_v2(db_, "PRAGMA quick_check", -1, &check, nullptr) != SQLITE_OK) {
-    throw std::runtime_error(sqlite3_errmsg(db_));
-  }
-  const int step = sqlite3_step(check);
-  const std::string verdict =
-      step == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(check, 0)) : "error";
-  sqlite3_finalize(check);
-  if (verdict != "ok") throw std::runtime_error("quick_check: " + verdict);
+  check_database_readable(db_);
   if (sqlite3_prepare_v2(db_, "INSERT INTO frames (frame) VALUES (?)", -1, &insert_, nullptr) !=
       SQLITE_OK) {
     throw std::runtime_error(sqlite3_errmsg(db_));
@@ -153,12 +133,7 @@ void StateStore::open_database() {
 }
 
 void StateStore::execute(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : "unknown error";
-    sqlite3_free(message);
-    throw std::runtime_error(std::string(sql) + ": " + text);
-  }
+  execute_sql(db_, sql, sql);
 }
 
 std::int64_t StateStore::last_frame_id() {

@@ -185,6 +185,9 @@ constexpr std::uint32_t kBatchProtocolVersionField = 1;
 constexpr std::uint32_t kBatchSourceField = 2;
 constexpr std::uint32_t kBatchSessionField = 3;
 constexpr std::uint32_t kBatchEventsField = 4;
+constexpr std::uint32_t kBatchHealthField = 5;
+constexpr std::uint32_t kHealthGapsField = 1;
+constexpr std::uint32_t kHealthGapMillisecondsField = 2;
 constexpr std::uint32_t kEventSeqField = 1;
 
 }  // namespace
@@ -262,8 +265,8 @@ std::string encode_event_body(const core::Event& event) {
   return message.SerializeAsString();
 }
 
-BatchEncoder::BatchEncoder(std::string source, std::uint64_t session)
-    : source_(std::move(source)), session_(session) {
+BatchEncoder::BatchEncoder(std::string source, std::uint64_t session, SourceHealth health)
+    : source_(std::move(source)), session_(session), health_(health) {
   start();
 }
 
@@ -277,6 +280,16 @@ void BatchEncoder::start() {
   bytes_ += source_;
   append_tag(bytes_, kBatchSessionField, kWireVarint);
   append_varint(bytes_, session_);
+  if (health_ != SourceHealth{}) {
+    std::string health;
+    append_tag(health, kHealthGapsField, kWireVarint);
+    append_varint(health, health_.gaps);
+    append_tag(health, kHealthGapMillisecondsField, kWireVarint);
+    append_varint(health, health_.gap_milliseconds);
+    append_tag(bytes_, kBatchHealthField, kWireLengthDelimited);
+    append_varint(bytes_, health.size());
+    bytes_ += health;
+  }
 }
 
 void BatchEncoder::add(std::uint64_t seq, std::string_view body) {
@@ -297,7 +310,7 @@ std::string BatchEncoder::take() {
 }
 
 std::string encode_batch(const Batch& batch) {
-  BatchEncoder encoder(batch.source, batch.session);
+  BatchEncoder encoder(batch.source, batch.session, batch.health);
   for (const auto& sequenced : batch.events)
     encoder.add(sequenced.seq, encode_event_body(sequenced.event));
   return encoder.take();
@@ -314,6 +327,7 @@ DecodeResult<DecodedBatch> decode_batch(std::string_view bytes) {
   batch.protocol_version = message.protocol_version();
   batch.source = std::move(*message.mutable_source());
   batch.session = message.session();
+  batch.health = {message.health().gaps(), message.health().gap_milliseconds()};
   batch.events.reserve(static_cast<std::size_t>(message.events_size()));
   for (const auto& event : message.events())
     batch.events.push_back(DecodedEvent{event.seq(), decode_event(event)});

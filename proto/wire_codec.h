@@ -58,11 +58,20 @@ struct SequencedEvent {
   core::Event event;
 };
 
+/// The collector's own blind spots so far (EventBatch.health): cumulative since it started.
+/// Plain value type.
+struct SourceHealth {
+  std::uint64_t gaps = 0;
+  std::uint64_t gap_milliseconds = 0;
+  bool operator==(const SourceHealth&) const = default;
+};
+
 /// A batch to encode: consecutive events of one collector stream. Plain value type.
 struct Batch {
   std::string source;
   std::uint64_t session = 0;
   std::vector<SequencedEvent> events;  ///< may be empty: a heartbeat / ack request
+  SourceHealth health;
 };
 
 /// One event of a decoded batch. The seq is always known (even when the event itself is not
@@ -78,6 +87,7 @@ struct DecodedBatch {
   std::string source;
   std::uint64_t session = 0;
   std::vector<DecodedEvent> events;
+  SourceHealth health;
 };
 
 /// The daemon's answer to a batch: everything up to applied_seq is applied. Plain value type.
@@ -108,7 +118,7 @@ std::string encode_event_body(const core::Event& event);
 /// protobuf objects. Not thread-safe; reusable after take().
 class BatchEncoder {
  public:
-  BatchEncoder(std::string source, std::uint64_t session);
+  BatchEncoder(std::string source, std::uint64_t session, SourceHealth health = {});
   /// Appends one event: `body` from encode_event_body, `seq` its stream position.
   void add(std::uint64_t seq, std::string_view body);
   std::size_t event_count() const { return event_count_; }
@@ -120,6 +130,7 @@ class BatchEncoder {
 
   std::string source_;
   std::uint64_t session_;
+  SourceHealth health_;
   std::string bytes_;
   std::size_t event_count_ = 0;
 };

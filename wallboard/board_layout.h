@@ -73,7 +73,7 @@ struct ListLayout {
   int rows_per_column = 0;
   float row_height = 0;
   float column_width = 0;
-  std::size_t visible = 0;  ///< rows that fit; the rest are counted as "+N more"
+  std::size_t visible = 0;  ///< rows that fit on one screen; the rest go on the next screens
   Rect row(const Rect& area, std::size_t index) const;
 };
 ListLayout list_layout(const Rect& area, float row_height, float min_column_width,

@@ -319,11 +319,18 @@ Page PageRotation::advance(SteadyTime now, bool alert_firing) {
     return current();
   }
   if (shown_since == SteadyTime{}) shown_since = now;
-  if (now - shown_since >= period) {
+  if (now - shown_since >= period * static_cast<long>(std::max<std::size_t>(parts, 1))) {
     index = (index + 1) % pages.size();
     shown_since = now;
+    parts = 1;  // the view says how many screens the new page needs after its first frame
   }
   return current();
+}
+
+std::size_t PageRotation::part(SteadyTime now) const {
+  if (parts <= 1 || period.count() <= 0 || shown_since == SteadyTime{}) return 0;
+  const auto shown = std::chrono::duration_cast<std::chrono::milliseconds>(now - shown_since);
+  return std::min(parts - 1, static_cast<std::size_t>(shown / period));
 }
 
 ConnectionDisplay connection_display(const BoardModel& model, SteadyTime now,

@@ -105,10 +105,15 @@ struct PageRotation {
   std::chrono::milliseconds period{20'000};
   std::size_t index = 0;
   SteadyTime shown_since{};
+  /// How many screens the current page needs (a long agent list is paged, never cut off);
+  /// the view reports it after each frame. Each screen is shown for one `period`.
+  std::size_t parts = 1;
 
   Page current() const { return pages.empty() ? Page::Queues : pages[index % pages.size()]; }
-  /// Moves on when due; returns the page to show at `now`.
+  /// Moves on when due (after `parts` periods); returns the page to show at `now`.
   Page advance(SteadyTime now, bool alert_firing);
+  /// Which screen of the current page to show at `now`: 0 .. parts-1.
+  std::size_t part(SteadyTime now) const;
 };
 
 /// What the header says about the connection.

@@ -7,51 +7,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "yaml_config/reader.h"
+
 namespace floorwatch::wallboard {
 namespace {
 
-class Reader {
- public:
-  explicit Reader(std::string file_name) : file_name_(std::move(file_name)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
-                         const std::string& problem) const {
-    std::ostringstream message;
-    message << file_name_;
-    if (node.Mark().line >= 0) message << ':' << (node.Mark().line + 1);
-    message << ": " << key << ": " << problem;
-    throw BoardConfigError(message.str());
-  }
-
-  std::string text(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar() || node.Scalar().empty()) fail(node, key, "expected a non-empty string");
-    return node.Scalar();
-  }
-
-  double number(const YAML::Node& node, const std::string& key, double min, double max) const {
-    if (!node.IsScalar()) fail(node, key, "expected a number");
-    double value = 0;
-    const std::string& s = node.Scalar();
-    const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (error != std::errc() || end != s.data() + s.size() || !(value >= min && value <= max))
-      fail(node, key,
-           "expected a number from " + std::to_string(static_cast<long long>(min)) + " to " +
-               std::to_string(static_cast<long long>(max)) + ", got \"" + s + "\"");
-    return value;
-  }
-
-  std::vector<std::string> list(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsSequence()) fail(node, key, "expected a list such as [sales, support]");
-    std::vector<std::string> items;
-    for (const auto& item : node) items.push_back(text(item, key));
-    return items;
-  }
-
-  const std::string& file_name() const { return file_name_; }
-
- private:
-  std::string file_name_;
-};
+using Reader = yaml_config::Reader;
 
 std::string bind_of(const YAML::Node& root, const char* section, const char* key) {
   const YAML::Node node = root[section];
@@ -79,13 +40,7 @@ std::string connectable_endpoint(const std::string& bind_endpoint) {
 void apply_config_file(const std::string& yaml_text, const std::string& file_name,
                        const std::string& board, BoardOptions& options) {
   const Reader reader(file_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& error) {
-    throw BoardConfigError(file_name + ":" + std::to_string(error.mark.line + 1) +
-                           ": (syntax): " + error.msg);
-  }
+  const YAML::Node root = yaml_config::load_document(yaml_text, file_name);
   if (!root.IsMap()) return;
 
   // The daemon's binds are the default endpoints (a board on the daemon's host needs no more).
@@ -101,7 +56,7 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
     if (!board.empty()) throw BoardConfigError(file_name + ": boards." + board + ": no such board");
     return;
   }
-  if (!boards.IsMap()) reader.fail(boards, "boards", "expected a mapping of board names");
+  if (!boards.IsMap()) reader.fail(boards.Mark(), "boards", "expected a mapping of board names");
   YAML::Node selected;
   std::string selected_name;
   bool found = false;
@@ -117,44 +72,66 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
   if (!found) throw BoardConfigError(file_name + ": boards." + board + ": no such board");
   options.name = selected_name;
   if (selected.IsNull()) return;
-  if (!selected.IsMap()) reader.fail(selected, "boards." + selected_name, "expected a mapping");
+  if (!selected.IsMap())
+    reader.fail(selected.Mark(), "boards." + selected_name, "expected a mapping");
 
-  for (const auto& entry : selected) {
-    const std::string key = entry.first.Scalar();
-    const std::string path = "boards." + selected_name + "." + key;
-    const YAML::Node& value = entry.second;
-    if (key == "title") {
-      options.title = reader.text(value, path);
-    } else if (key == "queues") {
-      options.queues = reader.list(value, path);
-    } else if (key == "pages") {
-      options.pages.clear();
-      for (const std::string& page : reader.list(value, path)) {
-        const auto parsed = parse_page(page);
-        if (!parsed)
-          reader.fail(value, path,
-                      "unknown page \"" + page + "\" (allowed: queues, agents, abandons)");
-        options.pages.push_back(*parsed);
-      }
-    } else if (key == "rotate_seconds") {
-      options.rotate_seconds = static_cast<int>(reader.number(value, path, 1, 3600));
-    } else if (key == "stale_after_seconds") {
-      options.stale_after_seconds = reader.number(value, path, 1, 600);
-    } else if (key == "fullscreen") {
-      if (!value.IsScalar() || (value.Scalar() != "true" && value.Scalar() != "false"))
-        reader.fail(value, path, "expected true or false");
-      options.fullscreen = value.Scalar() == "true";
-    } else if (key == "feed") {
-      options.endpoints.publish = reader.text(value, path);
-    } else if (key == "snapshot") {
-      options.endpoints.snapshot = reader.text(value, path);
-    } else if (key == "control") {
-      options.endpoints.control = reader.text(value, path);
-    } else {
-      reader.fail(entry.first, path,
-                  "unknown key (allowed: title, queues, pages, rotate_seconds, "
-                  "stale_after_seconds, fullscreen, feed, snapshot, control)");
-    }
+  // A board lists queues and pages as YAML lists; a bare word is more likely a typo.
+  auto list = [&](const YAML::Node& value, const std::string& key) {
+    if (!value.IsSequence())
+      reader.fail(value.Mark(), key, "expected a list such as [sales, support]");
+    return reader.string_list(value, key);
+  };
+  auto text = [&](std::string& target) {
+    return [&](const YAML::Node& value, const std::string& key) {
+      target = reader.string_value(value, key);
+    };
+  };
+  reader.for_each_entry(
+      selected, "boards." + selected_name,
+      {{"title", text(options.title)},
+       {"queues", [&](const YAML::Node& value,
+                      const std::string& key) { options.queues = list(value, key); }},
+       {"pages",
+        [&](const YAML::Node& value, const std::string& key) {
+          options.pages.clear();
+          for (const std::string& page : list(value, key)) {
+            const auto parsed = parse_page(page);
+            if (!parsed)
+              reader.fail(value.Mark(), key,
+                          "unknown page \"" + page + "\" (allowed: queues, agents, abandons)");
+            options.pages.push_back(*parsed);
+          }
+        }},
+       {"rotate_seconds",
+        [&](const YAML::Node& value, const std::string& key) {
+          options.rotate_seconds = static_cast<int>(reader.whole_number(value, key, 1, 3600));
+        }},
+       {"stale_after_seconds",
+        [&](const YAML::Node& value, const std::string& key) {
+          const double seconds = reader.number_value(value, key);
+          if (seconds < 1 || seconds > 600)
+            reader.fail(value.Mark(), key, "expected a number from 1 to 600");
+          options.stale_after_seconds = seconds;
+        }},
+       {"fullscreen",
+        [&](const YAML::Node& value, const std::string& key) {
+          if (!value.IsScalar() || (value.Scalar() != "true" && value.Scalar() != "false"))
+            reader.fail(value.Mark(), key, "expected true or false");
+          options.fullscreen = value.Scalar() == "true";
+        }},
+       {"feed", text(options.endpoints.publish)},
+       {"snapshot", text(options.endpoints.snapshot)},
+       {"control", text(options.endpoints.control)},
+       {"curve_server_key", text(options.curve_server_key_file)},
+       {"curve_key", text(options.curve_key_file)}});
+}
+
+void load_board_keys(BoardOptions& options) {
+  try {
+    options.endpoints.security =
+        security::load_client_security(options.curve_server_key_file, options.curve_key_file);
+  } catch (const security::KeyFileError& error) {
+    throw BoardConfigError(error.what());
   }
 }
 

@@ -10,14 +10,12 @@
 
 #include "wallboard/board_logic.h"
 #include "wallboard/feed_client.h"
+#include "yaml_config/config_file_error.h"
 
 namespace floorwatch::wallboard {
 
-/// A configuration problem, worded `FILE:LINE: key: problem`.
-class BoardConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+/// A configuration problem, worded `FILE:LINE: key: problem` (the shared config error type).
+using BoardConfigError = yaml_config::ConfigFileError;
 
 /// Everything a board needs to run. Plain value type.
 struct BoardOptions {
@@ -25,6 +23,10 @@ struct BoardOptions {
   std::string title;  ///< header title; empty = the site name from the feed
   std::vector<std::string> queues;  ///< tiles in this order; empty = every queue by name
   FeedEndpoints endpoints;
+  /// CURVE (docs/security.md): the daemon's NAME.key and this board's NAME.key_secret; read
+  /// into endpoints.security by load_board_keys. Both empty = plaintext.
+  std::string curve_server_key_file;
+  std::string curve_key_file;
   std::vector<Page> pages{Page::Queues, Page::Agents, Page::Abandons};
   int rotate_seconds = 20;
   double stale_after_seconds = 3;
@@ -47,6 +49,10 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
                        const std::string& board, BoardOptions& options);
 /// Reads the file, then apply_config_file. Throws BoardConfigError.
 void load_config_file(const std::string& path, const std::string& board, BoardOptions& options);
+
+/// Reads curve_server_key_file / curve_key_file into endpoints.security (both or neither).
+/// Throws BoardConfigError.
+void load_board_keys(BoardOptions& options);
 
 /// A bind endpoint turned into one a board can connect to: "tcp://*:5572" ->
 /// "tcp://127.0.0.1:5572". A `*` port cannot be connected to: BoardConfigError.

@@ -344,14 +344,21 @@ void draw_queues_page(Frame& f, const Rect& page) {
   for (std::size_t i = 0; i < tiles.size(); ++i) draw_tile(f, *tiles[i], rects[i]);
 }
 
-void draw_agents_page(Frame& f, const Rect& page) {
+// Returns how many screens the list needs: the most urgent agents (longest pause or wrap-up)
+// come first, and the rest follow on the next screens of the rotation, never cut off.
+std::size_t draw_agents_page(Frame& f, const Rect& page) {
   const BoardFonts& fonts = f.in.fonts;
   const auto agents = agents_in_order(f.in.model, f.in.options.queues);
   const Rect list_area = page.rows(0.0f, 0.96f);
   const ListLayout list =
       list_layout(list_area, fonts.sizes.body * 1.5f, 620 * f.unit, agents.size());
-  for (std::size_t i = 0; i < list.visible; ++i) {
-    const AgentView& agent = *agents[i];
+  const std::size_t per_screen = std::max<std::size_t>(list.visible, 1);
+  const std::size_t parts = std::max<std::size_t>(1, (agents.size() + per_screen - 1) / per_screen);
+  const std::size_t part = std::min(f.in.part, parts - 1);
+  const std::size_t first = part * per_screen;
+  const std::size_t shown = std::min(per_screen, agents.size() - std::min(first, agents.size()));
+  for (std::size_t i = 0; i < shown; ++i) {
+    const AgentView& agent = *agents[first + i];
     const Rect row = list.row(list_area, i).inset(2 * f.unit);
     const Level lvl = agent_level(agent, f.now_utc);
     if (lvl != Level::Neutral)
@@ -371,10 +378,18 @@ void draw_agents_page(Frame& f, const Rect& page) {
   if (agents.empty())
     text_in(f.draw, fonts.large, fonts.sizes.large, page, dim_colour(f.stale), "No agents",
             Align::Center);
-  if (agents.size() > list.visible)
-    text_in(f.draw, fonts.small, fonts.sizes.small, page.rows(0.96f, 1.0f), dim_colour(f.stale),
-            "+" + std::to_string(agents.size() - list.visible) + " more", Align::Right);
+  const std::string footer = "page " + std::to_string(part + 1) + "/" + std::to_string(parts) +
+                             " \u00B7 " + std::to_string(agents.size()) + " agents";
+  if (parts > 1) {
+    const Rect footer_rect = page.rows(0.96f, 1.0f);
+    text_in(f.draw, fonts.small, fonts.sizes.small, footer_rect, dim_colour(f.stale), footer,
+            Align::Right);
+    // Names the screen so tests can check the paging ("agents_page:2/3").
+    f.regions.push_back(
+        {"agents_page:" + std::to_string(part + 1) + "/" + std::to_string(parts), footer_rect});
+  }
   f.regions.push_back({"agents", page});
+  return parts;
 }
 
 void draw_abandons_page(Frame& f, const Rect& page) {
@@ -491,7 +506,7 @@ ViewOutput draw_board(const ViewInput& in) {
       draw_queues_page(frame, screen.page);
       break;
     case Page::Agents:
-      draw_agents_page(frame, screen.page);
+      out.parts = draw_agents_page(frame, screen.page);
       break;
     case Page::Abandons:
       draw_abandons_page(frame, screen.page);

@@ -42,12 +42,14 @@ struct ViewInput {
   Page page;
   float width;
   float height;
+  std::size_t part = 0;  ///< which screen of a paged list (PageRotation::part)
 };
 
 /// What the people in front of the board asked for, and where things were drawn.
 struct ViewOutput {
   std::optional<std::string> acknowledge;  ///< alert id to acknowledge
   std::vector<Region> regions;
+  std::size_t parts = 1;  ///< screens the drawn page needs (PageRotation::parts)
 };
 
 ViewOutput draw_board(const ViewInput& input);

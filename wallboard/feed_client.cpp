@@ -14,8 +14,10 @@ namespace {
 constexpr auto kPollPeriod = std::chrono::milliseconds(100);
 constexpr auto kAckTimeout = std::chrono::seconds(3);
 
-zmq::socket_t connect_dealer(zmq::context_t& context, const std::string& endpoint) {
+zmq::socket_t connect_dealer(zmq::context_t& context, const std::string& endpoint,
+                             const security::ClientSecurity& security) {
   zmq::socket_t socket(context, zmq::socket_type::dealer);
+  security::apply_client_security(socket, security);
   socket.set(zmq::sockopt::linger, 0);
   socket.connect(endpoint);
   return socket;
@@ -72,6 +74,7 @@ void FeedClient::run() {
   zmq::context_t context(1);
   // Subscribe first, then ask for the snapshot: deltas published meanwhile are buffered.
   zmq::socket_t subscriber(context, zmq::socket_type::sub);
+  security::apply_client_security(subscriber, endpoints_.security);
   subscriber.set(zmq::sockopt::linger, 0);
   subscriber.set(zmq::sockopt::subscribe, "");
   subscriber.connect(endpoints_.publish);
@@ -92,7 +95,7 @@ void FeedClient::run() {
       if (sync.take_snapshot_request()) {
         // A fresh socket per request: a late answer to an earlier one can never be mistaken
         // for this one, and a dead daemon's queued request is dropped with the old socket.
-        snapshot_socket = connect_dealer(context, endpoints_.snapshot);
+        snapshot_socket = connect_dealer(context, endpoints_.snapshot, endpoints_.security);
         v1::SnapshotRequest request;
         request.set_protocol_version(1);
         request.set_board(board_name_);
@@ -104,10 +107,12 @@ void FeedClient::run() {
         acks.swap(pending_acks_);
       }
       for (const std::string& id : acks) {
-        if (!control_socket) control_socket = connect_dealer(context, endpoints_.control);
-        const std::string request =
-            nlohmann::json{{"command", "ack"}, {"id", id}, {"by", board_name_}}.dump();
-        control_socket->send(zmq::buffer(request), zmq::send_flags::dontwait);
+        if (!control_socket)
+          control_socket = connect_dealer(context, endpoints_.control, endpoints_.security);
+        nlohmann::json request{{"command", "ack"}, {"id", id}};
+        // With CURVE the daemon records the board's key name; claiming a name would be refused.
+        if (!endpoints_.security.curve()) request["by"] = board_name_;
+        control_socket->send(zmq::buffer(request.dump()), zmq::send_flags::dontwait);
         acks_in_flight.push_back({id, std::chrono::steady_clock::now() + kAckTimeout});
         sync.mutable_model().ack_status = "acknowledging " + id + " …";
         sync.touch();

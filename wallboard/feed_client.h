@@ -9,16 +9,19 @@
 #include <thread>
 #include <vector>
 
+#include "security/socket_security.h"
 #include "wallboard/board_model.h"
 #include "wallboard/feed_sync.h"
 
 namespace floorwatch::wallboard {
 
-/// Where the daemon is. Plain value type.
+/// Where the daemon is and how to prove who we are. Plain value type.
 struct FeedEndpoints {
   std::string publish = "tcp://127.0.0.1:5573";   ///< the daemon's feed PUB
   std::string snapshot = "tcp://127.0.0.1:5572";  ///< the daemon's feed ROUTER
   std::string control = "tcp://127.0.0.1:5571";   ///< the daemon's control ROUTER (acks)
+  /// CURVE keys for all three sockets (docs/security.md); empty = plaintext.
+  security::ClientSecurity security;
 };
 
 /// Runs the feed on its own thread from construction to destruction. Thread-safe: the frame
@@ -35,8 +38,9 @@ class FeedClient {
   /// Copies the model into `out` when its version differs from `seen_version` (then updates
   /// it); true when copied.
   bool copy_model_if_changed(BoardModel& out, std::uint64_t& seen_version) const;
-  /// Sends {"command":"ack","id":...,"by":<board name>} to the control socket; the outcome
-  /// appears in BoardModel::ack_status.
+  /// Sends {"command":"ack","id":...,"by":<board name>} to the control socket (with CURVE
+  /// without `by`: the daemon records the key's name); the outcome appears in
+  /// BoardModel::ack_status.
   void acknowledge(const std::string& alert_id);
 
   /// Lets a caller watch every applied change on the feed thread (benchmarks): called with the

@@ -149,8 +149,9 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const fw::ViewOutput drawn =
-        fw::draw_board({model, options, fonts, now, page, display.x, display.y});
+    const fw::ViewOutput drawn = fw::draw_board(
+        {model, options, fonts, now, page, display.x, display.y, rotation.part(now)});
+    rotation.parts = drawn.parts;
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q))
       glfwSetWindowShouldClose(window, 1);
     ImGui::Render();
@@ -276,6 +277,10 @@ int main(int argc, char** argv) {
   app.add_option(
       "--control", control,
       "the daemon's control endpoint, for acknowledgements (default tcp://127.0.0.1:5571)");
+  app.add_option("--curve-server-key", cli.curve_server_key_file,
+                 "the daemon's public certificate (NAME.key): turns CURVE on");
+  app.add_option("--curve-key", cli.curve_key_file,
+                 "this board's secret certificate (NAME.key_secret)");
   app.add_option("--queues", queues, "tiles to show, in order: a,b,c (default: every queue)");
   app.add_option("--pages", pages,
                  "pages to rotate through: queues,agents,abandons (default: all)");
@@ -309,6 +314,10 @@ int main(int argc, char** argv) {
     if (!feed.empty()) options.endpoints.publish = feed;
     if (!snapshot.empty()) options.endpoints.snapshot = snapshot;
     if (!control.empty()) options.endpoints.control = control;
+    if (!cli.curve_server_key_file.empty())
+      options.curve_server_key_file = cli.curve_server_key_file;
+    if (!cli.curve_key_file.empty()) options.curve_key_file = cli.curve_key_file;
+    fw::load_board_keys(options);
     if (!queues.empty()) options.queues = fw::split_list(queues);
     if (!title.empty()) options.title = title;
     if (!pages.empty()) {

@@ -32,6 +32,7 @@ struct FloorState::Agent {
   Timestamp state_since{};
   Timestamp last_change{};
   std::vector<std::string> queues;  // sorted, unique
+  std::vector<Queue*> member_of;    // the queues named in `queues`, for the live member counts
   std::vector<Handling> handlings;
 };
 
@@ -43,7 +44,9 @@ struct FloorState::Queue {
   QueueWindows windows;
   OutcomeCounters lifetime;
   std::array<std::int64_t, kWaitBucketsSeconds.size() + 1> wait_bucket_counts{};
-  std::set<std::pair<Timestamp, std::string>> waiting;  // oldest first
+  std::set<std::pair<Timestamp, std::string>> waiting;    // oldest first
+  std::array<std::int64_t, kAgentStatusCount> members{};  // member agents by state, kept live
+  std::uint64_t changed_revision = 0;                     // FloorState::revision_ of last change
 };
 
 namespace {
@@ -93,6 +96,7 @@ FloorState::Queue& FloorState::queue(const std::string& name) {
   if (it == queues_.end()) {
     it = queues_.emplace(name, std::make_unique<Queue>(name, settings_for(name), calendar_.get()))
              .first;
+    mark_changed(*it->second);
   }
   return *it->second;
 }
@@ -102,6 +106,7 @@ FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
   if (inserted) {
     it->second.state_since = ts;
     it->second.last_change = ts;
+    ++agents_by_state_[static_cast<std::size_t>(it->second.state)];
   }
   return it->second;
 }
@@ -126,6 +131,23 @@ ApplyResult FloorState::apply(const Event& e) {
 void FloorState::record(Queue& q, Timestamp at, const OutcomeCounters& delta) {
   q.windows.add(at, delta);
   q.lifetime += delta;
+  mark_changed(q);
+}
+
+void FloorState::mark_changed(Queue& q) {
+  q.changed_revision = ++revision_;
+}
+
+void FloorState::mark_all_changed() {
+  ++revision_;
+  for (auto& [name, q] : queues_) q->changed_revision = revision_;
+}
+
+void FloorState::count_members(const Agent& a, std::int64_t sign) {
+  for (Queue* q : a.member_of) {
+    q->members[static_cast<std::size_t>(a.state)] += sign;
+    mark_changed(*q);
+  }
 }
 
 ApplyResult FloorState::on_enqueued(const Event& e) {
@@ -162,7 +184,11 @@ ApplyResult FloorState::on_answered(const Event& e) {
   call.last_event = e.ts;
 
   Agent& a = agent(e.agent, e.ts);
-  if (a.queues.empty()) a.queues.push_back(call.queue);
+  if (a.queues.empty()) {
+    a.queues.push_back(call.queue);
+    a.member_of.push_back(&q);
+    count_members(a, +1);
+  }
   a.handlings.push_back(Handling{e.call, call.queue, e.ts});
   set_agent_state(a, AgentStatus::Busy, e.ts);
   a.reason.clear();
@@ -241,17 +267,24 @@ void FloorState::set_agent_state(Agent& a, AgentStatus state, Timestamp ts) {
     for (auto& h : a.handlings) h.detached = true;
   }
   if (a.state != state) {
+    count_members(a, -1);
+    --agents_by_state_[static_cast<std::size_t>(a.state)];
     a.state = state;
+    ++agents_by_state_[static_cast<std::size_t>(a.state)];
+    count_members(a, +1);
     a.state_since = std::max(ts, a.state_since);
   }
   a.last_change = std::max(ts, a.last_change);
 }
 
 void FloorState::set_agent_queues(Agent& a, const std::vector<std::string>& queues) {
+  count_members(a, -1);
   a.queues = queues;
   std::sort(a.queues.begin(), a.queues.end());
   a.queues.erase(std::unique(a.queues.begin(), a.queues.end()), a.queues.end());
-  for (const auto& name : a.queues) queue(name);  // memberships make the queue visible
+  a.member_of.clear();
+  for (const auto& name : a.queues) a.member_of.push_back(&queue(name));  // makes it visible
+  count_members(a, +1);
 }
 
 void FloorState::end_handling(Agent& a, Timestamp ts) {
@@ -269,7 +302,8 @@ void FloorState::end_handling(Agent& a, Timestamp ts) {
 void FloorState::advance(Timestamp now) {
   if (now < latest_advance_) now = latest_advance_;
   latest_advance_ = now;
-  for (auto& [name, q] : queues_) q->windows.advance(now);
+  for (auto& [name, q] : queues_)
+    if (q->windows.advance(now)) mark_changed(*q);
   // Keep yesterday and today for the calendar windows; prune once per day.
   const Timestamp today = calendar_->day_start(now);
   if (today != last_prune_day_) {
@@ -281,27 +315,29 @@ void FloorState::advance(Timestamp now) {
 
 FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options) {
   advance(now);
+  // Interval and today figures are read at `now`: a new interval or day changes every queue.
+  const Timestamp interval = calendar_->interval_start(now);
+  const Timestamp day = calendar_->day_start(now);
+  if (interval != figures_interval_ || day != figures_day_) {
+    figures_interval_ = interval;
+    figures_day_ = day;
+    mark_all_changed();
+  }
   FloorSnapshot result;
   result.now = now;
+  result.revision = revision_;
   result.active_calls = static_cast<std::int64_t>(calls_.size());
+  result.agents_by_state = agents_by_state_;
 
-  // Hashed: one lookup per membership of every agent is the snapshot's hottest loop.
-  std::unordered_map<std::string_view, std::array<std::int64_t, kAgentStatusCount>>
-      members_by_queue;
-  members_by_queue.reserve(queues_.size());
-  for (const auto& [id, a] : agents_) {
-    const auto state = static_cast<std::size_t>(a.state);
-    ++result.agents_by_state[state];
-    for (const auto& name : a.queues) ++members_by_queue[name][state];
-  }
-
-  result.queues.reserve(queues_.size());
+  // A revision from before load() (or not from this state) cannot say what changed.
+  const bool only_changed = options.changed_since &&
+                            *options.changed_since >= reloaded_at_revision_ &&
+                            *options.changed_since <= revision_;
+  if (only_changed) result.only_changed_since = options.changed_since;
+  result.queues.reserve(only_changed ? 16 : queues_.size());
   for (const auto& [name, q] : queues_) {
-    auto members = members_by_queue.find(name);
-    result.queues.push_back(snapshot_queue(*q, now, options,
-                                           members == members_by_queue.end()
-                                               ? std::array<std::int64_t, kAgentStatusCount>{}
-                                               : members->second));
+    if (only_changed && q->changed_revision <= *options.changed_since) continue;
+    result.queues.push_back(snapshot_queue(*q, now, options));
   }
 
   if (options.include_agents) {
@@ -324,9 +360,9 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   return result;
 }
 
-QueueSnapshot FloorState::snapshot_queue(
-    const Queue& q, Timestamp now, const SnapshotOptions& options,
-    const std::array<std::int64_t, kAgentStatusCount>& members) const {
+QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
+                                         const SnapshotOptions& options) const {
+  const auto& members = q.members;
   QueueSnapshot s;
   s.name = q.name;
   s.settings = q.settings;
@@ -366,7 +402,8 @@ QueueSnapshot FloorState::snapshot_queue(
   }
   const double offered_30m = static_cast<double>(s.window(WindowKind::Rolling30m).counts.offered);
   s.arrival_rate_per_second = offered_30m / 1800.0;
-  if (s.handle_time_seconds && *s.handle_time_seconds > 0 && offered_30m > 0) {
+  if (options.include_predictions && s.handle_time_seconds && *s.handle_time_seconds > 0 &&
+      offered_30m > 0) {
     const erlang::Workload workload{offered_30m, 1800.0, *s.handle_time_seconds};
     const double target_seconds = to_seconds(q.settings.answer_target);
     s.agents_required =
@@ -394,6 +431,12 @@ QueueSnapshot FloorState::snapshot_queue(
   return s;
 }
 
+void FloorState::for_each_queue_intervals(
+    const std::function<void(const std::string&, const QueueSettings&,
+                             const std::map<Timestamp, OutcomeCounters>&)>& visit) const {
+  for (const auto& [name, q] : queues_) visit(name, q->settings, q->windows.intervals());
+}
+
 void FloorState::reconfigure(FloorConfig config) {
   const bool calendar_changed = config.time_zone != config_.time_zone ||
                                 config.day_start_minutes != config_.day_start_minutes ||
@@ -412,6 +455,7 @@ void FloorState::reconfigure(FloorConfig config) {
   }
   for (auto& [name, q] : queues_) q->settings = settings_for(name);
   for (const auto& [name, settings] : config_.queues) queue(name);
+  mark_all_changed();  // settings (targets, formula) and calendar feed every queue's figures
 }
 
 }  // namespace floorwatch::core
@@ -538,6 +582,14 @@ void FloorState::load(std::string_view bytes) {
     a.last_change = in.time();
     const std::size_t memberships = in.count(8);
     for (std::size_t m = 0; m < memberships; ++m) a.queues.push_back(in.string());
+    for (const auto& name : a.queues) {
+      auto member_of = queues.find(name);
+      if (member_of == queues.end())
+        member_of =
+            queues.emplace(name, std::make_unique<Queue>(name, settings_for(name), calendar_.get()))
+                .first;
+      a.member_of.push_back(member_of->second.get());
+    }
     const std::size_t handlings = in.count(8);
     for (std::size_t h = 0; h < handlings; ++h) {
       Handling handling;
@@ -552,12 +604,20 @@ void FloorState::load(std::string_view bytes) {
   }
   if (!in.at_end()) throw SnapshotError("snapshot corrupted: trailing bytes");
 
+  std::array<std::int64_t, kAgentStatusCount> agents_by_state{};
+  for (auto& [id, a] : agents) {
+    ++agents_by_state[static_cast<std::size_t>(a.state)];
+    for (Queue* q : a.member_of) ++q->members[static_cast<std::size_t>(a.state)];
+  }
   queues_ = std::move(queues);
   calls_ = std::move(calls);
   agents_ = std::move(agents);
+  agents_by_state_ = agents_by_state;
   latest_advance_ = latest_advance;
   last_prune_day_ = Timestamp{};
   for (const auto& [name, settings] : config_.queues) queue(name);
+  mark_all_changed();
+  reloaded_at_revision_ = revision_;
 }
 
 }  // namespace floorwatch::core

@@ -20,60 +20,111 @@ std::string_view to_string(WindowKind window) {
   return "unknown";
 }
 
-void RollingWindows::add(Timestamp at, const OutcomeCounters& delta) {
+Timestamp RollingWindows::bucket_key(Timestamp at) {
+  // Round up, never down: an outcome may stay in a window < 1 s too long but never leaves early.
+  const std::int64_t ms = to_epoch_ms(at);
+  const std::int64_t step = kResolution.count();
+  std::int64_t steps = ms / step;  // truncates toward zero: floor for ms >= 0, ceil below
+  if (steps * step < ms) ++steps;
+  return from_epoch_ms(steps * step);
+}
+
+void RollingWindows::add(Timestamp outcome_at, const OutcomeCounters& delta) {
+  const Timestamp at = bucket_key(outcome_at);
   const std::size_t longest = kSpans.size() - 1;
   if (started_ && at <= window_start_[longest]) return;  // already outside every window
   // Events arrive nearly in order: the newest bucket is the usual target.
+  std::int64_t bucket_max_wait = delta.max_wait_ms;
+  bool new_bucket = true;
   if (buckets_.empty() || buckets_.back().at < at) {
     buckets_.push_back(Bucket{at, delta});
   } else if (buckets_.back().at == at) {
+    new_bucket = false;
     buckets_.back().counts += delta;
+    bucket_max_wait = buckets_.back().counts.max_wait_ms;
   } else {
     auto position = std::upper_bound(buckets_.begin(), buckets_.end(), at,
                                      [](Timestamp t, const Bucket& b) { return t < b.at; });
     if (position != buckets_.begin() && std::prev(position)->at == at) {
+      new_bucket = false;
       std::prev(position)->counts += delta;
+      bucket_max_wait = std::prev(position)->counts.max_wait_ms;
     } else {
       buckets_.insert(position, Bucket{at, delta});
     }
   }
+  note_wait(at, bucket_max_wait);
   for (std::size_t i = 0; i < kSpans.size(); ++i) {
-    if (!started_ || at > window_start_[i]) sums_[i] += delta;
+    if (!started_ || at > window_start_[i]) {
+      sums_[i] += delta;
+    } else if (new_bucket) {
+      ++before_window_[i];  // a late outcome, already outside this (shorter) window
+    }
   }
 }
 
-void RollingWindows::advance(Timestamp now) {
+bool RollingWindows::advance(Timestamp now) {
+  bool changed = false;
   for (std::size_t i = 0; i < kSpans.size(); ++i) {
     const Timestamp new_start = now - kSpans[i];
     if (started_ && new_start <= window_start_[i]) continue;
     // Subtract buckets in (old_start, new_start]: they just left this window.
-    auto first = buckets_.begin();
-    if (started_) {
-      first = std::upper_bound(buckets_.begin(), buckets_.end(), window_start_[i],
-                               [](Timestamp t, const Bucket& b) { return t < b.at; });
+    std::size_t first = started_ ? before_window_[i] : 0;
+    for (; first < buckets_.size() && buckets_[first].at <= new_start; ++first) {
+      sums_[i] -= buckets_[first].counts;
+      changed = true;
     }
-    for (auto it = first; it != buckets_.end() && it->at <= new_start; ++it) {
-      sums_[i] -= it->counts;
-    }
+    before_window_[i] = first;
     window_start_[i] = new_start;
   }
   started_ = true;
   const Timestamp longest_start = window_start_[kSpans.size() - 1];
-  while (!buckets_.empty() && buckets_.front().at <= longest_start) buckets_.pop_front();
+  while (!buckets_.empty() && buckets_.front().at <= longest_start) {
+    buckets_.pop_front();
+    for (std::size_t& count : before_window_) --count;
+  }
+  while (!wait_records_.empty() && wait_records_.front().at <= longest_start)
+    wait_records_.pop_front();
+  return changed;
 }
 
 OutcomeCounters RollingWindows::totals(std::size_t span_index) const {
   OutcomeCounters result = sums_[span_index];
   result.max_wait_ms = -1;
-  auto first = buckets_.begin();
+  auto first = wait_records_.begin();
   if (started_) {
-    first = std::upper_bound(buckets_.begin(), buckets_.end(), window_start_[span_index],
-                             [](Timestamp t, const Bucket& b) { return t < b.at; });
+    first = std::upper_bound(wait_records_.begin(), wait_records_.end(), window_start_[span_index],
+                             [](Timestamp t, const WaitRecord& r) { return t < r.at; });
   }
-  for (auto it = first; it != buckets_.end(); ++it) {
-    result.max_wait_ms = std::max(result.max_wait_ms, it->counts.max_wait_ms);
-  }
+  if (first != wait_records_.end()) result.max_wait_ms = first->max_wait_ms;
   return result;
+}
+
+void RollingWindows::note_wait(Timestamp at, std::int64_t max_wait_ms) {
+  if (max_wait_ms < 0) return;  // nobody left the queue in this bucket
+  // A record only if it waited longer than every later bucket (usually `at` is the newest).
+  auto later = std::upper_bound(wait_records_.begin(), wait_records_.end(), at,
+                                [](Timestamp t, const WaitRecord& r) { return t < r.at; });
+  const std::int64_t later_max = later == wait_records_.end() ? -1 : later->max_wait_ms;
+  if (max_wait_ms <= later_max) return;
+  // Earlier records it equals or beats (its own old record included) sit just before `later`.
+  auto first_beaten = later;
+  while (first_beaten != wait_records_.begin() &&
+         std::prev(first_beaten)->max_wait_ms <= max_wait_ms)
+    --first_beaten;
+  later = wait_records_.erase(first_beaten, later);
+  wait_records_.insert(later, WaitRecord{at, max_wait_ms});
+}
+
+void RollingWindows::rebuild_wait_records() {
+  wait_records_.clear();
+  std::int64_t later_max = -1;
+  for (auto it = buckets_.rbegin(); it != buckets_.rend(); ++it) {
+    if (it->counts.max_wait_ms > later_max) {
+      later_max = it->counts.max_wait_ms;
+      wait_records_.push_front(WaitRecord{it->at, later_max});
+    }
+  }
 }
 
 void QueueWindows::set_calendar(const SiteCalendar* calendar) {
@@ -111,8 +162,8 @@ void QueueWindows::add(Timestamp at, const OutcomeCounters& delta) {
   }
 }
 
-void QueueWindows::advance(Timestamp now) {
-  rolling_.advance(now);
+bool QueueWindows::advance(Timestamp now) {
+  return rolling_.advance(now);
 }
 
 OutcomeCounters QueueWindows::totals(WindowKind window, Timestamp now) const {
@@ -175,16 +226,28 @@ void RollingWindows::load(ByteReader& in) {
   buckets_.clear();
   const std::size_t buckets = in.count(8);
   for (std::size_t i = 0; i < buckets; ++i) {
-    const Timestamp at = in.time();
-    buckets_.push_back(Bucket{at, load_outcome_counters(in)});
+    // Snapshots from before the 1 s resolution hold one bucket per millisecond: merge them.
+    const Timestamp at = bucket_key(in.time());
+    OutcomeCounters counts = load_outcome_counters(in);
+    if (!buckets_.empty() && at < buckets_.back().at)
+      throw SnapshotError("snapshot corrupted: rolling-window buckets out of order");
+    if (!buckets_.empty() && at == buckets_.back().at)
+      buckets_.back().counts += counts;
+    else
+      buckets_.push_back(Bucket{at, counts});
   }
   // The sums are derived data: recompute them instead of trusting the bytes.
   for (std::size_t i = 0; i < kSpans.size(); ++i) {
     sums_[i] = OutcomeCounters{};
+    before_window_[i] = 0;
     for (const Bucket& bucket : buckets_) {
-      if (!started_ || bucket.at > window_start_[i]) sums_[i] += bucket.counts;
+      if (!started_ || bucket.at > window_start_[i])
+        sums_[i] += bucket.counts;
+      else
+        ++before_window_[i];
     }
   }
+  rebuild_wait_records();
 }
 
 namespace {

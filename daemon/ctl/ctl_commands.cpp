@@ -6,8 +6,6 @@
 
 #include <zmq.hpp>
 
-#include "daemon/socket_security.h"
-
 namespace floorwatch::ctl {
 
 using nlohmann::json;
@@ -77,33 +75,52 @@ std::string format_erlang_table(const json& table) {
 }
 
 json control_request(const std::string& endpoint, const json& request,
-                     std::chrono::milliseconds timeout) {
+                     std::chrono::milliseconds timeout, const security::ClientSecurity& security) {
   zmq::context_t context(1);
   // DEALER rather than REQ: a request that times out leaves no stuck state machine behind.
   zmq::socket_t socket(context, zmq::socket_type::dealer);
-  daemon::apply_client_security(socket, daemon::SocketSecurity{});
+  try {
+    security::apply_client_security(socket, security);
+  } catch (const std::exception& error) {
+    throw ControlError(std::string("bad CURVE key: ") + error.what());
+  }
   socket.set(zmq::sockopt::linger, 0);
+  // A refused handshake is reported at once and in words, not as a timeout.
+  security::HandshakeFailureWatch handshake(context, socket, "ctl", security.curve());
   try {
     socket.connect(endpoint);
   } catch (const zmq::error_t& error) {
     throw ControlError("cannot connect to control endpoint " + endpoint + ": " + error.what());
   }
+  const auto no_answer = [&] {
+    return ControlError("no answer from floorwatchd at " + endpoint + " within " +
+                        std::to_string(timeout.count()) + " ms (is it running?)");
+  };
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // Waits for `events` on the socket until the deadline; a handshake failure throws.
+  const auto wait_for = [&](short events) {
+    while (true) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      zmq::pollitem_t items[] = {{socket.handle(), 0, events, 0},
+                                 {handshake.socket().handle(), 0, ZMQ_POLLIN, 0}};
+      zmq::poll(items, 2, left);
+      if (items[1].revents & ZMQ_POLLIN) {
+        const std::string failure = handshake.take_failure();
+        if (!failure.empty()) throw ControlError(endpoint + ": " + failure);
+      }
+      if (items[0].revents & events) return true;
+    }
+  };
   const std::string payload = request.dump();
   if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) {
     // Nothing connected yet: wait for the connection up to the timeout.
-    zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLOUT, 0};
-    zmq::poll(&item, 1, timeout);
-    if (!(item.revents & ZMQ_POLLOUT) ||
-        !socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
-      throw ControlError("no answer from floorwatchd at " + endpoint + " within " +
-                         std::to_string(timeout.count()) + " ms (is it running?)");
+    if (!wait_for(ZMQ_POLLOUT) || !socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
+      throw no_answer();
   }
-  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
-  zmq::poll(&item, 1, timeout);
   zmq::message_t answer;
-  if (!(item.revents & ZMQ_POLLIN) || !socket.recv(answer, zmq::recv_flags::dontwait))
-    throw ControlError("no answer from floorwatchd at " + endpoint + " within " +
-                       std::to_string(timeout.count()) + " ms (is it running?)");
+  if (!wait_for(ZMQ_POLLIN) || !socket.recv(answer, zmq::recv_flags::dontwait)) throw no_answer();
   json reply = json::parse(answer.to_string_view(), nullptr, false);
   if (reply.is_discarded()) throw ControlError("unreadable reply from " + endpoint);
   if (reply.is_object() && reply.contains("error"))

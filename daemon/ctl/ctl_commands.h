@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "floorwatch/core/erlang_c.h"
+#include "security/socket_security.h"
 
 namespace floorwatch::ctl {
 
@@ -32,9 +33,12 @@ class ControlError : public std::runtime_error {
 };
 
 /// Sends one JSON request to the control socket at `endpoint` and returns the reply. Throws
-/// ControlError when there is no answer within `timeout` or the reply is {"error": ...}.
+/// ControlError when there is no answer within `timeout`, the daemon refuses the handshake
+/// (unknown CURVE key, CURVE vs plaintext: said at once, in words) or the reply is
+/// {"error": ...}. `security`: CURVE keys (docs/security.md); empty = plaintext.
 nlohmann::json control_request(const std::string& endpoint, const nlohmann::json& request,
-                               std::chrono::milliseconds timeout);
+                               std::chrono::milliseconds timeout,
+                               const security::ClientSecurity& security = {});
 
 /// Human form of an `alerts` reply: one line per alert (id, state, rule, queue, since, who).
 std::string format_alerts(const nlohmann::json& reply, bool with_resolved);

@@ -1,4 +1,5 @@
-// floorwatchctl: Erlang C staffing calculator, live floor table and daemon status.
+// floorwatchctl: Erlang C staffing calculator, live floor table, daemon status, alerts, the
+// interval history report and CURVE key generation.
 // Exit status: 0 success, 1 the daemon did not answer (or answered an error), 2 bad arguments.
 #include <iostream>
 #include <thread>
@@ -7,7 +8,11 @@
 
 #include "daemon/ctl/ctl_commands.h"
 #include "daemon/ctl/duration.h"
+#include "daemon/ctl/report_view.h"
 #include "daemon/ctl/top_view.h"
+#include "daemon/interval_history.h"
+#include "security/curve_keys.h"
+#include "security/socket_security.h"
 
 namespace {
 
@@ -87,16 +92,80 @@ int main(int argc, char** argv) {
   auto* ack = app.add_subcommand("ack", "acknowledge an alert: stops its escalation");
   std::string alert_id, by, comment;
   ack->add_option("id", alert_id, "alert id (from floorwatchctl alerts)")->required();
-  ack->add_option("--by", by, "who takes ownership (recorded and sent to notified tiers)")
-      ->required();
+  ack->add_option("--by", by,
+                  "who takes ownership (recorded and sent to notified tiers); with CURVE the "
+                  "daemon records the key's name");
   ack->add_option("--comment", comment, "free text, e.g. \"calling in two agents\"");
   ack->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
   ack->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 
+  auto* report = app.add_subcommand(
+      "report", "interval history: one row per queue per interval, with totals per queue");
+  std::string report_from, report_to, report_queue;
+  bool as_csv = false;
+  report
+      ->add_option("--from", report_from,
+                   "first day YYYY-MM-DD or local time YYYY-MM-DDTHH:MM (site time zone), or "
+                   "epoch ms")
+      ->required();
+  report
+      ->add_option("--to", report_to,
+                   "last day YYYY-MM-DD (included), or local time / epoch ms (excluded)")
+      ->required();
+  report->add_option("--queue", report_queue, "only this queue");
+  auto* report_csv = report->add_flag("--csv", as_csv, "CSV with a header row (spreadsheets)");
+  report->add_flag("--json", as_json, "print the raw JSON reply")->excludes(report_csv);
+  report->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
+  report->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
+  auto* keygen = app.add_subcommand(
+      "keygen", "make a CURVE key pair: DIR/NAME.key (public) and DIR/NAME.key_secret (0600)");
+  std::string key_name, key_dir = ".";
+  keygen
+      ->add_option("name", key_name, "the key's name (what the daemon records, e.g. by of an ack)")
+      ->required();
+  keygen->add_option("--dir", key_dir, "where to write the two files")->capture_default_str();
+
+  // Every subcommand that talks to the daemon takes the same CURVE keys (docs/security.md).
+  std::string curve_server_key, curve_key;
+  for (CLI::App* command : {top, status, alerts, ack, report}) {
+    command->add_option("--curve-server-key", curve_server_key,
+                        "the daemon's public certificate (NAME.key): turns CURVE on");
+    command->add_option("--curve-key", curve_key,
+                        "this client's secret certificate (NAME.key_secret)");
+  }
+
   CLI11_PARSE(app, argc, argv);
   const auto timeout = std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
+
+  if (keygen->parsed()) {
+    try {
+      const auto paths = floorwatch::security::write_key_files(
+          floorwatch::security::generate_key_pair(), key_dir, key_name);
+      std::cout << "public key (share, authorize): " << paths.public_file.string() << "\n"
+                << "secret key (keep, mode 0600):  " << paths.secret_file.string() << "\n";
+      return 0;
+    } catch (const std::exception& error) {
+      std::cerr << "floorwatchctl keygen: " << error.what() << "\n";
+      return 1;
+    }
+  }
+  floorwatch::security::ClientSecurity client_security;
+  try {
+    client_security = floorwatch::security::load_client_security(curve_server_key, curve_key);
+  } catch (const floorwatch::security::KeyFileError& error) {
+    std::cerr << "floorwatchctl: " << error.what() << "\n";
+    return 2;
+  }
+  if (ack->parsed() && by.empty() && !client_security.curve()) {
+    std::cerr << "floorwatchctl ack: --by NAME is required (with CURVE keys the daemon records "
+                 "the key's name)\n";
+    return 2;
+  }
 
   try {
     if (erlang->parsed()) {
@@ -115,29 +184,55 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (status->parsed()) {
-      const auto reply =
-          floorwatch::ctl::control_request(control, {{"command", "status"}}, timeout);
+      const auto reply = floorwatch::ctl::control_request(control, {{"command", "status"}}, timeout,
+                                                          client_security);
       std::cout << (as_json ? reply.dump(2) + "\n" : floorwatch::ctl::format_status(reply));
       return 0;
     }
     if (alerts->parsed()) {
-      const auto reply =
-          floorwatch::ctl::control_request(control, {{"command", "alerts"}}, timeout);
+      const auto reply = floorwatch::ctl::control_request(control, {{"command", "alerts"}}, timeout,
+                                                          client_security);
       std::cout << (as_json ? reply.dump(2) + "\n"
                             : floorwatch::ctl::format_alerts(reply, with_resolved));
       return 0;
     }
     if (ack->parsed()) {
-      const auto reply = floorwatch::ctl::control_request(
-          control, {{"command", "ack"}, {"id", alert_id}, {"by", by}, {"comment", comment}},
-          timeout);
-      std::cout << "alert " << alert_id << " acknowledged by " << by << "\n";
+      nlohmann::json request{{"command", "ack"}, {"id", alert_id}, {"comment", comment}};
+      if (!by.empty()) request["by"] = by;
+      const auto reply =
+          floorwatch::ctl::control_request(control, request, timeout, client_security);
+      // The daemon says who it recorded (with CURVE: the key's name).
+      const auto acknowledged = reply.value("acknowledged", nlohmann::json::object());
+      const std::string recorded_by =
+          acknowledged.is_object() ? acknowledged.value("acknowledged_by", by) : by;
+      std::cout << "alert " << alert_id << " acknowledged by " << recorded_by << "\n";
+      return 0;
+    }
+    if (report->parsed()) {
+      // Check the shape here so a typo names its option; the daemon resolves the time zone.
+      for (const auto& [option, text] : {std::pair{"--from", report_from}, {"--to", report_to}}) {
+        if (!floorwatch::daemon::parse_report_time(text)) {
+          std::cerr << "floorwatchctl report: " << option << ": expected "
+                    << floorwatch::daemon::kReportTimeFormats << ", got \"" << text << "\"\n";
+          return 2;
+        }
+      }
+      nlohmann::json request{{"command", "report"}, {"from", report_from}, {"to", report_to}};
+      if (!report_queue.empty()) request["queue"] = report_queue;
+      const auto reply =
+          floorwatch::ctl::control_request(control, request, timeout, client_security);
+      if (as_json)
+        std::cout << reply.dump(2) << "\n";
+      else if (as_csv)
+        std::cout << floorwatch::ctl::format_report_csv(reply);
+      else
+        std::cout << floorwatch::ctl::format_report_table(reply);
       return 0;
     }
     if (top->parsed()) {
       while (true) {
-        const auto snapshot =
-            floorwatch::ctl::control_request(control, {{"command", "snapshot"}}, timeout);
+        const auto snapshot = floorwatch::ctl::control_request(control, {{"command", "snapshot"}},
+                                                               timeout, client_security);
         // ANSI: cursor home + clear screen, so the table redraws in place.
         if (!once) std::cout << "\x1b[H\x1b[2J";
         std::cout << floorwatch::ctl::render_top(snapshot) << std::flush;

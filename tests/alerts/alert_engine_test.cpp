@@ -10,15 +10,7 @@ using namespace floorwatch::alerts;
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-const std::vector<SourceActivity> kNoSources;
-
-std::string rules(const std::string& yaml) {
-  return kNotifiersAndPolicy + "rules:\n" + yaml;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 SCENARIO("an unanswered caller crossing 90 s fires at the 90 s mark, not at the next event",
          "[alerts][engine]") {

@@ -73,6 +73,13 @@ escalation_policies:
     - {name: operations-manager, after: 10m, notifiers: [log]}
 )";
 
+inline const std::vector<alerts::SourceActivity> kNoSources;
+
+/// An `alerts:` document: the notifiers and policy above plus these rules.
+inline std::string rules(const std::string& yaml) {
+  return kNotifiersAndPolicy + "rules:\n" + yaml;
+}
+
 inline std::vector<alerts::Transition> transitions_to(const alerts::EvaluationResult& result,
                                                       alerts::AlertState state) {
   std::vector<alerts::Transition> found;

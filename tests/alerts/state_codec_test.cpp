@@ -16,8 +16,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::vector<SourceActivity> kNoSources;
-
 const std::string kRules = kNotifiersAndPolicy + R"(rules:
   - name: OldestWaitOver90s
     expr: oldest_wait_seconds > 90

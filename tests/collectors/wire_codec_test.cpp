@@ -110,6 +110,22 @@ TEST_CASE("an empty batch is a heartbeat", "[collectors][wire]") {
   CHECK(decoded.value().session == 3);
 }
 
+TEST_CASE("a batch header carries the collector's blind spots; none is the default",
+          "[collectors][wire]") {
+  wire::Batch batch{"ami-pbx1", 3, {}};
+  CHECK(wire::decode_batch(wire::encode_batch(batch)).value().health == wire::SourceHealth{});
+  batch.health = {2, 91'500};
+  const auto decoded = wire::decode_batch(wire::encode_batch(batch));
+  REQUIRE(decoded.ok());
+  CHECK(decoded.value().health.gaps == 2);
+  CHECK(decoded.value().health.gap_milliseconds == 91'500);
+  // The spliced encoder writes the same field any protobuf reader sees.
+  v1::EventBatch message;
+  REQUIRE(message.ParseFromString(wire::BatchEncoder("ami-pbx1", 3, {1, 500}).take()));
+  CHECK(message.health().gaps() == 1);
+  CHECK(message.health().gap_milliseconds() == 500);
+}
+
 TEST_CASE("CHANNEL_UNSPECIFIED decodes as voice", "[collectors][wire]") {
   v1::Event event = valid_proto_event();
   event.set_channel(v1::CHANNEL_UNSPECIFIED);

@@ -140,3 +140,34 @@ TEST_CASE("floorwatchd exits with status 2 and prints FILE:LINE on a bad config"
   CHECK(status == 2);
   CHECK(output.find(path + ":4: queues.sales.service_level_formula:") != std::string::npos);
 }
+
+// security.curve (docs/security.md)
+
+TEST_CASE("without security: the daemon is plaintext", "[daemon][config][security]") {
+  CHECK_FALSE(parse_config("site: s\n", "site.yaml").security.curve());
+}
+
+TEST_CASE("security.curve names the daemon's secret key and the authorized keys",
+          "[daemon][config][security]") {
+  const auto config = parse_config(R"(
+security:
+  curve:
+    secret_key_file: /etc/floorwatch/keys/floorwatchd.key_secret
+    authorized_keys: /etc/floorwatch/authorized
+)",
+                                   "site.yaml");
+  CHECK(config.security.curve());
+  CHECK(config.security.curve_secret_key_file == "/etc/floorwatch/keys/floorwatchd.key_secret");
+  CHECK(config.security.curve_authorized_keys == "/etc/floorwatch/authorized");
+}
+
+TEST_CASE("half a CURVE setup is an error naming the missing key", "[daemon][config][security]") {
+  CHECK_THAT(error_of("security:\n  curve:\n    secret_key_file: d.key_secret\n"),
+             Catch::StartsWith("site.yaml:3: security.curve.authorized_keys: required with CURVE"));
+  CHECK_THAT(error_of("security:\n  curve:\n    authorized_keys: keys/\n"),
+             Catch::StartsWith("site.yaml:3: security.curve.secret_key_file: required with CURVE"));
+  CHECK_THAT(error_of("security:\n  curve:\n    secret_key: x\n"),
+             Catch::StartsWith("site.yaml:3: security.curve.secret_key") &&
+                 Catch::Contains("authorized_keys"));
+  CHECK_THAT(error_of("security:\n  tls: {}\n"), Catch::StartsWith("site.yaml:2: security.tls"));
+}

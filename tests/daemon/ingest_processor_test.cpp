@@ -100,6 +100,37 @@ SCENARIO("a collector stream is applied exactly once, in order", "[daemon][inges
   }
 }
 
+TEST_CASE("a collector's reported gaps are counted once each, across its restarts",
+          "[daemon][ingest]") {
+  core::ManualClock clock(kT0 + 60s);
+  Rig rig(clock);
+  auto with_health = [](std::uint64_t session, std::uint64_t seq, wire::SourceHealth health) {
+    wire::Batch batch{"pbx1", session, {{seq, enqueued("c" + std::to_string(seq), kT0)}}};
+    batch.health = health;
+    return wire::encode_batch(batch);
+  };
+  rig.processor.handle_frame(with_health(7, 1, {}));
+  rig.processor.handle_frame(with_health(7, 2, {1, 4'000}));
+  // Every later batch repeats the cumulative figures: nothing new.
+  rig.processor.handle_frame(with_health(7, 3, {1, 4'000}));
+  rig.processor.handle_frame(with_health(7, 4, {2, 10'000}));
+  CHECK(rig.metrics.source_health("pbx1", 2, 10'000) == 0);
+  // The collector restarted and counts from 0 again: its first gap is new, not a decrease.
+  CHECK(rig.metrics.source_health("pbx1", 1, 2'000) == 1);
+  CHECK(rig.metrics.source_health("pbx1", 1, 2'000) == 0);
+  // Totals exported: 2 + 1 gaps, 10 + 2 s.
+  const auto families = rig.metrics.registry()->Collect();
+  double total_gaps = -1, total_seconds = -1;
+  for (const auto& family : families)
+    for (const auto& metric : family.metric) {
+      if (family.name == "floorwatch_source_gaps_total") total_gaps = metric.counter.value;
+      if (family.name == "floorwatch_source_gap_seconds_total")
+        total_seconds = metric.counter.value;
+    }
+  CHECK(total_gaps == 3);
+  CHECK(total_seconds == Approx(12.0));
+}
+
 TEST_CASE("bad input is counted by reason and never stops ingestion", "[daemon][ingest]") {
   core::ManualClock clock(kT0 + 60s);
   Rig rig(clock);

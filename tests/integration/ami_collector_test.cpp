@@ -390,6 +390,16 @@ TEST_CASE("ami collector seeds a waiting caller, follows a call's life, survives
   CHECK(*final_wait < 42);
   CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "unknown_call"}})
             .value_or(0) == 0);
+  // The gap is a metric on the daemon too, not only a collector log line: the next batch
+  // header after the reconnect carries it (EventBatch.health).
+  samples = scrape_until(daemon, [](const auto& s) {
+    return find_sample(s, "floorwatch_source_gaps_total", {{"source", "ami-test"}}).value_or(0) ==
+           1;
+  });
+  CHECK(find_sample(samples, "floorwatch_source_gaps_total", {{"source", "ami-test"}}) == 1);
+  CHECK(find_sample(samples, "floorwatch_source_gap_seconds_total", {{"source", "ami-test"}})
+            .value_or(0) > 0);
+  CHECK(daemon.process().wait_for(R"(source ami-test reports 1 gap\(s\))", 5s));
 
   collector.signal(SIGTERM);
   const auto status = collector.wait_exit(15s);

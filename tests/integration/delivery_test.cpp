@@ -14,18 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int free_tcp_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 // `count` calls on queue "support", each enqueued and answered a second apart.
 std::string calls(int count) {
   std::ostringstream s;
@@ -48,7 +36,7 @@ std::string calls(int count) {
 TEST_CASE("events read while the daemon is down are delivered exactly once when it starts",
           "[integration]") {
   TempDir dir;
-  const int port = free_tcp_port();
+  const int port = unused_tcp_port();
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   const int call_count = 5000;
   const auto file = dir.write("calls.jsonl", calls(call_count));

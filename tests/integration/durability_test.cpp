@@ -17,18 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int unused_tcp_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 const char* kQueues = "queues:\n  sales: {}\n  support: {}\n  billing: {}\n";
 
 std::vector<std::string> simulator(const std::string& endpoint, const std::string& speed) {
@@ -41,18 +29,6 @@ std::vector<std::string> simulator(const std::string& endpoint, const std::strin
           "--duration",       "8h",
           "--agents",         "60",
           "--source-id",      "sim"};
-}
-
-// Every per-queue series by its full label set: what a supervisor's board and Grafana show.
-std::map<std::string, double> queue_figures(const std::vector<Sample>& samples) {
-  std::map<std::string, double> figures;
-  for (const auto& sample : samples) {
-    if (sample.name.rfind("floorwatch_queue_", 0) != 0) continue;
-    std::string key = sample.name;
-    for (const auto& [label, value] : sample.labels) key += " " + label + "=" + value;
-    figures[key] = sample.value;
-  }
-  return figures;
 }
 
 double events_received(const RunningDaemon& daemon) {

@@ -1,8 +1,14 @@
 #pragma once
 // Starts a real floorwatchd on loopback with OS-chosen ports and gives tests its endpoints,
 // plus helpers to run the real collector and floorwatchctl binaries against it.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -26,6 +32,20 @@ inline const std::string& collector_binary() {
 inline const std::string& ctl_binary() {
   static const std::string path = binary("daemon/floorwatchctl");
   return path;
+}
+
+/// A loopback TCP port nobody listens on right now (for a daemon that must come back on the
+/// same address after a restart).
+inline int unused_tcp_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
 }
 
 /// A scratch directory removed at the end of the test.
@@ -55,17 +75,17 @@ class RunningDaemon {
  public:
   RunningDaemon(const TempDir& dir, const std::string& config_body,
                 const std::string& clock = "event",
-                const std::string& ingest_bind = "tcp://127.0.0.1:*") {
-    config_path_ = dir.write("floorwatch.yaml",
-                             "site: testsite\n"
-                             "daemon_id: test-daemon\n"
-                             "ingest:\n  bind: " +
-                                 ingest_bind +
-                                 "\n"
-                                 "control:\n  bind: tcp://127.0.0.1:*\n"
-                                 "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
-                                 "metrics:\n  listen: 127.0.0.1:0\n" +
-                                 config_body);
+                const std::string& ingest_bind = "tcp://127.0.0.1:*",
+                const std::string& more_ingest_settings = "") {
+    listen_settings_ =
+        "site: testsite\n"
+        "daemon_id: test-daemon\n"
+        "ingest:\n  bind: " +
+        ingest_bind + "\n" + more_ingest_settings +
+        "control:\n  bind: tcp://127.0.0.1:*\n"
+        "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
+        "metrics:\n  listen: 127.0.0.1:0\n";
+    config_path_ = dir.write("floorwatch.yaml", listen_settings_ + config_body);
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{daemon_binary(), "--config", config_path_, "--clock", clock});
     auto ready = process_->wait_for(R"(ready ingest=(\S+) control=(\S+) metrics=(\S+):(\d+))",
@@ -82,6 +102,10 @@ class RunningDaemon {
   const std::string& control() const { return control_; }
   int metrics_port() const { return metrics_port_; }
   ChildProcess& process() { return *process_; }
+  /// Replaces the config file (same listen settings, new body), e.g. before a SIGHUP.
+  void rewrite_config(const std::string& config_body) const {
+    std::ofstream(config_path_, std::ios::trunc) << listen_settings_ << config_body;
+  }
 
   std::string scrape_text() const {
     auto response = http_get("127.0.0.1", metrics_port_, "/metrics");
@@ -91,6 +115,7 @@ class RunningDaemon {
   std::vector<Sample> scrape() const { return parse_exposition(scrape_text()); }
 
  private:
+  std::string listen_settings_;
   std::string config_path_;
   std::unique_ptr<ChildProcess> process_;
   std::string ingest_, control_, metrics_host_;
@@ -104,6 +129,19 @@ inline std::pair<int, std::string> send_jsonl(
   return run_command({collector_binary(), "jsonl", "--endpoint", endpoint, "--file", file,
                       "--source-id", "test-jsonl"},
                      timeout);
+}
+
+/// Every per-queue series by its full label set: what a supervisor's board and Grafana show.
+/// Two runs of the same scenario must give equal maps (durability and outage tests).
+inline std::map<std::string, double> queue_figures(const std::vector<Sample>& samples) {
+  std::map<std::string, double> figures;
+  for (const auto& sample : samples) {
+    if (sample.name.rfind("floorwatch_queue_", 0) != 0) continue;
+    std::string key = sample.name;
+    for (const auto& [label, value] : sample.labels) key += " " + label + "=" + value;
+    figures[key] = sample.value;
+  }
+  return figures;
 }
 
 /// Runs `promtool check metrics` on a scrape; returns (exit status, promtool's output).

@@ -5,150 +5,14 @@
 #ifdef FLOORWATCH_HAVE_WALLBOARD
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <map>
-#include <regex>
-#include <sstream>
+#include <algorithm>
+#include <cstdio>
 
-#include "integration/floor_fixture.h"
-#include "wallboard/png_image.h"
+#include "integration/wallboard_fixture.h"
 
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
 namespace wb = floorwatch::wallboard;
-
-namespace {
-
-const std::string& wallboard_binary() {
-  static const std::string path = binary("wallboard/floorwatch-wallboard");
-  return path;
-}
-
-// An X server without a screen, on a display number it picks itself (-displayfd).
-class Xvfb {
- public:
-  Xvfb() {
-    if (!std::filesystem::exists("/usr/bin/Xvfb"))
-      throw std::runtime_error("Xvfb is missing: run scripts/install-deps");
-    process_ = std::make_unique<ChildProcess>(std::vector<std::string>{
-        "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"});
-    auto ready = process_->wait_for(R"((^|\n)(\d+)\n)", 20s);
-    if (!ready) throw std::runtime_error("Xvfb did not start:\n" + process_->output());
-    display_ = ":" + (*ready)[2].str();
-  }
-  ~Xvfb() {
-    process_->signal(SIGTERM);
-    process_->wait_exit(5s);
-  }
-  const std::string& display() const { return display_; }
-
- private:
-  std::unique_ptr<ChildProcess> process_;
-  std::string display_;
-};
-
-struct FeedEndpoints {
-  std::string publish, snapshot;
-};
-
-FeedEndpoints feed_of(RunningDaemon& daemon) {
-  std::smatch match;
-  const std::string output = daemon.process().output();
-  if (!std::regex_search(output, match, std::regex(R"(feed=(\S+) feed_publish=(\S+))")))
-    throw std::runtime_error("no feed endpoints in the ready line:\n" + output);
-  return {match[2], match[1]};
-}
-
-std::vector<std::string> wallboard_command(const Xvfb& x, RunningDaemon& daemon,
-                                           const std::string& png,
-                                           std::vector<std::string> extra = {}) {
-  const FeedEndpoints feed = feed_of(daemon);
-  std::vector<std::string> argv{"/usr/bin/env",
-                                "DISPLAY=" + x.display(),
-                                wallboard_binary(),
-                                "--feed",
-                                feed.publish,
-                                "--snapshot",
-                                feed.snapshot,
-                                "--control",
-                                daemon.control(),
-                                "--screenshot",
-                                png,
-                                "--size",
-                                "1280x720",
-                                "--pages",
-                                "queues",
-                                "--timeout",
-                                "30"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  return argv;
-}
-
-// "region NAME x y w h" lines the wallboard prints with its screenshot.
-std::map<std::string, wb::Rect> regions_in(const std::string& output) {
-  std::map<std::string, wb::Rect> regions;
-  std::istringstream lines(output);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::istringstream words(line);
-    std::string tag, name;
-    wb::Rect r;
-    if (words >> tag >> name >> r.x >> r.y >> r.w >> r.h && tag == "region") regions[name] = r;
-  }
-  return regions;
-}
-
-wb::Image load(const std::string& path) {
-  std::string error;
-  auto image = wb::read_png(path, error);
-  if (!image) throw std::runtime_error(error);
-  return *image;
-}
-
-const char* kQueues =
-    "timezone: Europe/Stockholm\n"
-    "queues:\n"
-    "  sales:\n    answer_target_seconds: 20\n"
-    "  support:\n    answer_target_seconds: 60\n";
-
-// T0 = 2026-11-24T09:00:00Z. Sales: a caller waiting since T0+1 (49 s at the end: over its
-// 20 s target). Support: a caller waiting since T0+40 (10 s: well within 60 s). The last event
-// is at T0+50, which is "now" with --clock event.
-std::string scenario() {
-  const long t0 = 1795510800000;
-  auto at = [&](int s) { return std::to_string(t0 + s * 1000L); };
-  std::ostringstream s;
-  s << R"({"ts":)" << at(0)
-    << R"(,"type":"agent_state","agent":"ann","state":"busy","queues":["sales"]})"
-    << "\n";
-  s << R"({"ts":)" << at(0)
-    << R"(,"type":"agent_state","agent":"bob","state":"available","queues":["support"]})"
-    << "\n";
-  s << R"({"ts":)" << at(1)
-    << R"(,"type":"call_enqueued","call":"s1","queue":"sales","caller":"+46700000001"})"
-    << "\n";
-  s << R"({"ts":)" << at(5)
-    << R"(,"type":"call_enqueued","call":"s2","queue":"sales","caller":"+46700000002"})"
-    << "\n";
-  s << R"({"ts":)" << at(9) << R"(,"type":"call_abandoned","call":"s2"})"
-    << "\n";
-  s << R"({"ts":)" << at(40)
-    << R"(,"type":"call_enqueued","call":"u1","queue":"support","caller":"+46700000003"})"
-    << "\n";
-  s << R"({"ts":)" << at(50)
-    << R"(,"type":"agent_state","agent":"bob","state":"paused","reason":"lunch"})"
-    << "\n";
-  return s.str();
-}
-
-void feed_scenario(const TempDir& dir, RunningDaemon& daemon) {
-  const auto [status, output] =
-      send_jsonl(daemon.ingest(), dir.write("scenario.jsonl", scenario()));
-  INFO(output);
-  REQUIRE(status == 0);
-}
-
-}  // namespace
 
 TEST_CASE("the wallboard shows a breached queue in the breach colour and a healthy one in ok",
           "[integration][wallboard]") {
@@ -179,6 +43,45 @@ TEST_CASE("the wallboard shows a breached queue in the breach colour and a healt
   CHECK_FALSE(regions.count("stale_banner"));
   const auto waiting = wb::region_stats(image, regions.at("tile:sales:waiting"));
   CHECK(waiting.share_near(wb::Palette::text) > 0.01);
+}
+
+TEST_CASE("a floor with more agents than fit on one screen is paged, the most urgent first",
+          "[integration][wallboard]") {
+  Xvfb x;
+  TempDir dir;
+  RunningDaemon daemon(dir, kQueues);
+  // 80 agents: at 1280x720 one screen holds far fewer. agent-00 has been paused longest.
+  const long t0 = 1795510800000;
+  std::ostringstream events;
+  for (int i = 0; i < 80; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "agent-%02d", i);
+    events << R"({"ts":)" << t0 + i * 1000L << R"(,"type":"agent_state","agent":")" << name
+           << R"(","state":")" << (i < 5 ? "paused" : "available") << R"(","queues":["sales"]})"
+           << "\n";
+  }
+  const auto [sent, sent_output] =
+      send_jsonl(daemon.ingest(), dir.write("agents.jsonl", events.str()));
+  REQUIRE(sent == 0);
+
+  const std::string png = dir.file("agents.png").string();
+  std::vector<std::string> argv = wallboard_command(x, daemon, png);
+  *std::find(argv.begin(), argv.end(), "queues") = "agents";
+  const auto [status, output] = run_command(argv, 60s);
+  INFO(output);
+  REQUIRE(status == 0);
+  const auto regions = regions_in(output);
+  // The first screen of several, with the footer saying so, and nobody cut off: the rotation
+  // shows the next screens for a full period each (PageRotation, tests/wallboard).
+  const auto paged = std::find_if(regions.begin(), regions.end(), [](const auto& entry) {
+    return entry.first.rfind("agents_page:1/", 0) == 0;
+  });
+  REQUIRE(paged != regions.end());
+  const int screens = std::stoi(paged->first.substr(std::string("agents_page:1/").size()));
+  CHECK(screens >= 2);
+  CHECK(screens <= 80);
+  // The footer is drawn (light text on the dark background).
+  CHECK(wb::region_stats(load(png), paged->second).share_near(wb::Palette::dim_text) > 0.0);
 }
 
 TEST_CASE("a board that stops hearing from the daemon greys out and says so",

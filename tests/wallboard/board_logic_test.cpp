@@ -182,6 +182,28 @@ SCENARIO("pages rotate, and hold where the alerts are while one fires", "[wallbo
   }
 }
 
+SCENARIO("a long agent list is paged: each screen shows for a full period, then rotation goes on",
+         "[wallboard][logic]") {
+  PageRotation rotation;
+  rotation.pages = {Page::Agents, Page::Abandons};
+  rotation.period = 10s;
+  const SteadyTime t0 = SteadyTime{} + 100h;
+  CHECK(rotation.advance(t0, false) == Page::Agents);
+  CHECK(rotation.part(t0) == 0);
+  rotation.parts = 3;  // what the view reported: 3 screens of agents
+  CHECK(rotation.advance(t0 + 9s, false) == Page::Agents);
+  CHECK(rotation.part(t0 + 9s) == 0);
+  CHECK(rotation.advance(t0 + 10s, false) == Page::Agents);
+  CHECK(rotation.part(t0 + 10s) == 1);
+  CHECK(rotation.advance(t0 + 29s, false) == Page::Agents);
+  CHECK(rotation.part(t0 + 29s) == 2);
+  THEN("after the last screen the next page comes, starting unpaged") {
+    CHECK(rotation.advance(t0 + 30s, false) == Page::Abandons);
+    CHECK(rotation.parts == 1);
+    CHECK(rotation.part(t0 + 35s) == 0);
+  }
+}
+
 TEST_CASE("the header says honestly whether the board is live", "[wallboard][logic]") {
   const SteadyTime t0 = SteadyTime{} + 100h;
   BoardModel model;

@@ -2,6 +2,7 @@
 // An immutable picture of the floor at one instant: what /metrics, floorwatchctl, alerts and
 // the wallboard feed read. Plain value types, safe to hand to other threads.
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -76,10 +77,22 @@ struct SnapshotOptions {
   bool include_waiting_calls = false;
   bool include_agents = false;
   bool include_today_intervals = false;
+  /// Erlang C figures (agents_required, predicted_service_level); a reader that does not show
+  /// them skips the staffing search for every queue.
+  bool include_predictions = true;
+  /// Only the queues whose figures changed after this revision (FloorSnapshot::revision of an
+  /// earlier snapshot): for readers that keep the rest. nullopt: every queue.
+  std::optional<std::uint64_t> changed_since;
 };
 
 struct FloorSnapshot {
   Timestamp now{};
+  /// The state's revision at this picture: pass it as SnapshotOptions::changed_since next time.
+  std::uint64_t revision = 0;
+  /// Set when `queues` holds only the queues changed after this revision (the options' value);
+  /// every other queue is as it was then (but for the live oldest_wait_seconds, which moves with
+  /// time: derive it from oldest_enqueued_at), and none was removed. nullopt: every queue.
+  std::optional<std::uint64_t> only_changed_since;
   std::vector<QueueSnapshot> queues;  ///< sorted by name
   std::vector<AgentSnapshot> agents;  ///< sorted by id; only if requested
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< whole site

@@ -1,6 +1,7 @@
 #pragma once
 // The live state of the floor (queues, calls, agents) and the engine that applies events to
 // it. Pure: takes events and `now`, never reads a clock or touches I/O.
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -46,8 +47,12 @@ class FloorState {
   ApplyResult apply(const Event& event);
   /// Moves rolling windows to `now` and drops history older than yesterday's day start.
   void advance(Timestamp now);
-  /// Picture at `now` (advances windows first). Configured queues always appear.
+  /// Picture at `now` (advances windows first). Configured queues always appear, unless
+  /// options.changed_since asks for changed queues only (see FloorSnapshot::only_changed_since).
   FloorSnapshot snapshot(Timestamp now, const SnapshotOptions& options = {});
+  /// Bumped by every change to a queue's figures: events, agents joining or changing state,
+  /// outcomes leaving a rolling window, a new interval or day, new settings, load().
+  std::uint64_t revision() const { return revision_; }
   /// The whole live state (calls, agents, windows, history) as bytes, with a checksum; the
   /// configuration is not included. Deterministic: equal states give equal bytes.
   std::string save() const;
@@ -56,6 +61,13 @@ class FloorState {
   void load(std::string_view bytes);
   /// New settings (SIGHUP); live calls, agents and counters are kept.
   void reconfigure(FloorConfig config);
+
+  /// Visits every queue's calendar intervals still kept in memory (interval start ->
+  /// counters), with the queue's settings in force; the daemon's interval history reads them.
+  void for_each_queue_intervals(
+      const std::function<void(const std::string& queue, const QueueSettings& settings,
+                               const std::map<Timestamp, OutcomeCounters>& intervals)>& visit)
+      const;
 
   const QueueSettings& settings_for(const std::string& queue) const;
   const SiteCalendar& calendar() const { return *calendar_; }
@@ -79,8 +91,11 @@ class FloorState {
   void set_agent_queues(Agent& agent, const std::vector<std::string>& queues);
   void end_handling(Agent& agent, Timestamp ts);
   void record(Queue& queue, Timestamp at, const OutcomeCounters& delta);
-  QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now, const SnapshotOptions& options,
-                               const std::array<std::int64_t, kAgentStatusCount>& members) const;
+  void mark_changed(Queue& queue);
+  void mark_all_changed();
+  void count_members(const Agent& agent, std::int64_t sign);
+  QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
+                               const SnapshotOptions& options) const;
 
   FloorConfig config_;
   std::unique_ptr<SiteCalendar> calendar_;
@@ -89,6 +104,11 @@ class FloorState {
   std::unordered_map<std::string, Agent> agents_;
   Timestamp latest_advance_{};
   Timestamp last_prune_day_{};
+  // Change tracking, so readers can ask for the queues changed since their last snapshot.
+  std::uint64_t revision_ = 0;
+  std::uint64_t reloaded_at_revision_ = 0;        // load(): older readers need every queue
+  Timestamp figures_interval_{}, figures_day_{};  // what the last snapshot's `now` fell in
+  std::array<std::int64_t, kAgentStatusCount> agents_by_state_{};  // whole site, kept live
 };
 
 }  // namespace floorwatch::core

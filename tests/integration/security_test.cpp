@@ -1,0 +1,311 @@
+// CURVE end to end with the real programs: keys from `floorwatchctl keygen`, a floorwatchd that
+// admits only the listed keys, collectors and floorwatchctl with and without the right key, an
+// ack recorded under the key's name, and every refusal counted in /metrics.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "integration/floor_fixture.h"
+
+#ifdef FLOORWATCH_HAVE_WALLBOARD
+#include "security/socket_security.h"
+#include "wallboard/feed_client.h"
+#endif
+
+using namespace floorwatch::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Keys made with the real `floorwatchctl keygen` in DIR/keys; listed ones are copied into
+/// DIR/authorized (the daemon's authorized_keys directory).
+class KeyRing {
+ public:
+  explicit KeyRing(const TempDir& dir)
+      : keys_(dir.file("keys")), authorized_(dir.file("authorized")) {
+    std::filesystem::create_directories(authorized_);
+  }
+  void make(const std::string& name, bool authorized) {
+    auto [status, output] =
+        run_command({ctl_binary(), "keygen", name, "--dir", keys_.string()}, 10s);
+    INFO(output);
+    REQUIRE(status == 0);
+    if (authorized) std::filesystem::copy_file(public_key(name), authorized_ / (name + ".key"));
+  }
+  std::string public_key(const std::string& name) const {
+    return (keys_ / (name + ".key")).string();
+  }
+  std::string secret_key(const std::string& name) const {
+    return (keys_ / (name + ".key_secret")).string();
+  }
+  std::string authorized() const { return authorized_.string(); }
+  /// The collector / floorwatchctl options for key `name` against this daemon.
+  std::vector<std::string> options(const std::string& name) const {
+    return {"--curve-server-key", public_key("daemon"), "--curve-key", secret_key(name)};
+  }
+
+ private:
+  std::filesystem::path keys_;
+  std::filesystem::path authorized_;
+};
+
+std::vector<std::string> concat(std::vector<std::string> first,
+                                const std::vector<std::string>& second) {
+  first.insert(first.end(), second.begin(), second.end());
+  return first;
+}
+
+std::string curve_config(const KeyRing& keys) {
+  return "security:\n  curve:\n    secret_key_file: " + keys.secret_key("daemon") +
+         "\n    authorized_keys: " + keys.authorized() +
+         "\nqueues:\n  support: {}\n"
+         "alerts:\n  rules:\n    - name: CallersWaiting\n      expr: calls_waiting > 0\n"
+         "      severity: warning\n";
+}
+
+double refused(const std::vector<Sample>& samples, const std::string& socket,
+               const std::string& reason) {
+  return find_sample(samples, "floorwatch_connections_refused_total",
+                     {{"socket", socket}, {"reason", reason}})
+      .value_or(-1);
+}
+
+// A plaintext client counts as `plaintext` when the daemon notices the mismatch first and as
+// `bad_handshake` when the client does and hangs up (a race inside the ZMTP greeting).
+double refused_plaintext(const std::vector<Sample>& samples, const std::string& socket) {
+  return refused(samples, socket, "plaintext") + refused(samples, socket, "bad_handshake");
+}
+
+// Scrapes until `condition` holds: refusals are counted on the daemon's ZAP thread.
+template <typename Condition>
+std::vector<Sample> scrape_until(RunningDaemon& daemon, Condition condition) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::vector<Sample> samples = daemon.scrape();
+  while (!condition(samples) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+    samples = daemon.scrape();
+  }
+  return samples;
+}
+
+std::string event_line(const std::string& call) {
+  return R"({"ts":1795510800000,"type":"call_enqueued","call":")" + call +
+         R"(","queue":"support"})"
+         "\n";
+}
+
+}  // namespace
+
+TEST_CASE("with CURVE only listed keys deliver events; unknown keys and plaintext are refused",
+          "[integration][security]") {
+  TempDir dir;
+  KeyRing keys(dir);
+  keys.make("daemon", false);
+  keys.make("pbx-collector", true);
+  keys.make("intruder", false);
+  RunningDaemon daemon(dir, curve_config(keys));
+  const auto file = dir.write("one.jsonl", event_line("c1"));
+
+  auto [status, output] =
+      run_command(concat({collector_binary(), "jsonl", "--endpoint", daemon.ingest(), "--file",
+                          file, "--source-id", "pbx"},
+                         keys.options("pbx-collector")),
+                  30s);
+  INFO(output);
+  REQUIRE(status == 0);
+
+  // Both give up after 2 s without an ack: nothing of theirs reached the floor.
+  auto [intruder_status, intruder_output] =
+      run_command(concat({collector_binary(), "jsonl", "--endpoint", daemon.ingest(), "--file",
+                          file, "--source-id", "intruder", "--wait", "2"},
+                         keys.options("intruder")),
+                  30s);
+  CHECK(intruder_status == 1);
+  auto [plain_status, plain_output] =
+      run_command({collector_binary(), "jsonl", "--endpoint", daemon.ingest(), "--file", file,
+                   "--source-id", "plain", "--wait", "2"},
+                  30s);
+  CHECK(plain_status == 1);
+
+  const auto samples = scrape_until(daemon, [](const auto& s) {
+    return refused(s, "ingest", "unknown_key") >= 1 && refused_plaintext(s, "ingest") >= 1;
+  });
+  INFO(daemon.process().output());
+  CHECK(find_sample(samples, "floorwatch_events_received_total", {{"source", "pbx"}}) == 1);
+  CHECK_FALSE(find_sample(samples, "floorwatch_events_received_total", {{"source", "intruder"}}));
+  CHECK_FALSE(find_sample(samples, "floorwatch_events_received_total", {{"source", "plain"}}));
+  CHECK(refused(samples, "ingest", "unknown_key") >= 1);
+  CHECK(refused_plaintext(samples, "ingest") >= 1);
+  CHECK(refused(samples, "control", "unknown_key") == 0);  // every series exists from the start
+  CHECK(find_sample(samples, "floorwatch_queue_calls_waiting", {{"queue", "support"}}) == 1);
+  // The log names the refused key, so an operator can authorize it or hunt it down.
+  CHECK_THAT(daemon.process().output(),
+             Catch::Contains("connection refused socket=ingest reason=unknown_key"));
+  CHECK_THAT(daemon.process().output(), Catch::Contains("security: CURVE on every socket"));
+  CHECK(promtool_check(dir, daemon.scrape_text()).first == 0);
+}
+
+TEST_CASE("floorwatchctl needs a listed key, and an ack over CURVE records the key's name",
+          "[integration][security]") {
+  TempDir dir;
+  KeyRing keys(dir);
+  keys.make("daemon", false);
+  keys.make("pbx-collector", true);
+  keys.make("maria", true);
+  keys.make("intruder", false);
+  RunningDaemon daemon(dir, curve_config(keys));
+
+  auto [status, status_output] = run_command(
+      concat({ctl_binary(), "status", "--control", daemon.control()}, keys.options("maria")), 10s);
+  INFO(status_output);
+  CHECK(status == 0);
+  CHECK_THAT(status_output, Catch::Contains("site:    testsite"));
+
+  // Refused at the handshake: said at once and in words, not after the 3 s timeout.
+  const auto started = std::chrono::steady_clock::now();
+  auto [intruder_status, intruder_output] = run_command(
+      concat({ctl_binary(), "status", "--control", daemon.control()}, keys.options("intruder")),
+      10s);
+  CHECK(intruder_status == 1);
+  CHECK_THAT(intruder_output, Catch::Contains("refused this client's CURVE key"));
+  CHECK(std::chrono::steady_clock::now() - started < 2500ms);
+  auto [plain_status, plain_output] =
+      run_command({ctl_binary(), "status", "--control", daemon.control()}, 10s);
+  CHECK(plain_status == 1);
+  CHECK_THAT(plain_output, Catch::Contains("security mismatch"));
+
+  // One caller waiting fires the alert.
+  const auto file = dir.write("one.jsonl", event_line("c1"));
+  REQUIRE(run_command(concat({collector_binary(), "jsonl", "--endpoint", daemon.ingest(), "--file",
+                              file, "--source-id", "pbx"},
+                             keys.options("pbx-collector")),
+                      30s)
+              .first == 0);
+  // The rule is evaluated just after the batch is acked (at most 20 ms later): poll briefly.
+  nlohmann::json listed;
+  std::string list_output;
+  const auto list_deadline = std::chrono::steady_clock::now() + 10s;
+  do {
+    auto [list_status, output] =
+        run_command(concat({ctl_binary(), "alerts", "--json", "--control", daemon.control()},
+                           keys.options("maria")),
+                    10s);
+    list_output = output;
+    REQUIRE(list_status == 0);
+    listed = nlohmann::json::parse(list_output);
+  } while (listed["alerts"].empty() && std::chrono::steady_clock::now() < list_deadline);
+  INFO(list_output);
+  REQUIRE(listed["alerts"].size() == 1);
+  const std::string id = std::to_string(listed["alerts"][0]["id"].get<long>());
+
+  // Maria's key cannot sign as someone else...
+  auto [forged_status, forged_output] = run_command(
+      concat({ctl_binary(), "ack", id, "--by", "the-boss", "--control", daemon.control()},
+             keys.options("maria")),
+      10s);
+  CHECK(forged_status == 1);
+  CHECK_THAT(forged_output, Catch::Contains("not this client's CURVE key name \\\"maria\\\""));
+  // ...and without --by the daemon records her key's name.
+  auto [ack_status, ack_output] = run_command(
+      concat({ctl_binary(), "ack", id, "--comment", "on it", "--control", daemon.control()},
+             keys.options("maria")),
+      10s);
+  INFO(ack_output);
+  REQUIRE(ack_status == 0);
+  CHECK_THAT(ack_output, Catch::Contains("acknowledged by maria"));
+  auto [after_status, after_output] =
+      run_command(concat({ctl_binary(), "alerts", "--json", "--control", daemon.control()},
+                         keys.options("maria")),
+                  10s);
+  const auto after = nlohmann::json::parse(after_output);
+  CHECK(after["alerts"][0]["acknowledged_by"] == "maria");
+
+  const auto samples = scrape_until(daemon, [](const auto& s) {
+    return refused(s, "control", "unknown_key") >= 1 && refused_plaintext(s, "control") >= 1;
+  });
+  CHECK(refused(samples, "control", "unknown_key") >= 1);
+  CHECK(refused_plaintext(samples, "control") >= 1);
+}
+
+TEST_CASE("without CURVE, sockets reachable from the network are warned about",
+          "[integration][security]") {
+  TempDir dir;
+  // Ingest on every interface, the rest on loopback: only ingest is a risk.
+  RunningDaemon daemon(dir, "queues:\n  support: {}\n", "event", "tcp://0.0.0.0:*");
+  const std::string log = daemon.process().output();
+  CHECK_THAT(log, Catch::Contains("ingest socket tcp://0.0.0.0:* is PLAINTEXT and reachable"));
+  CHECK_THAT(log, !Catch::Contains("control socket"));
+  // The plaintext demo still works on loopback.
+  const auto file = dir.write("one.jsonl", event_line("c1"));
+  const std::string port = daemon.ingest().substr(daemon.ingest().rfind(':'));
+  CHECK(send_jsonl("tcp://127.0.0.1" + port, file).first == 0);
+}
+
+#ifdef FLOORWATCH_HAVE_WALLBOARD
+TEST_CASE("a board with a listed key follows the CURVE feed and acks under its key name",
+          "[integration][security][wallboard]") {
+  namespace wallboard = floorwatch::wallboard;
+  namespace security = floorwatch::security;
+  TempDir dir;
+  KeyRing keys(dir);
+  keys.make("daemon", false);
+  keys.make("pbx-collector", true);
+  keys.make("floor-1", true);
+  RunningDaemon daemon(dir, curve_config(keys));
+  std::smatch match;
+  const std::string ready = daemon.process().output();
+  REQUIRE(std::regex_search(ready, match, std::regex(R"(feed=(\S+) feed_publish=(\S+))")));
+  wallboard::FeedEndpoints endpoints;
+  endpoints.snapshot = match[1];
+  endpoints.publish = match[2];
+  endpoints.control = daemon.control();
+
+  // A plaintext board never gets data; its attempts are counted on both feed sockets.
+  wallboard::FeedClient plaintext_board(endpoints, "plain-board");
+  endpoints.security =
+      security::load_client_security(keys.public_key("daemon"), keys.secret_key("floor-1"));
+  wallboard::FeedClient board(endpoints, "board-name-ignored");
+
+  const auto file = dir.write("one.jsonl", event_line("c1"));
+  REQUIRE(run_command(concat({collector_binary(), "jsonl", "--endpoint", daemon.ingest(), "--file",
+                              file, "--source-id", "pbx"},
+                             keys.options("pbx-collector")),
+                      30s)
+              .first == 0);
+  // Polls the board's model until `condition` holds (the feed is asynchronous).
+  const auto wait_for = [](const wallboard::FeedClient& client, auto condition) {
+    wallboard::BoardModel model;
+    std::uint64_t version = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!condition(model) && std::chrono::steady_clock::now() < deadline) {
+      client.copy_model_if_changed(model, version);
+      std::this_thread::sleep_for(20ms);
+    }
+    return model;
+  };
+  auto model = wait_for(board, [](const wallboard::BoardModel& m) { return !m.alerts.empty(); });
+  REQUIRE(model.feed_state == wallboard::FeedState::Live);
+  REQUIRE(model.alerts.size() == 1);
+
+  board.acknowledge(model.alerts[0].id);
+  model = wait_for(board, [](const wallboard::BoardModel& m) {
+    return !m.alerts.empty() && m.alerts[0].acknowledged_by == "floor-1";
+  });
+  CHECK(model.alerts[0].acknowledged_by == "floor-1");
+  CHECK(model.ack_status == "acknowledged " + model.alerts[0].id);
+
+  wallboard::BoardModel plain_model;
+  std::uint64_t plain_version = 0;
+  plaintext_board.copy_model_if_changed(plain_model, plain_version);
+  CHECK(plain_model.feed_state != wallboard::FeedState::Live);
+  const auto samples = scrape_until(daemon, [](const auto& s) {
+    return refused_plaintext(s, "feed_snapshot") >= 1 && refused_plaintext(s, "feed_publish") >= 1;
+  });
+  CHECK(refused_plaintext(samples, "feed_snapshot") >= 1);
+  CHECK(refused_plaintext(samples, "feed_publish") >= 1);
+}
+#endif
