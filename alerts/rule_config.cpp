@@ -445,6 +445,9 @@ std::optional<core::Duration> parse_duration(std::string_view text) {
   if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
       !std::isfinite(value) || value < 0)
     return std::nullopt;
+  // Beyond a year nothing in an alert rule makes sense, and time arithmetic could overflow.
+  constexpr double kLongestMs = 366.0 * 24 * 3'600'000;
+  if (value * unit_ms > kLongestMs) return std::nullopt;
   return core::Duration{static_cast<std::int64_t>(std::llround(value * unit_ms))};
 }
 

@@ -23,6 +23,10 @@ namespace {
 using ConfigReader = yaml_config::Reader;
 
 // Reads the per-queue keys shared by `defaults:` and each `queues.NAME:` into `settings`.
+// Queue time settings beyond a day make no sense and would overflow milliseconds (found by
+// tests/fuzz/config_fuzz.cpp).
+constexpr double kLongestQueueSeconds = 86'400;
+
 void read_queue_settings(const ConfigReader& reader, const YAML::Node& node,
                          const std::string& path, core::QueueSettings& settings) {
   reader.for_each_entry(
@@ -31,6 +35,8 @@ void read_queue_settings(const ConfigReader& reader, const YAML::Node& node,
         [&](const YAML::Node& value, const std::string& key) {
           const double seconds = reader.number_value(value, key);
           if (seconds <= 0) reader.fail(value.Mark(), key, "must be greater than 0");
+          if (seconds > kLongestQueueSeconds)
+            reader.fail(value.Mark(), key, "must be at most 86400 (a day)");
           settings.answer_target = core::seconds_to_duration(seconds);
         }},
        {"service_level_target",
@@ -44,6 +50,8 @@ void read_queue_settings(const ConfigReader& reader, const YAML::Node& node,
         [&](const YAML::Node& value, const std::string& key) {
           const double seconds = reader.number_value(value, key);
           if (seconds < 0) reader.fail(value.Mark(), key, "must not be negative");
+          if (seconds > kLongestQueueSeconds)
+            reader.fail(value.Mark(), key, "must be at most 86400 (a day)");
           settings.short_abandon = core::seconds_to_duration(seconds);
         }},
        {"service_level_formula",

@@ -174,6 +174,8 @@ TEST_CASE("durations and local times as people write them", "[alerts][config]") 
   CHECK_FALSE(parse_duration("-5s"));
   CHECK_FALSE(parse_duration("5 minutes"));
   CHECK_FALSE(parse_duration(""));
+  CHECK(parse_duration("8760h") == 8760h);  // a year is the longest duration a rule takes
+  CHECK_FALSE(parse_duration("1e30s"));     // would overflow time arithmetic
   CHECK(parse_local_time("08:30") == 510);
   CHECK_FALSE(parse_local_time("24:00"));
   CHECK_FALSE(parse_local_time("8:30"));

@@ -106,6 +106,11 @@ TEST_CASE("every config mistake names the file, the 1-based line and the key", "
            "site.yaml:2: defaults.service_level_target:", "(0, 1]"},
           {"defaults:\n  short_abandon_seconds: -1\n",
            "site.yaml:2: defaults.short_abandon_seconds:", "negative"},
+          // Found by the config fuzz target: 3.7e36 s overflowed the millisecond duration.
+          {"queues:\n  sales:\n    answer_target_seconds: 3.7e36\n",
+           "site.yaml:3: queues.sales.answer_target_seconds:", "at most 86400"},
+          {"defaults:\n  short_abandon_seconds: 1e300\n",
+           "site.yaml:2: defaults.short_abandon_seconds:", "at most 86400"},
           {"interval_minutes: 7\n", "site.yaml:1: interval_minutes:", "divide a day"},
           {"day_starts_at: \"25:00\"\n", "site.yaml:1: day_starts_at:", "HH:MM"},
           {"metrics:\n  listen: localhost\n", "site.yaml:2: metrics.listen:", "HOST:PORT"},
