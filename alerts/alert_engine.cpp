@@ -374,6 +374,9 @@ Notification AlertEngine::make_notification(const Alert& alert, const Escalation
   replace_all(summary, "{value}", first_value);
   notification.annotations["summary"] = summary;
   notification.annotations["values"] = values;
+  // Tells a receiver why a page closed, e.g. that its rule left the config.
+  if (kind == NotificationKind::Resolved && alert.resolve_reason)
+    notification.annotations["resolve_reason"] = std::string(to_string(*alert.resolve_reason));
   if (alert.acknowledgement) {
     notification.annotations["acknowledged_by"] = alert.acknowledgement->by;
     if (!alert.acknowledgement->comment.empty())
@@ -666,6 +669,13 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
 
   for (Alert& alert : state_.active) notify_due_tiers(alert, now, result);
 
+  retire_ended_alerts();
+  floor_revision_ = floor.revision;
+  update_next_deadline();
+  return result;
+}
+
+void AlertEngine::retire_ended_alerts() {
   // Resolved alerts go to history; pending ones that never fired are forgotten.
   const auto ended = [](const Alert& alert) {
     return alert.state == AlertState::Resolved || alert.state == AlertState::Inactive;
@@ -676,7 +686,25 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
     std::erase_if(state_.active, ended);
   }
   while (state_.history.size() > options_.history_limit) state_.history.pop_front();
-  floor_revision_ = floor.revision;
+}
+
+EvaluationResult AlertEngine::end_alerts_of_removed_rules(
+    const std::vector<std::string>& remaining_rules, core::Timestamp now) {
+  EvaluationResult result;
+  for (Alert& alert : state_.active) {
+    if (std::find(remaining_rules.begin(), remaining_rules.end(), alert.rule) !=
+        remaining_rules.end())
+      continue;
+    if (alert.state == AlertState::Pending) {
+      alert.state = AlertState::Inactive;  // it never fired: nobody to tell
+      result.transitions.push_back({alert.id, alert.rule, alert.labels, AlertState::Pending,
+                                    AlertState::Inactive, now, TransitionReason::RuleRemoved});
+    } else if (alert.state == AlertState::Firing || alert.state == AlertState::Acknowledged) {
+      // The rule is still known here, so its policy names the tiers (and notifiers) told.
+      resolve(alert, TransitionReason::RuleRemoved, now, result);
+    }
+  }
+  retire_ended_alerts();
   update_next_deadline();
   return result;
 }

@@ -93,6 +93,14 @@ class AlertEngine {
   AckResult acknowledge(AlertId id, const std::string& by, const std::string& comment,
                         core::Timestamp now);
 
+  /// Ends the alerts of every rule not named in `remaining_rules`, before a config reload
+  /// drops those rules: firing and acknowledged ones resolve (reason rule_removed, into the
+  /// history) with a "resolved" notice to every tier that was told, addressed to this
+  /// engine's notifiers; pending ones become inactive without a notice. The engine keeps its
+  /// rules, so its state is meant to be restore()d into the engine of the new config.
+  EvaluationResult end_alerts_of_removed_rules(const std::vector<std::string>& remaining_rules,
+                                               core::Timestamp now);
+
   /// Pending, firing and acknowledged alerts, by id.
   const std::vector<Alert>& list() const { return state_.active; }
   /// Resolved alerts, oldest first.
@@ -125,6 +133,8 @@ class AlertEngine {
   bool silenced(const Labels& labels, core::Timestamp now) const;
   void resolve(Alert& alert, TransitionReason reason, core::Timestamp now,
                EvaluationResult& result);
+  /// Moves resolved alerts to the (bounded) history and forgets inactive ones.
+  void retire_ended_alerts();
   void notify_due_tiers(Alert& alert, core::Timestamp now, EvaluationResult& result);
   Notification make_notification(const Alert& alert, const EscalationPolicy& policy,
                                  std::size_t tier_index, NotificationKind kind,

@@ -32,7 +32,7 @@ enum class TransitionReason {
   ConditionCleared,    ///< pending -> inactive, or firing/acknowledged -> resolved (past `clear`)
   OutsideActiveHours,  ///< the rule's active hours ended
   SubjectGone,         ///< the queue or source is no longer reported
-  RuleRemoved,         ///< restored state names a rule the config no longer has
+  RuleRemoved,         ///< a config reload removed the rule (or restored state names one)
   Acknowledged,        ///< firing -> acknowledged
 };
 std::string_view to_string(TransitionReason reason);

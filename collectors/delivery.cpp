@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <random>
@@ -35,6 +36,25 @@ std::filesystem::path channel_spool_directory(const DeliveryOptions& options) {
   return std::filesystem::path(options.spool_directory) / (name + "-" + hash);
 }
 
+// What an operator must do about a refused handshake, from the monitor event.
+std::string refusal_reason(const security::MonitorEvent& event, bool curve) {
+  if (event.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+    return "the daemon refused this collector's CURVE key (ZAP status " +
+           std::to_string(event.value) +
+           "): list its public key (NAME.key) in the daemon's authorized_keys and restart the "
+           "daemon";
+  if (!curve)
+    return "security mismatch: the daemon requires CURVE; give --curve-server-key and "
+           "--curve-key";
+  if (event.value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+    return "security mismatch: this collector uses CURVE but the daemon is plaintext";
+  if (event.value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+    return "the CURVE handshake failed: is --curve-server-key the daemon's public key?";
+  char code[16];
+  std::snprintf(code, sizeof code, "0x%08x", event.value);
+  return std::string("the handshake failed (ZMTP protocol error ") + code + ")";
+}
+
 }  // namespace
 
 std::uint64_t random_session() {
@@ -47,6 +67,7 @@ std::uint64_t random_session() {
 
 DeliveryChannel::DeliveryChannel(zmq::context_t& context, DeliveryOptions options)
     : options_(std::move(options)),
+      context_(context),
       session_(options_.session != 0 ? options_.session : random_session()) {
   if (!options_.spool_directory.empty()) {
     SpoolOptions spool_options;
@@ -68,18 +89,7 @@ DeliveryChannel::DeliveryChannel(zmq::context_t& context, DeliveryOptions option
           acked_seq_ + 1, resumed_last_seq_);
     }
   }
-  socket_ = std::make_unique<zmq::socket_t>(context, zmq::socket_type::dealer);
-  // Unacknowledged events live in our buffer, not in ZeroMQ's: closing must not wait for them.
-  socket_->set(zmq::sockopt::linger, 0);
-  // Bounded in-flight data; beyond it sends report EAGAIN and the events wait in unacked_.
-  socket_->set(zmq::sockopt::sndhwm, options_.send_high_water_mark);
-  // Queue nothing on a connection that is not up: a dead daemon's pipe would only hold stale
-  // copies that the go-back-N resend sends again anyway.
-  socket_->set(zmq::sockopt::immediate, 1);
-  socket_->set(zmq::sockopt::reconnect_ivl, 100);
-  socket_->set(zmq::sockopt::reconnect_ivl_max, 1000);
-  security::apply_client_security(*socket_, options_.security);
-  socket_->connect(options_.endpoint);
+  open_socket();
 
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
@@ -101,7 +111,7 @@ DeliveryChannel::~DeliveryChannel() {
   acked_or_space_.notify_all();
   wake_io();
   if (io_thread_.joinable()) io_thread_.join();
-  socket_.reset();
+  close_socket();
   if (wake_fd_ >= 0) close(wake_fd_);
   if (spool_) {
     const std::string directory = spool_->directory().string();
@@ -112,6 +122,77 @@ DeliveryChannel::~DeliveryChannel() {
   } else if (lost > 0) {
     spdlog::warn("delivery to {}: closing with {} unacknowledged events", options_.endpoint, lost);
   }
+}
+
+void DeliveryChannel::open_socket() {
+  socket_ = std::make_unique<zmq::socket_t>(context_, zmq::socket_type::dealer);
+  // Unacknowledged events live in our buffer, not in ZeroMQ's: closing must not wait for them.
+  socket_->set(zmq::sockopt::linger, 0);
+  // Bounded in-flight data; beyond it sends report EAGAIN and the events wait in unacked_.
+  socket_->set(zmq::sockopt::sndhwm, options_.send_high_water_mark);
+  // Queue nothing on a connection that is not up: a dead daemon's pipe would only hold stale
+  // copies that the go-back-N resend sends again anyway.
+  socket_->set(zmq::sockopt::immediate, 1);
+  socket_->set(zmq::sockopt::reconnect_ivl, 100);
+  socket_->set(zmq::sockopt::reconnect_ivl_max, 1000);
+  security::apply_client_security(*socket_, options_.security);
+  // libzmq 4.3 gives up on a connection whose handshake the daemon refused (ZAP denial,
+  // mechanism mismatch) without a word; the monitor is how the channel learns of it.
+  static std::atomic<std::uint64_t> monitors{0};
+  const std::string monitor_endpoint =
+      "inproc://floorwatch.delivery.monitor." + std::to_string(monitors.fetch_add(1));
+  if (zmq_socket_monitor(socket_->handle(), monitor_endpoint.c_str(),
+                         ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0)
+    throw zmq::error_t();
+  monitor_ = std::make_unique<zmq::socket_t>(context_, zmq::socket_type::pair);
+  monitor_->set(zmq::sockopt::linger, 0);
+  monitor_->connect(monitor_endpoint);
+  socket_->connect(options_.endpoint);
+}
+
+void DeliveryChannel::close_socket() {
+  if (socket_) zmq_socket_monitor(socket_->handle(), nullptr, 0);
+  monitor_.reset();
+  socket_.reset();
+}
+
+bool DeliveryChannel::handshake_refused(SteadyTime now) {
+  bool refused = false;
+  while (const auto event = security::read_monitor_event(*monitor_)) {
+    if (event->event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+      if (refusals_in_streak_ > 0)
+        spdlog::info(
+            "delivery to {}: the daemon accepted the connection after {} refusals; "
+            "sending the {} unacknowledged events",
+            options_.endpoint, refusals_in_streak_, unacked_events());
+      refusals_in_streak_ = 0;
+      refused_backoff_ = milliseconds{0};
+    } else if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+      // The connection dropped mid-handshake: libzmq reconnects on its own.
+      spdlog::debug("delivery to {}: handshake interrupted; reconnecting", options_.endpoint);
+    } else if (!refused) {
+      // AUTH and PROTOCOL failures end the connection for good (libzmq 4.3: protocol_error).
+      refused = true;
+      refused_backoff_ = refused_backoff_.count() == 0
+                             ? options_.refused_retry_min
+                             : std::min(refused_backoff_ * 2, options_.refused_retry_max);
+      reopen_at_ = now + refused_backoff_;
+      if (refusals_in_streak_++ == 0)
+        spdlog::error(
+            "delivery to {}: connection refused: {}; retrying with a new connection in {:g} s, "
+            "backing off to every {:g} s (logged once until accepted); {} unacknowledged events "
+            "are kept",
+            options_.endpoint, refusal_reason(*event, options_.security.curve()),
+            refused_backoff_.count() / 1000.0, options_.refused_retry_max.count() / 1000.0,
+            unacked_events());
+      else
+        spdlog::debug("delivery to {}: refused again ({} in a row); next try in {} ms",
+                      options_.endpoint, refusals_in_streak_, refused_backoff_.count());
+    }
+  }
+  return refused;
 }
 
 void DeliveryChannel::wake_io() {
@@ -249,14 +330,19 @@ void DeliveryChannel::fill_window(std::uint64_t through_seq) {
 }
 
 void DeliveryChannel::run_io() {
-  zmq::socket_t& socket = *socket_;
-  std::vector<zmq::pollitem_t> items{{socket.handle(), 0, ZMQ_POLLIN, 0},
-                                     {nullptr, wake_fd_, ZMQ_POLLIN, 0}};
   bool send_blocked = false;
   zmq::message_t message;
   try {
     while (true) {
       auto now = SteadyClock::now();
+      if (!socket_ && now >= reopen_at_) {
+        // After a refusal: a new socket, and everything unacknowledged goes again, in order.
+        open_socket();
+        send_blocked = false;
+        std::lock_guard lock(mutex_);
+        ++counters_.sockets_recreated;
+        last_send_at_ = now - options_.heartbeat_interval;  // the heartbeat asks where we stand
+      }
       milliseconds timeout = kMaxPollTimeout;
       {
         std::lock_guard lock(mutex_);
@@ -264,34 +350,53 @@ void DeliveryChannel::run_io() {
         const auto until = [&](SteadyClock::time_point deadline) {
           return std::chrono::ceil<milliseconds>(deadline - now);
         };
-        // While the socket refuses to send (no daemon, or the high-water mark) overdue sends
-        // must not turn into a busy loop: wait for POLLOUT, retrying at least every 100 ms.
-        if (!send_blocked)
-          timeout = std::min(timeout, until(last_send_at_ + options_.heartbeat_interval));
-        if (sent_seq_ > acked_seq_)
-          timeout = std::min(timeout, until(last_progress_at_ + options_.resend_timeout));
-        const std::uint64_t unsent = sendable_events();
-        if (unsent > 0 && !send_blocked) {
-          if (unsent >= options_.max_batch_events || flush_requested_)
-            timeout = milliseconds{0};
-          else
-            timeout = std::min(timeout, until(oldest_unsent_at_ + options_.flush_interval));
+        if (!socket_) {
+          timeout = std::min(timeout, until(reopen_at_));
+        } else {
+          // While the socket refuses to send (no daemon, or the high-water mark) overdue sends
+          // must not turn into a busy loop: wait for POLLOUT, retrying at least every 100 ms.
+          if (!send_blocked)
+            timeout = std::min(timeout, until(last_send_at_ + options_.heartbeat_interval));
+          if (sent_seq_ > acked_seq_)
+            timeout = std::min(timeout, until(last_progress_at_ + options_.resend_timeout));
+          const std::uint64_t unsent = sendable_events();
+          if (unsent > 0 && !send_blocked) {
+            if (unsent >= options_.max_batch_events || flush_requested_)
+              timeout = milliseconds{0};
+            else
+              timeout = std::min(timeout, until(oldest_unsent_at_ + options_.flush_interval));
+          }
         }
         if (spool_ && spool_->has_buffered())
           timeout = std::min(timeout, until(spool_buffered_since_ + options_.flush_interval));
         timeout = std::max(timeout, milliseconds{0});
       }
-      items[0].events = ZMQ_POLLIN | (send_blocked ? ZMQ_POLLOUT : 0);
-      items[0].revents = items[1].revents = 0;
-      zmq::poll(items.data(), items.size(), timeout);
-      if (items[1].revents & ZMQ_POLLIN) {
+      std::array<zmq::pollitem_t, 3> items{};
+      items[0] = {nullptr, wake_fd_, ZMQ_POLLIN, 0};
+      if (socket_) {
+        items[1] = {socket_->handle(), 0,
+                    static_cast<short>(ZMQ_POLLIN | (send_blocked ? ZMQ_POLLOUT : 0)), 0};
+        items[2] = {monitor_->handle(), 0, ZMQ_POLLIN, 0};
+      }
+      zmq::poll(items.data(), socket_ ? 3 : 1, timeout);
+      if (items[0].revents & ZMQ_POLLIN) {
         std::uint64_t count;
         [[maybe_unused]] const auto read_bytes = read(wake_fd_, &count, sizeof count);
       }
       now = SteadyClock::now();
-      while (socket.recv(message, zmq::recv_flags::dontwait))
-        handle_ack(message.to_string_view(), now);
-      send_blocked = !send_batches(socket, now);
+      if (socket_ && handshake_refused(now)) {
+        close_socket();
+        std::lock_guard lock(mutex_);
+        ++counters_.handshakes_refused;
+        // Nothing in flight reached the daemon: resend from the oldest unacked on the new socket.
+        sent_seq_ = acked_seq_;
+        last_progress_at_ = now;
+      }
+      if (socket_) {
+        while (socket_->recv(message, zmq::recv_flags::dontwait))
+          handle_ack(message.to_string_view(), now);
+        send_blocked = !send_batches(*socket_, now);
+      }
       maintain_spool(now);
     }
   } catch (const std::exception& error) {
@@ -533,10 +638,11 @@ void DeliveryFanout::log_counters() const {
     spdlog::info(
         "delivery to {}: session {} published={} sent={} resent={} acked={} unacked={} "
         "batches={} heartbeats={} acks={} resend_rounds={} producer_blocked={} "
-        "session_restarts={}",
+        "session_restarts={} handshakes_refused={}",
         channel->endpoint(), channel->session(), c.events_published, c.events_sent, c.events_resent,
         c.events_acked, channel->unacked_events(), c.batches_sent, c.heartbeats_sent,
-        c.acks_received, c.resend_rounds, c.producer_blocked, c.session_restarts);
+        c.acks_received, c.resend_rounds, c.producer_blocked, c.session_restarts,
+        c.handshakes_refused);
     const std::string spool = channel->spool_path();
     if (!spool.empty())
       spdlog::info(

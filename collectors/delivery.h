@@ -67,7 +67,12 @@ struct DeliveryOptions {
   /// that do not advance trigger the same at once.)
   std::chrono::milliseconds resend_timeout{1000};
   std::chrono::milliseconds heartbeat_interval{1000};  ///< empty batch when idle this long
-  int send_high_water_mark = 100;     ///< ZMQ_SNDHWM in messages (x max_batch_events events)
+  int send_high_water_mark = 100;  ///< ZMQ_SNDHWM in messages (x max_batch_events events)
+  /// A refused handshake (CURVE key not authorized, security mismatch) ends libzmq's own
+  /// reconnecting, so the channel re-creates its socket: after this long, doubling up to
+  /// refused_retry_max while the refusals go on (docs/security.md).
+  std::chrono::milliseconds refused_retry_min{1000};
+  std::chrono::milliseconds refused_retry_max{30000};
   security::ClientSecurity security;  ///< CURVE keys (docs/security.md); empty = plaintext
   /// The source's blind spots, put in every batch header (EventBatch.health); shared by the
   /// channels of one fanout. Null = nothing to report.
@@ -83,14 +88,16 @@ struct DeliveryCounters {
   std::uint64_t batches_sent = 0;  ///< including heartbeats
   std::uint64_t heartbeats_sent = 0;
   std::uint64_t acks_received = 0;
-  std::uint64_t resend_rounds = 0;     ///< go-back-N rounds (ack timeout or 3 duplicate acks)
-  std::uint64_t producer_blocked = 0;  ///< times publish() waited on a full buffer
-  std::uint64_t session_restarts = 0;  ///< a daemon forgot the stream: renumbered, new session
-  std::uint64_t events_resumed = 0;    ///< unacknowledged events found in the spool at start
-  std::uint64_t spooled_bytes = 0;     ///< bytes this process appended to the spool
-  std::uint64_t events_read_back = 0;  ///< events read back from the spool (not in memory)
-  std::uint64_t spool_records = 0;     ///< now: unacknowledged events in the spool
-  std::uint64_t spool_bytes = 0;       ///< now: bytes of segment files on disk
+  std::uint64_t resend_rounds = 0;       ///< go-back-N rounds (ack timeout or 3 duplicate acks)
+  std::uint64_t producer_blocked = 0;    ///< times publish() waited on a full buffer
+  std::uint64_t session_restarts = 0;    ///< a daemon forgot the stream: renumbered, new session
+  std::uint64_t handshakes_refused = 0;  ///< the daemon refused our key or mechanism
+  std::uint64_t sockets_recreated = 0;   ///< new sockets after a refusal
+  std::uint64_t events_resumed = 0;      ///< unacknowledged events found in the spool at start
+  std::uint64_t spooled_bytes = 0;       ///< bytes this process appended to the spool
+  std::uint64_t events_read_back = 0;    ///< events read back from the spool (not in memory)
+  std::uint64_t spool_records = 0;       ///< now: unacknowledged events in the spool
+  std::uint64_t spool_bytes = 0;         ///< now: bytes of segment files on disk
 };
 
 /// One daemon endpoint: a DEALER socket, its own I/O thread, seq numbering within a session and
@@ -133,6 +140,11 @@ class DeliveryChannel {
   using SteadyTime = std::chrono::steady_clock::time_point;
 
   void run_io();
+  // The DEALER and the monitor of its handshakes (I/O thread only after construction).
+  void open_socket();
+  void close_socket();
+  /// Reads the monitor; true when the daemon refused the handshake (the socket is now dead).
+  bool handshake_refused(SteadyTime now);
   void handle_ack(std::string_view bytes, SteadyTime now);
   bool send_batches(zmq::socket_t& socket, SteadyTime now);
   void maintain_spool(SteadyTime now);
@@ -147,9 +159,15 @@ class DeliveryChannel {
   void wake_io();
 
   const DeliveryOptions options_;
-  std::uint64_t session_;                  // guarded by mutex_ after construction
-  std::unique_ptr<zmq::socket_t> socket_;  // used only by the I/O thread after construction
-  int wake_fd_ = -1;                       // eventfd: the producer wakes the I/O thread's poll
+  zmq::context_t& context_;
+  std::uint64_t session_;                   // guarded by mutex_ after construction
+  std::unique_ptr<zmq::socket_t> socket_;   // used only by the I/O thread after construction
+  std::unique_ptr<zmq::socket_t> monitor_;  // PAIR reading socket_'s handshake events
+  // Refusal streak (I/O thread only): null socket_ until reopen_at_, then a new one.
+  SteadyTime reopen_at_{};
+  std::chrono::milliseconds refused_backoff_{0};
+  std::uint64_t refusals_in_streak_ = 0;
+  int wake_fd_ = -1;  // eventfd: the producer wakes the I/O thread's poll
 
   mutable std::mutex mutex_;
   std::condition_variable acked_or_space_;  // producer and flush_and_wait wait here

@@ -2,6 +2,7 @@
 // The alerts engine inside floorwatchd: evaluates rules on the live floor after each ingest
 // drain and exactly at the engine's next deadline, hands notifications to the dispatcher,
 // answers `alerts`/`ack` control commands, feeds wallboards and exports alert metrics.
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,12 +55,37 @@ class AlertService {
   /// an ack survives a crash even when no event follows it.
   bool take_changes() { return std::exchange(changed_, false); }
 
+  /// SIGHUP: this service, built from the reloaded config, takes over `predecessor`'s alerts
+  /// (by rule name, with acks and escalation progress), history, silences and counters.
+  /// Alerts whose rule this config lacks end first, in the predecessor, which still knows the
+  /// rule and its notifiers: firing and acknowledged ones resolve (rule_removed) and every
+  /// tier told hears it through those notifiers; pending ones just end. The predecessor's
+  /// notifiers then keep delivering ("retiring") until their queues are done or their retry
+  /// budget, counted from `steady_now`, is spent. Never blocks on a receiver.
+  void take_over(AlertService& predecessor, core::Timestamp now,
+                 std::chrono::steady_clock::time_point steady_now);
+  /// Lets go of retiring notifiers that are done, and stops those past their budget. Never
+  /// blocks; the loop calls it on its tick.
+  void release_retired_notifiers(std::chrono::steady_clock::time_point now);
+  /// How many earlier configs' notifier sets are still retiring.
+  std::size_t retiring_notifier_sets() const { return retiring_.size(); }
+
  private:
   class Metrics;
+  struct RetiringDispatcher {
+    std::unique_ptr<alerts::NotificationDispatcher> dispatcher;
+    std::chrono::steady_clock::time_point deadline;
+    bool stop_requested = false;
+  };
   void publish_summary();
+  /// Logs and counts the transitions, hands the notifications to the dispatcher.
+  void record(const alerts::EvaluationResult& result);
+  /// The dispatchers whose counters /metrics shows: this config's and the retiring ones.
+  void publish_dispatchers();
 
   alerts::AlertEngine engine_;
   std::unique_ptr<alerts::NotificationDispatcher> dispatcher_;
+  std::vector<RetiringDispatcher> retiring_;
   std::shared_ptr<Metrics> metrics_;
   mutable std::mutex feed_mutex_;
   std::vector<FeedAlert> feed_alerts_;

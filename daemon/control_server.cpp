@@ -15,26 +15,31 @@ std::string error_reply(const std::string& message) {
   return json{{"error", message}}.dump();
 }
 
-// `report`: makes the history current (late events, the running interval), then reads it.
-std::string report_reply(SharedFloor& floor, IntervalHistory& history, const json& request) {
+ControlReply error_of(const std::string& message) {
+  return ControlReply{error_reply(message), std::nullopt};
+}
+
+// `report`, the cheap part on the loop: validates, makes the history current (late events, the
+// running interval) and resolves from/to; the ReportWorker reads the rows and builds the reply.
+ControlReply resolve_report(SharedFloor& floor, IntervalHistory& history, const json& request) {
   std::optional<ReportTime> times[2];
   const char* names[2] = {"from", "to"};
   for (int i = 0; i < 2; ++i) {
     const auto field = request.find(names[i]);
     if (field == request.end())
-      return error_reply(std::string("report needs \"") + names[i] +
-                         "\": " + std::string(kReportTimeFormats));
+      return error_of(std::string("report needs \"") + names[i] +
+                      "\": " + std::string(kReportTimeFormats));
     const std::string text = field->is_string()            ? field->get<std::string>()
                              : field->is_number_unsigned() ? field->dump()
                                                            : std::string();
     times[i] = parse_report_time(text);
     if (!times[i])
-      return error_reply(std::string(names[i]) + ": expected " + std::string(kReportTimeFormats) +
-                         ", got " + field->dump());
+      return error_of(std::string(names[i]) + ": expected " + std::string(kReportTimeFormats) +
+                      ", got " + field->dump());
   }
   std::string queue;
   if (const auto field = request.find("queue"); field != request.end() && !field->is_null()) {
-    if (!field->is_string()) return error_reply("queue: expected a queue name");
+    if (!field->is_string()) return error_of("queue: expected a queue name");
     queue = field->get<std::string>();
   }
   history.sync(floor);
@@ -44,76 +49,79 @@ std::string report_reply(SharedFloor& floor, IntervalHistory& history, const jso
   const core::Timestamp from = resolve_report_time(*times[0], calendar, false);
   const core::Timestamp to = resolve_report_time(*times[1], calendar, true);
   if (to <= from)
-    return error_reply("to: must be after from (from " + format_local_time(from, calendar) +
-                       ", to " + format_local_time(to, calendar) + ")");
-  return report_json(history.query(from, to, queue), from, to, floor.clock().now(), calendar)
-      .dump();
+    return error_of("to: must be after from (from " + format_local_time(from, calendar) + ", to " +
+                    format_local_time(to, calendar) + ")");
+  return ControlReply{{}, ReportRequest{from, to, std::move(queue), floor.clock().now(), calendar}};
 }
 
 }  // namespace
 
-std::string ControlServer::handle(std::string_view request, const std::string& key_name) const {
+ControlReply ControlServer::handle(std::string_view request, const std::string& key_name) const {
   try {
     const json parsed = json::parse(request, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded() || !parsed.is_object())
-      return error_reply("request is not a JSON object");
+      return error_of("request is not a JSON object");
     const auto command = parsed.find("command");
     if (command == parsed.end() || !command->is_string())
-      return error_reply("missing \"command\" (one of: snapshot, status, alerts, ack, report)");
-
-    if (*command == "snapshot") {
-      core::SnapshotOptions options;
-      options.include_waiting_calls = true;
-      options.include_agents = true;
-      json reply = to_json(floor_.snapshot(options));
-      reply["site"] = info_.identity.site;
-      reply["daemon"] = info_.identity.daemon;
-      return reply.dump();
-    }
-    if (*command == "status") {
-      json streams = json::array();
-      for (const auto& [key, position] : ingest_.streams()) {
-        streams.push_back({{"source", key.first},
-                           {"session", key.second},
-                           {"applied_seq", position.applied_seq},
-                           {"last_batch_at", core::format_timestamp(position.last_batch_at)}});
-      }
-      const auto uptime = std::chrono::steady_clock::now() - info_.started_at;
-      return json{{"site", info_.identity.site},
-                  {"daemon", info_.identity.daemon},
-                  {"version", info_.version},
-                  {"clock", info_.clock_mode},
-                  {"now", core::format_timestamp(floor_.clock().now())},
-                  {"uptime_seconds",
-                   std::chrono::duration_cast<std::chrono::duration<double>>(uptime).count()},
-                  {"streams", std::move(streams)}}
-          .dump();
-    }
-    if (*command == "alerts" || *command == "ack") {
-      if (!alerts_) return error_reply("no alert rules are configured (alerts: in the config)");
-      if (*command == "alerts") return alerts_->list_json().dump();
-      if (key_name.empty()) return alerts_->acknowledge(parsed, floor_.clock().now()).dump();
-      // CURVE: the key says who acks, so a board or a script cannot sign as someone else.
-      json signed_request = parsed;
-      const auto by = parsed.find("by");
-      if (by != parsed.end() && !(by->is_string() && (by->get<std::string>().empty() ||
-                                                      by->get<std::string>() == key_name)))
-        return error_reply("ack \"by\": " + by->dump() + " is not this client's CURVE key name \"" +
-                           key_name + "\" (omit --by, or give the key's name)");
-      signed_request["by"] = key_name;
-      return alerts_->acknowledge(signed_request, floor_.clock().now()).dump();
-    }
+      return error_of("missing \"command\" (one of: snapshot, status, alerts, ack, report)");
     if (*command == "report") {
       if (!history_)
-        return error_reply("no interval history: it needs state.path (docs/durability.md)");
-      return report_reply(floor_, *history_, parsed);
+        return error_of("no interval history: it needs state.path (docs/durability.md)");
+      return resolve_report(floor_, *history_, parsed);
     }
-    return error_reply("unknown command \"" + command->get<std::string>() +
-                       "\" (one of: snapshot, status, alerts, ack, report)");
+    return ControlReply{answer(parsed, command->get<std::string>(), key_name), std::nullopt};
   } catch (const std::exception& error) {
     // Never let an exception cross the loop: a bad request must not stop ingestion.
-    return error_reply(std::string("internal error: ") + error.what());
+    return error_of(std::string("internal error: ") + error.what());
   }
+}
+
+std::string ControlServer::answer(const nlohmann::json& parsed, const std::string& command,
+                                  const std::string& key_name) const {
+  if (command == "snapshot") {
+    core::SnapshotOptions options;
+    options.include_waiting_calls = true;
+    options.include_agents = true;
+    json reply = to_json(floor_.snapshot(options));
+    reply["site"] = info_.identity.site;
+    reply["daemon"] = info_.identity.daemon;
+    return reply.dump();
+  }
+  if (command == "status") {
+    json streams = json::array();
+    for (const auto& [key, position] : ingest_.streams()) {
+      streams.push_back({{"source", key.first},
+                         {"session", key.second},
+                         {"applied_seq", position.applied_seq},
+                         {"last_batch_at", core::format_timestamp(position.last_batch_at)}});
+    }
+    const auto uptime = std::chrono::steady_clock::now() - info_.started_at;
+    return json{{"site", info_.identity.site},
+                {"daemon", info_.identity.daemon},
+                {"version", info_.version},
+                {"clock", info_.clock_mode},
+                {"now", core::format_timestamp(floor_.clock().now())},
+                {"uptime_seconds",
+                 std::chrono::duration_cast<std::chrono::duration<double>>(uptime).count()},
+                {"streams", std::move(streams)}}
+        .dump();
+  }
+  if (command == "alerts" || command == "ack") {
+    if (!alerts_) return error_reply("no alert rules are configured (alerts: in the config)");
+    if (command == "alerts") return alerts_->list_json().dump();
+    if (key_name.empty()) return alerts_->acknowledge(parsed, floor_.clock().now()).dump();
+    // CURVE: the key says who acks, so a board or a script cannot sign as someone else.
+    json signed_request = parsed;
+    const auto by = parsed.find("by");
+    if (by != parsed.end() && !(by->is_string() && (by->get<std::string>().empty() ||
+                                                    by->get<std::string>() == key_name)))
+      return error_reply("ack \"by\": " + by->dump() + " is not this client's CURVE key name \"" +
+                         key_name + "\" (omit --by, or give the key's name)");
+    signed_request["by"] = key_name;
+    return alerts_->acknowledge(signed_request, floor_.clock().now()).dump();
+  }
+  return error_reply("unknown command \"" + command +
+                     "\" (one of: snapshot, status, alerts, ack, report)");
 }
 
 }  // namespace floorwatch::daemon

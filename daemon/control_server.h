@@ -1,11 +1,16 @@
 #pragma once
 // The control socket's request handling: one JSON request in, one JSON reply out
-// (docs/control.md). No socket here; the daemon loop moves the bytes.
+// (docs/control.md). No socket here; the daemon loop moves the bytes. A `report` is only
+// resolved here: its rows and reply are built later by the ReportWorker, off the loop.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "daemon/ingest_processor.h"
+#include "daemon/report_worker.h"
 #include "daemon/self_metrics.h"
 #include "daemon/shared_floor.h"
 
@@ -22,6 +27,12 @@ struct DaemonInfo {
   std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
 };
 
+/// What a request gets: a reply to send now, or a report to be answered when the worker is done.
+struct ControlReply {
+  std::string reply;                    ///< the JSON reply; empty when `report` is set
+  std::optional<ReportRequest> report;  ///< a valid `report`, history already made current
+};
+
 /// Answers control requests. Not thread-safe: runs on the daemon loop, which also owns the
 /// IngestProcessor it reads stream positions from.
 class ControlServer {
@@ -31,13 +42,19 @@ class ControlServer {
 
   /// Never throws: bad requests get {"error": "..."}. `key_name` is the client's CURVE key
   /// name (ZAP User-Id; empty when plaintext): `ack` records it as `by` (docs/security.md).
-  std::string handle(std::string_view request, const std::string& key_name = {}) const;
+  /// A valid `report` comes back as a ReportRequest (the history synced, from/to resolved) for
+  /// the caller to pass to a ReportWorker.
+  ControlReply handle(std::string_view request, const std::string& key_name = {}) const;
   /// Enables the `alerts` and `ack` commands.
   void set_alert_service(AlertService* alerts) { alerts_ = alerts; }
   /// Enables the `report` command (interval history, docs/control.md).
   void set_interval_history(IntervalHistory* history) { history_ = history; }
 
  private:
+  /// Every command but `report`, answered at once.
+  std::string answer(const nlohmann::json& parsed, const std::string& command,
+                     const std::string& key_name) const;
+
   SharedFloor& floor_;
   const IngestProcessor& ingest_;
   DaemonInfo info_;

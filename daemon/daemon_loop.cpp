@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 #include <zmq_addon.hpp>
 
 #include "alerts/state_codec.h"
@@ -47,7 +48,7 @@ zmq::socket_t bind_router(zmq::context_t& context, const std::string& endpoint, 
 
 // Sends `payload` back along the envelope of a request (identity frames, and the empty
 // delimiter a REQ peer adds). False when the peer is gone or its queue is full.
-bool reply(zmq::socket_t& socket, std::vector<zmq::message_t>& request, const std::string& payload,
+bool reply(zmq::socket_t& socket, std::vector<zmq::message_t>& request, zmq::message_t& payload,
            std::string& why_not) {
   try {
     for (std::size_t i = 0; i + 1 < request.size(); ++i) {
@@ -56,7 +57,7 @@ bool reply(zmq::socket_t& socket, std::vector<zmq::message_t>& request, const st
         return false;
       }
     }
-    if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) {
+    if (!socket.send(payload, zmq::send_flags::dontwait)) {
       why_not = "peer_queue_full";
       return false;
     }
@@ -65,6 +66,16 @@ bool reply(zmq::socket_t& socket, std::vector<zmq::message_t>& request, const st
     why_not = error.num() == EHOSTUNREACH ? "peer_gone" : "send_error";
     return false;
   }
+}
+
+bool reply(zmq::socket_t& socket, std::vector<zmq::message_t>& request, const std::string& payload,
+           std::string& why_not) {
+  zmq::message_t message(payload.data(), payload.size());
+  return reply(socket, request, message, why_not);
+}
+
+std::string error_json(const std::string& message) {
+  return nlohmann::json{{"error", message}}.dump();
 }
 
 }  // namespace
@@ -134,6 +145,8 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
         IntervalHistory::Options{config_.state.path + ".history", config_.state.history_days});
     for (const auto& problem : history_->problems()) spdlog::error("recovery: {}", problem);
     control_.set_interval_history(history_.get());
+    // Reports read through the worker's own connection, so the loop never waits for one.
+    reports_ = std::make_unique<ReportWorker>(context_, history_->path());
     sync_history();
   }
 }
@@ -350,8 +363,18 @@ void Daemon::drain_control() {
     if (frames.size() < 2) continue;
     // With CURVE, the ZAP handler put the client's key name on every message it sends.
     const char* key_name = zap_ ? zmq_msg_gets(frames.back().handle(), "User-Id") : nullptr;
-    const std::string answer =
-        control_.handle(frames.back().to_string_view(), key_name ? key_name : "");
+    ControlReply answer = control_.handle(frames.back().to_string_view(), key_name ? key_name : "");
+    if (answer.report) {
+      if (!reports_) {
+        answer.reply = error_json("no interval history: it needs state.path (docs/durability.md)");
+      } else if (const auto id = reports_->submit(std::move(*answer.report))) {
+        report_clients_.emplace(*id, std::move(frames));  // answered by send_finished_reports
+        continue;
+      } else {
+        answer.reply = error_json("busy: " + std::to_string(reports_->in_progress()) +
+                                  " reports in progress, try again later");
+      }
+    }
     // An acknowledgement is durable before the supervisor hears "acknowledged", and the
     // boards show it at once.
     if (alerts_ && alerts_->take_changes()) {
@@ -359,8 +382,19 @@ void Daemon::drain_control() {
       feed_->publish_now();
     }
     std::string why_not;
-    if (!reply(control_socket_, frames, answer, why_not))
+    if (!reply(control_socket_, frames, answer.reply, why_not))
       spdlog::debug("control reply not sent reason={}", why_not);
+  }
+}
+
+void Daemon::send_finished_reports() {
+  while (auto finished = reports_->take_finished()) {
+    const auto client = report_clients_.find(finished->id);
+    if (client == report_clients_.end()) continue;
+    std::string why_not;
+    if (!reply(control_socket_, client->second, finished->reply, why_not))
+      spdlog::debug("report reply not sent reason={}", why_not);
+    report_clients_.erase(client);
   }
 }
 
@@ -368,6 +402,8 @@ void Daemon::run(const std::atomic<bool>& stop) {
   std::vector<zmq::pollitem_t> items{{ingest_socket_.handle(), 0, ZMQ_POLLIN, 0},
                                      {control_socket_.handle(), 0, ZMQ_POLLIN, 0},
                                      {feed_->snapshot_socket().handle(), 0, ZMQ_POLLIN, 0}};
+  // The worker's wake-up: a report is done.
+  if (reports_) items.push_back({reports_->done_socket().handle(), 0, ZMQ_POLLIN, 0});
   auto next_tick = std::chrono::steady_clock::now();
   while (!stop.load()) {
     try {
@@ -382,12 +418,14 @@ void Daemon::run(const std::atomic<bool>& stop) {
       if (evaluate_alerts((items[0].revents & ZMQ_POLLIN) != 0)) feed_->publish_now();
       if (items[1].revents & ZMQ_POLLIN) drain_control();
       if (items[2].revents & ZMQ_POLLIN) feed_->serve_snapshots();
+      if (reports_ && (items[3].revents & ZMQ_POLLIN)) send_finished_reports();
       const auto now = std::chrono::steady_clock::now();
       feed_->on_tick(now);
       if (now >= next_tick) {
         floor_.advance();
         next_tick = now + kTickPeriod;
         if (systemd_) systemd_->watchdog(now);
+        if (alerts_) alerts_->release_retired_notifiers(now);  // notifiers left by a reload
         // An interval just ended: its final counters go to the history now.
         if (history_ && clock_->now() >= history_->next_boundary()) sync_history();
       }
@@ -404,6 +442,17 @@ void Daemon::run(const std::atomic<bool>& stop) {
       spdlog::error("loop error: {}", error.what());
     }
   }
+  // SIGTERM: a report still waiting is cancelled (a month may take a second) and its client
+  // told so, rather than left to time out.
+  if (reports_) {
+    reports_->request_stop();  // joined below, after the final snapshot
+    for (auto& [id, client] : report_clients_) {
+      std::string why_not;
+      reply(control_socket_, client, error_json("report cancelled: floorwatchd is shutting down"),
+            why_not);
+    }
+    report_clients_.clear();
+  }
   // SIGTERM: intake stops here; what was applied is committed and snapshotted before exit.
   try {
     commit_and_ack();
@@ -411,6 +460,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
   } catch (const std::exception& error) {
     spdlog::error("final snapshot failed: {}", error.what());
   }
+  if (reports_) reports_->stop();
   ingest_socket_.close();
   control_socket_.close();
   feed_->close();
@@ -449,37 +499,21 @@ void Daemon::reload_from_trigger() {
 ReloadPlan Daemon::reload(const DaemonConfig& next) {
   ReloadPlan plan = plan_reload(config_, next);
   DaemonConfig in_force = config_in_force(config_, next);
-  // Build the new alert service before touching anything, so a failure changes nothing.
+  // Build the new alert service before touching anything, so a failure changes nothing. It is
+  // built even for a config without rules when alerts ran: they must end and stay listed.
   std::unique_ptr<AlertService> new_alerts;
-  if (!in_force.alerts.rules.empty()) {
+  if (!in_force.alerts.rules.empty() || alerts_) {
     new_alerts =
         std::make_unique<AlertService>(in_force.alerts, in_force.floor.time_zone, identity_,
                                        "http://" + exporter_->listening_address() + "/metrics");
-    if (alerts_) {
-      // Alerts keep their lifecycle (and acks) by rule name; alerts of removed rules end here.
-      alerts::AlertEngineState state = alerts_->engine().state();
-      std::erase_if(state.active, [&](alerts::Alert& alert) {
-        const auto rule = std::find_if(
-            in_force.alerts.rules.begin(), in_force.alerts.rules.end(),
-            [&](const alerts::Rule& candidate) { return candidate.name == alert.rule; });
-        if (rule == in_force.alerts.rules.end()) {
-          spdlog::info("alert {} dropped: its rule {} was removed by the reload", alert.id,
-                       alert.rule);
-          return true;
-        }
-        // The rule may have new terms or another escalation policy: reshape per-rule vectors.
-        alert.values.resize(rule->terms.size());
-        std::size_t tiers = 0;
-        for (const auto& policy : in_force.alerts.policies)
-          if (policy.name == rule->escalation) tiers = policy.tiers.size();
-        alert.tiers.resize(tiers);
-        return false;
-      });
-      new_alerts->engine().restore(std::move(state));
-    }
   }
   floor_.with_state([&](core::FloorState& state) { state.reconfigure(in_force.floor); });
-  if (alerts_) exporter_->remove_collectable(alerts_->collectable());
+  if (alerts_) {
+    exporter_->remove_collectable(alerts_->collectable());
+    // Alerts keep their lifecycle (and acks) by rule name; those of removed rules resolve, and
+    // the old notifiers, which told their tiers, say so while they retire off the loop.
+    new_alerts->take_over(*alerts_, clock_->now(), std::chrono::steady_clock::now());
+  }
   alerts_ = std::move(new_alerts);
   control_.set_alert_service(alerts_.get());
   if (alerts_) {

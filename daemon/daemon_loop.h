@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "daemon/ingest_processor.h"
 #include "daemon/interval_history.h"
 #include "daemon/metrics_exporter.h"
+#include "daemon/report_worker.h"
 #include "daemon/self_metrics.h"
 #include "daemon/shared_floor.h"
 #include "daemon/state_store.h"
@@ -97,6 +99,8 @@ class Daemon {
   /// Writes changed intervals to the history; failures are logged, never stop the loop.
   void sync_history();
   void drain_control();
+  /// Sends each report the worker has finished to the client that asked for it.
+  void send_finished_reports();
   void log_bad_input(const std::string& what);
   /// Reads the keys and starts the ZAP handler (CURVE), or warns about plaintext sockets
   /// reachable from the network. Before any socket binds.
@@ -125,6 +129,9 @@ class Daemon {
   std::unique_ptr<StateStore> store_;         // null: no persistence configured
   std::unique_ptr<AlertService> alerts_;      // null: no alert rules configured
   std::unique_ptr<IntervalHistory> history_;  // null: no persistence configured
+  std::unique_ptr<ReportWorker> reports_;     // with history_; stops before context_ ends
+  // Report id -> the request's frames (routing envelope first), until its reply is sent.
+  std::map<std::uint64_t, std::vector<zmq::message_t>> report_clients_;
   std::chrono::steady_clock::time_point last_alert_evaluation_{};
   std::chrono::steady_clock::time_point next_snapshot_{};
   struct PendingAck {

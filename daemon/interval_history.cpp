@@ -159,6 +159,42 @@ bool digits(std::string_view text, std::size_t at, std::size_t width, int& value
   return true;
 }
 
+std::vector<IntervalRow> query_rows(sqlite3* db, core::Timestamp from, core::Timestamp to,
+                                    const std::string& queue) {
+  // Two statements rather than "?3 = '' OR queue = ?3", which would stop SQLite from using
+  // the primary key for one queue.
+  Statement select(
+      db, std::string("SELECT queue, interval_start_ms, interval_end_ms, ") + kCounterColumns +
+              ", answer_target_ms, service_level_target, short_abandon_ms, "
+              "service_level_formula FROM interval_history "
+              "WHERE interval_start_ms >= ?1 AND interval_start_ms < ?2" +
+              (queue.empty() ? "" : " AND queue = ?3") + " ORDER BY queue, interval_start_ms");
+  sqlite3_bind_int64(select.get(), 1, core::to_epoch_ms(from));
+  sqlite3_bind_int64(select.get(), 2, core::to_epoch_ms(to));
+  if (!queue.empty())
+    sqlite3_bind_text(select.get(), 3, queue.data(), static_cast<int>(queue.size()), SQLITE_STATIC);
+  std::vector<IntervalRow> rows;
+  int step;
+  while ((step = sqlite3_step(select.get())) == SQLITE_ROW) {
+    IntervalRow row;
+    row.queue = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0));
+    row.start = core::from_epoch_ms(sqlite3_column_int64(select.get(), 1));
+    row.end = core::from_epoch_ms(sqlite3_column_int64(select.get(), 2));
+    row.counts = read_counts(select.get(), 3);
+    int next = 3 + kCounterColumnCount;
+    row.settings.answer_target = core::Duration{sqlite3_column_int64(select.get(), next++)};
+    row.settings.service_level_target = sqlite3_column_double(select.get(), next++);
+    row.settings.short_abandon = core::Duration{sqlite3_column_int64(select.get(), next++)};
+    const auto* formula = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), next));
+    row.settings.formula = core::parse_service_level_formula(formula ? formula : "")
+                               .value_or(core::ServiceLevelFormula::ShortAbandonsExcluded);
+    rows.push_back(std::move(row));
+  }
+  if (step != SQLITE_DONE)
+    throw std::runtime_error(std::string("interval history query: ") + sqlite3_errmsg(db));
+  return rows;
+}
+
 }  // namespace
 
 IntervalHistory::IntervalHistory(Options options) : options_(std::move(options)) {
@@ -326,38 +362,33 @@ void IntervalHistory::write(const std::vector<IntervalRow>& rows, core::Timestam
 
 std::vector<IntervalRow> IntervalHistory::query(core::Timestamp from, core::Timestamp to,
                                                 const std::string& queue) {
-  // Two statements rather than "?3 = '' OR queue = ?3", which would stop SQLite from using
-  // the primary key for one queue.
-  Statement select(
-      db_, std::string("SELECT queue, interval_start_ms, interval_end_ms, ") + kCounterColumns +
-               ", answer_target_ms, service_level_target, short_abandon_ms, "
-               "service_level_formula FROM interval_history "
-               "WHERE interval_start_ms >= ?1 AND interval_start_ms < ?2" +
-               (queue.empty() ? "" : " AND queue = ?3") + " ORDER BY queue, interval_start_ms");
-  sqlite3_bind_int64(select.get(), 1, core::to_epoch_ms(from));
-  sqlite3_bind_int64(select.get(), 2, core::to_epoch_ms(to));
-  if (!queue.empty())
-    sqlite3_bind_text(select.get(), 3, queue.data(), static_cast<int>(queue.size()), SQLITE_STATIC);
-  std::vector<IntervalRow> rows;
-  int step;
-  while ((step = sqlite3_step(select.get())) == SQLITE_ROW) {
-    IntervalRow row;
-    row.queue = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0));
-    row.start = core::from_epoch_ms(sqlite3_column_int64(select.get(), 1));
-    row.end = core::from_epoch_ms(sqlite3_column_int64(select.get(), 2));
-    row.counts = read_counts(select.get(), 3);
-    int next = 3 + kCounterColumnCount;
-    row.settings.answer_target = core::Duration{sqlite3_column_int64(select.get(), next++)};
-    row.settings.service_level_target = sqlite3_column_double(select.get(), next++);
-    row.settings.short_abandon = core::Duration{sqlite3_column_int64(select.get(), next++)};
-    const auto* formula = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), next));
-    row.settings.formula = core::parse_service_level_formula(formula ? formula : "")
-                               .value_or(core::ServiceLevelFormula::ShortAbandonsExcluded);
-    rows.push_back(std::move(row));
+  return query_rows(db_, from, to, queue);
+}
+
+IntervalHistoryReader::IntervalHistoryReader(const std::string& path,
+                                             const std::atomic<bool>* cancel) {
+  try {
+    open_read_only_database(path, db_);
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
   }
-  if (step != SQLITE_DONE)
-    throw std::runtime_error(std::string("interval history query: ") + sqlite3_errmsg(db_));
-  return rows;
+  // A non-zero return makes the running statement fail with SQLITE_INTERRUPT: shutdown need
+  // not wait for a month-long read.
+  if (cancel)
+    sqlite3_progress_handler(
+        db_, 1000,
+        [](void* flag) { return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0; },
+        const_cast<std::atomic<bool>*>(cancel));
+}
+
+IntervalHistoryReader::~IntervalHistoryReader() {
+  sqlite3_close(db_);
+}
+
+std::vector<IntervalRow> IntervalHistoryReader::query(core::Timestamp from, core::Timestamp to,
+                                                      const std::string& queue) {
+  return query_rows(db_, from, to, queue);
 }
 
 std::optional<ReportTime> parse_report_time(std::string_view text) {
@@ -426,7 +457,8 @@ std::string format_local_time(core::Timestamp t, const core::SiteCalendar& calen
 }
 
 json report_json(const std::vector<IntervalRow>& rows, core::Timestamp from, core::Timestamp to,
-                 core::Timestamp now, const core::SiteCalendar& calendar) {
+                 core::Timestamp now, const core::SiteCalendar& calendar,
+                 const std::atomic<bool>* cancel) {
   json out_rows = json::array();
   json totals = json::array();
   // Rows arrive ordered by queue: each queue's totals are closed when the next queue starts.
@@ -450,6 +482,8 @@ json report_json(const std::vector<IntervalRow>& rows, core::Timestamp from, cor
     totals.push_back(std::move(entry));
   };
   for (const IntervalRow& row : rows) {
+    if (cancel && cancel->load(std::memory_order_relaxed))
+      throw std::runtime_error("report cancelled");
     if (!total || total->queue != row.queue) {
       close_total();
       total = Total{row.queue, {}, row.settings, false, 0};

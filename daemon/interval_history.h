@@ -2,6 +2,7 @@
 // Interval history (docs/durability.md "Interval history"): one SQLite row per queue per
 // reporting interval with the raw counters and the settings in force, kept `state.history_days`,
 // and the `report` control command built from it (docs/control.md).
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -32,8 +33,8 @@ struct IntervalRow {
   core::QueueSettings settings;
 };
 
-/// The history table. Not thread-safe: owned by the daemon loop (the control server's `report`
-/// runs there too).
+/// The history table. Not thread-safe: owned by the daemon loop, which writes; `report`s read
+/// through an IntervalHistoryReader on the report worker's thread (daemon/report_worker.h).
 class IntervalHistory {
  public:
   struct Options {
@@ -60,6 +61,9 @@ class IntervalHistory {
   std::vector<IntervalRow> query(core::Timestamp from, core::Timestamp to,
                                  const std::string& queue);
 
+  /// Upserts `rows` as given (imports, tests, benchmarks), then applies retention from `now`.
+  void store(const std::vector<IntervalRow>& rows, core::Timestamp now) { write(rows, now); }
+
   const std::vector<std::string>& problems() const { return problems_; }
   const std::string& path() const { return options_.path; }
 
@@ -78,6 +82,26 @@ class IntervalHistory {
   // intervals the engine still keeps: only differences are rewritten.
   std::map<std::string, std::map<core::Timestamp, core::OutcomeCounters>, std::less<>> written_;
   core::Timestamp next_boundary_ = core::Timestamp::min();
+};
+
+/// Its own read-only connection to a history file, so a long report reads while the loop keeps
+/// writing (WAL). Not thread-safe: one thread uses it.
+class IntervalHistoryReader {
+ public:
+  /// Throws std::runtime_error when the file cannot be opened. While `*cancel` is true (any
+  /// thread may set it), query() stops within a few thousand SQLite steps and throws.
+  explicit IntervalHistoryReader(const std::string& path,
+                                 const std::atomic<bool>* cancel = nullptr);
+  ~IntervalHistoryReader();
+  IntervalHistoryReader(const IntervalHistoryReader&) = delete;
+  IntervalHistoryReader& operator=(const IntervalHistoryReader&) = delete;
+
+  /// As IntervalHistory::query, from one consistent read snapshot.
+  std::vector<IntervalRow> query(core::Timestamp from, core::Timestamp to,
+                                 const std::string& queue);
+
+ private:
+  sqlite3* db_ = nullptr;
 };
 
 /// `from` / `to` of a report as the user wrote them: a date, a local date-time (site zone), or
@@ -102,9 +126,11 @@ core::Timestamp resolve_report_time(const ReportTime& time, const core::SiteCale
 
 /// The `report` reply (docs/control.md): the range, one entry per row with raw counters and
 /// the figures of the row's formula, and per-queue totals (counters summed, then the formula).
+/// Throws std::runtime_error once `*cancel` is true (checked per row: a shutdown need not wait).
 nlohmann::json report_json(const std::vector<IntervalRow>& rows, core::Timestamp from,
                            core::Timestamp to, core::Timestamp now,
-                           const core::SiteCalendar& calendar);
+                           const core::SiteCalendar& calendar,
+                           const std::atomic<bool>* cancel = nullptr);
 
 /// RFC 3339 local time with the zone's offset, e.g. "2026-12-01T09:30:00+01:00".
 std::string format_local_time(core::Timestamp t, const core::SiteCalendar& calendar);

@@ -15,6 +15,13 @@ void open_wal_database(const std::string& path, const char* synchronous, sqlite3
   execute_sql(db, (std::string("PRAGMA synchronous=") + synchronous).c_str(), path);
 }
 
+void open_read_only_database(const std::string& path, sqlite3*& db) {
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    throw std::runtime_error(path + ": " + (db ? sqlite3_errmsg(db) : "cannot open"));
+  // A reader only waits while another connection recovers the WAL index (rare, short).
+  sqlite3_busy_timeout(db, 2000);
+}
+
 void execute_sql(sqlite3* db, const char* sql, const std::string& what) {
   char* message = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {

@@ -11,6 +11,9 @@ namespace floorwatch::daemon {
 /// Opens (creating) `path` in WAL mode with `PRAGMA synchronous=<synchronous>` (FULL, NORMAL,
 /// OFF). Throws std::runtime_error; on failure `db` may still hold a handle to close.
 void open_wal_database(const std::string& path, const char* synchronous, sqlite3*& db);
+/// Opens an existing `path` read-only, for a reader on another thread than the writer's (WAL:
+/// it neither blocks the writer nor waits for it). Throws std::runtime_error; `db` as above.
+void open_read_only_database(const std::string& path, sqlite3*& db);
 /// Runs `sql`; throws std::runtime_error("<what>: <SQLite's message>").
 void execute_sql(sqlite3* db, const char* sql, const std::string& what);
 /// PRAGMA quick_check reads every page; throws unless SQLite says "ok".

@@ -20,12 +20,21 @@ class NotificationDispatcher::Worker {
   }
 
   ~Worker() {
+    request_stop();
+    thread_.join();
+  }
+
+  void request_stop() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     wake_.notify_all();
-    thread_.join();
+  }
+
+  bool finished() const {
+    std::lock_guard lock(mutex_);
+    return finished_;
   }
 
   const std::string& name() const { return name_; }
@@ -70,6 +79,7 @@ class NotificationDispatcher::Worker {
     counters_.dropped += queue_.size();
     queue_.clear();
     in_flight_ = false;
+    finished_ = true;
     idle_.notify_all();
   }
 
@@ -116,7 +126,8 @@ class NotificationDispatcher::Worker {
   NotifierCounters counters_;
   bool in_flight_ = false;
   bool stopping_ = false;
-  std::thread thread_;  // last: started once everything above is initialised
+  bool finished_ = false;  // run() returned: joining does not wait
+  std::thread thread_;     // last: started once everything above is initialised
 };
 
 NotificationDispatcher::NotificationDispatcher(std::vector<Registration> notifiers,
@@ -155,6 +166,26 @@ bool NotificationDispatcher::wait_until_idle(std::chrono::milliseconds timeout) 
   for (const auto& worker : workers_)
     if (!worker->wait_until_idle(deadline)) return false;
   return true;
+}
+
+void NotificationDispatcher::request_stop() {
+  for (const auto& worker : workers_) worker->request_stop();
+}
+
+bool NotificationDispatcher::stopped() const {
+  return std::all_of(workers_.begin(), workers_.end(),
+                     [](const auto& worker) { return worker->finished(); });
+}
+
+std::chrono::milliseconds retry_budget(const NotifierConfig& notifier) {
+  const int attempts = std::max(notifier.retry.max_attempts, 1);
+  std::chrono::milliseconds budget = notifier.timeout * attempts;
+  std::chrono::milliseconds backoff = notifier.retry.initial_backoff;
+  for (int retry = 1; retry < attempts; ++retry) {
+    budget += backoff;
+    backoff = std::min(backoff * 2, notifier.retry.max_backoff);
+  }
+  return budget;
 }
 
 std::unique_ptr<NotificationDispatcher> make_dispatcher(const AlertsConfig& config,

@@ -52,13 +52,24 @@ class NotificationDispatcher {
   std::uint64_t unknown_notifier_drops() const { return unknown_notifier_drops_.load(); }
 
   /// Waits until every queue is empty and no attempt is in flight (tests, orderly shutdown).
+  /// A zero timeout only looks.
   bool wait_until_idle(std::chrono::milliseconds timeout) const;
+
+  /// Never blocks: each worker gives up its retries and drops (and counts) what is queued,
+  /// and its thread ends once the attempt in flight, if any, returns.
+  void request_stop();
+  /// True when every worker thread has ended, so destroying the dispatcher does not wait.
+  bool stopped() const;
 
  private:
   class Worker;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<std::uint64_t> unknown_notifier_drops_{0};
 };
+
+/// The longest one notification can keep a notifier busy: every attempt timing out plus
+/// every backoff between them.
+std::chrono::milliseconds retry_budget(const NotifierConfig& notifier);
 
 /// Builds the dispatcher for a config: one notifier per `notifiers:` entry.
 std::unique_ptr<NotificationDispatcher> make_dispatcher(const AlertsConfig& config,

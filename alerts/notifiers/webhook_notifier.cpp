@@ -32,7 +32,10 @@ std::string notification_text(const Notification& notification) {
       status = "[FIRING, reminder]";
       break;
     case NotificationKind::Resolved:
-      status = "[RESOLVED]";
+      // A reload that drops the rule ends the page too; say so, the condition may still hold.
+      status = annotation(notification, "resolve_reason") == "rule_removed"
+                   ? "[RESOLVED, rule removed from the config]"
+                   : "[RESOLVED]";
       break;
     case NotificationKind::Acknowledged:
       status = "[ACKNOWLEDGED by " + annotation(notification, "acknowledged_by") + "]";

@@ -154,18 +154,29 @@ namespace floorwatch::ctl {
 std::string format_alerts(const nlohmann::json& reply, bool with_resolved) {
   std::string out;
   char line[512];
+  // With resolved alerts, a last column says why each ended (e.g. rule_removed by a reload).
+  const auto last_columns = [&](std::string acknowledged_by, const std::string& ended) {
+    if (!with_resolved) return acknowledged_by;
+    acknowledged_by.resize(std::max<std::size_t>(acknowledged_by.size(), 16), ' ');
+    return acknowledged_by + " " + ended;
+  };
   std::snprintf(line, sizeof line, "%-6s %-13s %-9s %-28s %-14s %-24s %s\n", "ID", "STATE",
-                "SEVERITY", "RULE", "QUEUE", "SINCE", "ACKNOWLEDGED BY");
+                "SEVERITY", "RULE", "QUEUE", "SINCE",
+                last_columns("ACKNOWLEDGED BY", "RESOLVED (REASON)").c_str());
   out += line;
   auto add = [&](const nlohmann::json& alert) {
     const auto labels = alert.value("labels", nlohmann::json::object());
     const std::string since = alert.contains("fired_at") ? alert["fired_at"].get<std::string>()
                                                          : alert.value("active_since", "");
     std::string subject = labels.value("queue", labels.value("source", ""));
+    std::string ended;
+    if (alert.contains("resolved_at"))
+      ended = alert.value("resolved_at", "") + " (" + alert.value("resolve_reason", "?") + ")";
     std::snprintf(line, sizeof line, "%-6s %-13s %-9s %-28s %-14s %-24s %s\n",
                   std::to_string(alert.value("id", 0)).c_str(), alert.value("state", "").c_str(),
                   labels.value("severity", "").c_str(), alert.value("rule", "").c_str(),
-                  subject.c_str(), since.c_str(), alert.value("acknowledged_by", "").c_str());
+                  subject.c_str(), since.c_str(),
+                  last_columns(alert.value("acknowledged_by", ""), ended).c_str());
     out += line;
   };
   for (const auto& alert : reply.value("alerts", nlohmann::json::array())) add(alert);

@@ -8,6 +8,7 @@
 
 #include "collectors/fake_daemon.h"
 #include "delivery.h"
+#include "security/zap_handler.h"
 
 using namespace floorwatch;
 using namespace floorwatch::collectors;
@@ -137,4 +138,73 @@ TEST_CASE("a daemon that forgets the stream gets the rest in a new session, noth
   auto expected_seqs = one_to(100);
   for (std::uint64_t seq : one_to(50)) expected_seqs.push_back(seq);
   CHECK(daemon.applied_seqs() == expected_seqs);
+}
+
+TEST_CASE("a channel whose CURVE key was refused reconnects on its own once the key is listed",
+          "[collectors][delivery][security]") {
+  namespace security = floorwatch::security;
+  const security::KeyPair daemon_keys = security::generate_key_pair();
+  const security::KeyPair collector_keys = security::generate_key_pair();
+  security::ServerSecurity server;
+  server.server_keys = daemon_keys;
+  zmq::context_t daemon_context;  // ZAP is per context: the daemon's own, as in floorwatchd
+  auto refusing_zap = std::make_unique<security::ZapHandler>(
+      daemon_context, security::AuthorizedKeys{}, std::vector<std::string>{"ingest"},
+      [](const security::Refusal&) {});
+  auto refusing = std::make_unique<FakeDaemon>(daemon_context, "tcp://127.0.0.1:*", 0, server);
+  const std::string endpoint = refusing->last_endpoint();
+
+  CapturedLog log;
+  zmq::context_t context;
+  DeliveryOptions options = test_options(endpoint);
+  options.security.server_public_key = daemon_keys.public_key;
+  options.security.client_keys = collector_keys;
+  options.refused_retry_min = 50ms;
+  options.refused_retry_max = 200ms;
+  DeliveryChannel channel(context, options);
+  for (int i = 1; i <= 120; ++i) channel.publish(call_abandoned(i));
+  // Refused, retried with a new socket, refused again: the streak is logged once.
+  for (int i = 0; i < 300 && channel.counters().handshakes_refused < 3; ++i)
+    std::this_thread::sleep_for(10ms);
+  CHECK(channel.counters().handshakes_refused >= 3);
+  CHECK(channel.counters().sockets_recreated >= 2);
+  CHECK(channel.unacked_events() == 120);
+  CHECK(refusing->applied_seqs().empty());
+
+  // The operator lists the key and restarts the daemon on the same address.
+  refusing.reset();
+  refusing_zap.reset();
+  security::AuthorizedKeys listed;
+  listed.add(collector_keys.public_key, "pbx");
+  // Closing is asynchronous in libzmq: the ZAP endpoint and the port may be busy a moment.
+  std::unique_ptr<security::ZapHandler> admitting_zap;
+  std::unique_ptr<FakeDaemon> admitting;
+  for (int attempt = 0; !admitting && attempt < 100; ++attempt) {
+    try {
+      if (!admitting_zap)
+        admitting_zap = std::make_unique<security::ZapHandler>(daemon_context, listed,
+                                                               std::vector<std::string>{"ingest"},
+                                                               [](const security::Refusal&) {});
+      admitting = std::make_unique<FakeDaemon>(daemon_context, endpoint, 0, server);
+    } catch (const zmq::error_t& error) {
+      if (error.num() != EADDRINUSE) throw;
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  REQUIRE(admitting);
+  FakeDaemon& daemon = *admitting;
+  REQUIRE(channel.flush_and_wait(10s));
+  const std::string text = log.text();
+  INFO(text);
+  CHECK(daemon.applied_seqs() == one_to(120));  // every event once, in order
+  CHECK(daemon.applied_calls().back() == "c120");
+  std::size_t refusal_lines = 0;
+  for (std::size_t at = text.find("connection refused"); at != std::string::npos;
+       at = text.find("connection refused", at + 1))
+    ++refusal_lines;
+  CHECK(refusal_lines == 1);
+  CHECK_THAT(text, Catch::Contains("connection refused: the daemon refused this collector's "
+                                   "CURVE key (ZAP status 400)") &&
+                       Catch::Contains(endpoint) &&
+                       Catch::Contains("the daemon accepted the connection after"));
 }

@@ -1,6 +1,9 @@
 #pragma once
 // A fake floorwatchd for delivery tests over real ZeroMQ: a ROUTER that dedupes exactly like the
 // daemon (core::DeliveryTracker) and acks, plus small event and option helpers.
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -10,6 +13,7 @@
 
 #include "delivery.h"
 #include "floorwatch/core/delivery_tracker.h"
+#include "security/socket_security.h"
 #include "wire_codec.h"
 
 namespace floorwatch::collectors::test {
@@ -21,9 +25,13 @@ using namespace std::chrono_literals;
 /// applied seq. It can lose the n-th non-empty batch on purpose and hold its acks.
 class FakeDaemon {
  public:
-  FakeDaemon(zmq::context_t& context, std::string endpoint, int lose_batch_number = 0)
+  /// `security`: CURVE server mode as in floorwatchd (a security::ZapHandler on `context`
+  /// decides who gets in); default plaintext.
+  FakeDaemon(zmq::context_t& context, std::string endpoint, int lose_batch_number = 0,
+             const security::ServerSecurity& security = {})
       : socket_(context, zmq::socket_type::router), lose_batch_number_(lose_batch_number) {
     socket_.set(zmq::sockopt::linger, 0);
+    security::apply_server_security(socket_, security, "ingest");
     socket_.bind(endpoint);
     thread_ = std::thread([this] { loop(); });
   }
@@ -57,6 +65,7 @@ class FakeDaemon {
   int batches_lost() const { return batches_lost_; }
   int heartbeats() const { return heartbeats_; }
   int malformed() const { return malformed_; }
+  std::string last_endpoint() const { return socket_.get(zmq::sockopt::last_endpoint); }
 
  private:
   void loop() {
@@ -133,6 +142,26 @@ class FakeDaemon {
   std::vector<std::uint64_t> applied_sessions_;
   int batches_seen_ = 0;
   std::atomic<int> duplicates_{0}, gaps_{0}, batches_lost_{0}, heartbeats_{0}, malformed_{0};
+};
+
+/// Routes spdlog into memory for the test's lifetime, so a test can read what an operator sees.
+class CapturedLog {
+ public:
+  CapturedLog()
+      : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(200)),
+        previous_(spdlog::default_logger()) {
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("captured", sink_));
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  std::string text() const {
+    std::string all;
+    for (const auto& line : sink_->last_formatted()) all += line;
+    return all;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+  std::shared_ptr<spdlog::logger> previous_;
 };
 
 inline core::Event call_abandoned(int number) {

@@ -1,11 +1,10 @@
 // The collector's disk spool on real files, alone and behind a DeliveryChannel over real
 // ZeroMQ: records come back intact and in order, a restart resumes the same session and seq,
 // a torn last record is cut off, and a full spool blocks the producer instead of dropping.
-#include <spdlog/sinks/ringbuffer_sink.h>
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -38,26 +37,6 @@ class ScratchDirectory {
 
  private:
   fs::path path_;
-};
-
-/// Routes spdlog into memory for the test's lifetime, so a test can read what an operator sees.
-class CapturedLog {
- public:
-  CapturedLog()
-      : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(200)),
-        previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("captured", sink_));
-  }
-  ~CapturedLog() { spdlog::set_default_logger(previous_); }
-  std::string text() const {
-    std::string all;
-    for (const auto& line : sink_->last_formatted()) all += line;
-    return all;
-  }
-
- private:
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
-  std::shared_ptr<spdlog::logger> previous_;
 };
 
 SpoolOptions small_spool(const fs::path& directory) {
@@ -235,10 +214,10 @@ TEST_CASE("a collector restarted on its spool resumes the session and delivers e
     first_session = channel.session();
   }
 
-  FakeDaemon daemon(context, "inproc://restart");
   DeliveryChannel restarted(context, options);
   CHECK(restarted.session() == first_session);
-  CHECK(restarted.unacked_events() == 300);
+  CHECK(restarted.unacked_events() == 300);  // checked before a daemon can acknowledge them
+  FakeDaemon daemon(context, "inproc://restart");
   for (int i = 301; i <= 350; ++i) restarted.publish(call_abandoned(i));
   REQUIRE(restarted.flush_and_wait(10s));
 
@@ -353,4 +332,192 @@ TEST_CASE("a daemon that forgets the stream gets the spooled rest renumbered in 
   auto expected_seqs = one_to(100);
   for (std::uint64_t seq : one_to(150)) expected_seqs.push_back(seq);
   CHECK(daemon.applied_seqs() == expected_seqs);
+}
+
+namespace {
+
+/// The spool's segment files, oldest first.
+std::vector<fs::path> segment_paths(const fs::path& directory) {
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::directory_iterator(directory))
+    if (entry.path().extension() == ".seg") paths.push_back(entry.path());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+/// Flips one byte at `offset`: bit rot, a bad sector, a stray write, not a crash pattern.
+void flip_byte(const fs::path& file, std::uint64_t offset) {
+  std::fstream io(file, std::ios::binary | std::ios::in | std::ios::out);
+  io.seekg(static_cast<std::streamoff>(offset));
+  char byte = 0;
+  io.get(byte);
+  io.seekp(static_cast<std::streamoff>(offset));
+  io.put(static_cast<char>(byte ^ 0x5a));
+}
+
+std::uint64_t first_seq_of(const fs::path& segment) {
+  return std::stoull(segment.stem().string());
+}
+
+/// Byte offset of record `seq` in the segment starting at `first_seq` (the test's own events).
+std::uint64_t channel_record_offset(std::uint64_t first_seq, std::uint64_t seq) {
+  std::uint64_t offset = 0;
+  for (std::uint64_t s = first_seq; s < seq; ++s)
+    offset +=
+        Spool::record_bytes(wire::encode_event_body(call_abandoned(static_cast<int>(s))).size());
+  return offset;
+}
+
+std::vector<std::string> calls(int from, int to) {
+  std::vector<std::string> names;
+  for (int i = from; i <= to; ++i) names.push_back("c" + std::to_string(i));
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a damaged record in an earlier segment truncates there; later segments are deleted "
+    "and logged with file and byte",
+    "[collectors][spool]") {
+  ScratchDirectory scratch;
+  const fs::path directory = scratch.path() / "channel";
+  {
+    Spool spool(small_spool(directory), 31);
+    for (std::uint64_t seq = 1; seq <= 400; ++seq) spool.append(seq, body_of(seq));
+  }
+  const auto segments = segment_paths(directory);
+  REQUIRE(segments.size() >= 4);
+  // The fifth record of the second segment goes bad; the segments after it are intact.
+  const fs::path damaged_segment = segments[1];
+  const std::uint64_t first = first_seq_of(damaged_segment);
+  std::uint64_t damaged_offset = 0;
+  for (std::uint64_t seq = first; seq < first + 4; ++seq)
+    damaged_offset += Spool::record_bytes(body_of(seq).size());
+  flip_byte(damaged_segment, damaged_offset + Spool::record_bytes(0) + 3);  // inside the body
+
+  CapturedLog log;
+  Spool reopened(small_spool(directory), 32);
+  const std::string text = log.text();
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("damaged record in " + damaged_segment.filename().string() +
+                                   " at byte " + std::to_string(damaged_offset)));
+  CHECK_THAT(text, Catch::Contains("the " + std::to_string(segments.size() - 2) +
+                                   " later segment files are deleted and their events lost"));
+  // What the docs promise: cut at the damage, later segments gone, the rest resumes.
+  CHECK(segment_paths(directory) == std::vector<fs::path>{segments[0], segments[1]});
+  CHECK(fs::file_size(damaged_segment) == damaged_offset);
+  CHECK(reopened.session() == 31);
+  CHECK(reopened.last_seq() == first + 3);
+  const auto records = read_all(reopened);
+  REQUIRE(records.size() == first + 3);
+  CHECK(records.back().seq == first + 3);
+  CHECK(records.back().body == body_of(first + 3));
+  reopened.append(first + 4, body_of(first + 4));  // the stream continues after the cut
+  CHECK(reopened.last_seq() == first + 4);
+}
+
+TEST_CASE(
+    "a collector whose spool has a damaged earlier segment delivers what precedes the "
+    "damage, then its new events",
+    "[collectors][spool][delivery]") {
+  ScratchDirectory scratch;
+  zmq::context_t context;
+  DeliveryOptions options = spooled_options("inproc://damaged", scratch.path());
+  options.spool_max_bytes = 1 << 20;  // 64 KiB segments: 4000 events fill several
+  std::uint64_t first_session = 0;
+  fs::path spool_directory;
+  {
+    // The daemon is down: every event waits in the spool when the collector stops.
+    DeliveryChannel channel(context, options);
+    for (int i = 1; i <= 4000; ++i) channel.publish(call_abandoned(i));
+    first_session = channel.session();
+    spool_directory = channel.spool_path();
+  }
+  const auto segments = segment_paths(spool_directory);
+  REQUIRE(segments.size() >= 3);
+  const fs::path damaged_segment = segments[1];
+  const std::uint64_t first = first_seq_of(damaged_segment);
+  const std::uint64_t damaged_seq = first + 9;
+  const std::uint64_t damaged_offset = channel_record_offset(first, damaged_seq);
+  flip_byte(damaged_segment, damaged_offset + 1);  // the length field: a damaged header
+
+  CapturedLog log;
+  DeliveryChannel restarted(context, options);
+  {
+    const std::string text = log.text();
+    INFO(text);
+    CHECK_THAT(text, Catch::Contains("damaged record in " + damaged_segment.filename().string() +
+                                     " at byte " + std::to_string(damaged_offset)));
+    CHECK_THAT(text, Catch::Contains("later segment files are deleted"));
+  }
+  CHECK(segment_paths(spool_directory) == std::vector<fs::path>{segments[0], segments[1]});
+  CHECK(restarted.session() == first_session);
+  CHECK(restarted.unacked_events() == damaged_seq - 1);
+
+  FakeDaemon daemon(context, "inproc://damaged");
+  for (int i = 5001; i <= 5100; ++i) restarted.publish(call_abandoned(i));
+  REQUIRE(restarted.flush_and_wait(20s));
+  // Everything before the damage, once, in order; then the new events, numbered on from it.
+  auto expected = calls(1, static_cast<int>(damaged_seq) - 1);
+  for (const auto& call : calls(5001, 5100)) expected.push_back(call);
+  CHECK(daemon.applied_calls() == expected);
+  CHECK(daemon.applied_seqs() == one_to(damaged_seq - 1 + 100));
+  CHECK(daemon.applied_sessions() ==
+        std::vector<std::uint64_t>(damaged_seq - 1 + 100, first_session));
+  CHECK(daemon.malformed() == 0);
+}
+
+// The daemon is ahead when a power failure lost spooled records that had already reached it.
+TEST_CASE("a daemon ahead of the spool gets the new events in a new session, each applied once",
+          "[collectors][spool][delivery]") {
+  ScratchDirectory scratch;
+  zmq::context_t context;
+  FakeDaemon daemon(context, "inproc://ahead");
+  const DeliveryOptions options = spooled_options("inproc://ahead", scratch.path());
+  std::uint64_t first_session = 0;
+  fs::path spool_directory;
+  {
+    DeliveryChannel channel(context, options);
+    for (int i = 1; i <= 100; ++i) channel.publish(call_abandoned(i));
+    REQUIRE(channel.flush_and_wait(10s));
+    daemon.hold_acks(true);  // 101..300 are applied, but no ack reaches the collector
+    for (int i = 101; i <= 300; ++i) channel.publish(call_abandoned(i));
+    for (int i = 0; i < 300 && daemon.applied_seqs().size() < 300; ++i)
+      std::this_thread::sleep_for(10ms);
+    REQUIRE(daemon.applied_seqs().size() == 300);
+    first_session = channel.session();
+    spool_directory = channel.spool_path();
+  }
+  // The power failure: the records after 250 were never fdatasynced and are gone.
+  const auto segments = segment_paths(spool_directory);
+  REQUIRE(segments.size() == 1);
+  fs::resize_file(segments[0], channel_record_offset(first_seq_of(segments[0]), 251));
+  daemon.hold_acks(false);
+  const int duplicates_before = daemon.duplicates();
+
+  CapturedLog log;
+  DeliveryChannel restarted(context, options);
+  CHECK(restarted.session() == first_session);  // resumed, until the daemon says otherwise
+  for (int i = 301; i <= 400; ++i) restarted.publish(call_abandoned(i));
+  REQUIRE(restarted.flush_and_wait(10s));
+  {
+    const std::string text = log.text();
+    INFO(text);
+    CHECK_THAT(text, Catch::Contains("has applied seq 300 but the spool ends at seq 250") &&
+                         Catch::Contains("new events go in a new session"));
+  }
+  CHECK(restarted.session() != first_session);
+  CHECK(restarted.counters().session_restarts == 1);
+  // c1..c300 in the first session (before the failure), then every new event once.
+  CHECK(daemon.applied_calls() == calls(1, 400));
+  auto expected_seqs = one_to(300);
+  for (std::uint64_t seq : one_to(100)) expected_seqs.push_back(seq);
+  CHECK(daemon.applied_seqs() == expected_seqs);
+  const auto sessions = daemon.applied_sessions();
+  REQUIRE(sessions.size() == 400);
+  CHECK(std::count(sessions.begin(), sessions.begin() + 300, first_session) == 300);
+  CHECK(std::count(sessions.begin() + 300, sessions.end(), restarted.session()) == 100);
+  CHECK(daemon.duplicates() == duplicates_before);  // nothing resent, nothing dropped
+  CHECK(restarted.unacked_events() == 0);
 }

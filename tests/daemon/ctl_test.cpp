@@ -1,4 +1,5 @@
-// floorwatchctl's pieces: duration arguments, the Erlang C table and the top view.
+// floorwatchctl's pieces: duration arguments, the Erlang C table, the top view and the alerts
+// table.
 #include <catch2/catch.hpp>
 
 #include "daemon/ctl/ctl_commands.h"
@@ -86,4 +87,21 @@ TEST_CASE("a control request to a silent endpoint fails quickly naming it", "[da
                                          std::chrono::milliseconds(300)),
                     Catch::Contains("tcp://127.0.0.1:1"));
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+}
+
+TEST_CASE("alerts --resolved says when and why each resolved alert ended", "[daemon][ctl]") {
+  const auto reply = nlohmann::json::parse(R"({
+    "alerts": [{"id": 2, "rule": "NobodyAvailable", "state": "acknowledged",
+                "labels": {"queue": "sales", "severity": "critical"},
+                "fired_at": "2026-11-24T09:00:00.000Z", "acknowledged_by": "Maria"}],
+    "resolved": [{"id": 1, "rule": "CallersWaiting", "state": "resolved",
+                  "labels": {"queue": "sales", "severity": "warning"},
+                  "fired_at": "2026-11-24T09:00:01.000Z",
+                  "resolved_at": "2026-11-24T09:05:00.000Z", "resolve_reason": "rule_removed"}]})");
+  const std::string with_resolved = floorwatch::ctl::format_alerts(reply, true);
+  CHECK(with_resolved.find("RESOLVED (REASON)") != std::string::npos);
+  CHECK(with_resolved.find("2026-11-24T09:05:00.000Z (rule_removed)") != std::string::npos);
+  const std::string active_only = floorwatch::ctl::format_alerts(reply, false);
+  CHECK(active_only.find("CallersWaiting") == std::string::npos);
+  CHECK(active_only.find("Maria\n") != std::string::npos);  // no empty trailing column
 }

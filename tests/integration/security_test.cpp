@@ -3,6 +3,7 @@
 // ack recorded under the key's name, and every refusal counted in /metrics.
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <regex>
 #include <thread>
@@ -229,6 +230,69 @@ TEST_CASE("floorwatchctl needs a listed key, and an ack over CURVE records the k
   });
   CHECK(refused(samples, "control", "unknown_key") >= 1);
   CHECK(refused_plaintext(samples, "control") >= 1);
+}
+
+TEST_CASE(
+    "a refused collector gets through on its own once its key is listed and the daemon "
+    "restarted: every event once",
+    "[integration][security]") {
+  TempDir dir;
+  KeyRing keys(dir);
+  keys.make("daemon", false);
+  keys.make("pbx-collector", false);  // the operator forgot to list it
+  keys.make("maria", true);
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
+  auto first_daemon = std::make_unique<RunningDaemon>(dir, curve_config(keys), "event", endpoint);
+
+  std::string lines;
+  for (int i = 1; i <= 50; ++i) lines += event_line("c" + std::to_string(i));
+  const auto file = dir.write("calls.jsonl", lines);
+  ChildProcess collector(
+      concat({collector_binary(), "jsonl", "--endpoint", endpoint, "--file", file, "--source-id",
+              "pbx", "--spool-dir", dir.file("spool").string(), "--wait", "120"},
+             keys.options("pbx-collector")));
+  INFO(collector.output());
+  REQUIRE(collector.wait_for(
+      "connection refused: the daemon refused this collector's CURVE key \\(ZAP status 400\\)",
+      20s));
+  const auto refused_samples = scrape_until(
+      *first_daemon, [](const auto& s) { return refused(s, "ingest", "unknown_key") >= 1; });
+  CHECK(refused(refused_samples, "ingest", "unknown_key") >= 1);
+  CHECK_FALSE(
+      find_sample(refused_samples, "floorwatch_events_received_total", {{"source", "pbx"}}));
+
+  // The operator lists the key and restarts the daemon; the collector is left alone.
+  first_daemon->process().signal(SIGTERM);
+  REQUIRE(first_daemon->process().wait_exit(20s));
+  first_daemon.reset();
+  std::filesystem::copy_file(keys.public_key("pbx-collector"),
+                             std::filesystem::path(keys.authorized()) / "pbx-collector.key");
+  RunningDaemon second_daemon(dir, curve_config(keys), "event", endpoint);
+  INFO(second_daemon.process().output());
+  // The jsonl collector exits 0 only once the daemon acknowledged all 50 events.
+  REQUIRE(collector.wait_exit(60s) == 0);
+
+  const auto samples = second_daemon.scrape();
+  CHECK(find_sample(samples, "floorwatch_events_received_total", {{"source", "pbx"}}) == 50);
+  CHECK(find_sample(samples, "floorwatch_queue_calls_waiting", {{"queue", "support"}}) == 50);
+  CHECK(find_sample(samples, "floorwatch_events_rejected_total", {{"reason", "duplicate_call"}}) ==
+        0);
+  auto [status, status_output] =
+      run_command(concat({ctl_binary(), "status", "--control", second_daemon.control(), "--json"},
+                         keys.options("maria")),
+                  10s);
+  INFO(status_output);
+  REQUIRE(status == 0);
+  const auto streams = nlohmann::json::parse(status_output).at("streams");
+  REQUIRE(streams.size() == 1);
+  CHECK(streams[0].at("source") == "pbx");
+  CHECK(streams[0].at("applied_seq") == 50);
+  // Said once per refusal streak, then that it is over.
+  const std::string log = collector.output();
+  const std::regex refusal_line("connection refused");
+  CHECK(std::distance(std::sregex_iterator(log.begin(), log.end(), refusal_line),
+                      std::sregex_iterator()) == 1);
+  CHECK_THAT(log, Catch::Contains("the daemon accepted the connection after"));
 }
 
 TEST_CASE("without CURVE, sockets reachable from the network are warned about",
