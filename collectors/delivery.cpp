@@ -207,6 +207,7 @@ void DeliveryChannel::publish(const core::Event& event) {
 
 void DeliveryChannel::publish_encoded(std::string body) {
   std::unique_lock lock(mutex_);
+  throw_if_failed();
   const auto has_space = [&] {
     return spool_ ? spool_->has_room_for(body.size())
                   : unacked_count() < options_.max_unacked_events;
@@ -228,6 +229,7 @@ void DeliveryChannel::publish_encoded(std::string body) {
       blocked_logged_ = true;
     }
     acked_or_space_.wait(lock, [&] { return has_space() || stop_; });
+    throw_if_failed();
     if (stop_) return;
   }
   const bool nothing_unacked = unacked_count() == 0;
@@ -273,6 +275,7 @@ bool DeliveryChannel::flush_and_wait(milliseconds timeout) {
     done = acked_or_space_.wait_for(lock, timeout, all_acked) && unacked_count() == 0;
   }
   flush_requested_ = false;
+  throw_if_failed();
   return done;
 }
 
@@ -404,8 +407,18 @@ void DeliveryChannel::run_io() {
     spdlog::error("delivery to {}: I/O thread stopped: {}", options_.endpoint, error.what());
     std::lock_guard lock(mutex_);
     stop_ = true;
+    failure_ = error.what();
     acked_or_space_.notify_all();
   }
+}
+
+void DeliveryChannel::throw_if_failed() const {
+  if (failure_.empty()) return;
+  // Unacknowledged events stay in the spool (if any): a restart checks it and cuts at damage.
+  throw DeliveryStopped("delivery to " + options_.endpoint + " stopped: " + failure_ +
+                        (spool_ ? "; restart the collector (on start the spool is checked and "
+                                  "cut at the damage)"
+                                : "; restart the collector"));
 }
 
 void DeliveryChannel::handle_ack(std::string_view bytes, SteadyTime now) {

@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -100,6 +101,12 @@ struct DeliveryCounters {
   std::uint64_t spool_bytes = 0;         ///< now: bytes of segment files on disk
 };
 
+/// The channel's I/O thread failed; what() names the endpoint and the cause.
+class DeliveryStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// One daemon endpoint: a DEALER socket, its own I/O thread, seq numbering within a session and
 /// the unacknowledged buffer. publish/flush_and_wait/counters are thread-safe.
 class DeliveryChannel {
@@ -113,11 +120,14 @@ class DeliveryChannel {
   DeliveryChannel(const DeliveryChannel&) = delete;
   DeliveryChannel& operator=(const DeliveryChannel&) = delete;
 
+  /// Throws DeliveryStopped once the I/O thread has failed (e.g. a spool record damaged on
+  /// disk while running): the collector must stop rather than read on into a dead channel.
   void publish(const core::Event& event);
   /// `body` from wire::encode_event_body: encode once, publish to several channels.
   void publish_encoded(std::string body);
   /// Sends what is pending now and waits until every published event is acknowledged.
   /// Returns false on timeout (events remain unacknowledged). timeout 0 = wait forever.
+  /// Throws DeliveryStopped once the I/O thread has failed.
   bool flush_and_wait(std::chrono::milliseconds timeout);
 
   /// Hands spooled events to the OS and fdatasyncs them now (no-op without a spool).
@@ -145,6 +155,7 @@ class DeliveryChannel {
   void close_socket();
   /// Reads the monitor; true when the daemon refused the handshake (the socket is now dead).
   bool handshake_refused(SteadyTime now);
+  void throw_if_failed() const;  // caller holds mutex_
   void handle_ack(std::string_view bytes, SteadyTime now);
   bool send_batches(zmq::socket_t& socket, SteadyTime now);
   void maintain_spool(SteadyTime now);
@@ -192,6 +203,7 @@ class DeliveryChannel {
   bool flush_requested_ = false;
   bool blocked_logged_ = false;
   bool stop_ = false;
+  std::string failure_;  // why the I/O thread stopped on its own; empty while it runs
   DeliveryCounters counters_;
 
   std::thread io_thread_;

@@ -217,8 +217,13 @@ int main(int argc, char** argv) {
       return 2;
     }
     SourceContext context{*fanout, clock, stop_requested};
+    bool delivery_stopped = false;
     try {
       status = source->run(context);
+    } catch (const DeliveryStopped& error) {
+      spdlog::error("{}: {}", source_name, error.what());
+      delivery_stopped = true;
+      status = 1;
     } catch (const std::exception& error) {
       spdlog::error("{}: {}", source_name, error.what());
       status = 1;
@@ -228,7 +233,15 @@ int main(int argc, char** argv) {
       spdlog::info("input finished: every event read is synced to the spool in {}",
                    common.spool_dir);
     }
-    if (!wait_for_acks(*fanout, common.wait_seconds, stop_requested)) {
+    bool all_acknowledged = false;
+    try {
+      // A failed channel never acknowledges again: waiting for it would hang.
+      all_acknowledged =
+          !delivery_stopped && wait_for_acks(*fanout, common.wait_seconds, stop_requested);
+    } catch (const DeliveryStopped& error) {
+      spdlog::error("{}", error.what());
+    }
+    if (!all_acknowledged) {
       spdlog::error("giving up with events not acknowledged by every daemon");
       status = status != 0 ? status : 1;
     }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "collectors/fake_daemon.h"
@@ -466,6 +467,48 @@ TEST_CASE(
   CHECK(daemon.applied_sessions() ==
         std::vector<std::uint64_t>(damaged_seq - 1 + 100, first_session));
   CHECK(daemon.malformed() == 0);
+}
+
+TEST_CASE("a spool record damaged while the collector runs stops it loudly; a restart cuts there",
+          "[collectors][spool][delivery]") {
+  ScratchDirectory scratch;
+  zmq::context_t context;
+  DeliveryOptions options = spooled_options("inproc://damaged-live", scratch.path());
+  options.max_unacked_events = 50;    // the backlog beyond 50 is read back from disk
+  options.spool_max_bytes = 1 << 20;  // 64 KiB segments: 4000 events fill several
+  fs::path spool_directory;
+  std::uint64_t damaged_seq = 0;
+  std::optional<FakeDaemon> daemon;  // down until the spool is damaged
+  {
+    DeliveryChannel channel(context, options);
+    for (int i = 1; i <= 4000; ++i) channel.publish(call_abandoned(i));
+    channel.sync_spool();
+    spool_directory = channel.spool_path();
+    const auto segments = segment_paths(spool_directory);
+    REQUIRE(segments.size() >= 3);
+    const std::uint64_t first = first_seq_of(segments[1]);
+    REQUIRE(first > 50);  // only on disk: the channel must read it back
+    damaged_seq = first + 9;
+    flip_byte(segments[1], channel_record_offset(first, damaged_seq) + 1);
+
+    daemon.emplace(context, "inproc://damaged-live");
+    // The channel cannot send past the damage: it says so instead of stalling silently.
+    CHECK_THROWS_WITH(channel.flush_and_wait(20s),
+                      Catch::Contains("delivery to inproc://damaged-live stopped: spool ") &&
+                          Catch::Contains(segments[1].filename().string() + ": damaged record") &&
+                          Catch::Contains("restart the collector"));
+    CHECK_THROWS_AS(channel.publish(call_abandoned(9999)), DeliveryStopped);
+  }
+  // Nothing past the damage was applied, nothing twice.
+  const auto applied_before_restart = daemon->applied_seqs();
+  CHECK(applied_before_restart.size() < damaged_seq);
+  CHECK(applied_before_restart == one_to(applied_before_restart.size()));
+
+  // The restart checks the spool, cuts at the damage and delivers everything before it.
+  DeliveryChannel restarted(context, options);
+  REQUIRE(restarted.flush_and_wait(20s));
+  CHECK(daemon->applied_seqs() == one_to(damaged_seq - 1));
+  CHECK(daemon->applied_calls() == calls(1, static_cast<int>(damaged_seq) - 1));
 }
 
 // The daemon is ahead when a power failure lost spooled records that had already reached it.
