@@ -109,6 +109,7 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
                           clock_mode == ClockMode::Event ? "event" : "wall"}),
       context_(1),
       reload_metrics_(*self_metrics_.registry(), identity_),
+      report_metrics_(*self_metrics_.registry(), identity_),
       ingest_admission_(config_.ingest_limits) {
   reload_metrics_.started(static_cast<double>(core::to_epoch_ms(clock_->now())) / 1000.0);
   exporter_ = std::make_unique<MetricsExporter>(config_.metrics_listen, floor_, identity_,
@@ -371,6 +372,7 @@ void Daemon::drain_control() {
         report_clients_.emplace(*id, std::move(frames));  // answered by send_finished_reports
         continue;
       } else {
+        report_metrics_.busy();
         answer.reply = error_json("busy: " + std::to_string(reports_->in_progress()) +
                                   " reports in progress, try again later");
       }
@@ -391,6 +393,10 @@ void Daemon::send_finished_reports() {
   while (auto finished = reports_->take_finished()) {
     const auto client = report_clients_.find(finished->id);
     if (client == report_clients_.end()) continue;
+    if (finished->failed)
+      report_metrics_.failed();
+    else
+      report_metrics_.answered();
     std::string why_not;
     if (!reply(control_socket_, client->second, finished->reply, why_not))
       spdlog::debug("report reply not sent reason={}", why_not);
@@ -447,6 +453,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
   if (reports_) {
     reports_->request_stop();  // joined below, after the final snapshot
     for (auto& [id, client] : report_clients_) {
+      report_metrics_.cancelled();
       std::string why_not;
       reply(control_socket_, client, error_json("report cancelled: floorwatchd is shutting down"),
             why_not);

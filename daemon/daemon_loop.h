@@ -142,6 +142,7 @@ class Daemon {
   std::vector<PendingAck> pending_acks_;
   void reload_from_trigger();
   ReloadMetrics reload_metrics_;
+  ReportMetrics report_metrics_;
   std::atomic<bool>* reload_requested_ = nullptr;
   std::function<DaemonConfig()> load_config_;
   SystemdNotifier* systemd_ = nullptr;

@@ -31,6 +31,18 @@ zmq::message_t message_of(std::string text) {
 
 }  // namespace
 
+ReportMetrics::ReportMetrics(prometheus::Registry& registry, const Identity& identity)
+    : family_(prometheus::BuildCounter()
+                  .Name("floorwatch_reports_total")
+                  .Help("Interval-history reports by result: answered, failed (history "
+                        "unreadable), busy (refused: too many in progress), cancelled (shutdown)")
+                  .Labels({{"site", identity.site}, {"daemon", identity.daemon}})
+                  .Register(registry)),
+      answered_(family_.Add({{"result", "answered"}})),
+      failed_(family_.Add({{"result", "failed"}})),
+      busy_(family_.Add({{"result", "busy"}})),
+      cancelled_(family_.Add({{"result", "cancelled"}})) {}
+
 std::string build_report_reply(IntervalHistoryReader& reader, const ReportRequest& request,
                                const std::atomic<bool>* cancel) {
   const nlohmann::json reply =
@@ -72,8 +84,11 @@ std::optional<FinishedReport> ReportWorker::take_finished() {
   zmq::message_t id_frame;
   if (!done_socket_.recv(id_frame, zmq::recv_flags::dontwait)) return std::nullopt;
   FinishedReport finished;
-  if (id_frame.size() == sizeof finished.id)
+  // The first frame: the report's id, then one byte saying whether it failed.
+  if (id_frame.size() == sizeof finished.id + 1) {
     std::memcpy(&finished.id, id_frame.data(), sizeof finished.id);
+    finished.failed = static_cast<const char*>(id_frame.data())[sizeof finished.id] != 0;
+  }
   // Both frames of a multipart message arrive together: the reply is already there.
   (void)done_socket_.recv(finished.reply, zmq::recv_flags::dontwait);
   if (in_progress_ > 0) --in_progress_;
@@ -95,13 +110,15 @@ void ReportWorker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string ReportWorker::answer(const ReportRequest& request) {
+std::string ReportWorker::answer(const ReportRequest& request, bool& failed) {
+  failed = false;
   try {
     if (!reader_) reader_ = std::make_unique<IntervalHistoryReader>(history_path_, &cancel_);
     return build_report_reply(*reader_, request, &cancel_);
   } catch (const std::exception& error) {
     if (cancel_) return {};  // shutting down: nobody reads the reply
     spdlog::error("report failed: {}", error.what());
+    failed = true;
     return nlohmann::json{{"error", std::string("report failed: ") + error.what()}}.dump();
   }
 }
@@ -124,10 +141,14 @@ void ReportWorker::run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    std::string reply = answer(*job.request);
+    bool failed = false;
+    std::string reply = answer(*job.request, failed);
     if (cancel_) break;  // shutting down: the loop no longer reads
+    char header[sizeof job.id + 1];
+    std::memcpy(header, &job.id, sizeof job.id);
+    header[sizeof job.id] = failed ? 1 : 0;
     // At most `capacity` messages are ever queued here, far below the high-water mark.
-    done.send(zmq::buffer(&job.id, sizeof job.id), zmq::send_flags::sndmore);
+    done.send(zmq::buffer(header, sizeof header), zmq::send_flags::sndmore);
     done.send(message_of(std::move(reply)), zmq::send_flags::none);
   }
   reader_.reset();

@@ -13,9 +13,13 @@
 #include <string>
 #include <thread>
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
 #include <zmq.hpp>
 
 #include "daemon/interval_history.h"
+#include "daemon/self_metrics.h"
 
 namespace floorwatch::daemon {
 
@@ -36,7 +40,26 @@ std::string build_report_reply(IntervalHistoryReader& reader, const ReportReques
 /// A report the worker has answered, for the loop to send to the client that asked.
 struct FinishedReport {
   std::uint64_t id = 0;
+  bool failed = false;   ///< the reply is {"error": ...}: the history could not be read
   zmq::message_t reply;  ///< the JSON reply (or {"error": ...}); sent on without a copy
+};
+
+/// floorwatch_reports_total{result}: how `report` requests ended (docs/control.md). Every
+/// result exists at 0 from start-up, so a rate() of "busy" is defined before the first one.
+class ReportMetrics {
+ public:
+  ReportMetrics(prometheus::Registry& registry, const Identity& identity);
+  void answered() { answered_.Increment(); }
+  void failed() { failed_.Increment(); }
+  void busy() { busy_.Increment(); }
+  void cancelled() { cancelled_.Increment(); }
+
+ private:
+  prometheus::Family<prometheus::Counter>& family_;
+  prometheus::Counter& answered_;
+  prometheus::Counter& failed_;
+  prometheus::Counter& busy_;
+  prometheus::Counter& cancelled_;
 };
 
 /// One thread answering reports in order. submit / take_finished / done_socket / stop belong to
@@ -76,7 +99,7 @@ class ReportWorker {
     std::optional<ReportRequest> request;
   };
   void run();
-  std::string answer(const ReportRequest& request);
+  std::string answer(const ReportRequest& request, bool& failed);
 
   zmq::context_t& context_;
   const std::string history_path_;

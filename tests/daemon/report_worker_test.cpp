@@ -69,6 +69,7 @@ TEST_CASE("the report worker answers from its own connection what the loop's his
   CHECK(worker.in_progress() == 1);
   const auto finished = await_finished(worker);
   REQUIRE(finished);
+  CHECK_FALSE(finished->failed);
   CHECK(finished->id == *id);
   CHECK(worker.in_progress() == 0);
   const ReportRequest request = one_day();
@@ -128,6 +129,7 @@ TEST_CASE("a history the worker cannot read is an error reply, and the worker ca
   REQUIRE(worker.submit(one_day()));
   const auto finished = await_finished(worker);
   REQUIRE(finished);
+  CHECK(finished->failed);  // counted as floorwatch_reports_total{result="failed"}
   const auto reply = nlohmann::json::parse(finished->reply.to_string_view());
   CHECK_THAT(reply.value("error", ""), Catch::StartsWith("report failed: "));
   REQUIRE(worker.submit(one_day()));  // still serving

@@ -164,6 +164,12 @@ TEST_CASE("reports beyond the worker's queue are refused as busy, the rest still
     CHECK((*day)["rows"][0]["queue"] == "q07");
     CHECK((*day)["rows"][0]["start_local"] == "2026-11-02T00:00:00+01:00");
   }
+  // The operator sees refusals in /metrics (an alert on rate(...{result="busy"}) is possible).
+  const auto samples = daemon.scrape();
+  CHECK(find_sample(samples, "floorwatch_reports_total", {{"result", "busy"}}) == 1.0);
+  CHECK(find_sample(samples, "floorwatch_reports_total", {{"result", "answered"}}) == 4.0);
+  CHECK(find_sample(samples, "floorwatch_reports_total", {{"result", "failed"}}) == 0.0);
+  CHECK(find_sample(samples, "floorwatch_reports_total", {{"result", "cancelled"}}) == 0.0);
 }
 
 TEST_CASE("SIGTERM during a report answers its client and exits promptly",
