@@ -203,10 +203,7 @@ IntervalHistory::IntervalHistory(Options options) : options_(std::move(options))
   } catch (const std::exception& error) {
     // History SQLite cannot read: keep it for inspection and start a new one; the engine still
     // holds yesterday and today, which the next sync writes again.
-    sqlite3_finalize(upsert_);
-    upsert_ = nullptr;
-    sqlite3_close(db_);
-    db_ = nullptr;
+    close_database(db_, upsert_);
     const std::string aside = move_database_aside(options_.path);
     problems_.push_back("interval history " + options_.path + " is unreadable (" + error.what() +
                         "): moved to " + aside + "; older intervals are no longer reported");
@@ -215,8 +212,7 @@ IntervalHistory::IntervalHistory(Options options) : options_(std::move(options))
 }
 
 IntervalHistory::~IntervalHistory() {
-  sqlite3_finalize(upsert_);
-  sqlite3_close(db_);
+  close_database(db_, upsert_);
 }
 
 void IntervalHistory::open_database() {

@@ -56,4 +56,11 @@ std::string move_database_aside(const std::string& path) {
   return aside;
 }
 
+void close_database(sqlite3*& db, sqlite3_stmt*& statement) {
+  sqlite3_finalize(statement);  // a no-op on null
+  statement = nullptr;
+  sqlite3_close(db);
+  db = nullptr;
+}
+
 }  // namespace floorwatch::daemon

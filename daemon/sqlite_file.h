@@ -5,6 +5,7 @@
 #include <string>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace floorwatch::daemon {
 
@@ -18,6 +19,9 @@ void open_read_only_database(const std::string& path, sqlite3*& db);
 void execute_sql(sqlite3* db, const char* sql, const std::string& what);
 /// PRAGMA quick_check reads every page; throws unless SQLite says "ok".
 void check_database_readable(sqlite3* db);
+/// Finalizes `statement` and closes `db` (either may be null) and nulls both: the end of a
+/// writer's connection, whether on destruction or before an unreadable file is moved aside.
+void close_database(sqlite3*& db, sqlite3_stmt*& statement);
 /// Renames `path` (and its -wal/-shm) to the first free `path.corrupt-N`; returns that name.
 std::string move_database_aside(const std::string& path);
 

@@ -96,12 +96,7 @@ StateStore::StateStore(Options options) : options_(std::move(options)) {
     open_database();
   } catch (const std::exception& error) {
     // A journal SQLite cannot read: keep it for inspection, start a new one, say so.
-    if (db_) {
-      sqlite3_finalize(insert_);
-      insert_ = nullptr;
-      sqlite3_close(db_);
-      db_ = nullptr;
-    }
+    close_database(db_, insert_);
     const std::string aside = move_database_aside(options_.path);
     open_problems_.push_back("journal " + options_.path + " is unreadable (" + error.what() +
                              "): moved to " + aside +
@@ -115,8 +110,7 @@ StateStore::~StateStore() {
     if (in_transaction_) commit();
   } catch (...) {
   }
-  sqlite3_finalize(insert_);
-  sqlite3_close(db_);
+  close_database(db_, insert_);
 }
 
 void StateStore::open_database() {
