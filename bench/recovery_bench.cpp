@@ -2,7 +2,7 @@
 // EVENTS events (default 10 million) over 24 h in QUEUES queues, crashed at the end of the day.
 // What the daemon does at start (daemon_loop recover_state): open the SQLite journal, read the
 // newest snapshot, load it, and re-apply the frames journaled after it (at most one snapshot
-// interval of traffic). This bench runs those same steps with the same classes (StateStore,
+// interval of traffic). This bench runs those same steps with the same classes (Journal,
 // FloorState, wire codec) on a real file, with the journal holding `SNAPSHOT_SECONDS` of the
 // day's peak traffic (3x the average rate), then prints one result line.
 // Usage: floorwatch_bench_recovery [events=10000000] [queues=100] [snapshot_seconds=60] [dir=/tmp]
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/state_store.h"
+#include "daemon/journal.h"
 #include "floorwatch/core/floor_state.h"
 #include "wire_codec.h"
 #include "workload.h"
@@ -66,12 +66,12 @@ int main(int argc, char** argv) {
       live.advance(batch.front().ts);
   }
   std::filesystem::remove(path);
-  daemon::StateStore::Options options{path, true};
+  daemon::Journal::Options options{path, true};
   std::size_t snapshot_bytes = 0;
   std::int64_t journal_events = 0;
   int frames = 0;
   {
-    daemon::StateStore store(options);
+    daemon::Journal store(options);
     const std::string state = live.save();
     snapshot_bytes = state.size();
     store.write_snapshot(state);
@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
 
   // Recovery, timed as the daemon's own log line measures it.
   const auto recover_start = Clock::now();
-  daemon::StateStore store(options);
-  daemon::StateStore::Recovered recovered = store.recover();
+  daemon::Journal store(options);
+  daemon::Journal::Recovered recovered = store.recover();
   const double read_ms = ms_since(recover_start);
   core::FloorState restored(config);
   if (recovered.snapshot) restored.load(*recovered.snapshot);

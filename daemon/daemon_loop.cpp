@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <zmq_addon.hpp>
 
-#include "alerts/state_codec.h"
+#include "daemon/router_socket.h"
 
 namespace floorwatch::daemon {
 namespace {
@@ -33,67 +33,11 @@ std::string last_endpoint(const zmq::socket_t& socket) {
 constexpr const char* kIngestSocket = "ingest";
 constexpr const char* kControlSocket = "control";
 
-zmq::socket_t bind_router(zmq::context_t& context, const std::string& endpoint, int high_water_mark,
-                          const security::ServerSecurity& security, const char* name) {
-  zmq::socket_t socket(context, zmq::socket_type::router);
-  security::apply_server_security(socket, security, name);
-  // Unroutable replies fail loudly (counted) instead of vanishing.
-  socket.set(zmq::sockopt::router_mandatory, 1);
-  socket.set(zmq::sockopt::sndhwm, high_water_mark);
-  socket.set(zmq::sockopt::rcvhwm, high_water_mark);
-  socket.set(zmq::sockopt::linger, 0);
-  socket.bind(endpoint);
-  return socket;
-}
-
-// Sends `payload` back along the envelope of a request (identity frames, and the empty
-// delimiter a REQ peer adds). False when the peer is gone or its queue is full.
-bool reply(zmq::socket_t& socket, std::vector<zmq::message_t>& request, zmq::message_t& payload,
-           std::string& why_not) {
-  try {
-    for (std::size_t i = 0; i + 1 < request.size(); ++i) {
-      if (!socket.send(request[i], zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-        why_not = "peer_queue_full";
-        return false;
-      }
-    }
-    if (!socket.send(payload, zmq::send_flags::dontwait)) {
-      why_not = "peer_queue_full";
-      return false;
-    }
-    return true;
-  } catch (const zmq::error_t& error) {
-    why_not = error.num() == EHOSTUNREACH ? "peer_gone" : "send_error";
-    return false;
-  }
-}
-
-bool reply(zmq::socket_t& socket, std::vector<zmq::message_t>& request, const std::string& payload,
-           std::string& why_not) {
-  zmq::message_t message(payload.data(), payload.size());
-  return reply(socket, request, message, why_not);
-}
-
 std::string error_json(const std::string& message) {
   return nlohmann::json{{"error", message}}.dump();
 }
 
 }  // namespace
-
-bool RateLimitedLog::allow(std::chrono::steady_clock::time_point now, std::size_t& suppressed) {
-  if (now - window_start_ >= period_) {
-    window_start_ = now;
-    used_ = 0;
-  }
-  if (used_ >= burst_) {
-    ++suppressed_;
-    return false;
-  }
-  ++used_;
-  suppressed = suppressed_;
-  suppressed_ = 0;
-  return true;
-}
 
 Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     : config_(std::move(config)),
@@ -109,8 +53,7 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
                           clock_mode == ClockMode::Event ? "event" : "wall"}),
       context_(1),
       reload_metrics_(*self_metrics_.registry(), identity_),
-      report_metrics_(*self_metrics_.registry(), identity_),
-      ingest_admission_(config_.ingest_limits) {
+      report_metrics_(*self_metrics_.registry(), identity_) {
   reload_metrics_.started(static_cast<double>(core::to_epoch_ms(clock_->now())) / 1000.0);
   exporter_ = std::make_unique<MetricsExporter>(config_.metrics_listen, floor_, identity_,
                                                 self_metrics_.registry());
@@ -118,12 +61,15 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
   ingest_socket_ =
       bind_router(context_, config_.ingest_bind, kIngestHighWaterMark, security, kIngestSocket);
   // Hard memory bound (ZeroMQ drops the connection of a peer sending more); frames between
-  // max_frame_bytes and this are still read, then dropped and counted by ingest_admission_.
+  // max_frame_bytes and this are still read, then dropped and counted by the pipeline's flood
+  // bounds.
   ingest_socket_.set(zmq::sockopt::maxmsgsize,
                      static_cast<std::int64_t>(config_.ingest_limits.max_frame_bytes) * 4);
   control_socket_ =
       bind_router(context_, config_.control_bind, kControlHighWaterMark, security, kControlSocket);
   ingest_endpoint_ = last_endpoint(ingest_socket_);
+  pipeline_ = std::make_unique<IngestPipeline>(ingest_socket_, ingest_, self_metrics_,
+                                               config_.ingest_limits);
   control_endpoint_ = last_endpoint(control_socket_);
   feed_ = std::make_unique<FeedPublisher>(
       context_, config_, floor_,
@@ -138,9 +84,10 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     feed_->set_alert_provider([service = alerts_.get()] { return service->feed_alerts(); });
   }
   if (!config_.state.path.empty()) {
-    store_ =
-        std::make_unique<StateStore>(StateStore::Options{config_.state.path, config_.state.fsync});
-    recover_state();
+    durable_ = std::make_unique<DurableState>(
+        config_.state, DurableState::Parts{floor_, ingest_, event_clock_, self_metrics_}, context_);
+    durable_->recover(alerts_.get());
+    durable_->attach(*pipeline_);
     // Interval history lives next to the journal, in its own file (docs/durability.md).
     history_ = std::make_unique<IntervalHistory>(
         IntervalHistory::Options{config_.state.path + ".history", config_.state.history_days});
@@ -150,66 +97,6 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
     sync_history();
   }
-}
-
-namespace {
-constexpr std::string_view kDaemonSnapshotMagic = "floorwatchd-state";
-// Version 2 appends the alert engine's state; version 1 snapshots (no alerts) still load.
-constexpr std::uint64_t kDaemonSnapshotVersion = 2;
-}  // namespace
-
-void Daemon::recover_state() {
-  const auto started = std::chrono::steady_clock::now();
-  StateStore::Recovered recovered = store_->recover();
-  for (const auto& problem : recovered.problems) spdlog::error("recovery: {}", problem);
-  if (recovered.snapshot) {
-    try {
-      core::ByteReader in(*recovered.snapshot);
-      if (in.string() != kDaemonSnapshotMagic)
-        throw core::SnapshotError("not a floorwatchd snapshot");
-      const std::uint64_t version = in.u64();
-      if (version < 1 || version > kDaemonSnapshotVersion)
-        throw core::SnapshotError("floorwatchd snapshot version " + std::to_string(version) +
-                                  " not supported");
-      const core::Timestamp latest_event = in.time();
-      if (event_clock_) event_clock_->observe(latest_event);
-      ingest_.load_positions(in);
-      const std::string floor_bytes = in.string();
-      floor_.with_state([&](core::FloorState& state) { state.load(floor_bytes); });
-      // Alerts last: a daemon now configured without alerts ignores what it had.
-      if (version >= 2 && in.boolean() && alerts_) {
-        alerts_->engine().restore(alerts::load_alert_state(in));
-        alerts_->refresh();
-      }
-    } catch (const core::SnapshotError& error) {
-      spdlog::error("recovery: snapshot of {} unusable ({}); replaying the journal alone",
-                    store_->path(), error.what());
-    }
-  }
-  std::size_t events = 0;
-  for (const auto& frame : recovered.frames) {
-    const FrameOutcome outcome = ingest_.handle_frame(frame);
-    events += outcome.applied + outcome.rejected;
-  }
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  spdlog::info("recovered state from {}: snapshot={} journal_frames={} events={} took_ms={}",
-               store_->path(), recovered.snapshot ? "yes" : "no", recovered.frames.size(), events,
-               took.count());
-  next_snapshot_ = std::chrono::steady_clock::now() + config_.state.snapshot_interval;
-}
-
-void Daemon::write_snapshot() {
-  core::ByteWriter out;
-  out.string(kDaemonSnapshotMagic);
-  out.u64(kDaemonSnapshotVersion);
-  out.time(floor_.clock().now());
-  ingest_.save_positions(out);
-  out.string(floor_.with_state([](core::FloorState& state) { return state.save(); }));
-  out.boolean(alerts_ != nullptr);
-  if (alerts_) alerts::save(out, alerts_->engine().state());
-  store_->write_snapshot(out.bytes());
-  sync_history();
 }
 
 void Daemon::sync_history() {
@@ -247,19 +134,6 @@ bool Daemon::evaluate_alerts(bool ingested) {
   }
   last_alert_evaluation_ = steady_now;
   return alerts_->evaluate(floor_, ingest_, now);
-}
-
-void Daemon::commit_and_ack() {
-  if (store_) store_->commit();
-  for (auto& pending : pending_acks_) {
-    std::string why_not;
-    if (!reply(ingest_socket_, pending.request, pending.ack, why_not)) {
-      // The collector resends after a second of silence, so a lost ack costs a resend only.
-      self_metrics_.ack_unsent(why_not);
-      log_bad_input("ack not sent source=" + pending.source + " reason=" + why_not);
-    }
-  }
-  pending_acks_.clear();
 }
 
 Daemon::~Daemon() = default;
@@ -317,44 +191,6 @@ void Daemon::on_refusal(const security::Refusal& refusal) {
                suppressed > 0 ? " (suppressed=" + std::to_string(suppressed) + " similar)" : "");
 }
 
-void Daemon::log_bad_input(const std::string& what) {
-  std::size_t suppressed = 0;
-  if (!bad_input_log_.allow(std::chrono::steady_clock::now(), suppressed)) return;
-  if (suppressed > 0)
-    spdlog::warn("bad input: {} (suppressed={} similar messages)", what, suppressed);
-  else
-    spdlog::warn("bad input: {}", what);
-}
-
-void Daemon::drain_ingest() {
-  for (int handled = 0; handled < kMessagesPerWakeup; ++handled) {
-    std::vector<zmq::message_t> frames;
-    if (!zmq::recv_multipart(ingest_socket_, std::back_inserter(frames), zmq::recv_flags::dontwait))
-      return;
-    if (frames.size() < 2) continue;  // a ROUTER always prepends the identity
-    // Flood bounds: dropped unread and unacked, so the collector resends later (no loss).
-    const auto verdict = ingest_admission_.admit(
-        frames.front().to_string_view(), frames.back().size(), std::chrono::steady_clock::now());
-    if (verdict != IngestAdmission::Verdict::Admit) {
-      self_metrics_.ingest_frame_dropped(to_string(verdict));
-      log_bad_input(std::string("ingest frame dropped reason=") + std::string(to_string(verdict)) +
-                    " bytes=" + std::to_string(frames.back().size()) +
-                    " max_frame_bytes=" + std::to_string(config_.ingest_limits.max_frame_bytes));
-      continue;
-    }
-    const FrameOutcome outcome = ingest_.handle_frame(frames.back().to_string_view());
-    if (!outcome.problem.empty()) {
-      const std::string source = outcome.decoded ? outcome.ack.source : "?";
-      log_bad_input("source=" + source + " rejected=" + std::to_string(outcome.rejected) +
-                    " first=\"" + outcome.problem + "\"");
-    }
-    if (!outcome.decoded) continue;
-    if (store_ && outcome.advanced) store_->append(frames.back().to_string_view());
-    pending_acks_.push_back(
-        PendingAck{std::move(frames), wire::encode_ack(outcome.ack), outcome.ack.source});
-  }
-}
-
 void Daemon::drain_control() {
   for (int handled = 0; handled < kMessagesPerWakeup; ++handled) {
     std::vector<zmq::message_t> frames;
@@ -380,8 +216,11 @@ void Daemon::drain_control() {
     // An acknowledgement is durable before the supervisor hears "acknowledged", and the
     // boards show it at once.
     if (alerts_ && alerts_->take_changes()) {
-      if (store_) write_snapshot();
       feed_->publish_now();
+      if (durable_) {
+        reply_when_durable(std::move(frames), std::move(answer.reply));
+        continue;
+      }
     }
     std::string why_not;
     if (!reply(control_socket_, frames, answer.reply, why_not))
@@ -404,28 +243,54 @@ void Daemon::send_finished_reports() {
   }
 }
 
+void Daemon::reply_when_durable(std::vector<zmq::message_t> request, std::string reply) {
+  auto client = std::make_shared<std::vector<zmq::message_t>>(std::move(request));
+  durable_->request_snapshot([this, client, reply = std::move(reply)](const std::string& problem) {
+    std::string text = reply;
+    if (!problem.empty()) {
+      // Done in memory and on the boards, but a restart now would forget it: say so.
+      nlohmann::json answer = nlohmann::json::parse(reply, nullptr, false);
+      if (answer.is_object()) {
+        answer["warning"] = "not yet on disk (" + problem +
+                            "): a restart before the disk takes writes again would undo it";
+        text = answer.dump();
+      }
+    }
+    std::string why_not;
+    if (!daemon::reply(control_socket_, *client, text, why_not))
+      spdlog::debug("control reply not sent reason={}", why_not);
+  });
+}
+
 void Daemon::run(const std::atomic<bool>& stop) {
+  enum Item { kIngest, kControl, kFeed, kReports, kJournal };
   std::vector<zmq::pollitem_t> items{{ingest_socket_.handle(), 0, ZMQ_POLLIN, 0},
                                      {control_socket_.handle(), 0, ZMQ_POLLIN, 0},
-                                     {feed_->snapshot_socket().handle(), 0, ZMQ_POLLIN, 0}};
+                                     {feed_->snapshot_socket().handle(), 0, ZMQ_POLLIN, 0},
+                                     {nullptr, -1, 0, 0},
+                                     {nullptr, -1, 0, 0}};
   // The worker's wake-up: a report is done.
-  if (reports_) items.push_back({reports_->done_socket().handle(), 0, ZMQ_POLLIN, 0});
+  if (reports_) items[kReports] = {reports_->done_socket().handle(), 0, ZMQ_POLLIN, 0};
+  // The journal writer's: frames are durable (apply and ack them), or the disk failed.
+  if (durable_) items[kJournal] = {durable_->journal_socket().handle(), 0, ZMQ_POLLIN, 0};
   auto next_tick = std::chrono::steady_clock::now();
   while (!stop.load()) {
     try {
+      // Too much waiting for the disk: leave frames in the socket (ZeroMQ and TCP push back).
+      items[kIngest].events = pipeline_->accepting() ? ZMQ_POLLIN : 0;
       zmq::poll(items, poll_timeout());
-      if (reload_requested_ && reload_requested_->exchange(false)) reload_from_trigger();
-      if (items[0].revents & ZMQ_POLLIN) {
-        drain_ingest();
-        commit_and_ack();
-        feed_->publish_changes();  // one delta per drain: boards see a batch within a wake-up
-      }
-      // A new or cleared alert reaches the boards in this wake-up, not at the next heartbeat.
-      if (evaluate_alerts((items[0].revents & ZMQ_POLLIN) != 0)) feed_->publish_now();
-      if (items[1].revents & ZMQ_POLLIN) drain_control();
-      if (items[2].revents & ZMQ_POLLIN) feed_->serve_snapshots();
-      if (reports_ && (items[3].revents & ZMQ_POLLIN)) send_finished_reports();
       const auto now = std::chrono::steady_clock::now();
+      if (reload_requested_ && reload_requested_->exchange(false)) reload_from_trigger();
+      bool ingested = false;
+      if (items[kIngest].revents & ZMQ_POLLIN) ingested = pipeline_->drain(now);
+      if (durable_ && (items[kJournal].revents & ZMQ_POLLIN))
+        ingested = durable_->on_journal_news(now) || ingested;
+      if (ingested) feed_->publish_changes();  // one delta per drain: boards see it at once
+      // A new or cleared alert reaches the boards in this wake-up, not at the next heartbeat.
+      if (evaluate_alerts(ingested)) feed_->publish_now();
+      if (items[kControl].revents & ZMQ_POLLIN) drain_control();
+      if (items[kFeed].revents & ZMQ_POLLIN) feed_->serve_snapshots();
+      if (reports_ && (items[kReports].revents & ZMQ_POLLIN)) send_finished_reports();
       feed_->on_tick(now);
       if (now >= next_tick) {
         floor_.advance();
@@ -433,12 +298,14 @@ void Daemon::run(const std::atomic<bool>& stop) {
         if (systemd_) systemd_->watchdog(now);
         if (alerts_) alerts_->release_retired_notifiers(now);  // notifiers left by a reload
         // An interval just ended: its final counters go to the history now.
-        if (history_ && clock_->now() >= history_->next_boundary()) sync_history();
-      }
-      if (store_ && now >= next_snapshot_) {
-        const bool alerts_changed = alerts_ && alerts_->take_changes();
-        if (store_->frames_since_snapshot() > 0 || alerts_changed) write_snapshot();
-        next_snapshot_ = now + config_.state.snapshot_interval;
+        if (history_ && (clock_->now() >= history_->next_boundary() || now >= next_history_sync_)) {
+          sync_history();
+          next_history_sync_ = now + config_.state.snapshot_interval;
+        }
+        if (durable_) {
+          const bool alerts_changed = alerts_ && alerts_->take_changes();
+          durable_->tick(now, alerts_.get(), alerts_changed);
+        }
       }
     } catch (const zmq::error_t& error) {
       if (error.num() == EINTR) continue;  // a signal: the stop flag says whether to leave
@@ -460,10 +327,13 @@ void Daemon::run(const std::atomic<bool>& stop) {
     }
     report_clients_.clear();
   }
-  // SIGTERM: intake stops here; what was applied is committed and snapshotted before exit.
+  // SIGTERM: intake stops here; what the journal made durable is applied, acked and
+  // snapshotted before exit.
   try {
-    commit_and_ack();
-    if (store_) write_snapshot();
+    if (durable_) {
+      durable_->stop(alerts_.get());
+      sync_history();
+    }
   } catch (const std::exception& error) {
     spdlog::error("final snapshot failed: {}", error.what());
   }
@@ -533,7 +403,7 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
   config_ = std::move(in_force);
   // The snapshot records the new settings' effects; the next evaluation uses the new rules.
   last_alert_evaluation_ = {};
-  if (store_) write_snapshot();
+  if (durable_) durable_->request_snapshot({});
   feed_->publish_now();
   return plan;
 }

@@ -14,14 +14,16 @@
 #include "daemon/config.h"
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
+#include "daemon/durable_state.h"
 #include "daemon/feed_publisher.h"
+#include "daemon/ingest_pipeline.h"
 #include "daemon/ingest_processor.h"
 #include "daemon/interval_history.h"
 #include "daemon/metrics_exporter.h"
+#include "daemon/rate_limited_log.h"
 #include "daemon/report_worker.h"
 #include "daemon/self_metrics.h"
 #include "daemon/shared_floor.h"
-#include "daemon/state_store.h"
 #include "daemon/systemd_notify.h"
 #include "security/socket_security.h"
 #include "security/zap_handler.h"
@@ -29,24 +31,6 @@
 namespace floorwatch::daemon {
 
 enum class ClockMode { Wall, Event };
-
-/// Logs at most `burst` messages per `period`, then counts the rest and reports the count with
-/// the next message let through (bad input must never flood the log). Not thread-safe.
-class RateLimitedLog {
- public:
-  RateLimitedLog(std::chrono::steady_clock::duration period, int burst)
-      : period_(period), burst_(burst) {}
-  /// True when a message may be logged at `now`; `suppressed` receives how many were dropped
-  /// since the last one let through.
-  bool allow(std::chrono::steady_clock::time_point now, std::size_t& suppressed);
-
- private:
-  std::chrono::steady_clock::duration period_;
-  int burst_;
-  std::chrono::steady_clock::time_point window_start_{};
-  int used_ = 0;
-  std::size_t suppressed_ = 0;
-};
 
 /// The whole daemon. Construction binds every socket (throws on failure); run() is the loop.
 /// Not thread-safe apart from `stop`, which any thread (or a signal handler) may set.
@@ -81,27 +65,25 @@ class Daemon {
   /// a ConfigError keeps the old config in force (logged, counted).
   void set_reload_trigger(std::atomic<bool>* requested, std::function<DaemonConfig()> load);
   /// Set before run(): the loop pings the systemd watchdog and reports reloads.
-  void set_systemd_notifier(SystemdNotifier* notifier) { systemd_ = notifier; }
+  void set_systemd_notifier(SystemdNotifier* notifier) {
+    systemd_ = notifier;
+    if (durable_) durable_->set_systemd_notifier(notifier);
+  }
 
  private:
-  void drain_ingest();
-  /// Group commit: makes the wake-up's journaled frames durable, then sends their acks, so a
-  /// collector never sees an ack for something a crash could lose.
-  void commit_and_ack();
-  void recover_state();
   /// Evaluates alert rules when a deadline is due, after ingest (at most every 20 ms) and
   /// every second (rolling windows move with time).
   /// True when an alert changed state.
   bool evaluate_alerts(bool ingested);
   /// How long poll may sleep: until the next alert deadline, at most one tick.
   std::chrono::milliseconds poll_timeout() const;
-  void write_snapshot();
   /// Writes changed intervals to the history; failures are logged, never stop the loop.
   void sync_history();
+  /// An alert changed by a control command: snapshotted before its client hears back.
+  void reply_when_durable(std::vector<zmq::message_t> request, std::string reply);
   void drain_control();
   /// Sends each report the worker has finished to the client that asked for it.
   void send_finished_reports();
-  void log_bad_input(const std::string& what);
   /// Reads the keys and starts the ZAP handler (CURVE), or warns about plaintext sockets
   /// reachable from the network. Before any socket binds.
   security::ServerSecurity start_security();
@@ -125,28 +107,21 @@ class Daemon {
   std::string ingest_endpoint_;
   std::string control_endpoint_;
   std::unique_ptr<FeedPublisher> feed_;
-  RateLimitedLog bad_input_log_{std::chrono::seconds(10), 5};
-  std::unique_ptr<StateStore> store_;         // null: no persistence configured
+  std::unique_ptr<IngestPipeline> pipeline_;
+  std::unique_ptr<DurableState> durable_;     // null: no persistence configured
   std::unique_ptr<AlertService> alerts_;      // null: no alert rules configured
   std::unique_ptr<IntervalHistory> history_;  // null: no persistence configured
   std::unique_ptr<ReportWorker> reports_;     // with history_; stops before context_ ends
   // Report id -> the request's frames (routing envelope first), until its reply is sent.
   std::map<std::uint64_t, std::vector<zmq::message_t>> report_clients_;
   std::chrono::steady_clock::time_point last_alert_evaluation_{};
-  std::chrono::steady_clock::time_point next_snapshot_{};
-  struct PendingAck {
-    std::vector<zmq::message_t> request;
-    std::string ack;
-    std::string source;
-  };
-  std::vector<PendingAck> pending_acks_;
+  std::chrono::steady_clock::time_point next_history_sync_{};
   void reload_from_trigger();
   ReloadMetrics reload_metrics_;
   ReportMetrics report_metrics_;
   std::atomic<bool>* reload_requested_ = nullptr;
   std::function<DaemonConfig()> load_config_;
   SystemdNotifier* systemd_ = nullptr;
-  IngestAdmission ingest_admission_;
 };
 
 }  // namespace floorwatch::daemon

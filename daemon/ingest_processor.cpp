@@ -16,22 +16,45 @@ IngestProcessor::IngestProcessor(SharedFloor& floor, SelfMetrics& metrics,
 
 FrameOutcome IngestProcessor::handle_frame(std::string_view frame) {
   FrameOutcome outcome;
+  auto batch = decode(frame, outcome);
+  if (!batch) return outcome;
+  return apply(std::move(*batch));
+}
+
+std::optional<wire::DecodedBatch> IngestProcessor::decode(std::string_view frame,
+                                                          FrameOutcome& outcome) {
   auto decoded = wire::decode_batch(frame);
   if (!decoded) {
     // Nobody to ack: without a header we do not know whose stream this was.
     metrics_.event_rejected(decoded.error().reason);
     outcome.rejected = 1;
     outcome.problem = decoded.error().message;
-    return outcome;
+    return std::nullopt;
   }
   wire::DecodedBatch& batch = decoded.value();
-  outcome.decoded = true;
   if (const auto new_gaps =
           metrics_.source_health(batch.source, batch.health.gaps, batch.health.gap_milliseconds))
     spdlog::warn(
         "source {} reports {} gap(s) in what it could see (total {} ms): events of that "
         "time are missing",
         batch.source, new_gaps, batch.health.gap_milliseconds);
+  return std::move(batch);
+}
+
+bool IngestProcessor::would_advance(const wire::DecodedBatch& batch,
+                                    std::uint64_t& position) const {
+  const std::uint64_t before = position;
+  for (const wire::DecodedEvent& item : batch.events) {
+    if (item.seq <= position) continue;
+    if (item.seq != position + 1) break;  // a gap holds back the rest
+    position = item.seq;
+  }
+  return position > before;
+}
+
+FrameOutcome IngestProcessor::apply(wire::DecodedBatch batch) {
+  FrameOutcome outcome;
+  outcome.decoded = true;
   auto note_problem = [&](std::string text) {
     if (outcome.problem.empty()) outcome.problem = std::move(text);
   };

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,7 +45,19 @@ class IngestProcessor {
   IngestProcessor(SharedFloor& floor, SelfMetrics& metrics, core::EventClock* event_clock,
                   std::string daemon_id);
 
+  /// decode() then apply(): recovery's replay and tests.
   FrameOutcome handle_frame(std::string_view frame);
+  /// The batch in `frame`, or nullopt (counted, `outcome` says why) when it is not one.
+  std::optional<wire::DecodedBatch> decode(std::string_view frame, FrameOutcome& outcome);
+  /// Whether applying `batch` after its stream reached `position` would move the stream on
+  /// (worth journaling); advances `position` as apply() would. For frames still in flight.
+  bool would_advance(const wire::DecodedBatch& batch, std::uint64_t& position) const;
+  /// The stream's applied sequence number (0: none yet).
+  std::uint64_t applied(const std::string& source, std::uint64_t session) const {
+    return tracker_.applied(source, session);
+  }
+  /// Dedupes, applies to the floor state, counts, and builds the Ack.
+  FrameOutcome apply(wire::DecodedBatch batch);
 
   /// Called for every event the engine applied, on the loop thread under the state lock (the
   /// wallboard feed keeps its recent-abandons list from it). Must be cheap. Optional.

@@ -57,12 +57,38 @@ SelfMetrics::SelfMetrics(const Identity& identity, const std::string& version)
   auto& dropped = prometheus::BuildCounter()
                       .Name("floorwatch_ingest_frames_dropped_total")
                       .Help(
-                          "Ingest frames dropped unread by the flood bounds, by reason "
-                          "(oversized, rate_limited); collectors resend them")
+                          "Ingest frames dropped without being applied or acked, by reason "
+                          "(oversized, rate_limited: flood bounds; journal_unavailable: the "
+                          "journal could not write them); collectors resend them")
                       .Labels(identity_labels(identity))
                       .Register(*registry_);
   frames_oversized_ = &dropped.Add({{"reason", "oversized"}});
   frames_rate_limited_ = &dropped.Add({{"reason", "rate_limited"}});
+  frames_journal_unavailable_ = &dropped.Add({{"reason", "journal_unavailable"}});
+  journal_up_ = &prometheus::BuildGauge()
+                     .Name("floorwatch_journal_up")
+                     .Help(
+                         "1 while the write-ahead journal accepts writes (or none is "
+                         "configured); 0 while ingest is paused by a disk fault")
+                     .Labels(identity_labels(identity))
+                     .Register(*registry_)
+                     .Add({});
+  journal_up_->Set(1);
+  journal_faults_ = &prometheus::BuildCounter()
+                         .Name("floorwatch_journal_faults_total")
+                         .Help(
+                             "Times the journal stopped accepting writes (disk full, I/O error, "
+                             "read-only, file removed)")
+                         .Labels(identity_labels(identity))
+                         .Register(*registry_)
+                         .Add({});
+  auto& snapshots = prometheus::BuildCounter()
+                        .Name("floorwatch_snapshots_total")
+                        .Help("State snapshots written in the background, by result")
+                        .Labels(identity_labels(identity))
+                        .Register(*registry_);
+  snapshots_written_ = &snapshots.Add({{"result", "written"}});
+  snapshots_failed_ = &snapshots.Add({{"result", "failed"}});
   // Every reason exists from the start so rate() and alerts see 0, not "no data".
   for (std::size_t i = 0; i < core::kRejectReasonCount; ++i) {
     const auto reason = static_cast<core::RejectReason>(i);
@@ -122,7 +148,21 @@ double SelfMetrics::rejected(core::RejectReason reason) const {
 }
 
 void SelfMetrics::ingest_frame_dropped(std::string_view reason) {
-  (reason == "oversized" ? frames_oversized_ : frames_rate_limited_)->Increment();
+  if (reason == "oversized")
+    frames_oversized_->Increment();
+  else if (reason == "journal_unavailable")
+    frames_journal_unavailable_->Increment();
+  else
+    frames_rate_limited_->Increment();
+}
+
+void SelfMetrics::journal_up(bool up) {
+  if (!up && journal_up_->Value() == 1) journal_faults_->Increment();
+  journal_up_->Set(up ? 1 : 0);
+}
+
+void SelfMetrics::snapshot_finished(bool written) {
+  (written ? snapshots_written_ : snapshots_failed_)->Increment();
 }
 
 std::uint64_t SelfMetrics::source_health(const std::string& source, std::uint64_t gaps,

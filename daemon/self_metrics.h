@@ -50,9 +50,14 @@ class SelfMetrics {
   void expect_connection_refusals(const std::string& socket);
 
   double rejected(core::RejectReason reason) const;
-  /// An ingest frame dropped unread by the flood bounds (`oversized`, `rate_limited`); the
-  /// collector resends it, so this counts pressure, not loss.
+  /// An ingest frame dropped unapplied and unacked: by the flood bounds (`oversized`,
+  /// `rate_limited`) or a journal fault (`journal_unavailable`); the collector resends it, so
+  /// this counts pressure, not loss.
   void ingest_frame_dropped(std::string_view reason);
+  /// floorwatch_journal_up; a fall to 0 counts one floorwatch_journal_faults_total.
+  void journal_up(bool up);
+  /// floorwatch_snapshots_total{result=written|failed}.
+  void snapshot_finished(bool written);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -63,6 +68,11 @@ class SelfMetrics {
   prometheus::Family<prometheus::Counter>& connections_refused_;
   prometheus::Counter* frames_oversized_ = nullptr;
   prometheus::Counter* frames_rate_limited_ = nullptr;
+  prometheus::Counter* frames_journal_unavailable_ = nullptr;
+  prometheus::Gauge* journal_up_ = nullptr;
+  prometheus::Counter* journal_faults_ = nullptr;
+  prometheus::Counter* snapshots_written_ = nullptr;
+  prometheus::Counter* snapshots_failed_ = nullptr;
   std::array<prometheus::Counter*, core::kRejectReasonCount> rejected_{};
   prometheus::Family<prometheus::Counter>* source_gaps_ = nullptr;
   prometheus::Family<prometheus::Counter>* source_gap_seconds_ = nullptr;

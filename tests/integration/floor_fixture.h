@@ -76,7 +76,8 @@ class RunningDaemon {
   RunningDaemon(const TempDir& dir, const std::string& config_body,
                 const std::string& clock = "event",
                 const std::string& ingest_bind = "tcp://127.0.0.1:*",
-                const std::string& more_ingest_settings = "") {
+                const std::string& more_ingest_settings = "",
+                const std::vector<std::string>& extra_env = {}) {
     listen_settings_ =
         "site: testsite\n"
         "daemon_id: test-daemon\n"
@@ -87,7 +88,8 @@ class RunningDaemon {
         "metrics:\n  listen: 127.0.0.1:0\n";
     config_path_ = dir.write("floorwatch.yaml", listen_settings_ + config_body);
     process_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{daemon_binary(), "--config", config_path_, "--clock", clock});
+        std::vector<std::string>{daemon_binary(), "--config", config_path_, "--clock", clock}, "",
+        extra_env);
     auto ready = process_->wait_for(R"(ready ingest=(\S+) control=(\S+) metrics=(\S+):(\d+))",
                                     std::chrono::seconds(20));
     if (!ready)

@@ -21,7 +21,9 @@ namespace floorwatch::test {
 /// running. Not thread-safe.
 class ChildProcess {
  public:
-  explicit ChildProcess(std::vector<std::string> argv, const std::string& stdin_file = "") {
+  /// `extra_env`: KEY=VALUE entries added to this process's environment for the child.
+  explicit ChildProcess(std::vector<std::string> argv, const std::string& stdin_file = "",
+                        const std::vector<std::string>& extra_env = {}) {
     int pipe_fds[2];
     if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
     pid_ = fork();
@@ -36,6 +38,7 @@ class ChildProcess {
       std::vector<char*> args;
       for (auto& a : argv) args.push_back(a.data());
       args.push_back(nullptr);
+      for (const std::string& entry : extra_env) putenv(const_cast<char*>(entry.c_str()));
       execv(args[0], args.data());
       _exit(127);
     }

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "daemon/state_store.h"
+#include "daemon/journal.h"
 
-using floorwatch::daemon::StateStore;
+using floorwatch::daemon::Journal;
 
 namespace {
 
@@ -22,8 +22,8 @@ struct TempDirectory {
   static inline int counter = 0;
 };
 
-StateStore::Options options_for(const TempDirectory& dir) {
-  return StateStore::Options{dir.file("state.db"), false};
+Journal::Options options_for(const TempDirectory& dir) {
+  return Journal::Options{dir.file("state.db"), false};
 }
 
 void flip_byte(const std::string& file, std::size_t offset_from_end) {
@@ -40,7 +40,7 @@ void flip_byte(const std::string& file, std::size_t offset_from_end) {
 TEST_CASE("committed frames come back in order after a restart", "[daemon][durability]") {
   TempDirectory dir;
   {
-    StateStore store(options_for(dir));
+    Journal store(options_for(dir));
     CHECK(store.recover().frames.empty());
     store.append("frame-1");
     store.append(std::string("frame-\0-2", 9));  // binary-safe
@@ -48,7 +48,7 @@ TEST_CASE("committed frames come back in order after a restart", "[daemon][durab
     store.append("frame-3");
     store.commit();
   }
-  StateStore reopened(options_for(dir));
+  Journal reopened(options_for(dir));
   const auto recovered = reopened.recover();
   CHECK_FALSE(recovered.snapshot);
   REQUIRE(recovered.frames.size() == 3);
@@ -61,7 +61,7 @@ TEST_CASE("committed frames come back in order after a restart", "[daemon][durab
 TEST_CASE("recovery is the newest snapshot plus only the frames after it", "[daemon][durability]") {
   TempDirectory dir;
   {
-    StateStore store(options_for(dir));
+    Journal store(options_for(dir));
     store.recover();
     store.append("a");
     store.append("b");
@@ -71,7 +71,7 @@ TEST_CASE("recovery is the newest snapshot plus only the frames after it", "[dae
     store.append("d");
     store.commit();
   }
-  StateStore reopened(options_for(dir));
+  Journal reopened(options_for(dir));
   const auto recovered = reopened.recover();
   REQUIRE(recovered.snapshot);
   CHECK(*recovered.snapshot == "state after a,b,c");
@@ -83,7 +83,7 @@ TEST_CASE("a corrupted newest snapshot falls back to the previous one and its fr
           "[daemon][durability]") {
   TempDirectory dir;
   {
-    StateStore store(options_for(dir));
+    Journal store(options_for(dir));
     store.recover();
     store.append("a");
     store.write_snapshot("state after a");
@@ -94,7 +94,7 @@ TEST_CASE("a corrupted newest snapshot falls back to the previous one and its fr
     store.commit();
   }
   flip_byte(dir.file("state.db.snapshot"), 12);
-  StateStore reopened(options_for(dir));
+  Journal reopened(options_for(dir));
   const auto recovered = reopened.recover();
   REQUIRE(recovered.snapshot);
   CHECK(*recovered.snapshot == "state after a");
@@ -110,7 +110,7 @@ TEST_CASE("an unreadable journal is moved aside and the snapshot still recovers"
           "[daemon][durability]") {
   TempDirectory dir;
   {
-    StateStore store(options_for(dir));
+    Journal store(options_for(dir));
     store.recover();
     store.append("a");
     store.write_snapshot("state after a");
@@ -120,7 +120,7 @@ TEST_CASE("an unreadable journal is moved aside and the snapshot still recovers"
   std::filesystem::remove(dir.file("state.db-wal"));
   std::filesystem::remove(dir.file("state.db-shm"));
   { std::ofstream(dir.file("state.db"), std::ios::trunc) << std::string(8192, 'x'); }
-  StateStore reopened(options_for(dir));
+  Journal reopened(options_for(dir));
   const auto recovered = reopened.recover();
   REQUIRE(recovered.snapshot);
   CHECK(*recovered.snapshot == "state after a");
