@@ -1,5 +1,7 @@
 #include "daemon/ctl/ctl_commands.h"
 
+#include "floorwatch/core/erlang_a.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -10,38 +12,73 @@ namespace floorwatch::ctl {
 
 using nlohmann::json;
 
+namespace {
+
+json optional_seconds(const std::optional<double>& seconds) {
+  return seconds ? json(*seconds) : json(nullptr);
+}
+
+std::optional<int> required_agents(const ErlangRequest& request) {
+  if (!request.patience_seconds) {
+    return core::erlang::agents_required(request.workload, request.answer_target_seconds,
+                                         request.service_level_target);
+  }
+  return core::erlang_a::agents_required(
+      request.workload, *request.patience_seconds,
+      {request.answer_target_seconds, request.service_level_target, std::nullopt});
+}
+
+json staffing_row(const ErlangRequest& request, int agents) {
+  if (!request.patience_seconds) {
+    const auto row =
+        core::erlang::evaluate(request.workload, agents, request.answer_target_seconds);
+    return {{"agents", row.agents},
+            {"probability_of_waiting", row.probability_of_waiting},
+            {"service_level", row.service_level},
+            {"asa_seconds", optional_seconds(row.average_speed_of_answer_seconds)},
+            {"occupancy", row.occupancy}};
+  }
+  const auto row = core::erlang_a::evaluate(request.workload, *request.patience_seconds, agents,
+                                            request.answer_target_seconds);
+  return {{"agents", row.agents},
+          {"probability_of_waiting", row.probability_of_waiting},
+          {"probability_of_abandoning", row.probability_of_abandoning},
+          {"service_level", row.service_level},
+          {"asa_seconds", optional_seconds(row.average_speed_of_answer_seconds)},
+          {"occupancy", row.occupancy}};
+}
+
+}  // namespace
+
 json erlang_table(const ErlangRequest& request) {
-  namespace erlang = core::erlang;
-  const auto required = erlang::agents_required(request.workload, request.answer_target_seconds,
-                                                request.service_level_target);
+  const auto required = required_agents(request);
   // Centre the table on the answer; without one (no traffic) start at a single agent.
   const double traffic = request.workload.traffic_erlangs();
   const int centre = required ? *required : std::max(1, static_cast<int>(traffic) + 1);
   json rows = json::array();
-  for (int agents = std::max(1, centre - 2); agents <= centre + 3; ++agents) {
-    const erlang::StaffingRow row =
-        erlang::evaluate(request.workload, agents, request.answer_target_seconds);
-    rows.push_back({{"agents", row.agents},
-                    {"probability_of_waiting", row.probability_of_waiting},
-                    {"service_level", row.service_level},
-                    {"asa_seconds", row.average_speed_of_answer_seconds
-                                        ? json(*row.average_speed_of_answer_seconds)
-                                        : json(nullptr)},
-                    {"occupancy", row.occupancy}});
+  for (int agents = std::max(1, centre - 2); agents <= centre + 3; ++agents)
+    rows.push_back(staffing_row(request, agents));
+  json table{{"calls", request.workload.calls},
+             {"period_seconds", request.workload.period_seconds},
+             {"aht_seconds", request.workload.handle_time_seconds},
+             {"answer_target_seconds", request.answer_target_seconds},
+             {"service_level_target", request.service_level_target},
+             {"traffic_erlangs", traffic},
+             {"agents_required", required ? json(*required) : json(nullptr)},
+             {"rows", std::move(rows)}};
+  if (request.patience_seconds) {
+    table["model"] = "erlang_a";
+    table["patience_seconds"] = *request.patience_seconds;
   }
-  return {{"calls", request.workload.calls},
-          {"period_seconds", request.workload.period_seconds},
-          {"aht_seconds", request.workload.handle_time_seconds},
-          {"answer_target_seconds", request.answer_target_seconds},
-          {"service_level_target", request.service_level_target},
-          {"traffic_erlangs", traffic},
-          {"agents_required", required ? json(*required) : json(nullptr)},
-          {"rows", std::move(rows)}};
+  return table;
 }
 
 std::string format_erlang_table(const json& table) {
+  // Erlang A adds a line naming the patience and a P(abandon) column; Erlang C's layout is
+  // unchanged.
+  const bool with_abandons = table.contains("patience_seconds");
   std::ostringstream out;
-  char line[160];
+  char line[200];
   std::snprintf(line, sizeof line,
                 "%.0f calls in %.0f s, AHT %.0f s: %.2f Erlangs; target %.0f%% answered within "
                 "%.0f s\n",
@@ -50,12 +87,19 @@ std::string format_erlang_table(const json& table) {
                 table["service_level_target"].get<double>() * 100,
                 table["answer_target_seconds"].get<double>());
   out << line;
+  if (with_abandons) {
+    std::snprintf(line, sizeof line,
+                  "Erlang A: callers hang up after %.0f s on average; abandons count against the "
+                  "service level\n",
+                  table["patience_seconds"].get<double>());
+    out << line;
+  }
   if (table["agents_required"].is_null())
     out << "agents required: none (no traffic, or the target cannot be met)\n\n";
   else
     out << "agents required: " << table["agents_required"].get<int>() << "\n\n";
-  std::snprintf(line, sizeof line, "%7s  %8s  %12s  %9s  %9s\n", "agents", "P(wait)",
-                "predicted SL", "ASA", "occupancy");
+  std::snprintf(line, sizeof line, "%7s  %8s%s  %12s  %9s  %9s\n", "agents", "P(wait)",
+                with_abandons ? "  P(abandon)" : "", "predicted SL", "ASA", "occupancy");
   out << line;
   for (const json& row : table["rows"]) {
     char asa[32];
@@ -63,11 +107,15 @@ std::string format_erlang_table(const json& table) {
       std::snprintf(asa, sizeof asa, "%s", "inf");
     else
       std::snprintf(asa, sizeof asa, "%.1f s", row["asa_seconds"].get<double>());
+    char abandon[32] = "";
+    if (with_abandons)
+      std::snprintf(abandon, sizeof abandon, "  %9.1f%%",
+                    row["probability_of_abandoning"].get<double>() * 100);
     const bool is_required = !table["agents_required"].is_null() &&
                              row["agents"].get<int>() == table["agents_required"].get<int>();
-    std::snprintf(line, sizeof line, "%7d  %7.1f%%  %11.1f%%  %9s  %8.1f%%%s\n",
+    std::snprintf(line, sizeof line, "%7d  %7.1f%%%s  %11.1f%%  %9s  %8.1f%%%s\n",
                   row["agents"].get<int>(), row["probability_of_waiting"].get<double>() * 100,
-                  row["service_level"].get<double>() * 100, asa,
+                  abandon, row["service_level"].get<double>() * 100, asa,
                   row["occupancy"].get<double>() * 100, is_required ? "  <- required" : "");
     out << line;
   }

@@ -1,7 +1,8 @@
 #pragma once
-// floorwatchctl's work, separate from its command line: the Erlang C staffing table and the
-// control-socket client.
+// floorwatchctl's work, separate from its command line: the Erlang C / Erlang A staffing table
+// and the control-socket client.
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -17,11 +18,16 @@ struct ErlangRequest {
   core::erlang::Workload workload;
   double answer_target_seconds = 20;
   double service_level_target = 0.8;
+  /// Callers' mean patience: set, the table follows Erlang A (callers hang up); unset, Erlang C.
+  std::optional<double> patience_seconds;
 };
 
 /// {"agents_required": N|null, "traffic_erlangs": ..., inputs..., "rows": [{agents,
 /// probability_of_waiting, service_level, asa_seconds|null, occupancy}]} for agent counts from
-/// required-2 to required+3 (at least 1).
+/// required-2 to required+3 (at least 1). With a patience: Erlang A figures, plus
+/// "model": "erlang_a", "patience_seconds" and a probability_of_abandoning in every row.
+/// Throws std::invalid_argument when Erlang A cannot take the inputs (a patience or handle time
+/// that is not positive, or a patience of years).
 nlohmann::json erlang_table(const ErlangRequest& request);
 /// The same table for people: a heading line and aligned columns.
 std::string format_erlang_table(const nlohmann::json& table);

@@ -1,7 +1,8 @@
-// floorwatchctl: Erlang C staffing calculator, live floor table, daemon status, alerts, the
-// interval history report and CURVE key generation.
+// floorwatchctl: Erlang C / Erlang A staffing calculator, live floor table, daemon status,
+// alerts, the interval history report and CURVE key generation.
 // Exit status: 0 success, 1 the daemon did not answer (or answered an error), 2 bad arguments.
 #include <iostream>
+#include <stdexcept>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -36,9 +37,10 @@ int main(int argc, char** argv) {
   CLI::App app{"floorwatchctl: staffing calculator and floorwatchd control client"};
   app.require_subcommand(1);
 
-  auto* erlang = app.add_subcommand("erlang", "Erlang C: agents needed for a workload");
+  auto* erlang =
+      app.add_subcommand("erlang", "Erlang C (or Erlang A with --patience): agents needed");
   double calls = 0;
-  std::string period = "30m", aht = "180", answer_target = "20";
+  std::string period = "30m", aht = "180", answer_target = "20", patience;
   double service_level = 0.8;
   bool as_json = false;
   erlang->add_option("--calls", calls, "calls arriving in the period")
@@ -56,6 +58,10 @@ int main(int argc, char** argv) {
   erlang->add_option("--service-level", service_level, "target fraction answered within target")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  erlang
+      ->add_option("--patience", patience,
+                   "callers' mean patience (e.g. 300s): Erlang A, callers hang up")
+      ->check(kDuration);
   erlang->add_flag("--json", as_json, "print JSON");
 
   std::string control = "tcp://127.0.0.1:5571";
@@ -179,7 +185,18 @@ int main(int argc, char** argv) {
         std::cerr << "--period must be longer than 0\n";
         return 2;
       }
-      const auto table = floorwatch::ctl::erlang_table(request);
+      if (!patience.empty()) request.patience_seconds = seconds_of(patience);
+      if (request.patience_seconds && *request.patience_seconds <= 0) {
+        std::cerr << "--patience must be longer than 0\n";
+        return 2;
+      }
+      nlohmann::json table;
+      try {
+        table = floorwatch::ctl::erlang_table(request);
+      } catch (const std::invalid_argument& error) {  // Erlang A: an AHT of 0, patience of years
+        std::cerr << "floorwatchctl erlang: " << error.what() << "\n";
+        return 2;
+      }
       std::cout << (as_json ? table.dump(2) + "\n" : floorwatch::ctl::format_erlang_table(table));
       return 0;
     }

@@ -1,6 +1,10 @@
-// floorwatchctl's pieces: duration arguments, the Erlang C table, the top view and the alerts
-// table.
+// floorwatchctl's pieces: duration arguments, the Erlang C / Erlang A table, the top view and the
+// alerts table.
 #include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
 
 #include "daemon/ctl/ctl_commands.h"
 #include "daemon/ctl/duration.h"
@@ -44,6 +48,79 @@ TEST_CASE("the erlang table matches the reference vector", "[daemon][ctl]") {
   const std::string text = ctl::format_erlang_table(table);
   CHECK(text.find("agents required: 14") != std::string::npos);
   CHECK(text.find("88.8%") != std::string::npos);
+}
+
+TEST_CASE("without a patience the erlang table keeps Erlang C's keys only", "[daemon][ctl]") {
+  ctl::ErlangRequest request;
+  request.workload = {100, 1800, 180};
+  const json table = ctl::erlang_table(request);
+  CHECK_FALSE(table.contains("model"));
+  CHECK_FALSE(table.contains("patience_seconds"));
+  for (const json& row : table["rows"]) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : row.items()) keys.push_back(key);
+    CHECK(keys == std::vector<std::string>{"agents", "asa_seconds", "occupancy",
+                                           "probability_of_waiting", "service_level"});
+  }
+  CHECK(ctl::format_erlang_table(table).find("abandon") == std::string::npos);
+}
+
+TEST_CASE("erlang --patience: callers hang up, so fewer agents reach the target", "[daemon][ctl]") {
+  // pyworkforce's published Erlang A figures (pyworkforce/queuing/tests/test_abandonment.py):
+  // 100 calls / 30 min, AHT 3 min, patience 5 min, T = 20 s, 14 agents: P(wait) 0.14526,
+  // P(abandon) 0.013984, SL 0.916792, occupancy 0.704297. 13 agents reach 85.8 %, so 80/20
+  // needs 13 where Erlang C needs 14.
+  ctl::ErlangRequest request;
+  request.workload = {100, 1800, 180};
+  request.answer_target_seconds = 20;
+  request.service_level_target = 0.8;
+  request.patience_seconds = 300;
+  const json table = ctl::erlang_table(request);
+  CHECK(table["model"] == "erlang_a");
+  CHECK(table["patience_seconds"] == 300.0);
+  CHECK(table["agents_required"] == 13);
+  REQUIRE(table["rows"].size() == 6);
+  CHECK(table["rows"][0]["agents"] == 11);
+  const json& fourteen = table["rows"][3];
+  CHECK(fourteen["agents"] == 14);
+  CHECK(fourteen["probability_of_waiting"].get<double>() == Approx(0.14526).margin(5e-6));
+  CHECK(fourteen["probability_of_abandoning"].get<double>() == Approx(0.013984).margin(5e-7));
+  CHECK(fourteen["service_level"].get<double>() == Approx(0.916792).margin(5e-7));
+  CHECK(fourteen["occupancy"].get<double>() == Approx(0.704297).margin(5e-7));
+  CHECK(fourteen["asa_seconds"].is_number());
+  CHECK(table["rows"][2]["service_level"].get<double>() == Approx(0.858).margin(5e-4));
+
+  const std::string text = ctl::format_erlang_table(table);
+  INFO(text);
+  CHECK(text.find("Erlang A: callers hang up after 300 s on average") != std::string::npos);
+  CHECK(text.find("P(abandon)") != std::string::npos);
+  CHECK(text.find("agents required: 13") != std::string::npos);
+  const auto row14 = text.substr(text.find("\n     14 "), 80);
+  CHECK(row14.find("1.4%") != std::string::npos);   // P(abandon)
+  CHECK(row14.find("91.7%") != std::string::npos);  // predicted SL
+}
+
+TEST_CASE("erlang --patience, hand-checked: one agent whose callers are as patient as the AHT",
+          "[daemon][ctl]") {
+  // 30 calls / 30 min, AHT 60 s, patience 60 s, one agent: the chain's death rate is k/60 in
+  // every state k, so k callers in the system are Poisson(1): P(k) = e^-1 / k!.
+  // P(wait) = P(k >= 1) = 1 - 1/e = 0.632121; queue E[k - 1; k >= 1] = 1/e, so
+  // P(abandon) = theta * E[queue] / lambda = 1/e = 0.367879; occupancy = P(k >= 1) = 0.632121;
+  // with an answer target of 0 s the service level is P(k = 0) = 1/e.
+  ctl::ErlangRequest request;
+  request.workload = {30, 1800, 60};
+  request.answer_target_seconds = 0;
+  request.service_level_target = 0.3;
+  request.patience_seconds = 60;
+  const json table = ctl::erlang_table(request);
+  CHECK(table["agents_required"] == 1);
+  const json& one = table["rows"][0];
+  REQUIRE(one["agents"] == 1);
+  const double e = std::exp(1.0);
+  CHECK(one["probability_of_waiting"].get<double>() == Approx(1 - 1 / e).epsilon(1e-9));
+  CHECK(one["probability_of_abandoning"].get<double>() == Approx(1 / e).epsilon(1e-9));
+  CHECK(one["occupancy"].get<double>() == Approx(1 - 1 / e).epsilon(1e-9));
+  CHECK(one["service_level"].get<double>() == Approx(1 / e).epsilon(1e-9));
 }
 
 TEST_CASE("top shows waits as mm:ss and missing figures as '-'", "[daemon][ctl]") {
