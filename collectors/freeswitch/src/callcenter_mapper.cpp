@@ -107,7 +107,7 @@ CcMapResult CallcenterMapper::map(const EslEvent& event, Timestamp now) {
     on_channel_hangup(context);
   } else if (name != "CUSTOM" || event.get_or("Event-Subclass", "") != "callcenter::info") {
     result.outcome = CcOutcome::Ignored;
-    ++stats_.ignored_by_action[std::string(name.empty() ? "(no Event-Name)" : name)];
+    count_ignored(name.empty() ? "(no Event-Name)" : name);
   } else if (const auto action = event.get("CC-Action"); !action || action->empty()) {
     context.fail("CC-Action", "missing");
   } else {
@@ -124,22 +124,10 @@ CcMapResult CallcenterMapper::map(const EslEvent& event, Timestamp now) {
     } else if (a == "bridge-agent-fail") {
       on_bridge_fail(context);
     } else if (a == "agent-status-change" || a == "agent-state-change") {
-      const bool status = a == "agent-status-change";
-      const auto agent = context.need("CC-Agent");
-      const auto value = context.need(status ? "CC-Agent-Status" : "CC-Agent-State");
-      if (agent && value) {
-        if (!(status ? AgentTracker::known_status(*value) : AgentTracker::known_state(*value))) {
-          context.fail(status ? "CC-Agent-Status" : "CC-Agent-State",
-                       "unknown value \"" + *value + "\"");
-        } else if (status) {
-          agents_->on_status(renamed(*agent), *value, fired_at(event, now), result.events);
-        } else {
-          agents_->on_state(renamed(*agent), *value, fired_at(event, now), result.events);
-        }
-      }
+      on_agent_change(context, a == "agent-status-change");
     } else {
       result.outcome = CcOutcome::Ignored;
-      ++stats_.ignored_by_action[std::string(a)];
+      count_ignored(a);
     }
   }
   ++stats_.outcomes[static_cast<std::size_t>(result.outcome)];
@@ -313,6 +301,24 @@ void CallcenterMapper::decide_break_out(Context& context, OpenCall& call,
   }
 }
 
+// agent-status-change (a person's choice) or agent-state-change (the module's doing).
+void CallcenterMapper::on_agent_change(Context& context, bool status) {
+  const char* header = status ? "CC-Agent-Status" : "CC-Agent-State";
+  const auto agent = context.need("CC-Agent");
+  const auto value = context.need(header);
+  if (!agent || !value) return;
+  if (!(status ? AgentTracker::known_status(*value) : AgentTracker::known_state(*value))) {
+    context.fail(header, "unknown value \"" + *value + "\"");
+    return;
+  }
+  const Timestamp at = fired_at(context.event, context.now);
+  if (status) {
+    agents_->on_status(renamed(*agent), *value, at, context.result.events);
+  } else {
+    agents_->on_state(renamed(*agent), *value, at, context.result.events);
+  }
+}
+
 void CallcenterMapper::on_bridge_fail(Context& context) {
   if (!context.need("CC-Agent")) return;
   const std::string_view cause = context.event.get_or("CC-Hangup-Cause", "");
@@ -327,26 +333,25 @@ void CallcenterMapper::on_bridge_fail(Context& context) {
 
 void CallcenterMapper::on_channel_hangup(Context& context) {
   const std::string session(context.event.get_or("Unique-ID", ""));
-  ++stats_.ignored_by_action[std::string(context.action)];
-  context.result.outcome = CcOutcome::Ignored;
-  if (session.empty()) return;
-  if (hung_up_sessions_.insert(session).second) {
+  if (!session.empty() && hung_up_sessions_.insert(session).second) {
     hung_up_order_.push_back(session);
     if (hung_up_order_.size() > options_.remembered_finished_calls) {
       hung_up_sessions_.erase(hung_up_order_.front());
       hung_up_order_.pop_front();
     }
   }
-  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-    const auto call = calls_.find(it->member_uuid);
-    if (call == calls_.end() || call->second.session_uuid != session) continue;
-    ++stats_.abandoned_by_hangup;
-    leave(context.result.events, it->member_uuid, it->left, std::nullopt);
-    pending_.erase(it);
-    --stats_.ignored_by_action[std::string(context.action)];
-    context.result.outcome = CcOutcome::Mapped;
+  const auto waiting = std::find_if(pending_.begin(), pending_.end(), [&](const auto& pending) {
+    const auto call = calls_.find(pending.member_uuid);
+    return !session.empty() && call != calls_.end() && call->second.session_uuid == session;
+  });
+  if (waiting == pending_.end()) {  // most hang-ups are of calls that never queued
+    context.result.outcome = CcOutcome::Ignored;
+    count_ignored(context.action);
     return;
   }
+  ++stats_.abandoned_by_hangup;
+  leave(context.result.events, waiting->member_uuid, waiting->left, std::nullopt);
+  pending_.erase(waiting);
 }
 
 void CallcenterMapper::answer(std::vector<Event>& out, const std::string& member_uuid,
@@ -396,6 +401,15 @@ void CallcenterMapper::forget(const std::string& member_uuid) {
       finished_.erase(finished_order_.front());
       finished_order_.pop_front();
     }
+  }
+}
+
+void CallcenterMapper::count_ignored(std::string_view what) {
+  // Looked up by view first: members-count alone is a fifth of a busy box's events.
+  if (auto it = stats_.ignored_by_action.find(what); it != stats_.ignored_by_action.end()) {
+    ++it->second;
+  } else {
+    stats_.ignored_by_action.emplace(std::string(what), 1);
   }
 }
 

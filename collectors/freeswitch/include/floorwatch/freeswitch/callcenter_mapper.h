@@ -123,6 +123,7 @@ class CallcenterMapper {
   void decide_break_out(Context& context, OpenCall& call, const std::string& member_uuid,
                         core::Timestamp left);
   void on_bridge_fail(Context& context);
+  void on_agent_change(Context& context, bool status);
   OpenCall* rebuild(Context& context, const std::string& member_uuid);
   bool answer_from_headers(Context& context, const std::string& member_uuid, OpenCall& call);
   void on_channel_hangup(Context& context);
@@ -137,6 +138,7 @@ class CallcenterMapper {
              std::optional<core::ExitReason> exit_reason);
   void forget(const std::string& member_uuid);
   bool recently_finished(const std::string& member_uuid) const;
+  void count_ignored(std::string_view what);
   bool caller_hung_up(const std::string& session_uuid) const;
   const std::string& renamed(const std::string& name) const;
   void seed_member(const CallcenterSnapshot::Member& member, core::Timestamp now,
