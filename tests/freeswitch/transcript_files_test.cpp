@@ -161,4 +161,10 @@ TEST_CASE("callcenter_config replies that are errors or malformed are named",
   CHECK(read_members(*bad_number, snapshot, error));
   CHECK(snapshot.members.empty());
   CHECK(error == "queue list members: member u: joined_epoch/bridge_epoch not a number");
+  // Found by the fuzz target: rows without a name would make events the daemon cannot place.
+  const auto nameless = parse_api_table("name|status|state\n|Available|Waiting\n+OK\n", "", error);
+  REQUIRE(nameless);
+  CHECK(read_agents(*nameless, snapshot, error));
+  CHECK(snapshot.agents.empty());
+  CHECK(error == "agent list: a row without name");
 }

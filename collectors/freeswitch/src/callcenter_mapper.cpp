@@ -22,6 +22,15 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
   return value;
 }
 
+// Epoch seconds that fit milliseconds with room to spare (year 5138); larger is garbage.
+constexpr std::int64_t kMaxEpochSeconds = 100'000'000'000;
+
+std::optional<std::int64_t> parse_epoch_seconds(std::string_view text) {
+  const auto seconds = parse_integer(text);
+  if (!seconds || *seconds > kMaxEpochSeconds) return std::nullopt;
+  return seconds;
+}
+
 Timestamp from_seconds(std::int64_t seconds) {
   return Timestamp{std::chrono::seconds(seconds)};
 }
@@ -78,7 +87,7 @@ struct CallcenterMapper::Context {
       fail(header, "missing");
       return std::nullopt;
     }
-    const auto seconds = parse_integer(*value);
+    const auto seconds = parse_epoch_seconds(*value);
     if (!seconds) {
       fail(header, "not epoch seconds: \"" + std::string(*value) + "\"");
       return std::nullopt;
@@ -162,7 +171,7 @@ void CallcenterMapper::on_member_start(Context& context) {
     joined = context.need_seconds("CC-Member-Joined-Time");
     if (!joined) return;
   } else if (const auto epoch =
-                 parse_integer(context.event.get_or("variable_cc_queue_joined_epoch", ""))) {
+                 parse_epoch_seconds(context.event.get_or("variable_cc_queue_joined_epoch", ""))) {
     joined = from_seconds(*epoch);
   } else {
     joined = std::chrono::floor<std::chrono::seconds>(fired_at(context.event, context.now));
@@ -183,7 +192,7 @@ CallcenterMapper::OpenCall* CallcenterMapper::rebuild(Context& context,
     return nullptr;
   }
   const auto queue = context.event.get("CC-Queue");
-  const auto joined = parse_integer(context.event.get_or("CC-Member-Joined-Time", ""));
+  const auto joined = parse_epoch_seconds(context.event.get_or("CC-Member-Joined-Time", ""));
   if (!queue || queue->empty() || !joined) {
     context.result.outcome = CcOutcome::Orphan;
     return nullptr;

@@ -35,6 +35,9 @@ class Columns {
     if (text.empty()) return 0;
     const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (status != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    // Epoch seconds and durations: negative or beyond year 5138 is garbage (and would
+    // overflow milliseconds).
+    if (value < 0 || value > 100'000'000'000) return std::nullopt;
     return value;
   }
 
@@ -110,6 +113,10 @@ bool read_members(const ApiTable& table, CallcenterSnapshot& snapshot, std::stri
   for (const auto& row : table.rows) {
     CallcenterSnapshot::Member member{row[*queue],          row[*uuid],  row[*session],
                                       cid ? row[*cid] : "", row[*state], agent ? row[*agent] : ""};
+    if (member.uuid.empty() || member.queue.empty()) {
+      error = "queue list members: a row without uuid or queue";
+      continue;
+    }
     const auto joined_epoch = Columns::number(row[*joined]);
     const auto bridge_epoch =
         bridged ? Columns::number(row[*bridged]) : std::optional<std::int64_t>(0);
@@ -135,6 +142,10 @@ bool read_agents(const ApiTable& table, CallcenterSnapshot& snapshot, std::strin
              ended = table.column("last_bridge_end");
   for (const auto& row : table.rows) {
     CallcenterSnapshot::Agent agent{row[*name], row[*status], row[*state]};
+    if (agent.name.empty()) {
+      error = "agent list: a row without name";
+      continue;
+    }
     const auto number = [&](std::optional<std::size_t> at) {
       return at ? Columns::number(row[*at]) : std::optional<std::int64_t>(0);
     };
@@ -156,7 +167,13 @@ bool read_tiers(const ApiTable& table, CallcenterSnapshot& snapshot, std::string
   const Columns columns(table, "tier list");
   const auto queue = columns.need("queue", error), agent = columns.need("agent", error);
   if (!queue || !agent) return false;
-  for (const auto& row : table.rows) snapshot.tiers.emplace_back(row[*queue], row[*agent]);
+  for (const auto& row : table.rows) {
+    if (row[*queue].empty() || row[*agent].empty()) {
+      error = "tier list: a row without queue or agent";
+      continue;
+    }
+    snapshot.tiers.emplace_back(row[*queue], row[*agent]);
+  }
   return true;
 }
 

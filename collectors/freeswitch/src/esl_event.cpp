@@ -1,6 +1,7 @@
 #include "floorwatch/freeswitch/esl_event.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "floorwatch/freeswitch/esl_framer.h"
 
@@ -14,18 +15,27 @@ int hex_value(char c) {
   return -1;
 }
 
-// Decodes [from, from + size) of `s` into itself; returns the decoded size.
+// Decodes [from, from + size) of `s` into itself; returns the decoded size. Runs between '%'
+// signs are moved in bulk: most bytes of an event need no decoding.
 std::size_t decode_in_place(std::string& s, std::size_t from, std::size_t size) {
-  std::size_t out = from;
+  char* const data = s.data();
+  std::size_t in = from, out = from;
   const std::size_t end = from + size;
-  for (std::size_t in = from; in < end; ++in, ++out) {
+  while (in < end) {
+    const void* found = std::memchr(data + in, '%', end - in);
+    const std::size_t percent =
+        found ? static_cast<std::size_t>(static_cast<const char*>(found) - data) : end;
+    if (out != in) std::memmove(data + out, data + in, percent - in);
+    out += percent - in;
+    in = percent;
+    if (in == end) break;
     int high = -1, low = -1;
-    if (s[in] == '%' && in + 2 < end && (high = hex_value(s[in + 1])) >= 0 &&
-        (low = hex_value(s[in + 2])) >= 0) {
-      s[out] = static_cast<char>(high * 16 + low);
-      in += 2;
+    if (in + 2 < end && (high = hex_value(data[in + 1])) >= 0 &&
+        (low = hex_value(data[in + 2])) >= 0) {
+      data[out++] = static_cast<char>(high * 16 + low);
+      in += 3;
     } else {
-      s[out] = s[in];
+      data[out++] = data[in++];  // a '%' without two hex digits stays
     }
   }
   return out - from;
@@ -60,38 +70,36 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
+// Splits the header lines; values are decoded only when read (most of an event's channel data
+// never is).
 std::optional<EslEvent> EslEvent::parse(std::string body, std::string* error) {
   EslEvent event;
   event.storage_ = std::move(body);
-  std::string& s = event.storage_;
+  const std::string& s = event.storage_;
   if (s.size() > UINT32_MAX) {
     if (error) *error = "event larger than 4 GiB";
     return std::nullopt;
   }
+  event.fields_.reserve(64);  // a member event with channel data has dozens of headers
   std::size_t at = 0;
-  std::uint64_t inner_length = 0;
   while (at < s.size()) {
-    std::size_t end = s.find('\n', at);
-    if (end == std::string::npos) end = s.size();
-    std::size_t line_end = end;
-    if (line_end > at && s[line_end - 1] == '\r') --line_end;
+    std::size_t colon = at;  // names are short: a plain loop beats a library call here
+    while (colon < s.size() && s[colon] != ':' && s[colon] != '\n') ++colon;
+    const void* found = std::memchr(s.data() + colon, '\n', s.size() - colon);
+    const std::size_t end =
+        found ? static_cast<std::size_t>(static_cast<const char*>(found) - s.data()) : s.size();
+    const std::size_t line_end = end > at && s[end - 1] == '\r' ? end - 1 : end;
     if (line_end == at) {  // the empty line: the event's own body may follow
       at = end + 1;
       break;
     }
-    const std::size_t colon = s.find(':', at);
-    if (colon != std::string::npos && colon < line_end && colon > at) {
+    if (colon < line_end && colon > at) {
       std::size_t value_at = colon + 1;
       while (value_at < line_end && s[value_at] == ' ') ++value_at;
-      const std::size_t size = decode_in_place(s, value_at, line_end - value_at);
-      const std::string_view value(s.data() + value_at, size);
-      const std::string_view name(s.data() + at, colon - at);
-      Field field{static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(colon - at),
-                  static_cast<std::uint32_t>(value_at),
-                  static_cast<std::uint32_t>(value == kUndefined ? 0 : size)};
-      if (iequals(name, "Content-Length"))
-        std::from_chars(value.data(), value.data() + value.size(), inner_length);
-      event.fields_.push_back(field);
+      event.fields_.push_back(Field{static_cast<std::uint32_t>(at),
+                                    static_cast<std::uint32_t>(colon - at),
+                                    static_cast<std::uint32_t>(value_at),
+                                    static_cast<std::uint32_t>(line_end - value_at), false});
     }
     at = end + 1;
   }
@@ -99,6 +107,9 @@ std::optional<EslEvent> EslEvent::parse(std::string body, std::string* error) {
     if (error) *error = "no \"Name: value\" line in the event";
     return std::nullopt;
   }
+  std::uint64_t inner_length = 0;
+  if (const auto length = event.get("Content-Length"))
+    std::from_chars(length->data(), length->data() + length->size(), inner_length);
   if (inner_length > 0 && at < s.size()) {
     event.body_at_ = static_cast<std::uint32_t>(at);
     event.body_size_ =
@@ -107,12 +118,23 @@ std::optional<EslEvent> EslEvent::parse(std::string body, std::string* error) {
   return event;
 }
 
+std::string_view EslEvent::value(const Field& field) const {
+  if (!field.decoded) {
+    const std::size_t size = decode_in_place(storage_, field.value_at, field.value_size);
+    field.value_size = std::string_view(storage_.data() + field.value_at, size) == kUndefined
+                           ? 0
+                           : static_cast<std::uint32_t>(size);
+    field.decoded = true;
+  }
+  return std::string_view(storage_.data() + field.value_at, field.value_size);
+}
+
 EslEvent EslEvent::from_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
   EslEvent event;
   for (const auto& [name, value] : headers) {
     Field field{static_cast<std::uint32_t>(event.storage_.size()),
                 static_cast<std::uint32_t>(name.size()), 0,
-                static_cast<std::uint32_t>(value.size())};
+                static_cast<std::uint32_t>(value.size()), true};
     event.storage_ += name;
     field.value_at = static_cast<std::uint32_t>(event.storage_.size());
     event.storage_ += value;
@@ -123,17 +145,20 @@ EslEvent EslEvent::from_headers(const std::vector<std::pair<std::string, std::st
 
 std::optional<std::string_view> EslEvent::get(std::string_view name) const {
   for (const Field& f : fields_) {
-    if (f.name_size == name.size() &&
-        iequals(std::string_view(storage_.data() + f.name_at, f.name_size), name))
-      return std::string_view(storage_.data() + f.value_at, f.value_size);
+    // Most names differ in length or in their last letter: no full comparison for those.
+    if (f.name_size != name.size() || name.empty() ||
+        (storage_[f.name_at + f.name_size - 1] | 0x20) != (name.back() | 0x20))
+      continue;
+    const std::string_view candidate(storage_.data() + f.name_at, f.name_size);
+    // FreeSWITCH spells header names one way: an exact match first, any case after.
+    if (candidate == name || iequals(candidate, name)) return value(f);
   }
   return std::nullopt;
 }
 
 std::pair<std::string_view, std::string_view> EslEvent::at(std::size_t i) const {
   const Field& f = fields_.at(i);
-  return {std::string_view(storage_.data() + f.name_at, f.name_size),
-          std::string_view(storage_.data() + f.value_at, f.value_size)};
+  return {std::string_view(storage_.data() + f.name_at, f.name_size), value(f)};
 }
 
 std::string_view EslEvent::body() const {

@@ -12,7 +12,8 @@
 namespace floorwatch::freeswitch {
 
 /// One decoded event. Owns its bytes; header lookups are case-insensitive and return views
-/// into it. Plain value type (copies are independent).
+/// into it. A value is URL-decoded in place the first time it is read, so even const reads
+/// must not run concurrently. Plain value type (copies are independent); not thread-safe.
 class EslEvent {
  public:
   /// Parses a text/event-plain body. nullopt when no "Name: value" line is in it; `error`
@@ -34,9 +35,13 @@ class EslEvent {
 
  private:
   struct Field {
-    std::uint32_t name_at, name_size, value_at, value_size;
+    std::uint32_t name_at, name_size, value_at;
+    mutable std::uint32_t value_size;
+    mutable bool decoded;
   };
-  std::string storage_;
+  std::string_view value(const Field& field) const;
+
+  mutable std::string storage_;
   std::vector<Field> fields_;
   std::uint32_t body_at_ = 0, body_size_ = 0;
 };
