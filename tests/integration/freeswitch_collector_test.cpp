@@ -246,3 +246,17 @@ TEST_CASE("freeswitch collector with a wrong password logs the refusal and keeps
   collector.signal(SIGTERM);
   CHECK(collector.wait_exit(15s) == 0);
 }
+
+TEST_CASE("freeswitch collector refuses a rename map line that is not OLD=NEW, naming it",
+          "[integration][freeswitch]") {
+  TempDir dir;
+  const auto password = dir.write("esl.password", "ClueCon\n");
+  chmod(password.c_str(), 0600);
+  const auto renames = dir.write("renames", "# ok\nsupport@default=support\nsales@default\n");
+  const auto [status, output] =
+      run_command({collector_binary(), "freeswitch", "--password-file", password, "--rename-file",
+                   renames, "--output", "jsonl"},
+                  15s);
+  CHECK(status == 2);
+  CHECK_THAT(output, Catch::Contains(renames + ":3: \"sales@default\" is not OLD=NEW"));
+}
