@@ -3,10 +3,11 @@
 
 namespace floorwatch::collectors {
 
-std::unique_ptr<Source> make_jsonl_source();      // jsonl_source.cpp
-std::unique_ptr<Source> make_simulate_source();   // simulate_source.cpp
-std::unique_ptr<Source> make_queue_log_source();  // queue_log_source.cpp
-std::unique_ptr<Source> make_ami_source();        // ami_source.cpp
+std::unique_ptr<Source> make_jsonl_source();       // jsonl_source.cpp
+std::unique_ptr<Source> make_simulate_source();    // simulate_source.cpp
+std::unique_ptr<Source> make_queue_log_source();   // queue_log_source.cpp
+std::unique_ptr<Source> make_ami_source();         // ami_source.cpp
+std::unique_ptr<Source> make_freeswitch_source();  // freeswitch_source.cpp
 
 const std::vector<SourceRegistration>& registered_sources() {
   static const std::vector<SourceRegistration> sources{
@@ -15,6 +16,8 @@ const std::vector<SourceRegistration>& registered_sources() {
       {"queue-log", "follow an Asterisk queue_log like tail -F", make_queue_log_source},
       {"ami", "Asterisk Manager Interface queue events (live, with QueueStatus seeding)",
        make_ami_source},
+      {"freeswitch", "FreeSWITCH mod_callcenter over the Event Socket (live, seeded)",
+       make_freeswitch_source},
   };
   return sources;
 }
