@@ -64,7 +64,7 @@ void fill_window(const core::WindowFigures& figures, v1::FeedWindow& out) {
   if (figures.max_wait_seconds) out.set_max_wait_seconds(*figures.max_wait_seconds);
 }
 
-void fill_abandon(const RecentAbandon& abandon, v1::FeedAbandon& out) {
+void fill_abandon(const core::AbandonedCall& abandon, v1::FeedAbandon& out) {
   out.set_call(abandon.call);
   out.set_caller(abandon.caller);
   out.set_queue(abandon.queue);
@@ -83,14 +83,15 @@ void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
 }
 
 v1::FeedMessage header(std::uint64_t epoch, std::uint64_t seq, core::Timestamp now,
-                       const core::SiteCalendar& calendar) {
+                       const core::SiteCalendar* calendar) {
   v1::FeedMessage message;
   message.set_protocol_version(kFeedProtocolVersion);
   message.set_epoch(epoch);
   message.set_seq(seq);
   message.set_now_ms(ms(now));
-  message.set_utc_offset_seconds(
-      static_cast<std::int32_t>(calendar.utc_offset(now).count() / 1000));
+  if (calendar)
+    message.set_utc_offset_seconds(
+        static_cast<std::int32_t>(calendar->utc_offset(now).count() / 1000));
   return message;
 }
 
@@ -106,71 +107,40 @@ std::uint64_t new_feed_epoch() {
   return epoch;
 }
 
-// --- AbandonTracker ---------------------------------------------------------------------------
-
-void AbandonTracker::observe(
-    const core::Event& event,
-    const std::function<core::Duration(const std::string&)>& short_abandon_of) {
-  switch (event.type) {
-    case core::EventType::CallEnqueued:
-      waiting_[event.call] = Waiting{event.queue, event.caller, event.ts};
-      return;
-    case core::EventType::CallAnswered:
-    case core::EventType::CallExited:
-      waiting_.erase(event.call);
-      return;
-    case core::EventType::CallAbandoned: {
-      auto it = waiting_.find(event.call);
-      if (it == waiting_.end()) return;
-      const core::Duration wait = event.ts - it->second.enqueued_at;
-      RecentAbandon abandon{
-          event.call, std::move(it->second.caller), std::move(it->second.queue), wait, event.ts,
-          false};
-      abandon.short_abandon = wait < short_abandon_of(abandon.queue);
-      waiting_.erase(it);
-      recent_.push_back(abandon);
-      if (recent_.size() > capacity_) recent_.pop_front();
-      new_.push_back(std::move(abandon));
-      // Bounded like the ring: a board needs no more than `capacity` new ones in one delta.
-      if (new_.size() > capacity_) new_.erase(new_.begin());
-      return;
-    }
-    case core::EventType::CallCompleted:
-    case core::EventType::AgentState:
-      return;
-  }
-}
-
-std::vector<RecentAbandon> AbandonTracker::take_new() {
-  std::vector<RecentAbandon> taken;
-  taken.swap(new_);
-  return taken;
-}
-
 // --- FeedModel --------------------------------------------------------------------------------
 
-FeedModel::FeedModel(FeedIdentity identity, const core::FloorConfig& floor, std::uint64_t epoch)
-    : identity_(std::move(identity)),
-      floor_config_(floor),
-      calendar_(floor.time_zone, floor.day_start_minutes, floor.interval_minutes),
-      epoch_(epoch) {}
+FeedModel::FeedModel(FeedIdentity identity, std::uint64_t epoch)
+    : identity_(std::move(identity)), epoch_(epoch) {}
+
+void FeedModel::start_new_epoch() {
+  epoch_ = new_feed_epoch();
+  seq_ = 0;
+  queues_.clear();
+  agents_.clear();
+  alerts_bytes_.clear();
+  alert_messages_.clear();
+  abandons_published_ = 0;  // the new epoch's first delta carries the call-back list again
+  agents_dirty_ = true;
+}
 
 void FeedModel::observe(const core::Event& event) {
   pending_events_ = true;
   if (event.type == core::EventType::AgentState || event.type == core::EventType::CallAnswered ||
       event.type == core::EventType::CallCompleted)
     agents_dirty_ = true;
-  abandons_.observe(event, [this](const std::string& queue) {
-    auto it = floor_config_.queues.find(queue);
-    return (it != floor_config_.queues.end() ? it->second : floor_config_.defaults).short_abandon;
-  });
 }
 
 std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, bool agents_included,
                                              const std::vector<FeedAlert>& alerts) {
   pending_events_ = false;
   if (agents_included) agents_dirty_ = false;
-  v1::FeedMessage message = header(epoch_, seq_ + 1, floor.now, calendar_);
+  if (floor.calendar && floor.calendar != calendar_) {
+    // New site settings (a reload): boards re-sync from a snapshot, which carries the time
+    // zone and interval; a new epoch is how the clone pattern says "start over".
+    if (calendar_) start_new_epoch();
+    calendar_ = floor.calendar;
+  }
+  v1::FeedMessage message = header(epoch_, seq_ + 1, floor.now, calendar_.get());
   v1::FeedDelta& delta = *message.mutable_delta();
   bool changed = false;
 
@@ -248,9 +218,15 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
     agents_.swap(seen);
   }
 
-  for (const RecentAbandon& abandon : abandons_.take_new()) {
+  // The engine numbers its abandons: the ones after the last published are new.
+  for (const core::AbandonedCall& abandon : floor.recent_abandons) {
+    if (abandon.number <= abandons_published_) continue;
     fill_abandon(abandon, *delta.add_new_abandons());
     changed = true;
+  }
+  if (floor.abandons_recorded != abandons_published_) {
+    abandons_published_ = floor.abandons_recorded;
+    abandons_ = floor.recent_abandons;
   }
 
   std::vector<std::string> alert_messages;
@@ -283,18 +259,20 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
 }
 
 std::string FeedModel::heartbeat(core::Timestamp now) const {
-  v1::FeedMessage message = header(epoch_, seq_, now, calendar_);
+  v1::FeedMessage message = header(epoch_, seq_, now, calendar_.get());
   message.mutable_heartbeat();
   return message.SerializeAsString();
 }
 
 std::string FeedModel::snapshot(core::Timestamp now) const {
-  v1::FeedMessage message = header(epoch_, seq_, now, calendar_);
+  v1::FeedMessage message = header(epoch_, seq_, now, calendar_.get());
   v1::FeedSnapshot& snapshot = *message.mutable_snapshot();
   snapshot.set_site(identity_.site);
   snapshot.set_daemon(identity_.daemon);
-  snapshot.set_time_zone(calendar_.time_zone_name());
-  snapshot.set_interval_minutes(static_cast<std::uint32_t>(calendar_.interval_minutes()));
+  if (calendar_) {
+    snapshot.set_time_zone(calendar_->time_zone_name());
+    snapshot.set_interval_minutes(static_cast<std::uint32_t>(calendar_->interval_minutes()));
+  }
   snapshot.set_clock_runs(identity_.clock_runs);
   snapshot.set_heartbeat_interval_ms(static_cast<std::uint32_t>(kHeartbeatInterval.count()));
   // Built from what was published, never from a fresh picture: the snapshot is exactly `seq`.
@@ -302,8 +280,7 @@ std::string FeedModel::snapshot(core::Timestamp now) const {
     snapshot.add_queues()->ParseFromString(published.bytes);
   for (const auto& [id, published] : agents_)
     snapshot.add_agents()->ParseFromString(published.bytes);
-  // Callers (FeedPublisher) publish pending events first, so the ring holds no unpublished ones.
-  for (const RecentAbandon& abandon : abandons_.recent())
+  for (const core::AbandonedCall& abandon : abandons_)
     fill_abandon(abandon, *snapshot.add_recent_abandons());
   for (const std::string& alert : alert_messages_) snapshot.add_alerts()->ParseFromString(alert);
   return message.SerializeAsString();
@@ -314,7 +291,7 @@ std::string FeedModel::snapshot(core::Timestamp now) const {
 FeedPublisher::FeedPublisher(zmq::context_t& context, const DaemonConfig& config,
                              SharedFloor& floor, FeedIdentity identity,
                              const security::ServerSecurity& security)
-    : floor_(floor), model_(std::move(identity), config.floor, new_feed_epoch()) {
+    : floor_(floor), model_(std::move(identity), new_feed_epoch()) {
   snapshot_socket_ = zmq::socket_t(context, zmq::socket_type::router);
   security::apply_server_security(snapshot_socket_, security, kSnapshotSocketName);
   snapshot_socket_.set(zmq::sockopt::router_mandatory, 1);
@@ -342,6 +319,7 @@ void FeedPublisher::update_and_publish() {
   core::SnapshotOptions options;
   options.include_waiting_calls = true;
   options.include_today_intervals = true;
+  options.include_abandons = true;
   options.include_agents = with_agents;
   const core::FloorSnapshot picture = floor_.snapshot(options);
   std::vector<FeedAlert> alerts;

@@ -4,9 +4,9 @@
 // the daemon loop; a slow board only loses PUB messages (high-water mark) and re-syncs itself.
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -39,45 +39,6 @@ struct FeedAlert {
 /// Returns the alerts to show now; called on the daemon loop at every publish. Must be cheap.
 using AlertProvider = std::function<std::vector<FeedAlert>()>;
 
-/// A caller who hung up while queued, for the board's call-back list. Plain value type.
-struct RecentAbandon {
-  std::string call;
-  std::string caller;
-  std::string queue;
-  core::Duration wait{};
-  core::Timestamp abandoned_at{};
-  bool short_abandon = false;
-};
-
-/// Remembers who is waiting where (from applied events) so an abandon can name its caller,
-/// queue and wait: the engine forgets a call once it leaves the queue. Mirrors the engine's
-/// waiting set exactly (only applied events are observed), so it is bounded by it.
-/// Keeps the last `capacity` abandons. Not thread-safe (daemon loop).
-class AbandonTracker {
- public:
-  static constexpr std::size_t kDefaultCapacity = 50;
-  explicit AbandonTracker(std::size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
-
-  /// `short_abandon_of(queue)` gives the queue's short-abandon threshold.
-  void observe(const core::Event& event,
-               const std::function<core::Duration(const std::string&)>& short_abandon_of);
-  /// Abandons observed since the last call, oldest first.
-  std::vector<RecentAbandon> take_new();
-  const std::deque<RecentAbandon>& recent() const { return recent_; }
-  std::size_t waiting_count() const { return waiting_.size(); }
-
- private:
-  struct Waiting {
-    std::string queue;
-    std::string caller;
-    core::Timestamp enqueued_at{};
-  };
-  std::size_t capacity_;
-  std::unordered_map<std::string, Waiting> waiting_;
-  std::deque<RecentAbandon> recent_;
-  std::vector<RecentAbandon> new_;
-};
-
 /// What the feed says about the daemon. Plain value type.
 struct FeedIdentity {
   std::string site;
@@ -94,7 +55,7 @@ class FeedModel {
   static constexpr std::size_t kMaxWaitingTimestamps = 1000;
   static constexpr std::chrono::milliseconds kHeartbeatInterval{1000};
 
-  FeedModel(FeedIdentity identity, const core::FloorConfig& floor, std::uint64_t epoch);
+  FeedModel(FeedIdentity identity, std::uint64_t epoch);
 
   /// From the ingest path (every applied event).
   void observe(const core::Event& event);
@@ -103,8 +64,8 @@ class FeedModel {
   /// True when agent data may have changed since the last update() (take agents in snapshot).
   bool agents_may_have_changed() const { return agents_dirty_; }
 
-  /// Folds in `floor` (taken with waiting calls and today's intervals; with agents when
-  /// `agents_included`) and the
+  /// Folds in `floor` (taken with waiting calls, today's intervals and abandons; with agents
+  /// when `agents_included`) and the
   /// current alerts. Returns a serialized FeedMessage delta when anything changed (seq + 1),
   /// nullopt otherwise.
   std::optional<std::string> update(const core::FloorSnapshot& floor, bool agents_included,
@@ -116,25 +77,28 @@ class FeedModel {
 
   std::uint64_t seq() const { return seq_; }
   std::uint64_t epoch() const { return epoch_; }
-  const AbandonTracker& abandons() const { return abandons_; }
 
  private:
   struct Published {
     std::string bytes;  // serialized message, compared to detect a change
   };
+  /// Forgets what was published: the next update() is complete, under a new epoch.
+  void start_new_epoch();
 
   FeedIdentity identity_;
-  core::FloorConfig floor_config_;
-  core::SiteCalendar calendar_;
+  // The settings in force: the engine's calendar as of the last update(), so a reload's time
+  // zone or interval reaches the boards with the next picture.
+  std::shared_ptr<const core::SiteCalendar> calendar_;
   std::uint64_t epoch_;
   std::uint64_t seq_ = 0;
   bool pending_events_ = true;  // publish the first picture at once
   bool agents_dirty_ = true;
-  AbandonTracker abandons_;
-  std::map<std::string, Published> queues_;  // by name
-  std::map<std::string, Published> agents_;  // by id
-  std::string alerts_bytes_;                 // serialized alert list as last published
-  std::vector<std::string> alert_messages_;  // serialized FeedAlert, as last published
+  std::vector<core::AbandonedCall> abandons_;  // as last published, oldest first
+  std::uint64_t abandons_published_ = 0;       // the number of the newest one published
+  std::map<std::string, Published> queues_;    // by name
+  std::map<std::string, Published> agents_;    // by id
+  std::string alerts_bytes_;                   // serialized alert list as last published
+  std::vector<std::string> alert_messages_;    // serialized FeedAlert, as last published
 };
 
 /// Counters of the feed, for logs and tests. Plain value type.

@@ -79,8 +79,8 @@ bool is_staffed(AgentStatus state) {
 
 FloorState::FloorState(FloorConfig config)
     : config_(std::move(config)),
-      calendar_(std::make_unique<SiteCalendar>(config_.time_zone, config_.day_start_minutes,
-                                               config_.interval_minutes)) {
+      calendar_(std::make_shared<const SiteCalendar>(config_.time_zone, config_.day_start_minutes,
+                                                     config_.interval_minutes)) {
   for (const auto& [name, settings] : config_.queues) queue(name);
 }
 
@@ -206,11 +206,20 @@ ApplyResult FloorState::on_left_queue(const Event& e) {
   Queue& q = queue(call.queue);
   const Duration wait = e.ts - call.enqueued_at;
   q.waiting.erase({call.enqueued_at, e.call});
-  record(q, e.ts,
-         e.type == EventType::CallAbandoned ? classify_abandon(wait, q.settings)
-                                            : classify_exit(wait, e.exit_reason));
+  const OutcomeCounters outcome = e.type == EventType::CallAbandoned
+                                      ? classify_abandon(wait, q.settings)
+                                      : classify_exit(wait, e.exit_reason);
+  record(q, e.ts, outcome);
+  if (e.type == EventType::CallAbandoned)
+    remember_abandon(AbandonedCall{e.call, call.caller, call.queue, wait, e.ts,
+                                   outcome.abandoned_short > 0, ++abandons_recorded_});
   calls_.erase(it);
   return ApplyResult::ok();
+}
+
+void FloorState::remember_abandon(AbandonedCall abandon) {
+  recent_abandons_.push_back(std::move(abandon));
+  if (recent_abandons_.size() > kRecentAbandons) recent_abandons_.pop_front();
 }
 
 ApplyResult FloorState::on_completed(const Event& e) {
@@ -326,6 +335,10 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   FloorSnapshot result;
   result.now = now;
   result.revision = revision_;
+  result.calendar = calendar_;
+  result.abandons_recorded = abandons_recorded_;
+  if (options.include_abandons)
+    result.recent_abandons.assign(recent_abandons_.begin(), recent_abandons_.end());
   result.active_calls = static_cast<std::int64_t>(calls_.size());
   result.agents_by_state = agents_by_state_;
 
@@ -442,10 +455,10 @@ void FloorState::reconfigure(FloorConfig config) {
                                 config.day_start_minutes != config_.day_start_minutes ||
                                 config.interval_minutes != config_.interval_minutes;
   // Build the calendar first: a bad zone throws before anything changes.
-  std::unique_ptr<SiteCalendar> calendar;
+  std::shared_ptr<const SiteCalendar> calendar;
   if (calendar_changed) {
-    calendar = std::make_unique<SiteCalendar>(config.time_zone, config.day_start_minutes,
-                                              config.interval_minutes);
+    calendar = std::make_shared<const SiteCalendar>(config.time_zone, config.day_start_minutes,
+                                                    config.interval_minutes);
   }
   config_ = std::move(config);
   if (calendar) {
@@ -463,7 +476,8 @@ void FloorState::reconfigure(FloorConfig config) {
 namespace floorwatch::core {
 namespace {
 constexpr std::string_view kSnapshotMagic = "floorwatch-state";
-constexpr std::uint64_t kSnapshotVersion = 1;
+// Version 2 adds the recent abandons; version 1 snapshots still load (without them).
+constexpr std::uint64_t kSnapshotVersion = 2;
 
 template <typename Map>
 std::vector<typename Map::const_iterator> sorted_by_key(const Map& map) {
@@ -518,6 +532,17 @@ std::string FloorState::save() const {
       out.boolean(h.detached);
     }
   }
+  out.u64(abandons_recorded_);
+  out.u64(recent_abandons_.size());
+  for (const AbandonedCall& a : recent_abandons_) {
+    out.string(a.call);
+    out.string(a.caller);
+    out.string(a.queue);
+    out.i64(a.wait.count());
+    out.time(a.abandoned_at);
+    out.boolean(a.short_abandon);
+    out.u64(a.number);
+  }
   out.u64(fnv1a64(out.bytes()));
   return std::move(out.bytes());
 }
@@ -534,7 +559,8 @@ void FloorState::load(std::string_view bytes) {
   }
   ByteReader in(body);
   if (in.string() != kSnapshotMagic) throw SnapshotError("not a floorwatch state snapshot");
-  if (const auto version = in.u64(); version != kSnapshotVersion) {
+  const auto version = in.u64();
+  if (version < 1 || version > kSnapshotVersion) {
     throw SnapshotError("snapshot version " + std::to_string(version) + " is not supported");
   }
   const auto enum_value = [&](std::size_t limit) {
@@ -602,6 +628,23 @@ void FloorState::load(std::string_view bytes) {
     }
     agents.emplace(std::move(id), std::move(a));
   }
+  std::uint64_t abandons_recorded = 0;
+  std::deque<AbandonedCall> recent_abandons;
+  if (version >= 2) {
+    abandons_recorded = in.u64();
+    const std::size_t abandon_count = in.count(8);
+    for (std::size_t i = 0; i < abandon_count; ++i) {
+      AbandonedCall a;
+      a.call = in.string();
+      a.caller = in.string();
+      a.queue = in.string();
+      a.wait = Duration{in.i64()};
+      a.abandoned_at = in.time();
+      a.short_abandon = in.boolean();
+      a.number = in.u64();
+      recent_abandons.push_back(std::move(a));
+    }
+  }
   if (!in.at_end()) throw SnapshotError("snapshot corrupted: trailing bytes");
 
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};
@@ -614,6 +657,8 @@ void FloorState::load(std::string_view bytes) {
   agents_ = std::move(agents);
   agents_by_state_ = agents_by_state;
   latest_advance_ = latest_advance;
+  abandons_recorded_ = abandons_recorded;
+  recent_abandons_ = std::move(recent_abandons);
   last_prune_day_ = Timestamp{};
   for (const auto& [name, settings] : config_.queues) queue(name);
   mark_all_changed();

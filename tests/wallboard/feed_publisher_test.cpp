@@ -58,7 +58,7 @@ core::FloorConfig two_queues() {
 struct Floor {
   core::FloorConfig config = two_queues();
   core::FloorState state{config};
-  FeedModel feed{{"stockholm", "fw-a", true}, config, 7};
+  FeedModel feed{{"stockholm", "fw-a", true}, 7};
 
   void apply(const core::Event& event) {
     if (state.apply(event).applied) feed.observe(event);
@@ -67,6 +67,7 @@ struct Floor {
     core::SnapshotOptions options;
     options.include_waiting_calls = true;
     options.include_today_intervals = true;
+    options.include_abandons = true;
     options.include_agents = feed.agents_may_have_changed();
     auto bytes = feed.update(state.snapshot(now, options), options.include_agents, alerts);
     if (!bytes) return std::nullopt;
@@ -180,14 +181,51 @@ SCENARIO("abandons are remembered with caller, queue and wait for call-backs",
       floor.apply(leave(11 + i, core::EventType::CallAbandoned, "x" + std::to_string(i)));
     }
     floor.publish(at(100));
-    THEN("the daemon keeps the last 50, and nobody is left in its waiting list") {
+    THEN("the daemon keeps the last 50") {
       v1::FeedMessage snapshot;
       REQUIRE(snapshot.ParseFromString(floor.feed.snapshot(at(100))));
       REQUIRE(snapshot.snapshot().recent_abandons_size() == 50);
       CHECK(snapshot.snapshot().recent_abandons(49).call() == "x69");
-      CHECK(floor.feed.abandons().waiting_count() == 0);
+      CHECK(snapshot.snapshot().recent_abandons(0).call() == "x20");
     }
   }
+  WHEN("the daemon restarts from a snapshot of its state") {
+    const std::string saved = floor.state.save();
+    Floor restarted;
+    restarted.state.load(saved);
+    REQUIRE(restarted.publish(at(9)));
+    THEN("a board that connects afterwards still gets the call-back list, callers and all") {
+      v1::FeedMessage snapshot;
+      REQUIRE(snapshot.ParseFromString(restarted.feed.snapshot(at(9))));
+      REQUIRE(snapshot.snapshot().recent_abandons_size() == 2);
+      CHECK(snapshot.snapshot().recent_abandons(0).caller() == "+46700000001");
+      CHECK(snapshot.snapshot().recent_abandons(1).short_abandon());
+    }
+  }
+}
+
+TEST_CASE("a reloaded time zone or interval reaches the feed with the next picture",
+          "[wallboard][feed][daemon]") {
+  Floor floor;
+  auto before = floor.publish(at(0));
+  REQUIRE(before);
+  CHECK(before->utc_offset_seconds() == 3600);  // Stockholm in November
+  core::FloorConfig kolkata = floor.config;
+  kolkata.time_zone = "Asia/Kolkata";
+  kolkata.interval_minutes = 15;
+  floor.state.reconfigure(kolkata);
+  auto delta = floor.publish(at(1));
+  REQUIRE(delta);
+  // A new epoch: every board re-syncs from a snapshot, which names the new zone and interval.
+  CHECK(delta->epoch() != before->epoch());
+  CHECK(delta->seq() == 1);
+  CHECK(delta->delta().queues_size() == 2);
+  CHECK(delta->utc_offset_seconds() == 5 * 3600 + 1800);
+  v1::FeedMessage snapshot;
+  REQUIRE(snapshot.ParseFromString(floor.feed.snapshot(at(1))));
+  CHECK(snapshot.snapshot().time_zone() == "Asia/Kolkata");
+  CHECK(snapshot.snapshot().interval_minutes() == 15);
+  CHECK(snapshot.utc_offset_seconds() == 5 * 3600 + 1800);
 }
 
 TEST_CASE("the sparkline keeps one service level per interval of today",

@@ -3,6 +3,7 @@
 // the wallboard feed read. Plain value types, safe to hand to other threads.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -73,10 +74,25 @@ struct AgentSnapshot {
   std::string call;  ///< current call, if any
 };
 
+/// A caller who hung up while queued, for the board's call-back list. Plain value type.
+struct AbandonedCall {
+  std::string call;
+  std::string caller;
+  std::string queue;
+  Duration wait{};
+  Timestamp abandoned_at{};
+  bool short_abandon = false;  ///< counted as a short abandon (the queue's short_abandon)
+  std::uint64_t number = 0;    ///< 1, 2, 3... in the order the engine saw them
+};
+
+class SiteCalendar;
+
 struct SnapshotOptions {
   bool include_waiting_calls = false;
   bool include_agents = false;
   bool include_today_intervals = false;
+  /// The recent abandons (FloorSnapshot::recent_abandons).
+  bool include_abandons = false;
   /// Erlang C figures (agents_required, predicted_service_level); a reader that does not show
   /// them skips the staffing search for every queue.
   bool include_predictions = true;
@@ -97,6 +113,13 @@ struct FloorSnapshot {
   std::vector<AgentSnapshot> agents;  ///< sorted by id; only if requested
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< whole site
   std::int64_t active_calls = 0;                                  ///< waiting + connected
+  /// The calendar (time zone, intervals, day start) in force for this picture: readers take
+  /// local time from here, so a reload reaches them with the next picture.
+  std::shared_ptr<const SiteCalendar> calendar;
+  /// Recent abandons, oldest first; only if requested. `abandons_recorded`: the number of the
+  /// newest abandon ever (0: none), so a reader can tell which ones it has not seen.
+  std::vector<AbandonedCall> recent_abandons;
+  std::uint64_t abandons_recorded = 0;
 };
 
 }  // namespace floorwatch::core

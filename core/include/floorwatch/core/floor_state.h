@@ -1,6 +1,7 @@
 #pragma once
 // The live state of the floor (queues, calls, agents) and the engine that applies events to
 // it. Pure: takes events and `now`, never reads a clock or touches I/O.
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -71,6 +72,12 @@ class FloorState {
 
   const QueueSettings& settings_for(const std::string& queue) const;
   const SiteCalendar& calendar() const { return *calendar_; }
+  /// The calendar in force, shared with every snapshot taken under it (immutable).
+  std::shared_ptr<const SiteCalendar> shared_calendar() const { return calendar_; }
+  /// Callers who hung up while queued, most recent last (at most kRecentAbandons); kept in
+  /// save()/load(), so a board's call-back list survives a restart.
+  const std::deque<AbandonedCall>& recent_abandons() const { return recent_abandons_; }
+  static constexpr std::size_t kRecentAbandons = 50;
   std::size_t active_call_count() const { return calls_.size(); }
   std::size_t agent_count() const { return agents_.size(); }
   std::size_t queue_count() const { return queues_.size(); }
@@ -94,11 +101,12 @@ class FloorState {
   void mark_changed(Queue& queue);
   void mark_all_changed();
   void count_members(const Agent& agent, std::int64_t sign);
+  void remember_abandon(AbandonedCall abandon);
   QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
                                const SnapshotOptions& options) const;
 
   FloorConfig config_;
-  std::unique_ptr<SiteCalendar> calendar_;
+  std::shared_ptr<const SiteCalendar> calendar_;  // replaced, never changed, by reconfigure()
   std::map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
   std::unordered_map<std::string, Call> calls_;
   std::unordered_map<std::string, Agent> agents_;
@@ -109,6 +117,8 @@ class FloorState {
   std::uint64_t reloaded_at_revision_ = 0;        // load(): older readers need every queue
   Timestamp figures_interval_{}, figures_day_{};  // what the last snapshot's `now` fell in
   std::array<std::int64_t, kAgentStatusCount> agents_by_state_{};  // whole site, kept live
+  std::deque<AbandonedCall> recent_abandons_;
+  std::uint64_t abandons_recorded_ = 0;  // numbers the abandons: readers take the new ones
 };
 
 }  // namespace floorwatch::core
