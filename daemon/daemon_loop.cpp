@@ -55,7 +55,7 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
       reload_metrics_(*self_metrics_.registry(), identity_),
       report_metrics_(*self_metrics_.registry(), identity_) {
   reload_metrics_.started(static_cast<double>(core::to_epoch_ms(clock_->now())) / 1000.0);
-  exporter_ = std::make_unique<MetricsExporter>(config_.metrics_listen, floor_, identity_,
+  exporter_ = std::make_unique<MetricsExporter>(config_.metrics_listen, views_, identity_,
                                                 self_metrics_.registry());
   const security::ServerSecurity security = start_security();
   ingest_socket_ =
@@ -97,6 +97,11 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
     sync_history();
   }
+  publish_view();
+}
+
+void Daemon::publish_view() {
+  floor_.with_state([&](core::FloorState& state) { views_.publish(state, clock_->now()); });
 }
 
 void Daemon::sync_history() {
@@ -285,6 +290,9 @@ void Daemon::run(const std::atomic<bool>& stop) {
       if (items[kIngest].revents & ZMQ_POLLIN) ingested = pipeline_->drain(now);
       if (durable_ && (items[kJournal].revents & ZMQ_POLLIN))
         ingested = durable_->on_journal_news(now) || ingested;
+      if (ingested) publish_view();
+      // After the publish: a collector that has all its acks finds its events on /metrics.
+      pipeline_->send_acks(now);
       if (ingested) feed_->publish_changes();  // one delta per drain: boards see it at once
       // A new or cleared alert reaches the boards in this wake-up, not at the next heartbeat.
       if (evaluate_alerts(ingested)) feed_->publish_now();
@@ -294,6 +302,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
       feed_->on_tick(now);
       if (now >= next_tick) {
         floor_.advance();
+        publish_view();  // rolling windows and live waits move with time
         next_tick = now + kTickPeriod;
         if (systemd_) systemd_->watchdog(now);
         if (alerts_) alerts_->release_retired_notifiers(now);  // notifiers left by a reload
@@ -404,6 +413,7 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
   // The snapshot records the new settings' effects; the next evaluation uses the new rules.
   last_alert_evaluation_ = {};
   if (durable_) durable_->request_snapshot({});
+  publish_view();
   feed_->publish_now();
   return plan;
 }

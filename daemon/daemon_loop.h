@@ -77,6 +77,8 @@ class Daemon {
   bool evaluate_alerts(bool ingested);
   /// How long poll may sleep: until the next alert deadline, at most one tick.
   std::chrono::milliseconds poll_timeout() const;
+  /// Publishes the floor as it is now to the scrape threads (after applies and every tick).
+  void publish_view();
   /// Writes changed intervals to the history; failures are logged, never stop the loop.
   void sync_history();
   /// An alert changed by a control command: snapshotted before its client hears back.
@@ -95,6 +97,7 @@ class Daemon {
   std::unique_ptr<core::Clock> clock_;
   core::EventClock* event_clock_ = nullptr;  // the same object as clock_ in event mode
   SharedFloor floor_;
+  FloorViewPublisher views_;  // what scrape threads read; published by the loop
   SelfMetrics self_metrics_;
   IngestProcessor ingest_;
   ControlServer control_;

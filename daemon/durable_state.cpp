@@ -210,7 +210,11 @@ void DurableState::stop(AlertService* alerts) {
   std::unique_ptr<Journal> journal = writer_->stop();
   // The writer made these durable before it stopped: apply and ack them before the last
   // snapshot, which then covers them.
-  if (pipeline_) pipeline_->take_journal_completions(std::chrono::steady_clock::now());
+  if (pipeline_) {
+    const auto now = std::chrono::steady_clock::now();
+    pipeline_->take_journal_completions(now);
+    pipeline_->send_acks(now);
+  }
   try {
     const std::int64_t covers =
         pipeline_ ? pipeline_->applied_through_frame_id() : journal->last_frame_id();

@@ -66,7 +66,8 @@ bool IngestPipeline::drain(std::chrono::steady_clock::time_point now) {
     }
     Pending pending{std::move(request), std::move(*batch)};
     if (!journal_) {
-      changed = apply_and_ack(pending, now) || changed;
+      changed = apply(pending, now) || changed;
+      applied_.push_back(std::move(pending));
       continue;
     }
     if (needs_journal(pending.batch)) {
@@ -81,6 +82,18 @@ bool IngestPipeline::drain(std::chrono::steady_clock::time_point now) {
     in_flight_.push_back(std::move(group));
   }
   return changed;
+}
+
+void IngestPipeline::send_acks(std::chrono::steady_clock::time_point now) {
+  for (Pending& pending : applied_) {
+    std::string why_not;
+    if (!reply(socket_, pending.request, pending.ack, why_not)) {
+      // The collector resends after a second of silence, so a lost ack costs a resend only.
+      metrics_.ack_unsent(why_not);
+      log_bad_input("ack not sent reason=" + why_not, now);
+    }
+  }
+  applied_.clear();
 }
 
 bool IngestPipeline::take_journal_completions(std::chrono::steady_clock::time_point now) {
@@ -101,7 +114,10 @@ bool IngestPipeline::take_journal_completions(std::chrono::steady_clock::time_po
         metrics_.ingest_frame_dropped("journal_unavailable");
       continue;
     }
-    for (Pending& pending : group.frames) changed = apply_and_ack(pending, now) || changed;
+    for (Pending& pending : group.frames) {
+      changed = apply(pending, now) || changed;
+      applied_.push_back(std::move(pending));
+    }
     applied_through_ = std::max(applied_through_, completion.last_frame_id);
   }
   // Nothing in flight: the processor's own positions are the truth again (after a failure too).
@@ -109,18 +125,13 @@ bool IngestPipeline::take_journal_completions(std::chrono::steady_clock::time_po
   return changed;
 }
 
-bool IngestPipeline::apply_and_ack(Pending& pending, std::chrono::steady_clock::time_point now) {
+bool IngestPipeline::apply(Pending& pending, std::chrono::steady_clock::time_point now) {
   const FrameOutcome outcome = processor_.apply(std::move(pending.batch));
   if (!outcome.problem.empty())
     log_bad_input("source=" + outcome.ack.source + " rejected=" + std::to_string(outcome.rejected) +
                       " first=\"" + outcome.problem + "\"",
                   now);
-  std::string why_not;
-  if (!reply(socket_, pending.request, wire::encode_ack(outcome.ack), why_not)) {
-    // The collector resends after a second of silence, so a lost ack costs a resend only.
-    metrics_.ack_unsent(why_not);
-    log_bad_input("ack not sent source=" + outcome.ack.source + " reason=" + why_not, now);
-  }
+  pending.ack = wire::encode_ack(outcome.ack);
   return outcome.applied > 0;
 }
 

@@ -38,9 +38,12 @@ class IngestPipeline {
 
   /// Reads what the socket has (a bounded number of frames). True when the floor changed.
   bool drain(std::chrono::steady_clock::time_point now);
-  /// The journal writer's completions: applies and acks what is durable, drops the rest.
+  /// The journal writer's completions: applies what is durable, drops the rest.
   /// True when the floor changed.
   bool take_journal_completions(std::chrono::steady_clock::time_point now);
+  /// Acks every frame applied since the last call. The loop calls it after publishing what
+  /// they changed, so a collector that has its acks finds its events on /metrics.
+  void send_acks(std::chrono::steady_clock::time_point now);
   /// The last journal frame id applied to the floor: what a snapshot taken now covers.
   std::int64_t applied_through_frame_id() const { return applied_through_; }
   void set_applied_through_frame_id(std::int64_t id) { applied_through_ = id; }
@@ -55,6 +58,7 @@ class IngestPipeline {
   struct Pending {
     std::vector<zmq::message_t> request;  // routing envelope + the frame
     wire::DecodedBatch batch;
+    std::string ack;  // once applied
   };
   struct InFlight {
     std::uint64_t ticket = 0;
@@ -65,8 +69,8 @@ class IngestPipeline {
   /// Flood bounds + decode; false when the frame is dropped (counted and logged).
   bool admit(std::vector<zmq::message_t>& request, std::chrono::steady_clock::time_point now,
              std::optional<wire::DecodedBatch>& batch);
-  /// Applies and acks one frame. True when the floor changed.
-  bool apply_and_ack(Pending& pending, std::chrono::steady_clock::time_point now);
+  /// Applies one frame and prepares its ack. True when the floor changed.
+  bool apply(Pending& pending, std::chrono::steady_clock::time_point now);
   /// Whether the journal must hold this frame (it moves its stream, counting frames in flight).
   bool needs_journal(const wire::DecodedBatch& batch);
 
@@ -77,6 +81,7 @@ class IngestPipeline {
   JournalWriter* journal_ = nullptr;
   bool paused_ = false;
   std::deque<InFlight> in_flight_;
+  std::vector<Pending> applied_;  // applied, ack not sent yet
   std::size_t in_flight_bytes_ = 0;
   // Stream positions as they will be once the frames in flight are applied.
   std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> predicted_;

@@ -222,16 +222,14 @@ std::vector<MetricFamily> build_floor_families(const core::FloorSnapshot& snapsh
 }
 
 std::vector<MetricFamily> FloorCollectable::Collect() const {
-  // Only the snapshot holds the lock; building the families happens outside it.
-  const core::FloorSnapshot snapshot = floor_.snapshot();
-  return build_floor_families(snapshot, identity_);
+  return build_floor_families(views_.current()->to_snapshot(), identity_);
 }
 
-MetricsExporter::MetricsExporter(const std::string& listen, SharedFloor& floor,
+MetricsExporter::MetricsExporter(const std::string& listen, const FloorViewPublisher& views,
                                  const Identity& identity,
                                  std::shared_ptr<prometheus::Registry> self_metrics)
     : host_(listen.substr(0, listen.rfind(':'))),
-      floor_collectable_(std::make_shared<FloorCollectable>(floor, identity)),
+      floor_collectable_(std::make_shared<FloorCollectable>(views, identity)),
       self_metrics_(std::move(self_metrics)),
       exposer_(listen, 2) {
   exposer_.RegisterCollectable(floor_collectable_);

@@ -1,5 +1,6 @@
 #pragma once
-// /metrics: the floor's figures, built from a fresh snapshot at each scrape, plus the daemon's
+// /metrics: the floor's figures, built from the loop's latest published view at each scrape,
+// plus the daemon's
 // self metrics. Names and meanings: docs/metrics.md.
 #include <memory>
 #include <string>
@@ -10,8 +11,8 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
+#include "daemon/floor_view.h"
 #include "daemon/self_metrics.h"
-#include "daemon/shared_floor.h"
 #include "floorwatch/core/floor_snapshot.h"
 
 namespace floorwatch::daemon {
@@ -22,16 +23,17 @@ namespace floorwatch::daemon {
 std::vector<prometheus::MetricFamily> build_floor_families(const core::FloorSnapshot& snapshot,
                                                            const Identity& identity);
 
-/// prometheus-cpp Collectable that snapshots the shared floor at scrape time. Thread-safe:
-/// called on the HTTP server's threads, it holds the floor lock only for the snapshot.
+/// prometheus-cpp Collectable over the loop's published FloorView. Thread-safe and read-only:
+/// called on the HTTP server's threads, it never touches the engine; the Erlang C figures are
+/// computed here, on the scrape thread.
 class FloorCollectable final : public prometheus::Collectable {
  public:
-  FloorCollectable(SharedFloor& floor, Identity identity)
-      : floor_(floor), identity_(std::move(identity)) {}
+  FloorCollectable(const FloorViewPublisher& views, Identity identity)
+      : views_(views), identity_(std::move(identity)) {}
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
-  SharedFloor& floor_;
+  const FloorViewPublisher& views_;
   Identity identity_;
 };
 
@@ -39,8 +41,8 @@ class FloorCollectable final : public prometheus::Collectable {
 class MetricsExporter {
  public:
   /// `listen` is HOST:PORT; port 0 lets the OS choose (see listening_address()).
-  MetricsExporter(const std::string& listen, SharedFloor& floor, const Identity& identity,
-                  std::shared_ptr<prometheus::Registry> self_metrics);
+  MetricsExporter(const std::string& listen, const FloorViewPublisher& views,
+                  const Identity& identity, std::shared_ptr<prometheus::Registry> self_metrics);
   /// HOST:PORT actually bound, e.g. "127.0.0.1:40125".
   std::string listening_address() const;
   /// Adds more series to every scrape (e.g. the alert metrics).

@@ -415,16 +415,7 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
   }
   const double offered_30m = static_cast<double>(s.window(WindowKind::Rolling30m).counts.offered);
   s.arrival_rate_per_second = offered_30m / 1800.0;
-  if (options.include_predictions && s.handle_time_seconds && *s.handle_time_seconds > 0 &&
-      offered_30m > 0) {
-    const erlang::Workload workload{offered_30m, 1800.0, *s.handle_time_seconds};
-    const double target_seconds = to_seconds(q.settings.answer_target);
-    s.agents_required =
-        erlang::agents_required(workload, target_seconds, q.settings.service_level_target);
-    s.predicted_service_level =
-        erlang::evaluate(workload, static_cast<int>(s.staffed_agents), target_seconds)
-            .service_level;
-  }
+  if (options.include_predictions) predict_staffing(s);
   const std::int64_t available = count(AgentStatus::Available);
   if (available > s.calls_waiting) {
     s.estimated_wait_seconds = 0.0;
@@ -442,6 +433,17 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
     }
   }
   return s;
+}
+
+void predict_staffing(QueueSnapshot& s) {
+  const double offered_30m = static_cast<double>(s.window(WindowKind::Rolling30m).counts.offered);
+  if (!s.handle_time_seconds || *s.handle_time_seconds <= 0 || offered_30m <= 0) return;
+  const erlang::Workload workload{offered_30m, 1800.0, *s.handle_time_seconds};
+  const double target_seconds = to_seconds(s.settings.answer_target);
+  s.agents_required =
+      erlang::agents_required(workload, target_seconds, s.settings.service_level_target);
+  s.predicted_service_level =
+      erlang::evaluate(workload, static_cast<int>(s.staffed_agents), target_seconds).service_level;
 }
 
 void FloorState::for_each_queue_intervals(

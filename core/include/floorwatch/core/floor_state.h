@@ -36,6 +36,11 @@ struct ApplyResult {
   static ApplyResult rejected(RejectReason r) { return {false, r}; }
 };
 
+/// Fills the Erlang C figures (agents_required, predicted_service_level) of a queue picture
+/// from its own arrivals, AHT, staffed agents and settings. Pure: readers may call it on their
+/// own thread, off the loop that owns the state.
+void predict_staffing(QueueSnapshot& queue);
+
 /// Owns queues, calls and agents. Not thread-safe: one loop owns it (the daemon guards it with
 /// a mutex for the scrape thread).
 class FloorState {
