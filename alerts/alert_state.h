@@ -1,7 +1,8 @@
 #pragma once
 // The alert engine's mutable state, kept in plain structs so it can be serialised as one value
-// (persistence is issue 6) and listed by floorwatchctl. Vocabulary from Alertmanager: an alert
-// is a label set with a lifecycle; acknowledgements and silences are separate objects.
+// (saved in the daemon's snapshots, docs/durability.md) and listed by floorwatchctl. Vocabulary
+// from Alertmanager: an alert is a label set with a lifecycle; acknowledgements and silences are
+// separate objects.
 #include <cstdint>
 #include <deque>
 #include <map>

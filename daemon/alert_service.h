@@ -46,7 +46,7 @@ class AlertService {
   /// floorwatch_notifications_failed_total (thread-safe).
   std::shared_ptr<prometheus::Collectable> collectable() const;
 
-  /// Alert state for the daemon's snapshot (issue 6).
+  /// Alert state for the daemon's snapshot (durable_state.cpp saves and restores it).
   const alerts::AlertEngine& engine() const { return engine_; }
   alerts::AlertEngine& engine() { return engine_; }
   /// Republishes metrics and the wallboard feed from the engine, e.g. after restore().
