@@ -21,7 +21,8 @@ ControlReply error_of(const std::string& message) {
 
 // `report`, the cheap part on the loop: validates, makes the history current (late events, the
 // running interval) and resolves from/to; the ReportWorker reads the rows and builds the reply.
-ControlReply resolve_report(SharedFloor& floor, IntervalHistory& history, const json& request) {
+ControlReply resolve_report(SharedFloor& floor, IntervalHistory& history, const json& request,
+                            core::Timestamp now) {
   std::optional<ReportTime> times[2];
   const char* names[2] = {"from", "to"};
   for (int i = 0; i < 2; ++i) {
@@ -51,12 +52,13 @@ ControlReply resolve_report(SharedFloor& floor, IntervalHistory& history, const 
   if (to <= from)
     return error_of("to: must be after from (from " + format_local_time(from, calendar) + ", to " +
                     format_local_time(to, calendar) + ")");
-  return ControlReply{{}, ReportRequest{from, to, std::move(queue), floor.clock().now(), calendar}};
+  return ControlReply{{}, ReportRequest{from, to, std::move(queue), now, calendar}};
 }
 
 }  // namespace
 
-ControlReply ControlServer::handle(std::string_view request, const std::string& key_name) const {
+ControlReply ControlServer::handle(std::string_view request, core::Timestamp now,
+                                   const std::string& key_name) const {
   try {
     const json parsed = json::parse(request, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded() || !parsed.is_object())
@@ -67,9 +69,9 @@ ControlReply ControlServer::handle(std::string_view request, const std::string& 
     if (*command == "report") {
       if (!history_)
         return error_of("no interval history: it needs state.path (docs/durability.md)");
-      return resolve_report(floor_, *history_, parsed);
+      return resolve_report(floor_, *history_, parsed, now);
     }
-    return ControlReply{answer(parsed, command->get<std::string>(), key_name), std::nullopt};
+    return ControlReply{answer(parsed, command->get<std::string>(), now, key_name), std::nullopt};
   } catch (const std::exception& error) {
     // Never let an exception cross the loop: a bad request must not stop ingestion.
     return error_of(std::string("internal error: ") + error.what());
@@ -77,12 +79,12 @@ ControlReply ControlServer::handle(std::string_view request, const std::string& 
 }
 
 std::string ControlServer::answer(const nlohmann::json& parsed, const std::string& command,
-                                  const std::string& key_name) const {
+                                  core::Timestamp now, const std::string& key_name) const {
   if (command == "snapshot") {
     core::SnapshotOptions options;
     options.include_waiting_calls = true;
     options.include_agents = true;
-    json reply = to_json(floor_.snapshot(options));
+    json reply = to_json(floor_.snapshot(now, options));
     reply["site"] = info_.identity.site;
     reply["daemon"] = info_.identity.daemon;
     return reply.dump();
@@ -100,7 +102,7 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
                 {"daemon", info_.identity.daemon},
                 {"version", info_.version},
                 {"clock", info_.clock_mode},
-                {"now", core::format_timestamp(floor_.clock().now())},
+                {"now", core::format_timestamp(now)},
                 {"uptime_seconds",
                  std::chrono::duration_cast<std::chrono::duration<double>>(uptime).count()},
                 {"streams", std::move(streams)}}
@@ -109,7 +111,7 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
   if (command == "alerts" || command == "ack") {
     if (!alerts_) return error_reply("no alert rules are configured (alerts: in the config)");
     if (command == "alerts") return alerts_->list_json().dump();
-    if (key_name.empty()) return alerts_->acknowledge(parsed, floor_.clock().now()).dump();
+    if (key_name.empty()) return alerts_->acknowledge(parsed, now).dump();
     // CURVE: the key says who acks, so a board or a script cannot sign as someone else.
     json signed_request = parsed;
     const auto by = parsed.find("by");
@@ -118,7 +120,7 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
       return error_reply("ack \"by\": " + by->dump() + " is not this client's CURVE key name \"" +
                          key_name + "\" (omit --by, or give the key's name)");
     signed_request["by"] = key_name;
-    return alerts_->acknowledge(signed_request, floor_.clock().now()).dump();
+    return alerts_->acknowledge(signed_request, now).dump();
   }
   return error_reply("unknown command \"" + command +
                      "\" (one of: snapshot, status, alerts, ack, report)");

@@ -44,7 +44,9 @@ class ControlServer {
   /// name (ZAP User-Id; empty when plaintext): `ack` records it as `by` (docs/security.md).
   /// A valid `report` comes back as a ReportRequest (the history synced, from/to resolved) for
   /// the caller to pass to a ReportWorker.
-  ControlReply handle(std::string_view request, const std::string& key_name = {}) const;
+  /// `now`: the loop's time for this tick (status, acks, report ranges).
+  ControlReply handle(std::string_view request, core::Timestamp now,
+                      const std::string& key_name = {}) const;
   /// Enables the `alerts` and `ack` commands.
   void set_alert_service(AlertService* alerts) { alerts_ = alerts; }
   /// Enables the `report` command (interval history, docs/control.md).
@@ -52,7 +54,7 @@ class ControlServer {
 
  private:
   /// Every command but `report`, answered at once.
-  std::string answer(const nlohmann::json& parsed, const std::string& command,
+  std::string answer(const nlohmann::json& parsed, const std::string& command, core::Timestamp now,
                      const std::string& key_name) const;
 
   SharedFloor& floor_;

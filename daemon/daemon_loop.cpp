@@ -97,11 +97,11 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
     sync_history();
   }
-  publish_view();
+  publish_view(clock_->now());
 }
 
-void Daemon::publish_view() {
-  floor_.with_state([&](core::FloorState& state) { views_.publish(state, clock_->now()); });
+void Daemon::publish_view(core::Timestamp now) {
+  floor_.with_state([&](core::FloorState& state) { views_.publish(state, now); });
 }
 
 void Daemon::sync_history() {
@@ -113,12 +113,13 @@ void Daemon::sync_history() {
   }
 }
 
-std::chrono::milliseconds Daemon::poll_timeout() const {
+std::chrono::milliseconds Daemon::poll_timeout(const LoopTime& last) const {
   auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(kTickPeriod);
   // With the event clock, time moves only with events, which trigger an evaluation anyway.
   if (alerts_ && !event_clock_) {
     if (const auto deadline = alerts_->next_deadline()) {
-      const auto wait = *deadline - clock_->now();
+      // From the time read for the last tick, less what the loop has spent since.
+      const auto wait = (*deadline - last.now) - (std::chrono::steady_clock::now() - last.steady);
       timeout = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(wait),
                            std::chrono::milliseconds(0), timeout);
     }
@@ -126,10 +127,10 @@ std::chrono::milliseconds Daemon::poll_timeout() const {
   return timeout;
 }
 
-bool Daemon::evaluate_alerts(bool ingested) {
+bool Daemon::evaluate_alerts(bool ingested, const LoopTime& time) {
   if (!alerts_) return false;
-  const auto steady_now = std::chrono::steady_clock::now();
-  const core::Timestamp now = clock_->now();
+  const auto steady_now = time.steady;
+  const core::Timestamp now = time.now;
   const auto deadline = alerts_->next_deadline();
   const bool due = deadline && now >= *deadline;
   const auto since_last = steady_now - last_alert_evaluation_;
@@ -196,7 +197,7 @@ void Daemon::on_refusal(const security::Refusal& refusal) {
                suppressed > 0 ? " (suppressed=" + std::to_string(suppressed) + " similar)" : "");
 }
 
-void Daemon::drain_control() {
+void Daemon::drain_control(const LoopTime& time) {
   for (int handled = 0; handled < kMessagesPerWakeup; ++handled) {
     std::vector<zmq::message_t> frames;
     if (!zmq::recv_multipart(control_socket_, std::back_inserter(frames),
@@ -205,7 +206,8 @@ void Daemon::drain_control() {
     if (frames.size() < 2) continue;
     // With CURVE, the ZAP handler put the client's key name on every message it sends.
     const char* key_name = zap_ ? zmq_msg_gets(frames.back().handle(), "User-Id") : nullptr;
-    ControlReply answer = control_.handle(frames.back().to_string_view(), key_name ? key_name : "");
+    ControlReply answer =
+        control_.handle(frames.back().to_string_view(), time.now, key_name ? key_name : "");
     if (answer.report) {
       if (!reports_) {
         answer.reply = error_json("no interval history: it needs state.path (docs/durability.md)");
@@ -221,7 +223,7 @@ void Daemon::drain_control() {
     // An acknowledgement is durable before the supervisor hears "acknowledged", and the
     // boards show it at once.
     if (alerts_ && alerts_->take_changes()) {
-      feed_->publish_now();
+      feed_->publish_now(time.now);
       if (durable_) {
         reply_when_durable(std::move(frames), std::move(answer.reply));
         continue;
@@ -278,42 +280,46 @@ void Daemon::run(const std::atomic<bool>& stop) {
   if (reports_) items[kReports] = {reports_->done_socket().handle(), 0, ZMQ_POLLIN, 0};
   // The journal writer's: frames are durable (apply and ack them), or the disk failed.
   if (durable_) items[kJournal] = {durable_->journal_socket().handle(), 0, ZMQ_POLLIN, 0};
-  auto next_tick = std::chrono::steady_clock::now();
+  LoopTime time{std::chrono::steady_clock::now(), clock_->now()};
+  auto next_tick = time.steady;
   while (!stop.load()) {
     try {
       // Too much waiting for the disk: leave frames in the socket (ZeroMQ and TCP push back).
       items[kIngest].events = pipeline_->accepting() ? ZMQ_POLLIN : 0;
-      zmq::poll(items, poll_timeout());
-      const auto now = std::chrono::steady_clock::now();
+      zmq::poll(items, poll_timeout(time));
+      const auto woke = std::chrono::steady_clock::now();
       if (reload_requested_ && reload_requested_->exchange(false)) reload_from_trigger();
       bool ingested = false;
-      if (items[kIngest].revents & ZMQ_POLLIN) ingested = pipeline_->drain(now);
+      if (items[kIngest].revents & ZMQ_POLLIN) ingested = pipeline_->drain(woke);
       if (durable_ && (items[kJournal].revents & ZMQ_POLLIN))
-        ingested = durable_->on_journal_news(now) || ingested;
-      if (ingested) publish_view();
+        ingested = durable_->on_journal_news(woke) || ingested;
+      // The clock is read once per wake-up, after the events (--clock event: now is theirs),
+      // and everything below works at that instant.
+      time = LoopTime{woke, clock_->now()};
+      if (ingested) publish_view(time.now);
       // After the publish: a collector that has all its acks finds its events on /metrics.
-      pipeline_->send_acks(now);
-      if (ingested) feed_->publish_changes();  // one delta per drain: boards see it at once
+      pipeline_->send_acks(woke);
+      if (ingested) feed_->publish_changes(time.now);  // one delta per drain: boards see it
       // A new or cleared alert reaches the boards in this wake-up, not at the next heartbeat.
-      if (evaluate_alerts(ingested)) feed_->publish_now();
-      if (items[kControl].revents & ZMQ_POLLIN) drain_control();
-      if (items[kFeed].revents & ZMQ_POLLIN) feed_->serve_snapshots();
+      if (evaluate_alerts(ingested, time)) feed_->publish_now(time.now);
+      if (items[kControl].revents & ZMQ_POLLIN) drain_control(time);
+      if (items[kFeed].revents & ZMQ_POLLIN) feed_->serve_snapshots(time.now);
       if (reports_ && (items[kReports].revents & ZMQ_POLLIN)) send_finished_reports();
-      feed_->on_tick(now);
-      if (now >= next_tick) {
-        floor_.advance();
-        publish_view();  // rolling windows and live waits move with time
-        next_tick = now + kTickPeriod;
-        if (systemd_) systemd_->watchdog(now);
-        if (alerts_) alerts_->release_retired_notifiers(now);  // notifiers left by a reload
+      feed_->on_tick(woke, time.now);
+      if (woke >= next_tick) {
+        floor_.advance(time.now);
+        publish_view(time.now);  // rolling windows and live waits move with time
+        next_tick = woke + kTickPeriod;
+        if (systemd_) systemd_->watchdog(woke);
+        if (alerts_) alerts_->release_retired_notifiers(woke);  // notifiers left by a reload
         // An interval just ended: its final counters go to the history now.
-        if (history_ && (clock_->now() >= history_->next_boundary() || now >= next_history_sync_)) {
+        if (history_ && (time.now >= history_->next_boundary() || woke >= next_history_sync_)) {
           sync_history();
-          next_history_sync_ = now + config_.state.snapshot_interval;
+          next_history_sync_ = woke + config_.state.snapshot_interval;
         }
         if (durable_) {
           const bool alerts_changed = alerts_ && alerts_->take_changes();
-          durable_->tick(now, alerts_.get(), alerts_changed);
+          durable_->tick(woke, alerts_.get(), alerts_changed);
         }
       }
     } catch (const zmq::error_t& error) {
@@ -413,8 +419,9 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
   // The snapshot records the new settings' effects; the next evaluation uses the new rules.
   last_alert_evaluation_ = {};
   if (durable_) durable_->request_snapshot({});
-  publish_view();
-  feed_->publish_now();
+  const core::Timestamp now = clock_->now();  // a reload is its own event, outside a tick
+  publish_view(now);
+  feed_->publish_now(now);
   return plan;
 }
 

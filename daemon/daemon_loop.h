@@ -71,19 +71,24 @@ class Daemon {
   }
 
  private:
+  /// The time of one loop wake-up, read once: steady for durations, the clock for the floor.
+  struct LoopTime {
+    std::chrono::steady_clock::time_point steady;
+    core::Timestamp now;
+  };
   /// Evaluates alert rules when a deadline is due, after ingest (at most every 20 ms) and
   /// every second (rolling windows move with time).
   /// True when an alert changed state.
-  bool evaluate_alerts(bool ingested);
+  bool evaluate_alerts(bool ingested, const LoopTime& time);
   /// How long poll may sleep: until the next alert deadline, at most one tick.
-  std::chrono::milliseconds poll_timeout() const;
+  std::chrono::milliseconds poll_timeout(const LoopTime& last) const;
   /// Publishes the floor as it is now to the scrape threads (after applies and every tick).
-  void publish_view();
+  void publish_view(core::Timestamp now);
   /// Writes changed intervals to the history; failures are logged, never stop the loop.
   void sync_history();
   /// An alert changed by a control command: snapshotted before its client hears back.
   void reply_when_durable(std::vector<zmq::message_t> request, std::string reply);
-  void drain_control();
+  void drain_control(const LoopTime& time);
   /// Sends each report the worker has finished to the client that asked for it.
   void send_finished_reports();
   /// Reads the keys and starts the ZAP handler (CURVE), or warns about plaintext sockets

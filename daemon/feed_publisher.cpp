@@ -314,14 +314,14 @@ void FeedPublisher::send(const std::string& message) {
   publish_socket_.send(zmq::buffer(message), zmq::send_flags::dontwait);
 }
 
-void FeedPublisher::update_and_publish() {
+void FeedPublisher::update_and_publish(core::Timestamp now) {
   const bool with_agents = model_.agents_may_have_changed();
   core::SnapshotOptions options;
   options.include_waiting_calls = true;
   options.include_today_intervals = true;
   options.include_abandons = true;
   options.include_agents = with_agents;
-  const core::FloorSnapshot picture = floor_.snapshot(options);
+  const core::FloorSnapshot picture = floor_.snapshot(now, options);
   std::vector<FeedAlert> alerts;
   if (alert_provider_) alerts = alert_provider_();
   if (auto delta = model_.update(picture, with_agents, alerts)) {
@@ -330,19 +330,19 @@ void FeedPublisher::update_and_publish() {
   }
 }
 
-void FeedPublisher::publish_changes() {
-  if (model_.has_pending_events()) update_and_publish();
+void FeedPublisher::publish_changes(core::Timestamp now) {
+  if (model_.has_pending_events()) update_and_publish(now);
 }
 
-void FeedPublisher::on_tick(std::chrono::steady_clock::time_point now) {
-  if (now < next_heartbeat_) return;
-  next_heartbeat_ = now + FeedModel::kHeartbeatInterval;
-  update_and_publish();
-  send(model_.heartbeat(floor_.clock().now()));
+void FeedPublisher::on_tick(std::chrono::steady_clock::time_point steady_now, core::Timestamp now) {
+  if (steady_now < next_heartbeat_) return;
+  next_heartbeat_ = steady_now + FeedModel::kHeartbeatInterval;
+  update_and_publish(now);
+  send(model_.heartbeat(now));
   ++counters_.heartbeats;
 }
 
-void FeedPublisher::serve_snapshots() {
+void FeedPublisher::serve_snapshots(core::Timestamp now) {
   for (int handled = 0; handled < kRequestsPerWakeup; ++handled) {
     std::vector<zmq::message_t> frames;
     if (!zmq::recv_multipart(snapshot_socket_, std::back_inserter(frames),
@@ -358,8 +358,8 @@ void FeedPublisher::serve_snapshots() {
     }
     // Everything applied so far (and the current alerts) goes out first, so the snapshot is as
     // fresh as the floor.
-    update_and_publish();
-    const std::string reply = model_.snapshot(floor_.clock().now());
+    update_and_publish(now);
+    const std::string reply = model_.snapshot(now);
     try {
       bool sent = true;
       for (std::size_t i = 0; i + 1 < frames.size() && sent; ++i)

@@ -129,23 +129,24 @@ class FeedPublisher {
   /// The ingest path's observer (under the floor lock; cheap).
   void observe(const core::Event& event) { model_.observe(event); }
 
-  /// After an ingest drain: publishes a delta if any event was applied.
-  void publish_changes();
+  /// After an ingest drain: publishes a delta if any event was applied. `now`: the loop's
+  /// time for this tick.
+  void publish_changes(core::Timestamp now);
   /// Publishes whatever changed now, events or not (e.g. right after an alert evaluation that
   /// changed an alert, so boards do not wait for the next heartbeat tick).
-  void publish_now() { update_and_publish(); }
+  void publish_now(core::Timestamp now) { update_and_publish(now); }
   /// Every loop wake-up: once per heartbeat interval, publishes time-driven changes (rolling
   /// windows, alerts) and a heartbeat.
-  void on_tick(std::chrono::steady_clock::time_point now);
+  void on_tick(std::chrono::steady_clock::time_point steady_now, core::Timestamp now);
   /// Answers queued snapshot requests.
-  void serve_snapshots();
+  void serve_snapshots(core::Timestamp now);
   void close();
 
   const FeedCounters& counters() const { return counters_; }
   std::uint64_t seq() const { return model_.seq(); }
 
  private:
-  void update_and_publish();
+  void update_and_publish(core::Timestamp now);
   void send(const std::string& message);
 
   SharedFloor& floor_;

@@ -8,9 +8,19 @@ core::FloorSnapshot SharedFloor::snapshot(const core::SnapshotOptions& options) 
   return state_.snapshot(clock_.now(), options);
 }
 
-void SharedFloor::advance() {
+core::FloorSnapshot SharedFloor::snapshot(core::Timestamp now,
+                                          const core::SnapshotOptions& options) {
   std::lock_guard lock(mutex_);
-  state_.advance(clock_.now());
+  return state_.snapshot(now, options);
+}
+
+void SharedFloor::advance() {
+  advance(clock_.now());
+}
+
+void SharedFloor::advance(core::Timestamp now) {
+  std::lock_guard lock(mutex_);
+  state_.advance(now);
 }
 
 }  // namespace floorwatch::daemon

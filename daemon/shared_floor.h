@@ -24,9 +24,13 @@ class SharedFloor {
 
   /// Picture at clock.now(), read under the lock so live waits are exact at that instant.
   core::FloorSnapshot snapshot(const core::SnapshotOptions& options = {});
+  /// Picture at `now`: the loop passes the time it read once for this tick.
+  core::FloorSnapshot snapshot(core::Timestamp now, const core::SnapshotOptions& options);
 
-  /// Moves the rolling windows to clock.now() (the loop's periodic tick).
+  /// Moves the rolling windows to clock.now().
   void advance();
+  /// Moves the rolling windows to `now` (the loop's periodic tick).
+  void advance(core::Timestamp now);
 
   const core::Clock& clock() const { return clock_; }
 

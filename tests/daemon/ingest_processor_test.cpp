@@ -177,7 +177,8 @@ TEST_CASE("the control socket answers snapshot, status and unknown commands", "[
                                      {{"stockholm", "fw-a"}, "1.2.3", "wall", {}});
 
   SECTION("snapshot lists queues with their waiting calls, times in RFC 3339") {
-    const auto reply = nlohmann::json::parse(server.handle(R"({"command":"snapshot"})").reply);
+    const auto reply =
+        nlohmann::json::parse(server.handle(R"({"command":"snapshot"})", clock.now()).reply);
     CHECK(reply["site"] == "stockholm");
     CHECK(reply["now"] == "2026-11-24T09:01:15.000Z");
     REQUIRE(reply["queues"].size() == 1);
@@ -194,7 +195,8 @@ TEST_CASE("the control socket answers snapshot, status and unknown commands", "[
     CHECK(sales["windows"]["today"]["offered"] == 1);
   }
   SECTION("status names the daemon and each stream's applied seq") {
-    const auto reply = nlohmann::json::parse(server.handle(R"({"command":"status"})").reply);
+    const auto reply =
+        nlohmann::json::parse(server.handle(R"({"command":"status"})", clock.now()).reply);
     CHECK(reply["daemon"] == "fw-a");
     CHECK(reply["version"] == "1.2.3");
     CHECK(reply["clock"] == "wall");
@@ -206,7 +208,7 @@ TEST_CASE("the control socket answers snapshot, status and unknown commands", "[
   SECTION("bad requests get an error naming the problem") {
     auto request = GENERATE(as<std::string>{}, R"({"command":"reboot"})", "not json", "[1,2]",
                             R"({"cmd":"status"})");
-    const auto reply = nlohmann::json::parse(server.handle(request).reply);
+    const auto reply = nlohmann::json::parse(server.handle(request, clock.now()).reply);
     INFO(request);
     REQUIRE(reply.contains("error"));
     CHECK(reply["error"].get<std::string>().size() > 10);

@@ -328,7 +328,8 @@ TEST_CASE("the report command explains a bad request by the field at fault", "[d
   daemon::IngestProcessor ingest(floor.shared, metrics, nullptr, "fw-test");
   daemon::ControlServer server(floor.shared, ingest, {{"test-site", "fw-test"}, "0", "wall", {}});
   auto error_of = [&](const std::string& request) {
-    return nlohmann::json::parse(server.handle(request).reply).value("error", std::string());
+    return nlohmann::json::parse(server.handle(request, floor.shared.clock().now()).reply)
+        .value("error", std::string());
   };
 
   CHECK_THAT(error_of(R"({"command":"report","from":"2026-12-01","to":"2026-12-01"})"),
@@ -349,7 +350,8 @@ TEST_CASE("the report command explains a bad request by the field at fault", "[d
   play_nine_oclock(floor);
   // A valid report is resolved on the loop (history synced) and read by the report worker.
   const auto answer = server.handle(
-      R"({"command":"report","from":1795510800000,"to":"2026-12-01","queue":"sales"})");
+      R"({"command":"report","from":1795510800000,"to":"2026-12-01","queue":"sales"})",
+      floor.shared.clock().now());
   REQUIRE(answer.report);
   daemon::IntervalHistoryReader reader(dir.file("state.db.history"));
   const auto reply = nlohmann::json::parse(daemon::build_report_reply(reader, *answer.report));
