@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
   const daemon::Identity identity{"bench", "bench-daemon"};
   daemon::SelfMetrics self_metrics(identity, "bench");
   daemon::FloorViewPublisher views;
-  floor.with_state([&](core::FloorState& state) { views.publish(state, clock.now()); });
+  floor.with_state([&](core::FloorState& state) {
+    views.publish(state, clock.now(), std::chrono::steady_clock::now());
+  });
   daemon::MetricsExporter exporter("127.0.0.1:0", views, identity, self_metrics.registry());
   const std::string address = exporter.listening_address();
   const int port = std::atoi(address.substr(address.rfind(':') + 1).c_str());

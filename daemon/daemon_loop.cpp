@@ -46,6 +46,7 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
       event_clock_(clock_mode == ClockMode::Event ? static_cast<core::EventClock*>(clock_.get())
                                                   : nullptr),
       floor_(config_.floor, *clock_),
+      views_(clock_mode == ClockMode::Wall),
       self_metrics_(identity_, FLOORWATCH_VERSION),
       ingest_(floor_, self_metrics_, event_clock_, config_.daemon_id),
       control_(floor_, ingest_,
@@ -97,11 +98,11 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
     sync_history();
   }
-  publish_view(clock_->now());
+  publish_view(clock_->now(), std::chrono::steady_clock::now());
 }
 
-void Daemon::publish_view(core::Timestamp now) {
-  floor_.with_state([&](core::FloorState& state) { views_.publish(state, now); });
+void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now) {
+  floor_.with_state([&](core::FloorState& state) { views_.publish(state, now, steady_now); });
 }
 
 void Daemon::sync_history() {
@@ -296,7 +297,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
       // The clock is read once per wake-up, after the events (--clock event: now is theirs),
       // and everything below works at that instant.
       time = LoopTime{woke, clock_->now()};
-      if (ingested) publish_view(time.now);
+      if (ingested) publish_view(time.now, woke);
       // After the publish: a collector that has all its acks finds its events on /metrics.
       pipeline_->send_acks(woke);
       if (ingested) feed_->publish_changes(time.now);  // one delta per drain: boards see it
@@ -308,7 +309,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
       feed_->on_tick(woke, time.now);
       if (woke >= next_tick) {
         floor_.advance(time.now);
-        publish_view(time.now);  // rolling windows and live waits move with time
+        publish_view(time.now, woke);  // rolling windows and live waits move with time
         next_tick = woke + kTickPeriod;
         if (systemd_) systemd_->watchdog(woke);
         if (alerts_) alerts_->release_retired_notifiers(woke);  // notifiers left by a reload
@@ -420,7 +421,7 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
   last_alert_evaluation_ = {};
   if (durable_) durable_->request_snapshot({});
   const core::Timestamp now = clock_->now();  // a reload is its own event, outside a tick
-  publish_view(now);
+  publish_view(now, std::chrono::steady_clock::now());
   feed_->publish_now(now);
   return plan;
 }

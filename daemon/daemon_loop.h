@@ -83,7 +83,7 @@ class Daemon {
   /// How long poll may sleep: until the next alert deadline, at most one tick.
   std::chrono::milliseconds poll_timeout(const LoopTime& last) const;
   /// Publishes the floor as it is now to the scrape threads (after applies and every tick).
-  void publish_view(core::Timestamp now);
+  void publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now);
   /// Writes changed intervals to the history; failures are logged, never stop the loop.
   void sync_history();
   /// An alert changed by a control command: snapshotted before its client hears back.

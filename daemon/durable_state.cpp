@@ -16,6 +16,8 @@ constexpr std::uint64_t kDaemonSnapshotVersion = 2;
 // A failed snapshot is tried again this soon (not only at the next interval): until one is
 // written the journal keeps growing, and a recreated journal keeps ingest paused.
 constexpr auto kSnapshotRetry = std::chrono::seconds(1);
+// A snapshot child this late is stuck, not slow (a 10M-event day takes about a second).
+constexpr auto kSnapshotHung = std::chrono::minutes(5);
 
 }  // namespace
 
@@ -150,6 +152,13 @@ void DurableState::request_snapshot(SnapshotDone done) {
 void DurableState::tick(std::chrono::steady_clock::time_point now, AlertService* alerts,
                         bool alerts_changed) {
   if (auto result = snapshots_.poll()) finish_snapshot(*result);
+  if (snapshots_.running_for(now) > kSnapshotHung) {
+    spdlog::error("snapshot of {}: the writer has not finished in {} s; killed, trying again",
+                  config_.path,
+                  std::chrono::duration_cast<std::chrono::seconds>(kSnapshotHung).count());
+    snapshots_.kill_running();
+    if (auto result = snapshots_.poll()) finish_snapshot(*result);
+  }
   if (snapshots_.running()) return;
   const bool due = now >= next_snapshot_ &&
                    (pipeline_->applied_through_frame_id() > snapshot_covers_ || alerts_changed);
@@ -206,7 +215,9 @@ void DurableState::finish_snapshot(const SnapshotWriter::Result& result) {
 }
 
 void DurableState::stop(AlertService* alerts) {
-  if (auto result = snapshots_.wait()) finish_snapshot(*result);
+  // The final snapshot below supersedes a background one still being written.
+  snapshots_.kill_running();
+  (void)snapshots_.poll();
   std::unique_ptr<Journal> journal = writer_->stop();
   // The writer made these durable before it stopped: apply and ack them before the last
   // snapshot, which then covers them.
@@ -215,6 +226,7 @@ void DurableState::stop(AlertService* alerts) {
     pipeline_->take_journal_completions(now);
     pipeline_->send_acks(now);
   }
+  std::string problem;
   try {
     const std::int64_t covers =
         pipeline_ ? pipeline_->applied_through_frame_id() : journal->last_frame_id();
@@ -223,10 +235,14 @@ void DurableState::stop(AlertService* alerts) {
     const std::int64_t previous = write_snapshot_files(config_.path, covers, state, config_.fsync);
     if (!journal_down_ && previous > 0) journal->prune_through(previous);
   } catch (const std::exception& error) {
+    problem = error.what();
     spdlog::error("final snapshot of {} failed: {}; the journal still holds every frame",
-                  config_.path, error.what());
+                  config_.path, problem);
   }
-  for (auto& done : waiting_) done("floorwatchd is shutting down");
+  // Whoever waits for a snapshot (an ack's reply) hears how the final one went.
+  for (auto& done : running_) done(problem);
+  for (auto& done : waiting_) done(problem);
+  running_.clear();
   waiting_.clear();
 }
 

@@ -222,7 +222,9 @@ std::vector<MetricFamily> build_floor_families(const core::FloorSnapshot& snapsh
 }
 
 std::vector<MetricFamily> FloorCollectable::Collect() const {
-  return build_floor_families(views_.current()->to_snapshot(), identity_);
+  // The reader's own moment: with a running clock, live waits are exact at scrape time.
+  return build_floor_families(views_.current()->to_snapshot(std::chrono::steady_clock::now()),
+                              identity_);
 }
 
 MetricsExporter::MetricsExporter(const std::string& listen, const FloorViewPublisher& views,

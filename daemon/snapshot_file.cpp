@@ -5,8 +5,6 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "floorwatch/core/byte_codec.h"
@@ -85,11 +83,22 @@ std::string previous_snapshot_path(const std::string& journal_path) {
 }
 
 std::optional<SnapshotFile> read_snapshot_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
+  // POSIX I/O, no iostreams: a forked snapshot child calls this, and iostreams take
+  // libstdc++'s global locale mutex, which another thread may have held at the fork.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw core::SnapshotError(file + ": cannot open: " + std::to_string(errno));
+  }
+  std::string bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
   if (bytes.size() < 8)
     throw core::SnapshotError(file + ": truncated (" + std::to_string(bytes.size()) + " bytes)");
   const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - 8);

@@ -26,7 +26,7 @@ class SnapshotWriter {
 
   SnapshotWriter(std::string journal_path, bool fsync)
       : journal_path_(std::move(journal_path)), fsync_(fsync) {}
-  /// Waits for a child still writing (a final snapshot must not race it).
+  /// kill_running().
   ~SnapshotWriter();
   SnapshotWriter(const SnapshotWriter&) = delete;
   SnapshotWriter& operator=(const SnapshotWriter&) = delete;
@@ -37,6 +37,12 @@ class SnapshotWriter {
   bool start(const std::function<std::string()>& serialize, std::int64_t covers,
              std::string& problem);
   bool running() const { return child_ > 0; }
+  /// How long the running child has been at it.
+  std::chrono::steady_clock::duration running_for(std::chrono::steady_clock::time_point now) const {
+    return running() ? now - started_ : std::chrono::steady_clock::duration{0};
+  }
+  /// Ends a running child at once (shutdown, or one that hangs); the previous snapshot stays.
+  void kill_running();
   /// The child's result once it has ended; never waits.
   std::optional<Result> poll();
   /// Blocks until the running child ends (shutdown).
@@ -44,6 +50,7 @@ class SnapshotWriter {
 
  private:
   std::optional<Result> reap(bool block);
+  Result write_in_process(const std::function<std::string()>& serialize, std::int64_t covers);
 
   std::string journal_path_;
   bool fsync_;
@@ -51,6 +58,7 @@ class SnapshotWriter {
   int result_pipe_ = -1;  // the child writes previous_covers, or its error text
   std::int64_t covers_ = 0;
   std::chrono::steady_clock::time_point started_{};
+  std::optional<Result> in_process_result_;  // sanitizer builds: written, not yet polled
 };
 
 }  // namespace floorwatch::daemon

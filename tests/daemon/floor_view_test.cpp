@@ -32,12 +32,12 @@ TEST_CASE("a published view holds every queue and rebuilds only the changed ones
   CHECK(publisher.current()->queues.empty());  // never null, even before the first publish
 
   state.apply(enqueue(0, "c1", "sales"));
-  publisher.publish(state, t0 + std::chrono::seconds(1));
+  publisher.publish(state, t0 + std::chrono::seconds(1), {});
   const auto first = publisher.current();
   REQUIRE(first->queues.size() == 2);
 
   state.apply(enqueue(2, "c2", "billing"));  // a new queue; sales and support unchanged
-  publisher.publish(state, t0 + std::chrono::seconds(2));
+  publisher.publish(state, t0 + std::chrono::seconds(2), {});
   const auto second = publisher.current();
   REQUIRE(second->queues.size() == 3);
   CHECK(second->queues[0]->name == "billing");
@@ -45,9 +45,23 @@ TEST_CASE("a published view holds every queue and rebuilds only the changed ones
   CHECK(second->queues[2] == first->queues[1]);  // support
 
   // Readers see the live wait at the view's instant, though sales was built a second earlier.
-  const core::FloorSnapshot snapshot = second->to_snapshot();
+  const core::FloorSnapshot snapshot = second->to_snapshot({});
   REQUIRE(snapshot.queues[1].name == "sales");
   CHECK(snapshot.queues[1].oldest_wait_seconds == Approx(2.0));
   CHECK(snapshot.queues[0].oldest_wait_seconds == Approx(0.0));
   CHECK(first->queues[0]->oldest_wait_seconds == Approx(1.0));  // earlier views never change
+}
+
+TEST_CASE("with a running clock a reader sees live waits at the moment it reads",
+          "[daemon][view]") {
+  core::FloorState state(core::FloorConfig{});
+  state.apply(enqueue(0, "c1", "sales"));
+  const auto published_at = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  daemon::FloorViewPublisher wall(true), replay(false);
+  wall.publish(state, t0 + std::chrono::seconds(10), published_at);
+  replay.publish(state, t0 + std::chrono::seconds(10), published_at);
+  const auto read_at = published_at + std::chrono::milliseconds(250);
+  CHECK(wall.current()->to_snapshot(read_at).queues[0].oldest_wait_seconds == Approx(10.25));
+  // --clock event: time moves only with events, so a later read changes nothing.
+  CHECK(replay.current()->to_snapshot(read_at).queues[0].oldest_wait_seconds == Approx(10.0));
 }
