@@ -18,6 +18,7 @@
 #include "floorwatch/core/clock.h"
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch;
 using namespace floorwatch::alerts;
@@ -32,17 +33,6 @@ constexpr const char* kAmtool = "/usr/bin/amtool";
 bool installed(const char* path) {
   return ::access(path, X_OK) == 0;
 }
-
-// A scratch directory removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "floorwatch-am-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 // Alerts in Alertmanager whose labels include `alertname` and `queue`.
 std::vector<nlohmann::json> alerts_named(int port, const std::string& alertname,
@@ -78,13 +68,13 @@ TEST_CASE("an alert fired by the engine appears in a real Alertmanager and resol
   }
   TempDir dir;
   {
-    std::ofstream config(dir.path / "alertmanager.yml");
+    std::ofstream config(dir.path() / "alertmanager.yml");
     config << "route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n";
   }
   const int port = closed_port();
   ChildProcess alertmanager(
-      {kAlertmanager, "--config.file=" + (dir.path / "alertmanager.yml").string(),
-       "--storage.path=" + (dir.path / "data").string(),
+      {kAlertmanager, "--config.file=" + (dir.path() / "alertmanager.yml").string(),
+       "--storage.path=" + (dir.path() / "data").string(),
        "--web.listen-address=127.0.0.1:" + std::to_string(port), "--cluster.listen-address="});
   REQUIRE(alertmanager.wait_for("Listening on", 30s));
 

@@ -9,29 +9,13 @@
 #include <fstream>
 
 #include "file_follower.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch;
 using namespace floorwatch::collectors;
 using namespace std::chrono_literals;
 
 namespace {
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "floorwatch-follow-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 void append(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary | std::ios::app) << bytes;
@@ -52,7 +36,7 @@ const core::Timestamp kT0 = core::from_epoch_ms(1'795'510'800'000);
 
 TEST_CASE("follower returns appended lines and waits for the end of a partial line",
           "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const auto path = dir.file("queue_log");
   append(path, "one\ntwo\nthr");
   FileFollower follower(path);
@@ -71,7 +55,7 @@ TEST_CASE("follower returns appended lines and waits for the end of a partial li
 
 TEST_CASE("follower started at the end sends only lines written afterwards",
           "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const auto path = dir.file("queue_log");
   append(path, "old\nhalf of a line be");  // Asterisk is in the middle of a write
   FileFollower follower(path);
@@ -83,7 +67,7 @@ TEST_CASE("follower started at the end sends only lines written afterwards",
 
 TEST_CASE("follower waits for a file that does not exist yet and reads it whole",
           "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const auto path = dir.file("queue_log");
   FileFollower follower(path);
   follower.start_at_end();
@@ -94,7 +78,7 @@ TEST_CASE("follower waits for a file that does not exist yet and reads it whole"
 
 TEST_CASE("rename rotation: the old file is read to its end, then the new one from its start",
           "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const auto path = dir.file("queue_log");
   append(path, "a1\na2\n");
   FileFollowerOptions options;
@@ -126,7 +110,7 @@ TEST_CASE("rename rotation: the old file is read to its end, then the new one fr
 
 TEST_CASE("rename rotation drops an unterminated last line of the old file and counts it",
           "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const auto path = dir.file("queue_log");
   append(path, "a1\ntorn wri");
   FileFollowerOptions options;
@@ -142,7 +126,7 @@ TEST_CASE("rename rotation drops an unterminated last line of the old file and c
 
 TEST_CASE("copytruncate: a file that shrinks is read again from its start",
           "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const auto path = dir.file("queue_log");
   append(path, "line one\nline two\n");
   FileFollower follower(path);
@@ -166,7 +150,7 @@ TEST_CASE("copytruncate: a file that shrinks is read again from its start",
 }
 
 TEST_CASE("lines longer than the limit are skipped whole", "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const auto path = dir.file("queue_log");
   append(path, "short\n" + std::string(100, 'x') + "\nafter\n");
   FileFollowerOptions options;
@@ -180,7 +164,7 @@ TEST_CASE("lines longer than the limit are skipped whole", "[collectors][followe
 
 TEST_CASE("state file round-trips a position and is replaced atomically",
           "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   FollowerStateFile state(dir.file("state"));
   CHECK_FALSE(state.load().has_value());
   const FilePosition position{2049, 131073, 4567, 64, 0x1234abcd5678ef90ull};
@@ -195,7 +179,7 @@ TEST_CASE("state file round-trips a position and is replaced atomically",
 }
 
 SCENARIO("a restarted follower resumes where the last run stopped", "[collectors][follower]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const auto path = dir.file("queue_log");
   append(path, "l1\nl2\n");
   FilePosition saved;

@@ -14,6 +14,7 @@
 
 #include "collectors/event_matchers.h"
 #include "source.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch;
 using namespace floorwatch::collectors;
@@ -43,23 +44,6 @@ class AckingSink final : public EventSink {
  private:
   mutable std::mutex mutex_;
   std::vector<core::Event> events_;
-};
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "floorwatch-qlsrc-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
 };
 
 std::string handwritten_queue_log() {
@@ -110,7 +94,7 @@ const std::string kMembers = " --member-name PJSIP/alice=Alice --member-name PJS
 
 SCENARIO("a restarted queue-log collector sends every line's events exactly once",
          "[collectors][queue_log]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const std::string log = handwritten_queue_log();
   // Cut after the 20th line: calls are waiting and talking at the cut.
   std::size_t cut = 0;
@@ -152,7 +136,7 @@ SCENARIO("a restarted queue-log collector sends every line's events exactly once
 
 TEST_CASE("only lines whose events every daemon acknowledged are remembered",
           "[collectors][queue_log]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const std::string path = dir.file("queue_log");
   append(path, handwritten_queue_log());
   const std::string arguments =
@@ -204,7 +188,7 @@ TEST_CASE("only lines whose events every daemon acknowledged are remembered",
 
 TEST_CASE("--backfill today sends today's lines and the floor as it stood at midnight",
           "[collectors][queue_log]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const std::string path = dir.file("queue_log");
   // 1700006400 = 2023-11-15T00:00:00Z. y1 came and went yesterday; y2 was waiting at midnight.
   append(path,
@@ -246,7 +230,7 @@ TEST_CASE("--backfill today sends today's lines and the floor as it stood at mid
 
 TEST_CASE("a state file that belongs to nothing readable stops the collector",
           "[collectors][queue_log]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   append(dir.file("queue_log"), "1700000000|NONE|NONE|NONE|QUEUESTART|\n");
   std::ofstream(dir.file("state")) << "version 7\n";
   AckingSink sink;
@@ -257,7 +241,7 @@ TEST_CASE("a state file that belongs to nothing readable stops the collector",
 
 TEST_CASE("started at the end, a stop before the first new line skips nothing on restart",
           "[collectors][queue_log]") {
-  ScratchDir dir;
+  floorwatch::test::TempDir dir;
   const std::string path = dir.file("queue_log");
   append(path,
          "1700000000|NONE|NONE|NONE|QUEUESTART|\n"

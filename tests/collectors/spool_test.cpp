@@ -14,6 +14,7 @@
 #include "collectors/fake_daemon.h"
 #include "delivery.h"
 #include "spool.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch;
 using namespace floorwatch::collectors;
@@ -22,23 +23,6 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// A scratch directory removed at the end of the test.
-class ScratchDirectory {
- public:
-  ScratchDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "floorwatch-spool-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 SpoolOptions small_spool(const fs::path& directory) {
   SpoolOptions options;
@@ -76,7 +60,7 @@ DeliveryOptions spooled_options(std::string endpoint, const fs::path& root) {
 
 TEST_CASE("spooled records read back intact and in order; acked segments are deleted",
           "[collectors][spool]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   Spool spool(small_spool(scratch.path() / "channel"), 77);
   CHECK(spool.session() == 77);
   CHECK_FALSE(spool.resumed());
@@ -110,7 +94,7 @@ TEST_CASE("spooled records read back intact and in order; acked segments are del
 
 TEST_CASE("a reopened spool resumes the same session and seq after the acked watermark",
           "[collectors][spool]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   const fs::path directory = scratch.path() / "channel";
   {
     Spool spool(small_spool(directory), 1111);
@@ -135,7 +119,7 @@ TEST_CASE("a reopened spool resumes the same session and seq after the acked wat
 
 TEST_CASE("a reopened spool with everything acknowledged starts a new session at seq 1",
           "[collectors][spool]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   const fs::path directory = scratch.path() / "channel";
   {
     Spool spool(small_spool(directory), 1111);
@@ -152,7 +136,7 @@ TEST_CASE("a reopened spool with everything acknowledged starts a new session at
 
 TEST_CASE("a torn last record (crash mid-write) is truncated and logged; the rest survives",
           "[collectors][spool]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   const fs::path directory = scratch.path() / "channel";
   {
     Spool spool(small_spool(directory), 5);
@@ -184,7 +168,7 @@ TEST_CASE("a torn last record (crash mid-write) is truncated and logged; the res
 
 TEST_CASE("a full spool refuses more until acknowledgements delete whole segments",
           "[collectors][spool]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   SpoolOptions options = small_spool(scratch.path() / "channel");
   options.max_bytes = 16 * 4096;
   Spool spool(options, 9);
@@ -203,7 +187,7 @@ TEST_CASE("a full spool refuses more until acknowledgements delete whole segment
 
 TEST_CASE("a collector restarted on its spool resumes the session and delivers everything once",
           "[collectors][spool][delivery]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   zmq::context_t context;
   const DeliveryOptions options = spooled_options("inproc://restart", scratch.path());
   std::uint64_t first_session = 0;
@@ -235,7 +219,7 @@ TEST_CASE("a collector restarted on its spool resumes the session and delivers e
 
 TEST_CASE("events the daemon applied but never acknowledged are resent and dropped as duplicates",
           "[collectors][spool][delivery]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   zmq::context_t context;
   FakeDaemon daemon(context, "inproc://unacked");
   const DeliveryOptions options = spooled_options("inproc://unacked", scratch.path());
@@ -264,7 +248,7 @@ TEST_CASE("events the daemon applied but never acknowledged are resent and dropp
 
 TEST_CASE("memory keeps a window; the backlog beyond it is read back from the spool",
           "[collectors][spool][delivery]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   zmq::context_t context;
   DeliveryOptions options = spooled_options("inproc://window", scratch.path());
   options.max_unacked_events = 50;
@@ -281,7 +265,7 @@ TEST_CASE("memory keeps a window; the backlog beyond it is read back from the sp
 
 TEST_CASE("a full spool blocks the producer (counted) until the daemon acknowledges",
           "[collectors][spool][delivery]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   zmq::context_t context;
   DeliveryOptions options = spooled_options("inproc://full", scratch.path());
   options.spool_max_bytes = 64 << 10;
@@ -312,7 +296,7 @@ TEST_CASE("a full spool blocks the producer (counted) until the daemon acknowled
 
 TEST_CASE("a daemon that forgets the stream gets the spooled rest renumbered in a new session",
           "[collectors][spool][delivery]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   zmq::context_t context;
   FakeDaemon daemon(context, "inproc://amnesia-spool");
   DeliveryOptions options = spooled_options("inproc://amnesia-spool", scratch.path());
@@ -381,7 +365,7 @@ TEST_CASE(
     "a damaged record in an earlier segment truncates there; later segments are deleted "
     "and logged with file and byte",
     "[collectors][spool]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   const fs::path directory = scratch.path() / "channel";
   {
     Spool spool(small_spool(directory), 31);
@@ -422,7 +406,7 @@ TEST_CASE(
     "a collector whose spool has a damaged earlier segment delivers what precedes the "
     "damage, then its new events",
     "[collectors][spool][delivery]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   zmq::context_t context;
   DeliveryOptions options = spooled_options("inproc://damaged", scratch.path());
   options.spool_max_bytes = 1 << 20;  // 64 KiB segments: 4000 events fill several
@@ -471,7 +455,7 @@ TEST_CASE(
 
 TEST_CASE("a spool record damaged while the collector runs stops it loudly; a restart cuts there",
           "[collectors][spool][delivery]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   zmq::context_t context;
   DeliveryOptions options = spooled_options("inproc://damaged-live", scratch.path());
   options.max_unacked_events = 50;    // the backlog beyond 50 is read back from disk
@@ -514,7 +498,7 @@ TEST_CASE("a spool record damaged while the collector runs stops it loudly; a re
 // The daemon is ahead when a power failure lost spooled records that had already reached it.
 TEST_CASE("a daemon ahead of the spool gets the new events in a new session, each applied once",
           "[collectors][spool][delivery]") {
-  ScratchDirectory scratch;
+  floorwatch::test::TempDir scratch;
   zmq::context_t context;
   FakeDaemon daemon(context, "inproc://ahead");
   const DeliveryOptions options = spooled_options("inproc://ahead", scratch.path());

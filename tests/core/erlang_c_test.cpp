@@ -42,7 +42,8 @@ TEST_CASE("Erlang C test vector: A = 10 Erlang, T = 20 s, AHT = 180 s", "[core][
   CHECK(row.occupancy == Approx(kTraffic / agents));  // A / N
 }
 
-TEST_CASE("the reference figures: N=13 -> 0.7956, N=14 -> 0.8884 and ASA 7.84 s", "[core][erlang]") {
+TEST_CASE("the reference figures: N=13 -> 0.7956, N=14 -> 0.8884 and ASA 7.84 s",
+          "[core][erlang]") {
   CHECK(service_level(13, kTraffic, kAnswerTarget, kHandleTime) == Approx(0.7956).margin(1e-4));
   CHECK(service_level(14, kTraffic, kAnswerTarget, kHandleTime) == Approx(0.8884).margin(1e-4));
   CHECK(*average_speed_of_answer(14, kTraffic, kHandleTime) == Approx(7.84).margin(5e-3));

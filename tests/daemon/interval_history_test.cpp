@@ -14,6 +14,7 @@
 #include "daemon/control_server.h"
 #include "daemon/ctl/report_view.h"
 #include "daemon/interval_history.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch;
 using namespace floorwatch::core::testing;
@@ -22,17 +23,7 @@ using daemon::IntervalRow;
 
 namespace {
 
-struct TempDirectory {
-  TempDirectory() {
-    path = std::filesystem::temp_directory_path() /
-           ("floorwatch-history-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDirectory() { std::filesystem::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::filesystem::path path;
-  static inline int counter = 0;
-};
+using TempDirectory = floorwatch::test::TempDir;
 
 core::FloorConfig stockholm_site() {
   core::FloorConfig config;

@@ -5,22 +5,13 @@
 #include <fstream>
 
 #include "daemon/journal.h"
+#include "support/temp_dir.h"
 
 using floorwatch::daemon::Journal;
 
 namespace {
 
-struct TempDirectory {
-  TempDirectory() {
-    path = std::filesystem::temp_directory_path() /
-           ("floorwatch-store-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDirectory() { std::filesystem::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::filesystem::path path;
-  static inline int counter = 0;
-};
+using TempDirectory = floorwatch::test::TempDir;
 
 Journal::Options options_for(const TempDirectory& dir) {
   return Journal::Options{dir.file("state.db"), false};

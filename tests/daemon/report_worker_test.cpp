@@ -12,6 +12,7 @@
 #include "core/core_test_support.h"
 #include "daemon/report_worker.h"
 #include "support/report_load.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch;
 using namespace floorwatch::core::testing;
@@ -21,17 +22,7 @@ using daemon::ReportWorker;
 
 namespace {
 
-struct ScratchDirectory {
-  ScratchDirectory() {
-    path = std::filesystem::temp_directory_path() /
-           ("floorwatch-reports-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::create_directories(path);
-  }
-  ~ScratchDirectory() { std::filesystem::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::filesystem::path path;
-  static inline int counter = 0;
-};
+using ScratchDirectory = floorwatch::test::TempDir;
 
 const core::SiteCalendar kStockholm("Europe/Stockholm", 0, 30);
 

@@ -42,7 +42,7 @@ TEST_CASE("an acknowledged alert survives a daemon restart without paging anyone
   const std::string config =
       "queues:\n  support: {}\n"
       "state:\n  path: " +
-      dir.file("state.db").string() +
+      dir.file("state.db") +
       "\n  snapshot_interval_seconds: 1\n"
       "alerts:\n"
       "  notifiers:\n"

@@ -23,7 +23,7 @@ namespace {
 const char* kQueues = "queues:\n  sales: {}\n  support: {}\n  billing: {}\n";
 
 std::string state_config(const TempDir& dir) {
-  return std::string(kQueues) + "state:\n  path: " + dir.file("state.db").string() +
+  return std::string(kQueues) + "state:\n  path: " + dir.file("state.db") +
          "\n  snapshot_interval_seconds: 1\n";
 }
 
@@ -115,12 +115,12 @@ TEST_CASE(
 
   TempDir dir;
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
-  const auto spool = dir.file("spool");
+  const std::string spool = dir.file("spool");
   auto first = std::make_unique<RunningDaemon>(dir, state_config(dir), "event", endpoint);
   // 13 simulated hours at 600x: about 80 s of real time at roughly 1,000 events a second. A
   // small memory window makes the backlog come back from disk.
   ChildProcess collector(
-      simulator(endpoint, "600", {"--spool-dir", spool.string(), "--buffer-events", "5000"}));
+      simulator(endpoint, "600", {"--spool-dir", spool, "--buffer-events", "5000"}));
   const auto until_flowing = std::chrono::steady_clock::now() + 30s;
   while (metric(*first, "floorwatch_events_received_total", {{"source", "sim"}}) < 3000 &&
          std::chrono::steady_clock::now() < until_flowing)
@@ -160,7 +160,7 @@ TEST_CASE(
     "doubled",
     "[integration][spool]") {
   TempDir dir;
-  const auto day = dir.file("day.jsonl").string();
+  const std::string day = dir.file("day.jsonl");
   // Three simulated hours as JSON lines (the collector's log goes elsewhere).
   REQUIRE(run_command({"/bin/sh", "-c",
                        collector_binary() +
@@ -189,14 +189,14 @@ TEST_CASE(
   const auto expected = queue_figures(reference.scrape());
 
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
-  const std::string spool = dir.file("spool").string();
+  const std::string spool = dir.file("spool");
   const std::vector<std::string> collector_argv = {collector_binary(), "jsonl",       "--endpoint",
                                                    endpoint,           "--source-id", "feed",
                                                    "--spool-dir",      spool,         "--file"};
   auto first_daemon = std::make_unique<RunningDaemon>(dir, state_config(dir), "event", endpoint);
 
   // The first collector reads a pipe: the first third arrives while the daemon is up...
-  const auto pipe_path = dir.file("events.pipe").string();
+  const std::string pipe_path = dir.file("events.pipe");
   REQUIRE(mkfifo(pipe_path.c_str(), 0600) == 0);
   auto first_argv = collector_argv;
   first_argv.push_back("-");

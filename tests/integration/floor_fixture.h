@@ -15,6 +15,7 @@
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/prometheus_text.h"
+#include "support/temp_dir.h"
 
 namespace floorwatch::test {
 
@@ -47,28 +48,6 @@ inline int unused_tcp_port() {
   close(fd);
   return ntohs(address.sin_port);
 }
-
-/// A scratch directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "floorwatch-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::filesystem::path file(const std::string& name) const { return path_ / name; }
-  std::string write(const std::string& name, const std::string& content) const {
-    std::ofstream(path_ / name) << content;
-    return (path_ / name).string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// A running floorwatchd. `config_body` is YAML appended after the generated listen settings.
 class RunningDaemon {

@@ -144,7 +144,7 @@ void check_resumed(std::unique_ptr<RunningDaemon>& daemon, ChildProcess& collect
 TEST_CASE("a full disk pauses ingest and growing it resumes with every event counted once",
           "[integration][durability][faults]") {
   TempDir dir;
-  const std::string events = dir.file("morning.jsonl").string();
+  const std::string events = dir.file("morning.jsonl");
   const std::size_t count = write_morning(events, "8h");
   REQUIRE(count > 20000);
   const auto expected = reference_figures(events);
@@ -167,7 +167,7 @@ TEST_CASE("a full disk pauses ingest and growing it resumes with every event cou
 class Ext4Disk {
  public:
   Ext4Disk(const TempDir& dir, const std::filesystem::path& where)
-      : image_(dir.file("state.ext4").string()), path_(where) {
+      : image_(dir.file("state.ext4")), path_(where) {
     std::filesystem::create_directories(path_);
     run({"/usr/bin/truncate", "-s", "64M", image_});
     run({"/usr/sbin/mkfs.ext4", "-q", image_});
@@ -208,7 +208,7 @@ class Ext4Disk {
 TEST_CASE("a filesystem the kernel turns read-only pauses ingest until it is mounted again",
           "[integration][durability][faults]") {
   TempDir dir;
-  const std::string events = dir.file("morning.jsonl").string();
+  const std::string events = dir.file("morning.jsonl");
   const std::size_t count = write_morning(events, "3h");
   const auto expected = reference_figures(events);
   Ext4Disk disk(dir, dir.file("state"));
@@ -225,15 +225,15 @@ TEST_CASE("a filesystem the kernel turns read-only pauses ingest until it is mou
 TEST_CASE("a journal removed underneath is recreated and nothing acknowledged is lost",
           "[integration][durability][faults]") {
   TempDir dir;
-  const std::string events = dir.file("morning.jsonl").string();
+  const std::string events = dir.file("morning.jsonl");
   const std::size_t count = write_morning(events, "3h");
   const auto expected = reference_figures(events);
-  const std::string journal = dir.file("state.db").string();
+  const std::string journal = dir.file("state.db");
   const std::string config = state_config(journal);
   auto daemon = std::make_unique<RunningDaemon>(dir, config);
   // Half the morning in, then the journal and its WAL vanish (a careless clean-up).
-  const std::string first_half = dir.file("first.jsonl").string();
-  const std::string second_half = dir.file("second.jsonl").string();
+  const std::string first_half = dir.file("first.jsonl");
+  const std::string second_half = dir.file("second.jsonl");
   {
     std::ifstream in(events);
     std::ofstream a(first_half), b(second_half);
@@ -274,7 +274,7 @@ std::string faulty_vfs_library() {
 // A wall-clock daemon with an alert at 2 s of waiting, its SQLite going through the shim.
 std::unique_ptr<RunningDaemon> daemon_on_faulty_disk(const TempDir& dir, const std::string& control,
                                                      const HttpReceiver& receiver) {
-  const std::string body = state_config(dir.file("state.db").string()) +
+  const std::string body = state_config(dir.file("state.db")) +
                            "alerts:\n"
                            "  notifiers:\n"
                            "    floor-chat: {type: webhook, url: \"" +
@@ -380,7 +380,7 @@ TEST_CASE("a 500 ms fsync slows the journal but neither alerts nor scrapes",
 TEST_CASE("a daemon killed during a journal fault recovers every acknowledged event",
           "[integration][durability][faults]") {
   TempDir dir;
-  const std::string events = dir.file("morning.jsonl").string();
+  const std::string events = dir.file("morning.jsonl");
   write_morning(events, "8h");
   const auto expected = reference_figures(events);
   SmallDisk disk(dir.file("state"), "1m");

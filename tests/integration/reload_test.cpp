@@ -101,7 +101,7 @@ class NotifySocket {
 TEST_CASE("SIGHUP applies new targets and rules and keeps every caller, agent and count",
           "[integration][reload]") {
   TempDir dir;
-  NotifySocket systemd(dir.file("notify").string());
+  NotifySocket systemd(dir.file("notify"));
   setenv("NOTIFY_SOCKET", dir.file("notify").c_str(), 1);
   RunningDaemon daemon(dir, kBefore);
   unsetenv("NOTIFY_SOCKET");

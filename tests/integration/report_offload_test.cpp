@@ -27,7 +27,7 @@ std::string site_config(const TempDir& dir) {
   return "timezone: Europe/Stockholm\n"
          "interval_minutes: 30\n"
          "state:\n  path: " +
-         dir.file("state.db").string() +
+         dir.file("state.db") +
          "\n"
          "queues:\n  q00: {}\n";
 }
@@ -72,7 +72,7 @@ TEST_CASE("a month-long report leaves status replies and ingest acks prompt",
           "[integration][history][report_worker]") {
   TempDir dir;
   const SyntheticHistory history = month_of_forty_queues();
-  history.write(dir.file("state.db.history").string());
+  history.write(dir.file("state.db.history"));
   RunningDaemon daemon(dir, site_config(dir));
 
   const ReportUnderLoad load = run_report_under_load(
@@ -130,7 +130,7 @@ TEST_CASE("reports beyond the worker's queue are refused as busy, the rest still
           "[integration][history][report_worker]") {
   TempDir dir;
   const SyntheticHistory history = month_of_forty_queues();
-  history.write(dir.file("state.db.history").string());
+  history.write(dir.file("state.db.history"));
   RunningDaemon daemon(dir, site_config(dir));
   zmq::context_t context;
 
@@ -176,7 +176,7 @@ TEST_CASE("SIGTERM during a report answers its client and exits promptly",
           "[integration][history][report_worker]") {
   TempDir dir;
   const SyntheticHistory history = month_of_forty_queues();
-  history.write(dir.file("state.db.history").string());
+  history.write(dir.file("state.db.history"));
   RunningDaemon daemon(dir, site_config(dir));
   zmq::context_t context;
   zmq::socket_t client = control_dealer(context, daemon.control());

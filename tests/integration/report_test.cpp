@@ -25,7 +25,7 @@ std::string site_config(const TempDir& dir) {
   return "timezone: Europe/Stockholm\n"
          "interval_minutes: 30\n"
          "state:\n  path: " +
-         dir.file("state.db").string() +
+         dir.file("state.db") +
          "\n"
          "queues:\n"
          "  sales:\n    answer_target_seconds: 20\n    short_abandon_seconds: 5\n"

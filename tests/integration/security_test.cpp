@@ -249,7 +249,7 @@ TEST_CASE(
   const auto file = dir.write("calls.jsonl", lines);
   ChildProcess collector(
       concat({collector_binary(), "jsonl", "--endpoint", endpoint, "--file", file, "--source-id",
-              "pbx", "--spool-dir", dir.file("spool").string(), "--wait", "120"},
+              "pbx", "--spool-dir", dir.file("spool"), "--wait", "120"},
              keys.options("pbx-collector")));
   INFO(collector.output());
   REQUIRE(collector.wait_for(

@@ -77,7 +77,7 @@ class BoardShowingAlert {
 
     // Where the button is: the same board at the same size, rendered once (the layout depends
     // only on the screen size and what is shown).
-    const std::string png = dir_.file("before.png").string();
+    const std::string png = dir_.file("before.png");
     const auto [status, output] = run_command(wallboard_command(x_, daemon_, png), 60s);
     INFO(output);
     REQUIRE(status == 0);
@@ -147,7 +147,7 @@ TEST_CASE("a supervisor clicks the banner's acknowledge button",
   CHECK(*stopped == 0);
 
   // The board now says who took it instead of offering the button again.
-  const std::string png = floor.dir().file("after.png").string();
+  const std::string png = floor.dir().file("after.png");
   const auto [status, output] = run_command(wallboard_command(floor.x(), floor.daemon(), png), 60s);
   INFO(output);
   REQUIRE(status == 0);

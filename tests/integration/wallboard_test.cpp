@@ -21,7 +21,7 @@ TEST_CASE("the wallboard shows a breached queue in the breach colour and a healt
   RunningDaemon daemon(dir, kQueues);
   feed_scenario(dir, daemon);
 
-  const std::string png = dir.file("board.png").string();
+  const std::string png = dir.file("board.png");
   const auto [status, output] = run_command(wallboard_command(x, daemon, png), 60s);
   INFO(output);
   REQUIRE(status == 0);
@@ -64,7 +64,7 @@ TEST_CASE("a floor with more agents than fit on one screen is paged, the most ur
       send_jsonl(daemon.ingest(), dir.write("agents.jsonl", events.str()));
   REQUIRE(sent == 0);
 
-  const std::string png = dir.file("agents.png").string();
+  const std::string png = dir.file("agents.png");
   std::vector<std::string> argv = wallboard_command(x, daemon, png);
   *std::find(argv.begin(), argv.end(), "queues") = "agents";
   const auto [status, output] = run_command(argv, 60s);
@@ -91,7 +91,7 @@ TEST_CASE("a board that stops hearing from the daemon greys out and says so",
   auto daemon = std::make_unique<RunningDaemon>(dir, kQueues);
   feed_scenario(dir, *daemon);
 
-  const std::string png = dir.file("stale.png").string();
+  const std::string png = dir.file("stale.png");
   ChildProcess board(wallboard_command(x, *daemon, png, {"--after-stale", "--stale-after", "2"}));
   REQUIRE(board.wait_for("state=live", 30s));
   // The daemon goes away; the board must not keep showing its last numbers as live.
@@ -133,7 +133,7 @@ TEST_CASE("an alert that fires shows in a banner on top, and its queue's tile sa
   feed_scenario(dir, daemon);
   REQUIRE(daemon.process().wait_for(R"(alert \d+ \w+ -> firing rule=OldestWaitOver20s)", 10s));
 
-  const std::string png = dir.file("alert.png").string();
+  const std::string png = dir.file("alert.png");
   // Without the alert, support would come first (the board's own order).
   const auto [status, output] =
       run_command(wallboard_command(x, daemon, png, {"--queues", "support,sales"}), 60s);
@@ -169,7 +169,7 @@ TEST_CASE("a stale board keeps showing the alert but no longer offers to acknowl
   feed_scenario(dir, *daemon);
   REQUIRE(daemon->process().wait_for(R"(alert \d+ \w+ -> firing rule=OldestWaitOver20s)", 10s));
 
-  const std::string png = dir.file("stale-alert.png").string();
+  const std::string png = dir.file("stale-alert.png");
   ChildProcess board(wallboard_command(x, *daemon, png, {"--after-stale", "--stale-after", "2"}));
   REQUIRE(board.wait_for("state=live", 30s));
   daemon->process().signal(SIGTERM);

@@ -38,8 +38,8 @@ TEST_CASE("a key pair is written as a public and a private certificate and read 
   TempDir dir;
   const KeyPair keys = generate_key_pair();
   const KeyFilePaths paths = write_key_files(keys, dir.file("keys"), "alice");
-  CHECK(paths.public_file == dir.file("keys") / "alice.key");
-  CHECK(paths.secret_file == dir.file("keys") / "alice.key_secret");
+  CHECK(paths.public_file == std::filesystem::path(dir.file("keys")) / "alice.key");
+  CHECK(paths.secret_file == std::filesystem::path(dir.file("keys")) / "alice.key_secret");
 
   // The czmq text format, so zcert/zauth tools and other ZeroMQ programs read it too.
   const std::string public_text = read_text(paths.public_file);
@@ -136,8 +136,10 @@ TEST_CASE("an authorized-keys directory admits each NAME.key under its file name
   const auto collector = write_key_files(generate_key_pair(), dir.file("made"), "pbx-collector");
   const auto ctl = write_key_files(generate_key_pair(), dir.file("made"), "maria");
   std::filesystem::create_directories(dir.file("authorized"));
-  std::filesystem::copy_file(collector.public_file, dir.file("authorized") / "pbx-collector.key");
-  std::filesystem::copy_file(ctl.public_file, dir.file("authorized") / "maria.key");
+  std::filesystem::copy_file(collector.public_file,
+                             std::filesystem::path(dir.file("authorized")) / "pbx-collector.key");
+  std::filesystem::copy_file(ctl.public_file,
+                             std::filesystem::path(dir.file("authorized")) / "maria.key");
   dir.write("authorized/README", "not a key: ignored\n");
 
   const AuthorizedKeys keys = load_authorized_keys(dir.file("authorized"));
@@ -146,7 +148,8 @@ TEST_CASE("an authorized-keys directory admits each NAME.key under its file name
   CHECK(keys.name_of(read_public_key_file(ctl.public_file)) == "maria");
 
   // A secret key does not belong there: someone copied the wrong file.
-  std::filesystem::copy_file(ctl.secret_file, dir.file("authorized") / "maria.key_secret");
+  std::filesystem::copy_file(ctl.secret_file,
+                             std::filesystem::path(dir.file("authorized")) / "maria.key_secret");
   CHECK_THAT(error_of([&] { load_authorized_keys(dir.file("authorized")); }),
              Catch::Contains("maria.key_secret") && Catch::Contains("only public"));
 }
