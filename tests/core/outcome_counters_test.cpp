@@ -310,10 +310,9 @@ TEST_CASE("queue settings defaults and formula names", "[core][outcome_counters]
 TEST_CASE("abandoned and exited waits are summed for the callers' patience",
           "[core][outcome_counters][patience]") {
   const auto settings = eighty_twenty();
-  const OutcomeCounters total = sum_of({classify_answer(seconds(10), settings),
-                                        classify_abandon(seconds(40), settings),
-                                        classify_abandon(seconds(80), settings),
-                                        classify_exit(seconds(90), ExitReason::Timeout)});
+  const OutcomeCounters total = sum_of(
+      {classify_answer(seconds(10), settings), classify_abandon(seconds(40), settings),
+       classify_abandon(seconds(80), settings), classify_exit(seconds(90), ExitReason::Timeout)});
   CHECK(total.abandoned_wait_sum_ms == 120'000);
   CHECK(total.exited_wait_sum_ms == 90'000);
   CHECK(total_leave_wait(total) == seconds(220));
