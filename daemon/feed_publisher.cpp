@@ -175,6 +175,10 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
     if (queue.agents_required) out.set_agents_required(*queue.agents_required);
     if (queue.predicted_service_level)
       out.set_predicted_service_level(*queue.predicted_service_level);
+    out.set_staffing_model(queue.staffing_model == core::StaffingModel::ErlangA
+                               ? v1::STAFFING_MODEL_ERLANG_A
+                               : v1::STAFFING_MODEL_ERLANG_C);
+    if (queue.mean_patience_seconds) out.set_mean_patience_seconds(*queue.mean_patience_seconds);
     if (queue.estimated_wait_seconds) out.set_estimated_wait_seconds(*queue.estimated_wait_seconds);
     fill_window(queue.window(core::WindowKind::Interval), *out.mutable_interval());
     fill_window(queue.window(core::WindowKind::Today), *out.mutable_today());

@@ -68,6 +68,8 @@ enum Family : std::size_t {
   kEstimatedWait,
   kAgentsRequired,
   kPredictedServiceLevel,
+  kPatience,
+  kStaffingModel,
   kInfo,
   kAnswerTarget,
   kServiceLevelTarget,
@@ -124,12 +126,23 @@ std::vector<MetricFamily> empty_families() {
   f[kEstimatedWait] = family("floorwatch_queue_estimated_wait_seconds",
                              "Estimated wait for a caller joining the queue now", G);
   f[kAgentsRequired] = family("floorwatch_queue_agents_required",
-                              "Erlang C: agents needed to meet the service-level target at the "
-                              "last 30 minutes' arrival rate and handle time",
+                              "Agents needed to meet the service-level target at the last 30 "
+                              "minutes' arrival rate and handle time "
+                              "(model: floorwatch_queue_staffing_model_info)",
                               G);
-  f[kPredictedServiceLevel] =
-      family("floorwatch_queue_predicted_service_level_ratio",
-             "Erlang C: service level expected with the agents staffed now", G);
+  f[kPredictedServiceLevel] = family("floorwatch_queue_predicted_service_level_ratio",
+                                     "Service level expected with the agents staffed now "
+                                     "(model: floorwatch_queue_staffing_model_info)",
+                                     G);
+  f[kPatience] = family("floorwatch_queue_patience_seconds",
+                        "Callers' mean patience: abandons over the waits of every caller who left "
+                        "the queue in the last 60 minutes (else today); absent below 20 abandons",
+                        G);
+  f[kStaffingModel] = family("floorwatch_queue_staffing_model_info",
+                             "Always 1; `model` names what agents_required and "
+                             "predicted_service_level used: erlang_a (measured patience) or "
+                             "erlang_c",
+                             G);
   f[kInfo] = family("floorwatch_queue_info",
                     "Always 1; labels name the queue's channel and service-level formula", G);
   f[kAnswerTarget] = family("floorwatch_queue_answer_target_seconds",
@@ -209,6 +222,10 @@ std::vector<MetricFamily> build_floor_families(const core::FloorSnapshot& snapsh
     if (queue.agents_required)
       add_gauge(f[kAgentsRequired], labels, static_cast<double>(*queue.agents_required));
     add_optional_gauge(f[kPredictedServiceLevel], labels, queue.predicted_service_level);
+    add_optional_gauge(f[kPatience], labels, queue.mean_patience_seconds);
+    if (queue.agents_required || queue.predicted_service_level)
+      add_gauge(f[kStaffingModel],
+                with(labels, "model", std::string(core::to_string(queue.staffing_model))), 1);
     add_gauge(f[kInfo],
               with(with(labels, "channel", std::string(core::to_string(queue.settings.channel))),
                    "formula", std::string(core::to_string(queue.settings.formula))),

@@ -133,6 +133,16 @@ std::string formula_small_print(const QueueView& queue) {
   return text;
 }
 
+std::string staffing_text(const QueueView& queue) {
+  const std::string staffed = " / staffed " + std::to_string(queue.staffed_agents);
+  if (!queue.agents_required) return "needed \u2014" + staffed;
+  // A short marker keeps the row's font size: the tile has no room for the model's full name.
+  const std::string model = queue.staffing_model == StaffingModel::ErlangA
+                                ? "EA " + format_duration(queue.mean_patience_seconds.value_or(0))
+                                : std::string("EC");
+  return "needed " + std::to_string(*queue.agents_required) + " (" + model + ")" + staffed;
+}
+
 std::string format_time_of_day(EpochMs utc, std::int32_t utc_offset_seconds) {
   const std::int64_t local_seconds = utc / 1000 + utc_offset_seconds - (utc % 1000 < 0 ? 1 : 0);
   const std::int64_t of_day = ((local_seconds % 86400) + 86400) % 86400;

@@ -48,7 +48,7 @@ Level wait_level(double wait_seconds, double answer_target_seconds);
 /// Service level against its target: ok at or above, warning within 5 points below, critical
 /// further below; neutral when there is no figure yet.
 Level service_level_level(std::optional<double> service_level, double target);
-/// Staffed agents against the Erlang C requirement: ok when enough, warning one short,
+/// Staffed agents against the requirement: ok when enough, warning one short,
 /// critical more; neutral without a requirement.
 Level staffing_level(std::optional<int> required, std::int64_t staffed);
 
@@ -59,6 +59,10 @@ std::string format_percent(std::optional<double> fraction);
 /// "23 s" or "—".
 std::string format_seconds(std::optional<double> seconds);
 /// The formula in small print: "80/90 · short abandons excluded".
+std::string formula_small_print(const QueueView& queue);
+/// The staffing row: "needed 9 (EA 4:10) / staffed 6" with Erlang A and the measured patience,
+/// "needed 9 (EC) / staffed 6" with Erlang C, "needed — / staffed 6" with nothing to staff for.
+std::string staffing_text(const QueueView& queue);
 std::string formula_small_print(const QueueView& queue);
 /// Local wall time "14:05:09" for a UTC time and a zone offset.
 std::string format_time_of_day(EpochMs utc, std::int32_t utc_offset_seconds);

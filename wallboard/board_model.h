@@ -40,6 +40,9 @@ struct ServiceLevelPoint {
   std::int64_t offered = 0;
 };
 
+/// The queueing model behind a queue's "needed" figure.
+enum class StaffingModel { ErlangC, ErlangA };
+
 struct QueueView {
   std::string name;
   double answer_target_seconds = 0;
@@ -60,6 +63,8 @@ struct QueueView {
   std::int64_t staffed_agents = 0;
   std::optional<int> agents_required;
   std::optional<double> predicted_service_level;
+  StaffingModel staffing_model = StaffingModel::ErlangC;  ///< behind the two figures above
+  std::optional<double> mean_patience_seconds;            ///< measured by the daemon
   std::optional<double> estimated_wait_seconds;
   WindowView interval;
   WindowView today;

@@ -323,11 +323,7 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
           Align::Right);
   const Level staff = staffing_level(queue.agents_required, queue.staffed_agents);
   text_in(f.draw, fonts.body, fonts.sizes.body, t.staffing, level_text_colour(staff, stale),
-          with_icon(staff, "needed " +
-                               (queue.agents_required ? std::to_string(*queue.agents_required)
-                                                      : std::string("\u2014")) +
-                               " / staffed " + std::to_string(queue.staffed_agents)),
-          Align::Right);
+          with_icon(staff, staffing_text(queue)), Align::Right);
 
   draw_sparkline(f, queue, t.sparkline);
 }

@@ -87,6 +87,10 @@ QueueView from_wire(const v1::FeedQueue& q) {
   out.staffed_agents = q.staffed_agents();
   if (q.has_agents_required()) out.agents_required = q.agents_required();
   if (q.has_predicted_service_level()) out.predicted_service_level = q.predicted_service_level();
+  // Unspecified: a daemon from before the field, which always staffed with Erlang C.
+  out.staffing_model = q.staffing_model() == v1::STAFFING_MODEL_ERLANG_A ? StaffingModel::ErlangA
+                                                                         : StaffingModel::ErlangC;
+  if (q.has_mean_patience_seconds()) out.mean_patience_seconds = q.mean_patience_seconds();
   if (q.has_estimated_wait_seconds()) out.estimated_wait_seconds = q.estimated_wait_seconds();
   out.interval = from_wire(q.interval());
   out.today = from_wire(q.today());

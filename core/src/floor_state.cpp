@@ -1,8 +1,11 @@
 #include "floorwatch/core/floor_state.h"
 
 #include <algorithm>
+#include <stdexcept>
 
+#include "floorwatch/core/erlang_a.h"
 #include "floorwatch/core/erlang_c.h"
+#include "floorwatch/core/patience.h"
 
 namespace floorwatch::core {
 
@@ -68,6 +71,21 @@ WindowFigures figures(const OutcomeCounters& counts, ServiceLevelFormula formula
   result.abandon_ratio = abandon_ratio(counts);
   result.max_wait_seconds = max_wait_seconds(counts);
   return result;
+}
+
+// Abandons over the waits of every caller who left the queue, in the last 60 minutes or, when
+// those hold too few abandons, today: callers' patience changes far more slowly than their
+// number, so a quiet hour borrows the day's larger sample. Callers still waiting count when
+// they leave; counting their waits so far would make the figure move with the clock alone, and
+// readers keep a queue's figures until its next change (SnapshotOptions::changed_since).
+std::optional<double> measured_patience_seconds(const QueueSnapshot& s) {
+  for (WindowKind kind : {WindowKind::Rolling60m, WindowKind::Today}) {
+    const OutcomeCounters& counts = s.window(kind).counts;
+    if (auto patience =
+            estimate_mean_patience_seconds({total_leave_wait(counts), counts.abandoned}))
+      return patience;
+  }
+  return std::nullopt;
 }
 
 bool is_staffed(AgentStatus state) {
@@ -415,6 +433,7 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
   }
   const double offered_30m = static_cast<double>(s.window(WindowKind::Rolling30m).counts.offered);
   s.arrival_rate_per_second = offered_30m / 1800.0;
+  s.mean_patience_seconds = measured_patience_seconds(s);
   if (options.include_predictions) predict_staffing(s);
   const std::int64_t available = count(AgentStatus::Available);
   if (available > s.calls_waiting) {
@@ -435,11 +454,42 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
   return s;
 }
 
+std::string_view to_string(StaffingModel model) {
+  return model == StaffingModel::ErlangA ? "erlang_a" : "erlang_c";
+}
+
+namespace {
+// Erlang A with the measured patience; false when it cannot be used (patience not measured, or
+// so long against the arrival rate that the model refuses it: Erlang C is then the right answer).
+bool predict_with_erlang_a(QueueSnapshot& s, const erlang::Workload& workload,
+                           double target_seconds) {
+  if (!s.mean_patience_seconds) return false;
+  try {
+    const erlang_a::StaffingTarget target{target_seconds, s.settings.service_level_target, {}};
+    s.agents_required = erlang_a::agents_required(workload, *s.mean_patience_seconds, target);
+    s.predicted_service_level =
+        erlang_a::evaluate(workload, *s.mean_patience_seconds, static_cast<int>(s.staffed_agents),
+                           target_seconds)
+            .service_level;
+  } catch (const std::invalid_argument&) {
+    s.agents_required.reset();
+    s.predicted_service_level.reset();
+    return false;
+  }
+  s.staffing_model = StaffingModel::ErlangA;
+  return true;
+}
+}  // namespace
+
 void predict_staffing(QueueSnapshot& s) {
+  s.staffing_model = StaffingModel::ErlangC;
+  s.agents_required.reset();
+  s.predicted_service_level.reset();
   const double offered_30m = static_cast<double>(s.window(WindowKind::Rolling30m).counts.offered);
   if (!s.handle_time_seconds || *s.handle_time_seconds <= 0 || offered_30m <= 0) return;
   const erlang::Workload workload{offered_30m, 1800.0, *s.handle_time_seconds};
   const double target_seconds = to_seconds(s.settings.answer_target);
+  if (predict_with_erlang_a(s, workload, target_seconds)) return;
   s.agents_required =
       erlang::agents_required(workload, target_seconds, s.settings.service_level_target);
   s.predicted_service_level =
@@ -478,8 +528,9 @@ void FloorState::reconfigure(FloorConfig config) {
 namespace floorwatch::core {
 namespace {
 constexpr std::string_view kSnapshotMagic = "floorwatch-state";
-// Version 2 adds the recent abandons; version 1 snapshots still load (without them).
-constexpr std::uint64_t kSnapshotVersion = 2;
+// Version 2 adds the recent abandons, version 3 the abandoned and exited wait sums of every
+// counter; older snapshots still load (without them).
+constexpr std::uint64_t kSnapshotVersion = 3;
 
 template <typename Map>
 std::vector<typename Map::const_iterator> sorted_by_key(const Map& map) {
@@ -575,12 +626,14 @@ void FloorState::load(std::string_view bytes) {
   decltype(calls_) calls;
   decltype(agents_) agents;
   const Timestamp latest_advance = in.time();
+  const CountersFormat counters_format =
+      version >= 3 ? CountersFormat::Current : CountersFormat::WithoutLeaveWaits;
   const std::size_t queue_count = in.count(16);
   for (std::size_t i = 0; i < queue_count; ++i) {
     std::string name = in.string();
     auto q = std::make_unique<Queue>(name, settings_for(name), calendar_.get());
-    q->windows.load(in);
-    q->lifetime = load_outcome_counters(in);
+    q->windows.load(in, counters_format);
+    q->lifetime = load_outcome_counters(in, counters_format);
     for (std::int64_t& count : q->wait_bucket_counts) count = in.i64();
     queues.emplace(std::move(name), std::move(q));
   }

@@ -19,6 +19,8 @@ OutcomeCounters& OutcomeCounters::operator+=(const OutcomeCounters& other) {
     exited_by_reason[i] += other.exited_by_reason[i];
   }
   answered_wait_sum_ms += other.answered_wait_sum_ms;
+  abandoned_wait_sum_ms += other.abandoned_wait_sum_ms;
+  exited_wait_sum_ms += other.exited_wait_sum_ms;
   handled += other.handled;
   handle_time_sum_ms += other.handle_time_sum_ms;
   max_wait_ms = std::max(max_wait_ms, other.max_wait_ms);
@@ -36,6 +38,8 @@ OutcomeCounters& OutcomeCounters::operator-=(const OutcomeCounters& other) {
     exited_by_reason[i] -= other.exited_by_reason[i];
   }
   answered_wait_sum_ms -= other.answered_wait_sum_ms;
+  abandoned_wait_sum_ms -= other.abandoned_wait_sum_ms;
+  exited_wait_sum_ms -= other.exited_wait_sum_ms;
   handled -= other.handled;
   handle_time_sum_ms -= other.handle_time_sum_ms;
   return *this;
@@ -61,6 +65,7 @@ OutcomeCounters classify_abandon(Duration wait, const QueueSettings& settings) {
   counts.abandoned = 1;
   counts.abandoned_within_target = wait <= settings.answer_target ? 1 : 0;
   counts.abandoned_short = wait < settings.short_abandon ? 1 : 0;
+  counts.abandoned_wait_sum_ms = wait.count();
   counts.max_wait_ms = wait.count();
   return counts;
 }
@@ -68,6 +73,7 @@ OutcomeCounters classify_abandon(Duration wait, const QueueSettings& settings) {
 OutcomeCounters classify_exit(Duration wait, ExitReason reason) {
   OutcomeCounters counts;
   counts.exited_by_reason[static_cast<std::size_t>(reason)] = 1;
+  counts.exited_wait_sum_ms = wait.count();
   counts.max_wait_ms = wait.count();
   return counts;
 }
@@ -125,6 +131,10 @@ std::optional<double> max_wait_seconds(const OutcomeCounters& c) {
   return static_cast<double>(c.max_wait_ms) / 1000.0;
 }
 
+Duration total_leave_wait(const OutcomeCounters& c) {
+  return Duration{c.answered_wait_sum_ms + c.abandoned_wait_sum_ms + c.exited_wait_sum_ms};
+}
+
 }  // namespace floorwatch::core
 
 namespace floorwatch::core {
@@ -136,9 +146,11 @@ void save(ByteWriter& out, const OutcomeCounters& c) {
     out.i64(value);
   }
   for (std::int64_t value : c.exited_by_reason) out.i64(value);
+  out.i64(c.abandoned_wait_sum_ms);
+  out.i64(c.exited_wait_sum_ms);
 }
 
-OutcomeCounters load_outcome_counters(ByteReader& in) {
+OutcomeCounters load_outcome_counters(ByteReader& in, CountersFormat format) {
   OutcomeCounters c;
   for (std::int64_t* field :
        {&c.offered, &c.answered, &c.answered_within_target, &c.abandoned,
@@ -147,6 +159,10 @@ OutcomeCounters load_outcome_counters(ByteReader& in) {
     *field = in.i64();
   }
   for (std::int64_t& value : c.exited_by_reason) value = in.i64();
+  if (format == CountersFormat::Current) {
+    c.abandoned_wait_sum_ms = in.i64();
+    c.exited_wait_sum_ms = in.i64();
+  }
   return c;
 }
 

@@ -220,7 +220,7 @@ void RollingWindows::save(ByteWriter& out) const {
   }
 }
 
-void RollingWindows::load(ByteReader& in) {
+void RollingWindows::load(ByteReader& in, CountersFormat format) {
   started_ = in.boolean();
   for (Timestamp& start : window_start_) start = in.time();
   buckets_.clear();
@@ -228,7 +228,7 @@ void RollingWindows::load(ByteReader& in) {
   for (std::size_t i = 0; i < buckets; ++i) {
     // Snapshots from before the 1 s resolution hold one bucket per millisecond: merge them.
     const Timestamp at = bucket_key(in.time());
-    OutcomeCounters counts = load_outcome_counters(in);
+    OutcomeCounters counts = load_outcome_counters(in, format);
     if (!buckets_.empty() && at < buckets_.back().at)
       throw SnapshotError("snapshot corrupted: rolling-window buckets out of order");
     if (!buckets_.empty() && at == buckets_.back().at)
@@ -258,12 +258,12 @@ void save_map(ByteWriter& out, const std::map<Timestamp, OutcomeCounters>& bucke
     save(out, counts);
   }
 }
-std::map<Timestamp, OutcomeCounters> load_map(ByteReader& in) {
+std::map<Timestamp, OutcomeCounters> load_map(ByteReader& in, CountersFormat format) {
   std::map<Timestamp, OutcomeCounters> buckets;
   const std::size_t count = in.count(8);
   for (std::size_t i = 0; i < count; ++i) {
     const Timestamp start = in.time();
-    buckets[start] = load_outcome_counters(in);
+    buckets[start] = load_outcome_counters(in, format);
   }
   return buckets;
 }
@@ -275,10 +275,10 @@ void QueueWindows::save(ByteWriter& out) const {
   save_map(out, days_);
 }
 
-void QueueWindows::load(ByteReader& in) {
-  rolling_.load(in);
-  intervals_ = load_map(in);
-  days_ = load_map(in);
+void QueueWindows::load(ByteReader& in, CountersFormat format) {
+  rolling_.load(in, format);
+  intervals_ = load_map(in, format);
+  days_ = load_map(in, format);
   set_calendar(calendar_);  // drop cached pointers into the old maps
 }
 

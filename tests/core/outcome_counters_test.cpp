@@ -306,3 +306,20 @@ TEST_CASE("queue settings defaults and formula names", "[core][outcome_counters]
   CHECK_FALSE(parse_service_level_formula("sl2").has_value());
   CHECK(describe(ServiceLevelFormula::ShortAbandonsExcluded) == "short abandons excluded");
 }
+
+TEST_CASE("abandoned and exited waits are summed for the callers' patience",
+          "[core][outcome_counters][patience]") {
+  const auto settings = eighty_twenty();
+  const OutcomeCounters total = sum_of(
+      {classify_answer(seconds(10), settings), classify_abandon(seconds(40), settings),
+       classify_abandon(seconds(80), settings), classify_exit(seconds(90), ExitReason::Timeout)});
+  CHECK(total.abandoned_wait_sum_ms == 120'000);
+  CHECK(total.exited_wait_sum_ms == 90'000);
+  CHECK(total_leave_wait(total) == seconds(220));
+
+  ByteWriter out;
+  save(out, total);
+  ByteReader in(out.bytes());
+  CHECK(load_outcome_counters(in) == total);
+  CHECK(in.at_end());
+}

@@ -2,6 +2,7 @@
 // floor must continue exactly like one that never stopped, and bad bytes must never load.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 
 #include "core/core_test_support.h"
@@ -95,6 +96,7 @@ TEST_CASE("a restored floor continues exactly like one that never stopped", "[co
       for (std::size_t w = 0; w < kWindowCount; ++w) {
         CHECK(a.queues[q].windows[w].counts == b.queues[q].windows[w].counts);
       }
+      CHECK(a.queues[q].mean_patience_seconds == b.queues[q].mean_patience_seconds);
     }
     REQUIRE(a.agents.size() == b.agents.size());
     for (std::size_t i = 0; i < a.agents.size(); ++i) {
@@ -134,4 +136,66 @@ TEST_CASE("truncated or corrupted snapshots are refused and leave the state unch
   CHECK_THROWS_AS(target.load(""), SnapshotError);
   CHECK(target.save() == before);
   CHECK(target.active_call_count() == 1);
+}
+
+namespace {
+
+// Counters as snapshots up to version 2 wrote them: no abandoned or exited wait sums.
+void write_version_2_counters(ByteWriter& out, std::int64_t abandoned, std::int64_t wait_ms) {
+  // offered, answered, answered within target, abandoned, abandoned within target, short,
+  // answered wait sum, handled, handle time sum, max wait; then the exits by reason.
+  for (std::int64_t value :
+       {abandoned, std::int64_t{0}, std::int64_t{0}, abandoned, std::int64_t{0}, std::int64_t{0},
+        std::int64_t{0}, std::int64_t{0}, std::int64_t{0}, wait_ms})
+    out.i64(value);
+  for (std::size_t r = 0; r < kExitReasonCount; ++r) out.i64(0);
+}
+
+// A version 2 snapshot: queue "support" with `abandoned` abandons today and in the last hour.
+std::string version_2_snapshot(Timestamp now, std::int64_t abandoned) {
+  ByteWriter out;
+  out.string("floorwatch-state");
+  out.u64(2);
+  out.time(now);
+  out.u64(1);
+  out.string("support");
+  out.boolean(true);  // rolling windows: started, the three window starts, one bucket
+  for (int minutes_back : {15, 30, 60}) out.time(now - minutes(minutes_back));
+  out.u64(1);
+  out.time(now);
+  write_version_2_counters(out, abandoned, 60'000);
+  out.u64(0);  // no intervals
+  out.u64(1);  // today, from midnight in Stockholm
+  out.time(utc("2026-11-23T23:00:00Z"));
+  write_version_2_counters(out, abandoned, 60'000);
+  write_version_2_counters(out, abandoned, 60'000);  // lifetime
+  for (std::size_t b = 0; b <= kWaitBucketsSeconds.size(); ++b) out.i64(0);
+  for (int empty = 0; empty < 4; ++empty) out.u64(0);  // calls, agents, abandons, their list
+  out.u64(fnv1a64(out.bytes()));
+  return out.bytes();
+}
+
+}  // namespace
+
+TEST_CASE("a snapshot from before the abandoned and exited wait sums still loads",
+          "[core][snapshot][patience]") {
+  const auto now = utc("2026-11-24T09:30:00Z");
+  FloorState floor(stockholm());
+  floor.load(version_2_snapshot(now, 25));
+
+  const auto snapshot = floor.snapshot(now);
+  const auto support = std::find_if(snapshot.queues.begin(), snapshot.queues.end(),
+                                    [](const QueueSnapshot& q) { return q.name == "support"; });
+  REQUIRE(support != snapshot.queues.end());
+  CHECK(support->lifetime.abandoned == 25);
+  CHECK(support->window(WindowKind::Rolling60m).counts.abandoned == 25);
+  CHECK(support->window(WindowKind::Today).counts.abandoned == 25);
+  CHECK(support->window(WindowKind::Today).counts.abandoned_wait_sum_ms == 0);
+  CHECK(support->window(WindowKind::Today).max_wait_seconds == Approx(60.0));
+  // Their waits were never summed: no patience from them rather than an impossible 0 s.
+  CHECK_FALSE(support->mean_patience_seconds.has_value());
+  // Saved again, it is a current snapshot that loads the same.
+  FloorState again(stockholm());
+  again.load(floor.save());
+  CHECK(again.snapshot(now).queues.size() == snapshot.queues.size());
 }

@@ -49,6 +49,8 @@ core::FloorSnapshot hand_made_snapshot() {
   today.average_speed_of_answer_seconds = 716.0 / 3.0;
   sales.occupancy = 4.0 / 6.0;
   sales.agents_required = 5;
+  sales.mean_patience_seconds = 250.0;  // measured: agents_required is Erlang A's
+  sales.staffing_model = core::StaffingModel::ErlangA;
 
   core::QueueSnapshot quiet;
   quiet.name = "quiet";
@@ -90,6 +92,35 @@ TEST_CASE("figures with a zero denominator have no sample at all", "[daemon][met
   // Nobody waits in quiet: oldest wait is 0, not absent (it is a live gauge, not a ratio).
   CHECK(find_sample(samples, "floorwatch_queue_oldest_wait_seconds", {{"queue", "quiet"}}) == 0);
   CHECK(find_sample(samples, "floorwatch_queue_oldest_wait_seconds", {{"queue", "sales"}}) == 75);
+}
+
+TEST_CASE("the measured patience and the staffing model behind agents_required",
+          "[daemon][metrics][patience]") {
+  core::FloorSnapshot snapshot = hand_made_snapshot();
+  core::QueueSnapshot support;  // busy, but too few abandons yet: Erlang C
+  support.name = "support";
+  support.agents_required = 14;
+  support.predicted_service_level = 0.79;
+  snapshot.queues.push_back(support);
+  const auto text = exposition(daemon::build_floor_families(snapshot, kIdentity));
+  const auto samples = test::parse_exposition(text);
+  INFO(text);
+
+  CHECK(find_sample(samples, "floorwatch_queue_patience_seconds", {{"queue", "sales"}}) == 250);
+  CHECK_FALSE(find_sample(samples, "floorwatch_queue_patience_seconds", {{"queue", "support"}}));
+  CHECK(find_sample(samples, "floorwatch_queue_staffing_model_info",
+                    {{"queue", "sales"}, {"model", "erlang_a"}}) == 1);
+  CHECK_FALSE(find_sample(samples, "floorwatch_queue_staffing_model_info",
+                          {{"queue", "sales"}, {"model", "erlang_c"}}));
+  CHECK(find_sample(samples, "floorwatch_queue_staffing_model_info",
+                    {{"queue", "support"}, {"model", "erlang_c"}}) == 1);
+  // The series dashboards and rules already read keep their labels: no model label on them.
+  for (const auto& sample : samples)
+    if (sample.name == "floorwatch_queue_agents_required") CHECK(sample.labels.count("model") == 0);
+  // Nothing predicted for "quiet": no model to name.
+  for (const char* model : {"erlang_a", "erlang_c"})
+    CHECK_FALSE(find_sample(samples, "floorwatch_queue_staffing_model_info",
+                            {{"queue", "quiet"}, {"model", model}}));
 }
 
 TEST_CASE("the wait histogram is cumulative with +Inf equal to the count", "[daemon][metrics]") {

@@ -217,3 +217,14 @@ TEST_CASE("the header says honestly whether the board is live", "[wallboard][log
   CHECK(stale.text.find("NO DATA 37 s") != std::string::npos);
   CHECK(stale.level == Level::Critical);
 }
+
+TEST_CASE("the staffing row says which model its needed figure used", "[wallboard][logic]") {
+  QueueView q;
+  q.staffed_agents = 6;
+  CHECK(staffing_text(q) == "needed \u2014 / staffed 6");  // nothing to staff for yet
+  q.agents_required = 9;
+  CHECK(staffing_text(q) == "needed 9 (EC) / staffed 6");
+  q.staffing_model = StaffingModel::ErlangA;
+  q.mean_patience_seconds = 250;  // the callers' measured patience: 4 min 10 s
+  CHECK(staffing_text(q) == "needed 9 (EA 4:10) / staffed 6");
+}

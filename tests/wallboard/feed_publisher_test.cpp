@@ -281,3 +281,34 @@ TEST_CASE("alerts from the provider are published when they change", "[wallboard
   CHECK(cleared->delta().alerts_changed());
   CHECK(cleared->delta().alerts_size() == 0);
 }
+
+TEST_CASE("the feed tells boards the staffing model and the callers' measured patience",
+          "[wallboard][feed][daemon][patience]") {
+  Floor floor;
+  // Sales: ann answers a1 after 10 s and handles it for 110 s; then 20 callers hang up after
+  // 30 s each. Patience: (10 + 20 x 30) s / 20 abandons = 30.5 s.
+  floor.apply(agent_state(0, "ann", core::AgentStatus::Available));
+  floor.apply(enqueue(0, "a1", "sales"));
+  core::Event answer = leave(10, core::EventType::CallAnswered, "a1");
+  answer.agent = "ann";
+  floor.apply(answer);
+  floor.apply(leave(100, core::EventType::CallCompleted, "a1"));
+  floor.apply(agent_state(120, "ann", core::AgentStatus::Available));
+  for (int i = 0; i < 20; ++i) {
+    const std::string call = "x" + std::to_string(i);
+    floor.apply(enqueue(130 + i, call, "sales"));
+    floor.apply(leave(160 + i, core::EventType::CallAbandoned, call));
+  }
+  auto message = floor.publish(at(200));
+  REQUIRE(message);
+  const auto& queues = message->delta().queues();
+  REQUIRE(queues.size() == 2);
+  const v1::FeedQueue& sales = queues[0];
+  REQUIRE(sales.has_mean_patience_seconds());
+  CHECK(sales.mean_patience_seconds() == Approx(30.5));
+  CHECK(sales.staffing_model() == v1::STAFFING_MODEL_ERLANG_A);
+  CHECK(sales.has_agents_required());
+  const v1::FeedQueue& support = queues[1];  // no callers: no patience, Erlang C
+  CHECK_FALSE(support.has_mean_patience_seconds());
+  CHECK(support.staffing_model() == v1::STAFFING_MODEL_ERLANG_C);
+}

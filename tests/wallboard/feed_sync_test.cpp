@@ -2,6 +2,7 @@
 // on a gap, a lost delta, a daemon restart or silence, and "stale" when nothing arrives.
 #include <catch2/catch.hpp>
 
+#include "wallboard/board_logic.h"
 #include "wallboard/feed_messages.h"
 #include "wallboard/feed_sync.h"
 
@@ -167,4 +168,35 @@ TEST_CASE("the board's clock follows the daemon's, frozen during replays", "[wal
     sync.on_snapshot(test::snapshot(kEpoch, 1, 0, /*clock_runs=*/false), t0);
     CHECK(daemon_now(sync.model(), t0 + 2500ms) == daemon_ms);
   }
+}
+
+TEST_CASE("the board learns which model staffed each queue, and the patience it used",
+          "[wallboard][feed]") {
+  floorwatch::v1::FeedMessage message = test::header(kEpoch, 5);
+  floorwatch::v1::FeedSnapshot& s = *message.mutable_snapshot();
+  floorwatch::v1::FeedQueue measured = test::queue("sales", 0);
+  measured.set_agents_required(9);
+  measured.set_staffed_agents(6);
+  measured.set_staffing_model(floorwatch::v1::STAFFING_MODEL_ERLANG_A);
+  measured.set_mean_patience_seconds(250);
+  *s.add_queues() = measured;
+  floorwatch::v1::FeedQueue older_daemon =
+      test::queue("support", 0);  // sends no model: always Erlang C
+  older_daemon.set_agents_required(4);
+  older_daemon.set_staffed_agents(4);
+  *s.add_queues() = older_daemon;
+
+  FeedSync sync;
+  sync.start(t0);
+  REQUIRE(sync.take_snapshot_request());
+  sync.on_snapshot(message.SerializeAsString(), t0);
+  REQUIRE(sync.model().queues.size() == 2);
+  const QueueView& sales = sync.model().queues[0];
+  CHECK(sales.staffing_model == StaffingModel::ErlangA);
+  CHECK(sales.mean_patience_seconds == 250);
+  CHECK(staffing_text(sales) == "needed 9 (EA 4:10) / staffed 6");
+  const QueueView& support = sync.model().queues[1];
+  CHECK(support.staffing_model == StaffingModel::ErlangC);
+  CHECK_FALSE(support.mean_patience_seconds.has_value());
+  CHECK(staffing_text(support) == "needed 4 (EC) / staffed 4");
 }

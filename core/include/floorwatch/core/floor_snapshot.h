@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,14 @@ struct WindowFigures {
   std::optional<double> max_wait_seconds;
 };
 
+/// Which queueing model a queue's staffing figures come from.
+enum class StaffingModel {
+  ErlangC,  ///< callers never hang up: too few abandons yet to measure their patience
+  ErlangA,  ///< callers hang up after the queue's measured mean patience
+};
+/// Label value: "erlang_c", "erlang_a".
+std::string_view to_string(StaffingModel model);
+
 struct WaitingCallSnapshot {
   std::string call;
   std::string caller;
@@ -49,13 +58,17 @@ struct QueueSnapshot {
   OutcomeCounters lifetime;  ///< since the daemon started: source of the *_total counters
   /// Answered waits: non-cumulative count per kWaitBucketsSeconds bucket, then +Inf last.
   std::array<std::int64_t, kWaitBucketsSeconds.size() + 1> wait_bucket_counts{};
-  std::optional<double> occupancy;                 ///< (ringing+busy+wrapup) / staffed, live
-  std::optional<double> estimated_wait_seconds;    ///< for a caller joining now
-  std::optional<double> arrival_rate_per_second;   ///< offered in the last 30 minutes / 1800
-  std::optional<double> handle_time_seconds;       ///< AHT used for predictions
-  std::optional<int> agents_required;              ///< Erlang C, to meet the SL target
-  std::optional<double> predicted_service_level;   ///< Erlang C with staffed_agents
-  std::vector<WaitingCallSnapshot> waiting_calls;  ///< oldest first; only if requested
+  std::optional<double> occupancy;                ///< (ringing+busy+wrapup) / staffed, live
+  std::optional<double> estimated_wait_seconds;   ///< for a caller joining now
+  std::optional<double> arrival_rate_per_second;  ///< offered in the last 30 minutes / 1800
+  std::optional<double> handle_time_seconds;      ///< AHT used for predictions
+  /// Callers' mean patience measured in the last 60 minutes (today when those hold too few
+  /// abandons); nullopt without enough abandons.
+  std::optional<double> mean_patience_seconds;
+  std::optional<int> agents_required;             ///< to meet the SL target, by staffing_model
+  std::optional<double> predicted_service_level;  ///< with staffed_agents, by staffing_model
+  StaffingModel staffing_model = StaffingModel::ErlangC;  ///< what the two figures above used
+  std::vector<WaitingCallSnapshot> waiting_calls;         ///< oldest first; only if requested
   /// Today's reporting intervals up to now as (interval start, figures), oldest first; only if
   /// requested (the wallboard's service-level sparkline).
   std::vector<std::pair<Timestamp, WindowFigures>> today_intervals;

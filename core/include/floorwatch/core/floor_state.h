@@ -36,8 +36,9 @@ struct ApplyResult {
   static ApplyResult rejected(RejectReason r) { return {false, r}; }
 };
 
-/// Fills the Erlang C figures (agents_required, predicted_service_level) of a queue picture
-/// from its own arrivals, AHT, staffed agents and settings. Pure: readers may call it on their
+/// Fills the staffing figures (agents_required, predicted_service_level, staffing_model) of a
+/// queue picture from its own arrivals, AHT, staffed agents and settings: Erlang A with its
+/// mean_patience_seconds when measured, Erlang C otherwise. Pure: readers may call it on their
 /// own thread, off the loop that owns the state.
 void predict_staffing(QueueSnapshot& queue);
 

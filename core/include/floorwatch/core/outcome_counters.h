@@ -24,10 +24,12 @@ struct OutcomeCounters {
   std::int64_t abandoned_within_target = 0;  ///< wait <= answer_target
   std::int64_t abandoned_short = 0;          ///< wait < short_abandon
   std::array<std::int64_t, kExitReasonCount> exited_by_reason{};
-  std::int64_t answered_wait_sum_ms = 0;  ///< for ASA
-  std::int64_t handled = 0;               ///< calls whose handle time ended (wrap-up ended)
-  std::int64_t handle_time_sum_ms = 0;    ///< for AHT
-  std::int64_t max_wait_ms = -1;          ///< longest wait of any call leaving the queue; -1 none
+  std::int64_t answered_wait_sum_ms = 0;   ///< for ASA
+  std::int64_t abandoned_wait_sum_ms = 0;  ///< for the callers' patience
+  std::int64_t exited_wait_sum_ms = 0;     ///< for the callers' patience
+  std::int64_t handled = 0;                ///< calls whose handle time ended (wrap-up ended)
+  std::int64_t handle_time_sum_ms = 0;     ///< for AHT
+  std::int64_t max_wait_ms = -1;           ///< longest wait of any call leaving the queue; -1 none
 
   std::int64_t exited() const;
   OutcomeCounters& operator+=(const OutcomeCounters& other);  ///< max_wait takes the max
@@ -35,8 +37,13 @@ struct OutcomeCounters {
   bool operator==(const OutcomeCounters&) const = default;
 };
 
+/// How counters were saved: snapshots written before the abandoned/exited wait sums lack them.
+enum class CountersFormat { WithoutLeaveWaits, Current };
+
 void save(ByteWriter& out, const OutcomeCounters& counts);
-OutcomeCounters load_outcome_counters(ByteReader& in);
+/// Reads counters written by save() in `format`; sums the format lacks are 0.
+OutcomeCounters load_outcome_counters(ByteReader& in,
+                                      CountersFormat format = CountersFormat::Current);
 
 /// What one call contributed when it left the queue, or when its handle time ended.
 /// Built by the classify_* helpers so the "within target" rules live in one place.
@@ -53,5 +60,7 @@ std::optional<double> average_handle_time_seconds(const OutcomeCounters& counts)
 /// Abandoned share of calls that left the queue in the window: Ab / (A + Ab + X).
 std::optional<double> abandon_ratio(const OutcomeCounters& counts);
 std::optional<double> max_wait_seconds(const OutcomeCounters& counts);
+/// Time waited by every call that left the queue (answered, abandoned or exited).
+Duration total_leave_wait(const OutcomeCounters& counts);
 
 }  // namespace floorwatch::core

@@ -47,8 +47,8 @@ class RollingWindows {
   std::size_t bucket_count() const { return buckets_.size(); }
   void save(ByteWriter& out) const;
   /// Also reads snapshots written before the 1 s resolution (one bucket per millisecond): their
-  /// buckets are merged into their seconds by the same rule.
-  void load(ByteReader& in);
+  /// buckets are merged into their seconds by the same rule. `format`: how its counters were saved.
+  void load(ByteReader& in, CountersFormat format = CountersFormat::Current);
 
  private:
   struct Bucket {
@@ -87,7 +87,8 @@ class QueueWindows {
   void prune(Timestamp keep_after);
   const std::map<Timestamp, OutcomeCounters>& intervals() const { return intervals_; }
   void save(ByteWriter& out) const;
-  void load(ByteReader& in);  ///< replaces the contents; keeps the calendar
+  /// Replaces the contents; keeps the calendar. `format`: how its counters were saved.
+  void load(ByteReader& in, CountersFormat format = CountersFormat::Current);
 
  private:
   const SiteCalendar* calendar_;
