@@ -84,7 +84,6 @@ void DurableState::recover(AlertService* alerts) {
                config_.path, recovered.snapshot ? "yes" : "no", recovered.frames.size(), events,
                took.count());
   snapshot_covers_ = recovered.snapshot_covers;
-  if (pipeline_) pipeline_->set_applied_through_frame_id(recovered.last_frame_id);
   recovered_through_ = recovered.last_frame_id;
   next_snapshot_ = std::chrono::steady_clock::now() + config_.snapshot_interval;
   writer_ =

@@ -90,7 +90,7 @@ void IngestPipeline::send_acks(std::chrono::steady_clock::time_point now) {
     if (!reply(socket_, pending.request, pending.ack, why_not)) {
       // The collector resends after a second of silence, so a lost ack costs a resend only.
       metrics_.ack_unsent(why_not);
-      log_bad_input("ack not sent reason=" + why_not, now);
+      log_bad_input("ack not sent source=" + pending.source + " reason=" + why_not, now);
     }
   }
   applied_.clear();
@@ -132,6 +132,7 @@ bool IngestPipeline::apply(Pending& pending, std::chrono::steady_clock::time_poi
                       " first=\"" + outcome.problem + "\"",
                   now);
   pending.ack = wire::encode_ack(outcome.ack);
+  pending.source = outcome.ack.source;
   return outcome.applied > 0;
 }
 

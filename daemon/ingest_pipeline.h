@@ -58,7 +58,8 @@ class IngestPipeline {
   struct Pending {
     std::vector<zmq::message_t> request;  // routing envelope + the frame
     wire::DecodedBatch batch;
-    std::string ack;  // once applied
+    std::string ack;     // once applied
+    std::string source;  // of the applied batch, for the log if its ack cannot be sent
   };
   struct InFlight {
     std::uint64_t ticket = 0;
