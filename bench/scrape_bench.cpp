@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "daemon/metrics_exporter.h"
+#include "floorwatch/core/clock.h"
 #include "daemon/self_metrics.h"
-#include "daemon/shared_floor.h"
 #include "workload.h"
 
 namespace {
@@ -53,16 +53,12 @@ int main(int argc, char** argv) {
   // 20 calls per queue, leaving the last ones waiting so live figures exist too.
   auto events = bench::make_call_events(queues * 20, queues, 20);
   core::ManualClock clock(events.back().ts);
-  daemon::SharedFloor floor(core::FloorConfig{}, clock);
-  floor.with_state([&](core::FloorState& state) {
-    for (const auto& event : events) state.apply(event);
-  });
+  core::FloorState floor(core::FloorConfig{});
+  for (const auto& event : events) floor.apply(event);
   const daemon::Identity identity{"bench", "bench-daemon"};
   daemon::SelfMetrics self_metrics(identity, "bench");
   daemon::FloorViewPublisher views;
-  floor.with_state([&](core::FloorState& state) {
-    views.publish(state, clock.now(), std::chrono::steady_clock::now());
-  });
+  views.publish(floor, clock.now(), std::chrono::steady_clock::now());
   daemon::MetricsExporter exporter("127.0.0.1:0", views, identity, self_metrics.registry());
   const std::string address = exporter.listening_address();
   const int port = std::atoi(address.substr(address.rfind(':') + 1).c_str());

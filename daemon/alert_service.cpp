@@ -1,5 +1,7 @@
 #include "daemon/alert_service.h"
 
+#include "daemon/alert_presentation.h"
+
 #include <algorithm>
 #include <map>
 
@@ -10,148 +12,6 @@ namespace floorwatch::daemon {
 
 using nlohmann::json;
 
-// Exported alert figures, copied from the loop after each evaluation; read by scrape threads.
-// Counters survive a reload: the successor carries them over, and the notifier counters of a
-// retired dispatcher are kept ("settled") when it goes away.
-class AlertService::Metrics final : public prometheus::Collectable {
- public:
-  explicit Metrics(Identity identity) : identity_(std::move(identity)) {}
-
-  void set_firing(std::map<std::vector<std::string>, double> firing) {
-    std::lock_guard lock(mutex_);
-    firing_ = std::move(firing);
-  }
-  void count_transition(const std::string& rule, const std::string& to) {
-    std::lock_guard lock(mutex_);
-    ++transitions_[{rule, to}];
-  }
-  /// The loop changes this list; a dispatcher leaves it before it is destroyed.
-  void set_dispatchers(std::vector<const alerts::NotificationDispatcher*> dispatchers) {
-    std::lock_guard lock(mutex_);
-    dispatchers_ = std::move(dispatchers);
-  }
-  /// Keeps a dispatcher's final counts and stops reading it (it is about to be destroyed).
-  void settle(const alerts::NotificationDispatcher* dispatcher) {
-    std::lock_guard lock(mutex_);
-    for (const auto& counters : dispatcher->counters()) {
-      settled_[counters.notifier].failed += static_cast<double>(counters.failed_attempts);
-      settled_[counters.notifier].delivered += static_cast<double>(counters.delivered);
-    }
-    std::erase(dispatchers_, dispatcher);
-  }
-  /// A reload: the counters go on from the predecessor's values instead of restarting at 0.
-  void carry_over(const Metrics& predecessor) {
-    std::scoped_lock lock(mutex_, predecessor.mutex_);
-    transitions_ = predecessor.transitions_;
-    settled_ = predecessor.settled_;
-  }
-
-  std::vector<prometheus::MetricFamily> Collect() const override {
-    std::lock_guard lock(mutex_);
-    std::vector<prometheus::MetricFamily> families;
-    auto labels = [&](std::vector<std::pair<std::string, std::string>> extra) {
-      std::vector<prometheus::ClientMetric::Label> result{{"site", identity_.site},
-                                                          {"daemon", identity_.daemon}};
-      for (auto& [name, value] : extra) result.push_back({name, value});
-      return result;
-    };
-    prometheus::MetricFamily firing{
-        "floorwatch_alerts_firing",
-        "Alerts firing or acknowledged now, by rule, queue and severity",
-        prometheus::MetricType::Gauge,
-        {}};
-    for (const auto& [key, value] : firing_) {
-      prometheus::ClientMetric metric;
-      metric.label = labels({{"rule", key[0]}, {"queue", key[1]}, {"severity", key[2]}});
-      metric.gauge.value = value;
-      firing.metric.push_back(std::move(metric));
-    }
-    if (!firing.metric.empty()) families.push_back(std::move(firing));
-    prometheus::MetricFamily transitions{"floorwatch_alert_transitions_total",
-                                         "Alert lifecycle transitions, by rule and new state",
-                                         prometheus::MetricType::Counter,
-                                         {}};
-    for (const auto& [key, value] : transitions_) {
-      prometheus::ClientMetric metric;
-      metric.label = labels({{"rule", key.first}, {"to", key.second}});
-      metric.counter.value = value;
-      transitions.metric.push_back(std::move(metric));
-    }
-    if (!transitions.metric.empty()) families.push_back(std::move(transitions));
-    std::map<std::string, NotifierTotals> totals = settled_;
-    for (const auto* dispatcher : dispatchers_) {
-      for (const auto& counters : dispatcher->counters()) {
-        totals[counters.notifier].failed += static_cast<double>(counters.failed_attempts);
-        totals[counters.notifier].delivered += static_cast<double>(counters.delivered);
-      }
-    }
-    prometheus::MetricFamily failed{"floorwatch_notifications_failed_total",
-                                    "Notification attempts that did not deliver, by notifier",
-                                    prometheus::MetricType::Counter,
-                                    {}};
-    prometheus::MetricFamily delivered{"floorwatch_notifications_delivered_total",
-                                       "Notifications delivered, by notifier",
-                                       prometheus::MetricType::Counter,
-                                       {}};
-    for (const auto& [notifier, counts] : totals) {
-      prometheus::ClientMetric metric;
-      metric.label = labels({{"notifier", notifier}});
-      metric.counter.value = counts.failed;
-      failed.metric.push_back(metric);
-      metric.counter.value = counts.delivered;
-      delivered.metric.push_back(std::move(metric));
-    }
-    if (!failed.metric.empty()) {
-      families.push_back(std::move(failed));
-      families.push_back(std::move(delivered));
-    }
-    return families;
-  }
-
- private:
-  struct NotifierTotals {
-    double failed = 0;
-    double delivered = 0;
-  };
-  Identity identity_;
-  mutable std::mutex mutex_;
-  std::vector<const alerts::NotificationDispatcher*> dispatchers_;
-  std::map<std::string, NotifierTotals> settled_;  // of dispatchers already destroyed
-  std::map<std::vector<std::string>, double> firing_;
-  std::map<std::pair<std::string, std::string>, double> transitions_;
-};
-
-namespace {
-
-std::string label_or_empty(const alerts::Labels& labels, const std::string& name) {
-  auto it = labels.find(name);
-  return it == labels.end() ? std::string{} : it->second;
-}
-
-json alert_json(const alerts::Alert& alert) {
-  json values = json::array();
-  for (const auto& value : alert.values) values.push_back(value ? json(*value) : json(nullptr));
-  json result{{"id", alert.id},
-              {"rule", alert.rule},
-              {"subject", alert.subject},
-              {"labels", alert.labels},
-              {"state", std::string(alerts::to_string(alert.state))},
-              {"active_since", core::format_timestamp(alert.active_since)},
-              {"values", std::move(values)},
-              {"silenced", alert.silenced}};
-  if (alert.fired_at) result["fired_at"] = core::format_timestamp(*alert.fired_at);
-  if (alert.resolved_at) result["resolved_at"] = core::format_timestamp(*alert.resolved_at);
-  if (alert.resolve_reason)
-    result["resolve_reason"] = std::string(alerts::to_string(*alert.resolve_reason));
-  if (alert.acknowledgement) {
-    result["acknowledged_by"] = alert.acknowledgement->by;
-    result["acknowledged_at"] = core::format_timestamp(alert.acknowledgement->at);
-    result["ack_comment"] = alert.acknowledgement->comment;
-  }
-  return result;
-}
-
-}  // namespace
 
 AlertService::AlertService(const alerts::AlertsConfig& config, const std::string& time_zone,
                            const Identity& identity, const std::string& generator_url)
@@ -159,7 +19,7 @@ AlertService::AlertService(const alerts::AlertsConfig& config, const std::string
       dispatcher_(alerts::make_dispatcher(
           config, alerts::NotifierContext{identity.site, identity.daemon, generator_url},
           [](const std::string& line) { spdlog::info("{}", line); })),
-      metrics_(std::make_shared<Metrics>(identity)) {
+      metrics_(std::make_shared<AlertMetrics>(identity)) {
   publish_dispatchers();
 }
 
@@ -167,14 +27,14 @@ AlertService::~AlertService() {
   // Shutdown: every notifier stops at once (queues dropped, counted), so the joins below wait
   // at most for the attempts in flight, in parallel, not for each one's retries in turn.
   metrics_->set_dispatchers({});
-  for (auto& retiring : retiring_) retiring.dispatcher->request_stop();
+  retiring_.stop_all();
   if (dispatcher_) dispatcher_->request_stop();
 }
 
 void AlertService::publish_dispatchers() {
   std::vector<const alerts::NotificationDispatcher*> dispatchers;
   if (dispatcher_) dispatchers.push_back(dispatcher_.get());
-  for (const auto& retiring : retiring_) dispatchers.push_back(retiring.dispatcher.get());
+  for (const auto* retiring : retiring_.dispatchers()) dispatchers.push_back(retiring);
   metrics_->set_dispatchers(std::move(dispatchers));
 }
 
@@ -214,67 +74,34 @@ void AlertService::take_over(AlertService& predecessor, core::Timestamp now,
   metrics_->carry_over(*predecessor.metrics_);
 
   // The predecessor's notifiers retire: each may need its retry budget for every notice still
-  // queued (the "resolved" ones just submitted), within a cap so a dead receiver cannot keep
-  // threads forever.
-  constexpr std::chrono::milliseconds kMaxRetirement = std::chrono::minutes(10);
+  // queued (the "resolved" ones just submitted).
   predecessor.metrics_->set_dispatchers({});
-  for (auto& retiring : predecessor.retiring_) retiring_.push_back(std::move(retiring));
-  predecessor.retiring_.clear();
+  retiring_.take_all(predecessor.retiring_);
   if (predecessor.dispatcher_) {
-    std::chrono::milliseconds needed{0};
-    const auto counters = predecessor.dispatcher_->counters();
-    for (const alerts::NotifierConfig& notifier : predecessor.engine_.config().notifiers) {
-      const auto found = std::find_if(counters.begin(), counters.end(),
-                                      [&](const auto& c) { return c.notifier == notifier.name; });
-      const std::size_t notices = (found == counters.end() ? 0 : found->queued) + 1;  // + in flight
-      needed = std::max(needed, alerts::retry_budget(notifier) * static_cast<long>(notices));
-    }
-    needed = std::min(needed, kMaxRetirement);
+    const auto needed =
+        retirement_budget(*predecessor.dispatcher_, predecessor.engine_.config());
     spdlog::info(
         "alerts: the previous config's notifiers retire once their notices are sent, "
         "within {} s",
         std::chrono::duration_cast<std::chrono::seconds>(needed).count());
-    retiring_.push_back({std::move(predecessor.dispatcher_), steady_now + needed});
+    retiring_.retire(std::move(predecessor.dispatcher_), steady_now + needed);
   }
   publish_dispatchers();
   publish_summary();
 }
 
 void AlertService::release_retired_notifiers(std::chrono::steady_clock::time_point now) {
-  if (retiring_.empty()) return;
-  for (auto& retiring : retiring_) {
-    if (retiring.stop_requested) continue;
-    const bool done = retiring.dispatcher->wait_until_idle(std::chrono::milliseconds(0));
-    if (!done && now < retiring.deadline) continue;
-    if (!done)
-      spdlog::warn(
-          "alerts: notifiers of a previous config still had notices after their retry budget; "
-          "stopping them (what is queued is dropped)");
-    retiring.dispatcher->request_stop();
-    retiring.stop_requested = true;
-  }
-  for (auto it = retiring_.begin(); it != retiring_.end();) {
-    if (!it->stop_requested || !it->dispatcher->stopped()) {
-      ++it;
-      continue;
-    }
-    std::string summary;
-    for (const auto& counters : it->dispatcher->counters())
-      summary += " " + counters.notifier + ":delivered=" + std::to_string(counters.delivered) +
-                 ",given_up=" + std::to_string(counters.given_up) +
-                 ",dropped=" + std::to_string(counters.dropped);
-    spdlog::info("alerts: notifiers of a previous config retired{}", summary);
-    metrics_->settle(it->dispatcher.get());
-    it = retiring_.erase(it);  // its threads have ended: destroying it does not wait
-  }
+  if (retiring_.size() == 0) return;
+  retiring_.release(now, *metrics_);
+  publish_dispatchers();
 }
 
 std::shared_ptr<prometheus::Collectable> AlertService::collectable() const {
   return metrics_;
 }
 
-bool AlertService::evaluate(SharedFloor& floor, const IngestProcessor& ingest,
-                            core::Timestamp now) {
+bool AlertService::evaluate(const FloorView& view, const IngestProcessor& ingest) {
+  const core::Timestamp now = view.now;
   std::map<std::string, core::Timestamp> latest_by_source;
   for (const auto& [stream, position] : ingest.streams()) {
     auto& latest = latest_by_source[stream.first];
@@ -283,11 +110,10 @@ bool AlertService::evaluate(SharedFloor& floor, const IngestProcessor& ingest,
   std::vector<alerts::SourceActivity> sources;
   for (const auto& [source, at] : latest_by_source) sources.push_back({source, at});
 
-  // Only the queues changed since the last evaluation, built under the lock: the engine keeps
-  // the figures of the others and re-checks them at their own deadlines.
-  const core::SnapshotOptions options = engine_.snapshot_options();
+  // Only the queues changed since the last evaluation: the engine keeps the figures of the
+  // others and re-checks them at their own deadlines.
   const core::FloorSnapshot snapshot =
-      floor.with_state([&](core::FloorState& state) { return state.snapshot(now, options); });
+      view.snapshot(view.published_at, engine_.snapshot_options());
   const alerts::EvaluationResult result = engine_.evaluate(snapshot, sources, now);
   record(result);
   if (result.transitions.empty()) return false;
@@ -306,30 +132,7 @@ void AlertService::publish_summary() {
         alert.state == alerts::AlertState::Acknowledged) {
       firing[{alert.rule, queue, severity}] += 1;
     }
-    FeedAlert item;
-    item.id = std::to_string(alert.id);
-    item.rule = alert.rule;
-    item.queue = queue;
-    item.severity =
-        severity == "critical" ? FeedAlert::Severity::Critical : FeedAlert::Severity::Warning;
-    switch (alert.state) {
-      case alerts::AlertState::Pending:
-        item.state = FeedAlert::State::Pending;
-        break;
-      case alerts::AlertState::Acknowledged:
-        item.state = FeedAlert::State::Acknowledged;
-        break;
-      case alerts::AlertState::Resolved:
-        item.state = FeedAlert::State::Resolved;
-        break;
-      default:
-        item.state = FeedAlert::State::Firing;
-        break;
-    }
-    item.since = alert.fired_at.value_or(alert.active_since);
-    item.summary = label_or_empty(alert.labels, "alertname") + (queue.empty() ? "" : " " + queue);
-    if (alert.acknowledgement) item.acknowledged_by = alert.acknowledgement->by;
-    feed.push_back(std::move(item));
+    feed.push_back(to_feed_alert(alert));
   }
   metrics_->set_firing(std::move(firing));
   std::lock_guard lock(feed_mutex_);

@@ -16,10 +16,12 @@
 #include "alerts/alert_engine.h"
 #include "alerts/notifiers/dispatcher.h"
 #include "alerts/rule_config.h"
+#include "daemon/alert_metrics.h"
 #include "daemon/feed_publisher.h"
 #include "daemon/ingest_processor.h"
+#include "daemon/notifier_retirement.h"
 #include "daemon/self_metrics.h"
-#include "daemon/shared_floor.h"
+#include "daemon/floor_view.h"
 
 namespace floorwatch::daemon {
 
@@ -30,10 +32,10 @@ class AlertService {
                const Identity& identity, const std::string& generator_url);
   ~AlertService();
 
-  /// Evaluates the rules at `now` on the queues changed since the last evaluation (every queue
-  /// the first time); submits notifications; logs changes.
+  /// Evaluates the rules at the view's instant on the queues changed since the last
+  /// evaluation (every queue the first time); submits notifications; logs changes.
   /// True when an alert changed state (wallboards should hear at once).
-  bool evaluate(SharedFloor& floor, const IngestProcessor& ingest, core::Timestamp now);
+  bool evaluate(const FloorView& view, const IngestProcessor& ingest);
   std::optional<core::Timestamp> next_deadline() const { return engine_.next_deadline(); }
 
   /// Control commands (docs/control.md): the alert list, and acknowledging one.
@@ -71,12 +73,6 @@ class AlertService {
   std::size_t retiring_notifier_sets() const { return retiring_.size(); }
 
  private:
-  class Metrics;
-  struct RetiringDispatcher {
-    std::unique_ptr<alerts::NotificationDispatcher> dispatcher;
-    std::chrono::steady_clock::time_point deadline;
-    bool stop_requested = false;
-  };
   void publish_summary();
   /// Logs and counts the transitions, hands the notifications to the dispatcher.
   void record(const alerts::EvaluationResult& result);
@@ -85,8 +81,8 @@ class AlertService {
 
   alerts::AlertEngine engine_;
   std::unique_ptr<alerts::NotificationDispatcher> dispatcher_;
-  std::vector<RetiringDispatcher> retiring_;
-  std::shared_ptr<Metrics> metrics_;
+  NotifierRetirement retiring_;
+  std::shared_ptr<AlertMetrics> metrics_;
   mutable std::mutex feed_mutex_;
   std::vector<FeedAlert> feed_alerts_;
   bool changed_ = false;

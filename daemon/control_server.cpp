@@ -19,9 +19,9 @@ ControlReply error_of(const std::string& message) {
   return ControlReply{error_reply(message), std::nullopt};
 }
 
-// `report`, the cheap part on the loop: validates, makes the history current (late events, the
-// running interval) and resolves from/to; the ReportWorker reads the rows and builds the reply.
-ControlReply resolve_report(SharedFloor& floor, IntervalHistory& history, const json& request,
+// `report`, the cheap part on the loop: validates and resolves from/to in the site's calendar;
+// the ReportWorker reads the rows and builds the reply.
+ControlReply resolve_report(const core::SiteCalendar& calendar, const json& request,
                             core::Timestamp now) {
   std::optional<ReportTime> times[2];
   const char* names[2] = {"from", "to"};
@@ -43,10 +43,6 @@ ControlReply resolve_report(SharedFloor& floor, IntervalHistory& history, const 
     if (!field->is_string()) return error_of("queue: expected a queue name");
     queue = field->get<std::string>();
   }
-  history.sync(floor);
-  // The calendar is immutable: a copy lets the reply be built without the state lock.
-  const core::SiteCalendar calendar =
-      floor.with_state([](core::FloorState& state) { return state.calendar(); });
   const core::Timestamp from = resolve_report_time(*times[0], calendar, false);
   const core::Timestamp to = resolve_report_time(*times[1], calendar, true);
   if (to <= from)
@@ -67,9 +63,9 @@ ControlReply ControlServer::handle(std::string_view request, core::Timestamp now
     if (command == parsed.end() || !command->is_string())
       return error_of("missing \"command\" (one of: snapshot, status, alerts, ack, report)");
     if (*command == "report") {
-      if (!history_)
+      if (!reports_enabled_)
         return error_of("no interval history: it needs state.path (docs/durability.md)");
-      return resolve_report(floor_, *history_, parsed, now);
+      return resolve_report(*views_.current()->calendar, parsed, now);
     }
     return ControlReply{answer(parsed, command->get<std::string>(), now, key_name), std::nullopt};
   } catch (const std::exception& error) {
@@ -84,7 +80,8 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
     core::SnapshotOptions options;
     options.include_waiting_calls = true;
     options.include_agents = true;
-    json reply = to_json(floor_.snapshot(now, options));
+    const std::shared_ptr<const FloorView> view = views_.current();
+    json reply = to_json(view->snapshot(view->published_at, options));
     reply["site"] = info_.identity.site;
     reply["daemon"] = info_.identity.daemon;
     return reply.dump();

@@ -12,12 +12,11 @@
 #include "daemon/ingest_processor.h"
 #include "daemon/report_worker.h"
 #include "daemon/self_metrics.h"
-#include "daemon/shared_floor.h"
+#include "daemon/floor_view.h"
 
 namespace floorwatch::daemon {
 
 class AlertService;
-class IntervalHistory;
 
 /// Facts about the running daemon reported by `status`. Plain value type.
 struct DaemonInfo {
@@ -30,38 +29,39 @@ struct DaemonInfo {
 /// What a request gets: a reply to send now, or a report to be answered when the worker is done.
 struct ControlReply {
   std::string reply;                    ///< the JSON reply; empty when `report` is set
-  std::optional<ReportRequest> report;  ///< a valid `report`, history already made current
+  std::optional<ReportRequest> report;  ///< a valid `report`; the caller makes history current
 };
 
 /// Answers control requests. Not thread-safe: runs on the daemon loop, which also owns the
 /// IngestProcessor it reads stream positions from.
 class ControlServer {
  public:
-  ControlServer(SharedFloor& floor, const IngestProcessor& ingest, DaemonInfo info)
-      : floor_(floor), ingest_(ingest), info_(std::move(info)) {}
+  /// Reads the floor only from the loop's published views.
+  ControlServer(const FloorViewPublisher& views, const IngestProcessor& ingest, DaemonInfo info)
+      : views_(views), ingest_(ingest), info_(std::move(info)) {}
 
   /// Never throws: bad requests get {"error": "..."}. `key_name` is the client's CURVE key
   /// name (ZAP User-Id; empty when plaintext): `ack` records it as `by` (docs/security.md).
-  /// A valid `report` comes back as a ReportRequest (the history synced, from/to resolved) for
-  /// the caller to pass to a ReportWorker.
+  /// A valid `report` comes back as a ReportRequest (from/to resolved) for the caller to pass
+  /// to a ReportWorker once the history holds what the engine has.
   /// `now`: the loop's time for this tick (status, acks, report ranges).
   ControlReply handle(std::string_view request, core::Timestamp now,
                       const std::string& key_name = {}) const;
   /// Enables the `alerts` and `ack` commands.
   void set_alert_service(AlertService* alerts) { alerts_ = alerts; }
   /// Enables the `report` command (interval history, docs/control.md).
-  void set_interval_history(IntervalHistory* history) { history_ = history; }
+  void enable_reports(bool enabled) { reports_enabled_ = enabled; }
 
  private:
   /// Every command but `report`, answered at once.
   std::string answer(const nlohmann::json& parsed, const std::string& command, core::Timestamp now,
                      const std::string& key_name) const;
 
-  SharedFloor& floor_;
+  const FloorViewPublisher& views_;
   const IngestProcessor& ingest_;
   DaemonInfo info_;
   AlertService* alerts_ = nullptr;
-  IntervalHistory* history_ = nullptr;
+  bool reports_enabled_ = false;
 };
 
 }  // namespace floorwatch::daemon

@@ -45,11 +45,11 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
       clock_(make_clock(clock_mode)),
       event_clock_(clock_mode == ClockMode::Event ? static_cast<core::EventClock*>(clock_.get())
                                                   : nullptr),
-      floor_(config_.floor, *clock_),
+      floor_(config_.floor),
       views_(clock_mode == ClockMode::Wall),
       self_metrics_(identity_, FLOORWATCH_VERSION),
       ingest_(floor_, self_metrics_, event_clock_, config_.daemon_id),
-      control_(floor_, ingest_,
+      control_(views_, ingest_,
                DaemonInfo{identity_, FLOORWATCH_VERSION,
                           clock_mode == ClockMode::Event ? "event" : "wall"}),
       context_(1),
@@ -73,9 +73,8 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
                                                config_.ingest_limits);
   control_endpoint_ = last_endpoint(control_socket_);
   feed_ = std::make_unique<FeedPublisher>(
-      context_, config_, floor_,
+      context_, config_, views_,
       FeedIdentity{identity_.site, identity_.daemon, clock_mode == ClockMode::Wall}, security);
-  ingest_.set_applied_event_observer([this](const core::Event& event) { feed_->observe(event); });
   if (!config_.alerts.rules.empty()) {
     alerts_ =
         std::make_unique<AlertService>(config_.alerts, config_.floor.time_zone, identity_,
@@ -93,22 +92,22 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     history_ = std::make_unique<IntervalHistory>(
         IntervalHistory::Options{config_.state.path + ".history", config_.state.history_days});
     for (const auto& problem : history_->problems()) spdlog::error("recovery: {}", problem);
-    control_.set_interval_history(history_.get());
+    control_.enable_reports(true);
     // Reports read through the worker's own connection, so the loop never waits for one.
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
-    sync_history();
+    sync_history(clock_->now());  // after recovery: --clock event is at its newest event
   }
   publish_view(clock_->now(), std::chrono::steady_clock::now());
 }
 
 void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now) {
-  floor_.with_state([&](core::FloorState& state) { views_.publish(state, now, steady_now); });
+  views_.publish(floor_, now, steady_now);
 }
 
-void Daemon::sync_history() {
+void Daemon::sync_history(core::Timestamp now) {
   if (!history_) return;
   try {
-    history_->sync(floor_);
+    history_->sync(floor_, now);
   } catch (const std::exception& error) {
     spdlog::error("interval history {}: {}", history_->path(), error.what());
   }
@@ -140,7 +139,7 @@ bool Daemon::evaluate_alerts(bool ingested, const LoopTime& time) {
     return false;
   }
   last_alert_evaluation_ = steady_now;
-  return alerts_->evaluate(floor_, ingest_, now);
+  return alerts_->evaluate(*views_.current(), ingest_);
 }
 
 Daemon::~Daemon() = default;
@@ -210,6 +209,8 @@ void Daemon::drain_control(const LoopTime& time) {
     ControlReply answer =
         control_.handle(frames.back().to_string_view(), time.now, key_name ? key_name : "");
     if (answer.report) {
+      // The rows the report reads include late events and the running interval.
+      sync_history(time.now);
       if (!reports_) {
         answer.reply = error_json("no interval history: it needs state.path (docs/durability.md)");
       } else if (const auto id = reports_->submit(std::move(*answer.report))) {
@@ -224,7 +225,7 @@ void Daemon::drain_control(const LoopTime& time) {
     // An acknowledgement is durable before the supervisor hears "acknowledged", and the
     // boards show it at once.
     if (alerts_ && alerts_->take_changes()) {
-      feed_->publish_now(time.now);
+      feed_->publish_now();
       if (durable_) {
         reply_when_durable(std::move(frames), std::move(answer.reply));
         continue;
@@ -297,30 +298,31 @@ void Daemon::run(const std::atomic<bool>& stop) {
       // The clock is read once per wake-up, after the events (--clock event: now is theirs),
       // and everything below works at that instant.
       time = LoopTime{woke, clock_->now()};
-      if (ingested) publish_view(time.now, woke);
+      ingest_.stamp_arrivals(time.now);
+      // One view per wake-up, read by everything below: scrapes, the feed, control, alerts.
+      // Publishing advances the rolling windows; live waits move with time.
+      if (ingested || time.now != views_.current()->now) publish_view(time.now, woke);
       // After the publish: a collector that has all its acks finds its events on /metrics.
       pipeline_->send_acks(woke);
-      if (ingested) feed_->publish_changes(time.now);  // one delta per drain: boards see it
+      if (ingested) feed_->publish_changes();  // one delta per drain: boards see it
       // A new or cleared alert reaches the boards in this wake-up, not at the next heartbeat.
-      if (evaluate_alerts(ingested, time)) feed_->publish_now(time.now);
+      if (evaluate_alerts(ingested, time)) feed_->publish_now();
       if (items[kControl].revents & ZMQ_POLLIN) drain_control(time);
-      if (items[kFeed].revents & ZMQ_POLLIN) feed_->serve_snapshots(time.now);
+      if (items[kFeed].revents & ZMQ_POLLIN) feed_->serve_snapshots();
       if (reports_ && (items[kReports].revents & ZMQ_POLLIN)) send_finished_reports();
-      feed_->on_tick(woke, time.now);
+      feed_->on_tick(woke);
       if (woke >= next_tick) {
-        floor_.advance(time.now);
-        publish_view(time.now, woke);  // rolling windows and live waits move with time
         next_tick = woke + kTickPeriod;
         if (systemd_) systemd_->watchdog(woke);
         if (alerts_) alerts_->release_retired_notifiers(woke);  // notifiers left by a reload
         // An interval just ended: its final counters go to the history now.
         if (history_ && (time.now >= history_->next_boundary() || woke >= next_history_sync_)) {
-          sync_history();
+          sync_history(time.now);
           next_history_sync_ = woke + config_.state.snapshot_interval;
         }
         if (durable_) {
           const bool alerts_changed = alerts_ && alerts_->take_changes();
-          durable_->tick(woke, alerts_.get(), alerts_changed);
+          durable_->tick(woke, time.now, alerts_.get(), alerts_changed);
         }
       }
     } catch (const zmq::error_t& error) {
@@ -347,8 +349,8 @@ void Daemon::run(const std::atomic<bool>& stop) {
   // snapshotted before exit.
   try {
     if (durable_) {
-      durable_->stop(alerts_.get());
-      sync_history();
+      durable_->stop(alerts_.get(), time.now);
+      sync_history(time.now);
     }
   } catch (const std::exception& error) {
     spdlog::error("final snapshot failed: {}", error.what());
@@ -400,7 +402,7 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
         std::make_unique<AlertService>(in_force.alerts, in_force.floor.time_zone, identity_,
                                        "http://" + exporter_->listening_address() + "/metrics");
   }
-  floor_.with_state([&](core::FloorState& state) { state.reconfigure(in_force.floor); });
+  floor_.reconfigure(in_force.floor);
   if (alerts_) {
     exporter_->remove_collectable(alerts_->collectable());
     // Alerts keep their lifecycle (and acks) by rule name; those of removed rules resolve, and
@@ -422,7 +424,7 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
   if (durable_) durable_->request_snapshot({});
   const core::Timestamp now = clock_->now();  // a reload is its own event, outside a tick
   publish_view(now, std::chrono::steady_clock::now());
-  feed_->publish_now(now);
+  feed_->publish_now();
   return plan;
 }
 

@@ -15,6 +15,7 @@
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
 #include "daemon/durable_state.h"
+#include "daemon/floor_view.h"
 #include "daemon/feed_publisher.h"
 #include "daemon/ingest_pipeline.h"
 #include "daemon/ingest_processor.h"
@@ -23,7 +24,6 @@
 #include "daemon/rate_limited_log.h"
 #include "daemon/report_worker.h"
 #include "daemon/self_metrics.h"
-#include "daemon/shared_floor.h"
 #include "daemon/systemd_notify.h"
 #include "security/socket_security.h"
 #include "security/zap_handler.h"
@@ -82,10 +82,10 @@ class Daemon {
   bool evaluate_alerts(bool ingested, const LoopTime& time);
   /// How long poll may sleep: until the next alert deadline, at most one tick.
   std::chrono::milliseconds poll_timeout(const LoopTime& last) const;
-  /// Publishes the floor as it is now to the scrape threads (after applies and every tick).
+  /// Publishes the floor at `now` for every reader (scrapes, feed, control, alert rules).
   void publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now);
   /// Writes changed intervals to the history; failures are logged, never stop the loop.
-  void sync_history();
+  void sync_history(core::Timestamp now);
   /// An alert changed by a control command: snapshotted before its client hears back.
   void reply_when_durable(std::vector<zmq::message_t> request, std::string reply);
   void drain_control(const LoopTime& time);
@@ -101,8 +101,8 @@ class Daemon {
   Identity identity_;
   std::unique_ptr<core::Clock> clock_;
   core::EventClock* event_clock_ = nullptr;  // the same object as clock_ in event mode
-  SharedFloor floor_;
-  FloorViewPublisher views_;  // what scrape threads read; published by the loop
+  core::FloorState floor_;    // the engine: only the loop thread touches it
+  FloorViewPublisher views_;  // what every reader reads; published by the loop
   SelfMetrics self_metrics_;
   IngestProcessor ingest_;
   ControlServer control_;

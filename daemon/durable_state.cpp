@@ -30,13 +30,13 @@ DurableState::DurableState(const StateConfig& config, Parts parts, zmq::context_
 
 DurableState::~DurableState() = default;
 
-std::string DurableState::serialize(const core::FloorState& state, AlertService* alerts) const {
+std::string DurableState::serialize(core::Timestamp taken_at, AlertService* alerts) const {
   core::ByteWriter out;
   out.string(kDaemonSnapshotMagic);
   out.u64(kDaemonSnapshotVersion);
-  out.time(parts_.floor.clock().now());
+  out.time(taken_at);
   parts_.ingest.save_positions(out);
-  out.string(state.save());
+  out.string(parts_.floor.save());
   out.boolean(alerts != nullptr);
   if (alerts) alerts::save(out, alerts->engine().state());
   return std::move(out.bytes());
@@ -53,7 +53,7 @@ void DurableState::restore(const std::string& snapshot, AlertService* alerts) {
   if (parts_.event_clock) parts_.event_clock->observe(latest_event);
   parts_.ingest.load_positions(in);
   const std::string floor_bytes = in.string();
-  parts_.floor.with_state([&](core::FloorState& state) { state.load(floor_bytes); });
+  parts_.floor.load(floor_bytes);
   // Alerts last: a daemon now configured without alerts ignores what it had.
   if (version >= 2 && in.boolean() && alerts) {
     alerts->engine().restore(alerts::load_alert_state(in));
@@ -148,8 +148,8 @@ void DurableState::request_snapshot(SnapshotDone done) {
   snapshot_wanted_ = true;
 }
 
-void DurableState::tick(std::chrono::steady_clock::time_point now, AlertService* alerts,
-                        bool alerts_changed) {
+void DurableState::tick(std::chrono::steady_clock::time_point now, core::Timestamp floor_now,
+                        AlertService* alerts, bool alerts_changed) {
   if (auto result = snapshots_.poll()) finish_snapshot(*result);
   if (snapshots_.running_for(now) > kSnapshotHung) {
     spdlog::error("snapshot of {}: the writer has not finished in {} s; killed, trying again",
@@ -161,19 +161,17 @@ void DurableState::tick(std::chrono::steady_clock::time_point now, AlertService*
   if (snapshots_.running()) return;
   const bool due = now >= next_snapshot_ &&
                    (pipeline_->applied_through_frame_id() > snapshot_covers_ || alerts_changed);
-  if ((snapshot_wanted_ && now >= next_retry_) || due) start_snapshot(now, alerts);
+  if ((snapshot_wanted_ && now >= next_retry_) || due) start_snapshot(now, floor_now, alerts);
   if (now >= next_snapshot_) next_snapshot_ = now + config_.snapshot_interval;
 }
 
-void DurableState::start_snapshot(std::chrono::steady_clock::time_point now, AlertService* alerts) {
+void DurableState::start_snapshot(std::chrono::steady_clock::time_point now,
+                                  core::Timestamp floor_now, AlertService* alerts) {
   std::string problem;
   const std::int64_t covers = pipeline_->applied_through_frame_id();
-  // Fork while holding the floor lock: no scrape thread holds it at that instant, so the
-  // child (which has only this thread) reads its copy without taking a lock that nobody
-  // would ever release there.
-  const bool started = parts_.floor.with_state([&](core::FloorState& state) {
-    return snapshots_.start([&] { return serialize(state, alerts); }, covers, problem);
-  });
+  // Only this thread ever touches the floor state, so the forked child's copy is consistent.
+  const bool started = snapshots_.start([&] { return serialize(floor_now, alerts); }, covers,
+                                        problem);
   if (!started) {
     spdlog::error("snapshot of {} not started: {}", config_.path, problem);
     next_retry_ = now + kSnapshotRetry;
@@ -213,7 +211,7 @@ void DurableState::finish_snapshot(const SnapshotWriter::Result& result) {
   if (!waiting_.empty()) snapshot_wanted_ = true;
 }
 
-void DurableState::stop(AlertService* alerts) {
+void DurableState::stop(AlertService* alerts, core::Timestamp floor_now) {
   // The final snapshot below supersedes a background one still being written.
   snapshots_.kill_running();
   (void)snapshots_.poll();
@@ -229,8 +227,9 @@ void DurableState::stop(AlertService* alerts) {
   try {
     const std::int64_t covers =
         pipeline_ ? pipeline_->applied_through_frame_id() : journal->last_frame_id();
-    const std::string state =
-        parts_.floor.with_state([&](core::FloorState& floor) { return serialize(floor, alerts); });
+    // The completions just applied moved an event clock on: the snapshot must say so.
+    const core::Timestamp taken_at = parts_.event_clock ? parts_.event_clock->now() : floor_now;
+    const std::string state = serialize(taken_at, alerts);
     const std::int64_t previous = write_snapshot_files(config_.path, covers, state, config_.fsync);
     if (!journal_down_ && previous > 0) journal->prune_through(previous);
   } catch (const std::exception& error) {

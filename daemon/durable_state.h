@@ -16,7 +16,8 @@
 #include "daemon/ingest_pipeline.h"
 #include "daemon/journal_writer.h"
 #include "daemon/self_metrics.h"
-#include "daemon/shared_floor.h"
+#include "floorwatch/core/clock.h"
+#include "floorwatch/core/floor_state.h"
 #include "daemon/snapshot_writer.h"
 #include "daemon/systemd_notify.h"
 
@@ -29,7 +30,7 @@ class DurableState {
  public:
   /// What a snapshot holds and recovery restores.
   struct Parts {
-    SharedFloor& floor;
+    core::FloorState& floor;
     IngestProcessor& ingest;
     core::EventClock* event_clock;  ///< set in --clock event mode
     SelfMetrics& metrics;
@@ -50,22 +51,26 @@ class DurableState {
   /// The writer's news: health changes (logged, exported, told to systemd), then completions.
   /// True when the floor changed.
   bool on_journal_news(std::chrono::steady_clock::time_point now);
-  /// Every tick: collects a finished snapshot, starts the periodic one when due.
-  void tick(std::chrono::steady_clock::time_point now, AlertService* alerts, bool alerts_changed);
+  /// Every tick: collects a finished snapshot, starts the periodic one when due. `floor_now`:
+  /// the loop's clock for this tick, saved in the snapshot.
+  void tick(std::chrono::steady_clock::time_point now, core::Timestamp floor_now,
+            AlertService* alerts, bool alerts_changed);
   /// A snapshot as soon as possible (an ack, a reload); `done` runs when it ended.
   void request_snapshot(SnapshotDone done);
-  /// SIGTERM: stops the writer (acking what it made durable), then a final snapshot.
-  void stop(AlertService* alerts);
+  /// SIGTERM: stops the writer (acking what it made durable), then a final snapshot taken at
+  /// `floor_now` (with --clock event, at the newest event applied).
+  void stop(AlertService* alerts, core::Timestamp floor_now);
 
   void set_systemd_notifier(SystemdNotifier* systemd) { systemd_ = systemd; }
   bool journal_up() const { return !journal_down_ && !snapshot_owed_; }
   const std::string& path() const { return config_.path; }
 
  private:
-  /// The snapshot bytes; the caller holds the floor lock (or is the forked child).
-  std::string serialize(const core::FloorState& state, AlertService* alerts) const;
+  /// The snapshot bytes, on the loop thread or in the forked child.
+  std::string serialize(core::Timestamp taken_at, AlertService* alerts) const;
   void restore(const std::string& snapshot, AlertService* alerts);
-  void start_snapshot(std::chrono::steady_clock::time_point now, AlertService* alerts);
+  void start_snapshot(std::chrono::steady_clock::time_point now, core::Timestamp floor_now,
+                      AlertService* alerts);
   void finish_snapshot(const SnapshotWriter::Result& result);
   void on_health(const JournalWriter::HealthChange& change,
                  std::chrono::steady_clock::time_point now);

@@ -123,17 +123,12 @@ void FeedModel::start_new_epoch() {
   agents_dirty_ = true;
 }
 
-void FeedModel::observe(const core::Event& event) {
-  pending_events_ = true;
-  if (event.type == core::EventType::AgentState || event.type == core::EventType::CallAnswered ||
-      event.type == core::EventType::CallCompleted)
-    agents_dirty_ = true;
-}
-
 std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, bool agents_included,
                                              const std::vector<FeedAlert>& alerts) {
-  pending_events_ = false;
-  if (agents_included) agents_dirty_ = false;
+  if (agents_included) {
+    agents_dirty_ = false;
+    agents_revision_ = floor.agents_revision;
+  }
   if (floor.calendar && floor.calendar != calendar_) {
     // New site settings (a reload): boards re-sync from a snapshot, which carries the time
     // zone and interval; a new epoch is how the clone pattern says "start over".
@@ -293,9 +288,9 @@ std::string FeedModel::snapshot(core::Timestamp now) const {
 // --- FeedPublisher ----------------------------------------------------------------------------
 
 FeedPublisher::FeedPublisher(zmq::context_t& context, const DaemonConfig& config,
-                             SharedFloor& floor, FeedIdentity identity,
+                             const FloorViewPublisher& views, FeedIdentity identity,
                              const security::ServerSecurity& security)
-    : floor_(floor), model_(std::move(identity), new_feed_epoch()) {
+    : views_(views), model_(std::move(identity), new_feed_epoch()) {
   snapshot_socket_ = zmq::socket_t(context, zmq::socket_type::router);
   security::apply_server_security(snapshot_socket_, security, kSnapshotSocketName);
   snapshot_socket_.set(zmq::sockopt::router_mandatory, 1);
@@ -318,35 +313,36 @@ void FeedPublisher::send(const std::string& message) {
   publish_socket_.send(zmq::buffer(message), zmq::send_flags::dontwait);
 }
 
-void FeedPublisher::update_and_publish(core::Timestamp now) {
-  const bool with_agents = model_.agents_may_have_changed();
+void FeedPublisher::update_and_publish() {
+  const std::shared_ptr<const FloorView> view = views_.current();
   core::SnapshotOptions options;
   options.include_waiting_calls = true;
   options.include_today_intervals = true;
   options.include_abandons = true;
-  options.include_agents = with_agents;
-  const core::FloorSnapshot picture = floor_.snapshot(now, options);
+  options.include_agents = model_.agents_stale(view->agents_revision);
+  const core::FloorSnapshot picture = view->snapshot(view->published_at, options);
+  revision_published_ = view->revision;
   std::vector<FeedAlert> alerts;
   if (alert_provider_) alerts = alert_provider_();
-  if (auto delta = model_.update(picture, with_agents, alerts)) {
+  if (auto delta = model_.update(picture, options.include_agents, alerts)) {
     send(*delta);
     ++counters_.deltas;
   }
 }
 
-void FeedPublisher::publish_changes(core::Timestamp now) {
-  if (model_.has_pending_events()) update_and_publish(now);
+void FeedPublisher::publish_changes() {
+  if (views_.current()->revision != revision_published_) update_and_publish();
 }
 
-void FeedPublisher::on_tick(std::chrono::steady_clock::time_point steady_now, core::Timestamp now) {
+void FeedPublisher::on_tick(std::chrono::steady_clock::time_point steady_now) {
   if (steady_now < next_heartbeat_) return;
   next_heartbeat_ = steady_now + FeedModel::kHeartbeatInterval;
-  update_and_publish(now);
-  send(model_.heartbeat(now));
+  update_and_publish();
+  send(model_.heartbeat(views_.current()->now));
   ++counters_.heartbeats;
 }
 
-void FeedPublisher::serve_snapshots(core::Timestamp now) {
+void FeedPublisher::serve_snapshots() {
   for (int handled = 0; handled < kRequestsPerWakeup; ++handled) {
     std::vector<zmq::message_t> frames;
     if (!zmq::recv_multipart(snapshot_socket_, std::back_inserter(frames),
@@ -362,8 +358,8 @@ void FeedPublisher::serve_snapshots(core::Timestamp now) {
     }
     // Everything applied so far (and the current alerts) goes out first, so the snapshot is as
     // fresh as the floor.
-    update_and_publish(now);
-    const std::string reply = model_.snapshot(now);
+    update_and_publish();
+    const std::string reply = model_.snapshot(views_.current()->now);
     try {
       bool sent = true;
       for (std::size_t i = 0; i + 1 < frames.size() && sent; ++i)

@@ -16,7 +16,7 @@
 
 #include "daemon/config.h"
 #include "daemon/self_metrics.h"
-#include "daemon/shared_floor.h"
+#include "daemon/floor_view.h"
 #include "floorwatch/core/site_calendar.h"
 #include "security/socket_security.h"
 
@@ -57,12 +57,11 @@ class FeedModel {
 
   FeedModel(FeedIdentity identity, std::uint64_t epoch);
 
-  /// From the ingest path (every applied event).
-  void observe(const core::Event& event);
-  /// True when events were applied since the last update().
-  bool has_pending_events() const { return pending_events_; }
-  /// True when agent data may have changed since the last update() (take agents in snapshot).
-  bool agents_may_have_changed() const { return agents_dirty_; }
+  /// True when a picture whose FloorSnapshot::agents_revision is `agents_revision` may hold
+  /// agents other than those last published (take agents in that picture).
+  bool agents_stale(std::uint64_t agents_revision) const {
+    return agents_dirty_ || agents_revision != agents_revision_;
+  }
 
   /// Folds in `floor` (taken with waiting calls, today's intervals and abandons; with agents
   /// when `agents_included`) and the
@@ -91,8 +90,8 @@ class FeedModel {
   std::shared_ptr<const core::SiteCalendar> calendar_;
   std::uint64_t epoch_;
   std::uint64_t seq_ = 0;
-  bool pending_events_ = true;  // publish the first picture at once
-  bool agents_dirty_ = true;
+  bool agents_dirty_ = true;         // a new epoch: the next picture must carry every agent
+  std::uint64_t agents_revision_ = 0;  // of the last picture whose agents were folded in
   std::vector<core::AbandonedCall> abandons_;  // as last published, oldest first
   std::uint64_t abandons_published_ = 0;       // the number of the newest one published
   std::map<std::string, Published> queues_;    // by name
@@ -114,8 +113,9 @@ struct FeedCounters {
 /// thread-safe: the daemon loop calls everything.
 class FeedPublisher {
  public:
-  FeedPublisher(zmq::context_t& context, const DaemonConfig& config, SharedFloor& floor,
-                FeedIdentity identity, const security::ServerSecurity& security);
+  FeedPublisher(zmq::context_t& context, const DaemonConfig& config,
+                const FloorViewPublisher& views, FeedIdentity identity,
+                const security::ServerSecurity& security);
   /// The sockets' names: their ZAP domains and `socket` labels of refused connections.
   static constexpr const char* kSnapshotSocketName = "feed_snapshot";
   static constexpr const char* kPublishSocketName = "feed_publish";
@@ -126,30 +126,28 @@ class FeedPublisher {
   zmq::socket_t& snapshot_socket() { return snapshot_socket_; }
 
   void set_alert_provider(AlertProvider provider) { alert_provider_ = std::move(provider); }
-  /// The ingest path's observer (under the floor lock; cheap).
-  void observe(const core::Event& event) { model_.observe(event); }
-
-  /// After an ingest drain: publishes a delta if any event was applied. `now`: the loop's
-  /// time for this tick.
-  void publish_changes(core::Timestamp now);
+  /// Everything below reads the loop's newest FloorView and works at its instant.
+  /// After an ingest drain: publishes a delta if the floor changed since the last one.
+  void publish_changes();
   /// Publishes whatever changed now, events or not (e.g. right after an alert evaluation that
   /// changed an alert, so boards do not wait for the next heartbeat tick).
-  void publish_now(core::Timestamp now) { update_and_publish(now); }
+  void publish_now() { update_and_publish(); }
   /// Every loop wake-up: once per heartbeat interval, publishes time-driven changes (rolling
   /// windows, alerts) and a heartbeat.
-  void on_tick(std::chrono::steady_clock::time_point steady_now, core::Timestamp now);
+  void on_tick(std::chrono::steady_clock::time_point steady_now);
   /// Answers queued snapshot requests.
-  void serve_snapshots(core::Timestamp now);
+  void serve_snapshots();
   void close();
 
   const FeedCounters& counters() const { return counters_; }
   std::uint64_t seq() const { return model_.seq(); }
 
  private:
-  void update_and_publish(core::Timestamp now);
+  void update_and_publish();
   void send(const std::string& message);
 
-  SharedFloor& floor_;
+  const FloorViewPublisher& views_;
+  std::uint64_t revision_published_ = 0;  // of the last view folded in
   FeedModel model_;
   AlertProvider alert_provider_;
   zmq::socket_t snapshot_socket_;

@@ -4,23 +4,38 @@
 
 namespace floorwatch::daemon {
 
-core::FloorSnapshot FloorView::to_snapshot(std::chrono::steady_clock::time_point read_at) const {
+core::FloorSnapshot FloorView::snapshot(std::chrono::steady_clock::time_point read_at,
+                                        const core::SnapshotOptions& options) const {
   core::FloorSnapshot snapshot;
   snapshot.now = now;
   if (clock_runs && read_at > published_at)
     snapshot.now += std::chrono::duration_cast<core::Duration>(read_at - published_at);
   snapshot.revision = revision;
+  snapshot.agents_revision = agents_revision;
   snapshot.agents_by_state = agents_by_state;
   snapshot.active_calls = active_calls;
   snapshot.calendar = calendar;
-  snapshot.queues.reserve(queues.size());
-  for (const auto& queue : queues) {
-    core::QueueSnapshot copy = *queue;
+  snapshot.abandons_recorded = abandons_recorded;
+  if (options.include_abandons && abandons)
+    snapshot.recent_abandons.assign(abandons->begin(), abandons->end());
+  if (options.include_agents && agents) snapshot.agents = *agents;
+
+  // As FloorState::snapshot: a revision from before the last complete picture cannot say what
+  // changed, so such a reader gets every queue.
+  const bool only_changed = options.changed_since && *options.changed_since >= complete_since &&
+                            *options.changed_since <= revision;
+  if (only_changed) snapshot.only_changed_since = options.changed_since;
+  snapshot.queues.reserve(only_changed ? 16 : queues.size());
+  for (const ViewQueue& queue : queues) {
+    if (only_changed && queue.changed_at <= *options.changed_since) continue;
+    core::QueueSnapshot copy = *queue.figures;
+    if (options.include_waiting_calls) copy.waiting_calls = queue.lists->waiting_calls;
+    if (options.include_today_intervals) copy.today_intervals = queue.lists->today_intervals;
     // A queue unchanged since an earlier view keeps waiting: its oldest wait is as of now.
     if (copy.oldest_enqueued_at)
       copy.oldest_wait_seconds =
           std::max(0.0, core::to_seconds(snapshot.now - *copy.oldest_enqueued_at));
-    core::predict_staffing(copy);
+    if (options.include_predictions) core::predict_staffing(copy);
     snapshot.queues.push_back(std::move(copy));
   }
   return snapshot;
@@ -30,12 +45,35 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
                                  std::chrono::steady_clock::time_point steady_now) {
   core::SnapshotOptions options;
   options.include_predictions = false;  // readers compute them from the view, off the loop
+  options.include_waiting_calls = true;
+  options.include_today_intervals = true;
   if (published_) options.changed_since = revision_;
   core::FloorSnapshot changed = state.snapshot(now, options);
-  if (!changed.only_changed_since) queues_.clear();  // a full picture (first, or after load())
+  const bool complete = !changed.only_changed_since;  // the first, or after load()
+  if (complete) {
+    queues_.clear();
+    complete_since_ = changed.revision;
+  }
   for (core::QueueSnapshot& queue : changed.queues) {
-    std::string name = queue.name;  // before the move: `=` evaluates its right side first
-    queues_[std::move(name)] = std::make_shared<const core::QueueSnapshot>(std::move(queue));
+    auto lists = std::make_shared<QueueLists>();
+    lists->waiting_calls = std::move(queue.waiting_calls);
+    lists->today_intervals = std::move(queue.today_intervals);
+    queue.waiting_calls.clear();
+    queue.today_intervals.clear();
+    ViewQueue& slot = queues_[queue.name];
+    slot.lists = std::move(lists);
+    slot.figures = std::make_shared<const core::QueueSnapshot>(std::move(queue));
+    slot.changed_at = changed.revision;
+  }
+  if (complete || state.agents_revision() != agents_revision_) {
+    agents_ = std::make_shared<const std::vector<core::AgentSnapshot>>(state.agents());
+    agents_revision_ = state.agents_revision();
+  }
+  if (complete || state.abandons_recorded() != abandons_recorded_) {
+    const auto& recent = state.recent_abandons();
+    abandons_ = std::make_shared<const std::vector<core::AbandonedCall>>(recent.begin(),
+                                                                          recent.end());
+    abandons_recorded_ = state.abandons_recorded();
   }
   revision_ = changed.revision;
   published_ = true;
@@ -45,6 +83,11 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
   view->published_at = steady_now;
   view->clock_runs = clock_runs_;
   view->revision = changed.revision;
+  view->complete_since = complete_since_;
+  view->agents = agents_;
+  view->agents_revision = agents_revision_;
+  view->abandons = abandons_;
+  view->abandons_recorded = abandons_recorded_;
   view->agents_by_state = changed.agents_by_state;
   view->active_calls = changed.active_calls;
   view->calendar = std::move(changed.calendar);

@@ -1,8 +1,9 @@
 #pragma once
-// What the loop publishes of the floor for readers on other threads (Redis's "readers get an
-// immutable copy"): after each batch it applies and on every tick the loop folds the queues
-// that changed into a new immutable FloorView; scrape threads take the current one without
-// touching the engine or its lock, and compute what is costly (Erlang C) on their own thread.
+// What the loop publishes of the floor for everyone else (Redis's "readers get an immutable
+// copy"): after each batch it applies, on every tick and before each alert evaluation the loop
+// folds what changed into a new immutable FloorView. Scrapes, the wallboard feed, the control
+// socket and the alert rules read views; none of them touches the engine. What is costly
+// (Erlang A/C staffing) is computed by the reader, on its own thread.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "floorwatch/core/floor_snapshot.h"
@@ -17,8 +19,21 @@
 
 namespace floorwatch::daemon {
 
-/// The floor at one instant. Immutable once published; queues are shared with earlier views
-/// when they did not change.
+/// A queue's lists, kept apart from its figures so a reader that does not want them (a
+/// scrape) does not copy them.
+struct QueueLists {
+  std::vector<core::WaitingCallSnapshot> waiting_calls;
+  std::vector<std::pair<core::Timestamp, core::WindowFigures>> today_intervals;
+};
+
+/// One queue in a view. Its parts are shared with earlier views while the queue is unchanged.
+struct ViewQueue {
+  std::shared_ptr<const core::QueueSnapshot> figures;  ///< lists empty, no staffing figures
+  std::shared_ptr<const QueueLists> lists;
+  std::uint64_t changed_at = 0;  ///< the view revision that last rebuilt it
+};
+
+/// The floor at one instant. Immutable once published.
 struct FloorView {
   core::Timestamp now{};
   /// When the loop published it, and whether its clock runs by itself (not --clock event):
@@ -26,15 +41,27 @@ struct FloorView {
   std::chrono::steady_clock::time_point published_at{};
   bool clock_runs = false;
   std::uint64_t revision = 0;
-  std::vector<std::shared_ptr<const core::QueueSnapshot>> queues;  ///< sorted by name
+  /// Views older than this cannot say what changed since (the state was loaded): readers
+  /// asking for changes since an older revision get every queue.
+  std::uint64_t complete_since = 0;
+  std::vector<ViewQueue> queues;  ///< sorted by name
+  std::shared_ptr<const std::vector<core::AgentSnapshot>> agents;  ///< sorted by id
+  std::uint64_t agents_revision = 0;  ///< moves when `agents` may differ from an earlier view
+  std::shared_ptr<const std::vector<core::AbandonedCall>> abandons;  ///< oldest first
+  std::uint64_t abandons_recorded = 0;
   std::array<std::int64_t, core::kAgentStatusCount> agents_by_state{};
   std::int64_t active_calls = 0;
   std::shared_ptr<const core::SiteCalendar> calendar;
 
-  /// A FloorSnapshot of this view as of `read_at` (a running clock moves `now` and the live
-  /// waits on by the time since publication); Erlang C figures computed here, on the caller's
-  /// thread. Pure.
-  core::FloorSnapshot to_snapshot(std::chrono::steady_clock::time_point read_at) const;
+  /// The picture a FloorState::snapshot(now, options) would have given at publication, as of
+  /// `read_at` (a running clock moves `now` and the live waits on by the time since
+  /// publication); staffing figures computed here, on the caller's thread. Pure.
+  core::FloorSnapshot snapshot(std::chrono::steady_clock::time_point read_at,
+                               const core::SnapshotOptions& options) const;
+  /// What a scrape reads: every queue's figures with staffing, no lists.
+  core::FloorSnapshot to_snapshot(std::chrono::steady_clock::time_point read_at) const {
+    return snapshot(read_at, {});
+  }
 };
 
 /// Builds views on the loop, hands them to any thread. publish() is for the loop thread only;
@@ -43,17 +70,24 @@ class FloorViewPublisher {
  public:
   /// `clock_runs`: the daemon's clock moves by itself (wall), so readers may extrapolate.
   explicit FloorViewPublisher(bool clock_runs = false) : clock_runs_(clock_runs) {}
-  /// Folds the queues changed since the last publish into a new view at `now` (the state has
-  /// been advanced to `now` by the caller's tick or apply).
+  /// Folds what changed since the last publish into a new view at `now`. Advances the state's
+  /// windows to `now` (the only change a publish makes to the state).
   void publish(core::FloorState& state, core::Timestamp now,
                std::chrono::steady_clock::time_point steady_now);
   /// The newest view (never null: an empty floor before the first publish).
   std::shared_ptr<const FloorView> current() const;
 
  private:
-  std::map<std::string, std::shared_ptr<const core::QueueSnapshot>> queues_;  // loop thread
-  std::uint64_t revision_ = 0;                                                // loop thread
-  bool published_ = false;                                                    // loop thread
+  std::map<std::string, ViewQueue> queues_;  // loop thread, as are the members up to mutex_
+  std::uint64_t revision_ = 0;
+  std::uint64_t complete_since_ = 0;
+  bool published_ = false;
+  std::shared_ptr<const std::vector<core::AgentSnapshot>> agents_ =
+      std::make_shared<const std::vector<core::AgentSnapshot>>();
+  std::uint64_t agents_revision_ = 0;
+  std::shared_ptr<const std::vector<core::AbandonedCall>> abandons_ =
+      std::make_shared<const std::vector<core::AbandonedCall>>();
+  std::uint64_t abandons_recorded_ = 0;
   bool clock_runs_;
   mutable std::mutex mutex_;  // guards current_ (a pointer swap, never held for long)
   std::shared_ptr<const FloorView> current_ = std::make_shared<const FloorView>();

@@ -7,7 +7,7 @@ namespace floorwatch::daemon {
 using core::DeliveryTracker;
 using core::RejectReason;
 
-IngestProcessor::IngestProcessor(SharedFloor& floor, SelfMetrics& metrics,
+IngestProcessor::IngestProcessor(core::FloorState& floor, SelfMetrics& metrics,
                                  core::EventClock* event_clock, std::string daemon_id)
     : floor_(floor),
       metrics_(metrics),
@@ -60,7 +60,8 @@ FrameOutcome IngestProcessor::apply(wire::DecodedBatch batch) {
   };
 
   const std::uint64_t applied_before = tracker_.applied(batch.source, batch.session);
-  floor_.with_state([&](core::FloorState& state) {
+  {
+    core::FloorState& state = floor_;
     for (std::size_t i = 0; i < batch.events.size(); ++i) {
       const wire::DecodedEvent& item = batch.events[i];
       const auto verdict = tracker_.check(batch.source, batch.session, item.seq);
@@ -92,7 +93,6 @@ FrameOutcome IngestProcessor::apply(wire::DecodedBatch batch) {
         const core::ApplyResult result = state.apply(event);
         if (result.applied) {
           ++outcome.applied;
-          if (applied_event_observer_) applied_event_observer_(event);
         } else {
           metrics_.event_rejected(result.reason);
           ++outcome.rejected;
@@ -104,15 +104,21 @@ FrameOutcome IngestProcessor::apply(wire::DecodedBatch batch) {
       // A rejected event is still consumed: resending it would be rejected again.
       tracker_.mark_applied(batch.source, batch.session, item.seq);
     }
-  });
+  }
 
   const std::uint64_t applied_seq = tracker_.applied(batch.source, batch.session);
   outcome.advanced = applied_seq > applied_before;
   auto& position = streams_[{batch.source, batch.session}];
   position.applied_seq = applied_seq;
-  position.last_batch_at = floor_.clock().now();
+  if (std::find(arrived_.begin(), arrived_.end(), &position) == arrived_.end())
+    arrived_.push_back(&position);
   outcome.ack = wire::Ack{std::move(batch.source), batch.session, applied_seq, daemon_id_};
   return outcome;
+}
+
+void IngestProcessor::stamp_arrivals(core::Timestamp now) {
+  for (StreamPosition* position : arrived_) position->last_batch_at = now;
+  arrived_.clear();
 }
 
 void IngestProcessor::save_positions(core::ByteWriter& out) const {

@@ -10,7 +10,8 @@
 #include <utility>
 
 #include "daemon/self_metrics.h"
-#include "daemon/shared_floor.h"
+#include "floorwatch/core/clock.h"
+#include "floorwatch/core/floor_state.h"
 #include "floorwatch/core/byte_codec.h"
 #include "floorwatch/core/clock.h"
 #include "floorwatch/core/delivery_tracker.h"
@@ -37,12 +38,12 @@ struct StreamPosition {
 };
 
 /// Turns ingest frames into state changes and acks. Not thread-safe: the daemon loop owns it
-/// (the floor itself is shared through SharedFloor's lock).
+/// and the floor state it changes.
 class IngestProcessor {
  public:
   /// `event_clock` is set in `--clock event` mode: each event's time is observed before it is
   /// applied, so "now" follows the stream.
-  IngestProcessor(SharedFloor& floor, SelfMetrics& metrics, core::EventClock* event_clock,
+  IngestProcessor(core::FloorState& floor, SelfMetrics& metrics, core::EventClock* event_clock,
                   std::string daemon_id);
 
   /// decode() then apply(): recovery's replay and tests.
@@ -59,11 +60,9 @@ class IngestProcessor {
   /// Dedupes, applies to the floor state, counts, and builds the Ack.
   FrameOutcome apply(wire::DecodedBatch batch);
 
-  /// Called for every event the engine applied, on the loop thread under the state lock (the
-  /// wallboard feed keeps its recent-abandons list from it). Must be cheap. Optional.
-  void set_applied_event_observer(std::function<void(const core::Event&)> observer) {
-    applied_event_observer_ = std::move(observer);
-  }
+  /// Stamps the streams that got a batch since the last call with `now`, the loop's time for
+  /// this wake-up (StreamPosition::last_batch_at; the stale-source alert reads it).
+  void stamp_arrivals(core::Timestamp now);
 
   /// Stream positions for a state snapshot, and their restoration after a restart.
   void save_positions(core::ByteWriter& out) const;
@@ -75,13 +74,13 @@ class IngestProcessor {
   }
 
  private:
-  SharedFloor& floor_;
+  core::FloorState& floor_;
   SelfMetrics& metrics_;
   core::EventClock* event_clock_;
   std::string daemon_id_;
   core::DeliveryTracker tracker_;
   std::map<std::pair<std::string, std::uint64_t>, StreamPosition> streams_;
-  std::function<void(const core::Event&)> applied_event_observer_;
+  std::vector<StreamPosition*> arrived_;  // streams with a batch not yet stamped
 };
 
 }  // namespace floorwatch::daemon

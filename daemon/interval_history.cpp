@@ -261,17 +261,15 @@ std::optional<core::OutcomeCounters> IntervalHistory::stored(const std::string& 
   return read_counts(select.get(), 0);
 }
 
-void IntervalHistory::sync(SharedFloor& floor) {
+void IntervalHistory::sync(const core::FloorState& state, core::Timestamp now) {
   struct Candidate {
     IntervalRow row;
     bool known = false;  // written_ had the interval, so no lookup in the file is needed
   };
   std::vector<Candidate> candidates;
-  core::Timestamp now{};
   core::Timestamp kept_from{};
-  // Under the lock: only compare with what was last written and copy what differs.
-  floor.with_state([&](core::FloorState& state) {
-    now = floor.clock().now();
+  // Compare with what was last written and copy only what differs.
+  {
     const core::SiteCalendar& calendar = state.calendar();
     next_boundary_ = calendar.interval_end(now);
     kept_from = calendar.day_start(calendar.day_start(now) - core::Duration{1});
@@ -291,9 +289,9 @@ void IntervalHistory::sync(SharedFloor& floor) {
                           written != nullptr});
           }
         });
-  });
+  }
 
-  // Outside the lock: an interval not seen since start-up may already be in the file (restart).
+  // An interval not seen since start-up may already be in the file (restart).
   std::vector<IntervalRow> changed;
   changed.reserve(candidates.size());
   for (auto& candidate : candidates) {

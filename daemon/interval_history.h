@@ -12,7 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "daemon/shared_floor.h"
+#include "floorwatch/core/floor_state.h"
 #include "floorwatch/core/outcome_counters.h"
 #include "floorwatch/core/queue_settings.h"
 #include "floorwatch/core/site_calendar.h"
@@ -51,9 +51,9 @@ class IntervalHistory {
 
   /// Upserts every interval the engine still keeps whose counters changed since they were last
   /// written — ended ones (late events included) and the current one, partial — then deletes
-  /// rows past retention. Holds the floor lock only to copy the changed intervals; the daemon
-  /// calls it at interval boundaries, at snapshot time and before a report.
-  void sync(SharedFloor& floor);
+  /// rows past retention. `now`: the loop's time. The daemon calls it at interval boundaries,
+  /// at snapshot time and before a report.
+  void sync(const core::FloorState& state, core::Timestamp now);
   /// End of the interval that was current at the last sync: the loop syncs again then.
   core::Timestamp next_boundary() const { return next_boundary_; }
 

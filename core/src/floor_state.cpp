@@ -121,6 +121,7 @@ FloorState::Queue& FloorState::queue(const std::string& name) {
 
 FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
   auto [it, inserted] = agents_.try_emplace(id);
+  ++agents_revision_;  // the caller is about to change this agent
   if (inserted) {
     it->second.state_since = ts;
     it->second.last_change = ts;
@@ -353,6 +354,7 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   FloorSnapshot result;
   result.now = now;
   result.revision = revision_;
+  result.agents_revision = agents_revision_;
   result.calendar = calendar_;
   result.abandons_recorded = abandons_recorded_;
   if (options.include_abandons)
@@ -371,23 +373,27 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
     result.queues.push_back(snapshot_queue(*q, now, options));
   }
 
-  if (options.include_agents) {
-    result.agents.reserve(agents_.size());
-    for (const auto& [id, a] : agents_) {
-      AgentSnapshot agent_snapshot;
-      agent_snapshot.agent = id;
-      agent_snapshot.state = a.state;
-      agent_snapshot.reason = a.reason;
-      agent_snapshot.state_since = a.state_since;
-      agent_snapshot.queues = a.queues;
-      for (const auto& h : a.handlings) {
-        if (!h.completed) agent_snapshot.call = h.call;
-      }
-      result.agents.push_back(std::move(agent_snapshot));
+  if (options.include_agents) result.agents = agents();
+  return result;
+}
+
+std::vector<AgentSnapshot> FloorState::agents() const {
+  std::vector<AgentSnapshot> result;
+  result.reserve(agents_.size());
+  for (const auto& [id, a] : agents_) {
+    AgentSnapshot agent_snapshot;
+    agent_snapshot.agent = id;
+    agent_snapshot.state = a.state;
+    agent_snapshot.reason = a.reason;
+    agent_snapshot.state_since = a.state_since;
+    agent_snapshot.queues = a.queues;
+    for (const auto& h : a.handlings) {
+      if (!h.completed) agent_snapshot.call = h.call;
     }
-    std::sort(result.agents.begin(), result.agents.end(),
-              [](const AgentSnapshot& x, const AgentSnapshot& y) { return x.agent < y.agent; });
+    result.push_back(std::move(agent_snapshot));
   }
+  std::sort(result.begin(), result.end(),
+            [](const AgentSnapshot& x, const AgentSnapshot& y) { return x.agent < y.agent; });
   return result;
 }
 
@@ -710,6 +716,7 @@ void FloorState::load(std::string_view bytes) {
   queues_ = std::move(queues);
   calls_ = std::move(calls);
   agents_ = std::move(agents);
+  ++agents_revision_;
   agents_by_state_ = agents_by_state;
   latest_advance_ = latest_advance;
   abandons_recorded_ = abandons_recorded;

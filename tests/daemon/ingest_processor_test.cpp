@@ -38,15 +38,18 @@ core::FloorConfig sales_config() {
   return config;
 }
 
-// The rig a daemon builds: shared floor, self metrics, processor.
+// The rig a daemon builds: the floor, its published views, self metrics, processor.
 struct Rig {
   explicit Rig(core::Clock& clock, core::EventClock* event_clock = nullptr)
-      : floor(sales_config(), clock), processor(floor, metrics, event_clock, "fw-test") {}
-  daemon::SharedFloor floor;
+      : clock(clock), processor(floor, metrics, event_clock, "fw-test") {}
+  core::Clock& clock;
+  core::FloorState floor{sales_config()};
+  daemon::FloorViewPublisher views;
   daemon::SelfMetrics metrics{{"test-site", "fw-test"}, "0"};
   daemon::IngestProcessor processor;
 
-  std::int64_t waiting() { return floor.snapshot().queues.at(0).calls_waiting; }
+  core::FloorSnapshot snapshot() { return floor.snapshot(clock.now()); }
+  std::int64_t waiting() { return snapshot().queues.at(0).calls_waiting; }
 };
 
 }  // namespace
@@ -166,14 +169,15 @@ TEST_CASE("with the event clock, now follows the latest event", "[daemon][ingest
   rig.processor.handle_frame(frame(1, {{1, enqueued("c1", kT0)}, {2, enqueued("c2", kT0 + 93s)}}));
   CHECK(clock.now() == kT0 + 93s);
   // c1 has waited from T0 to the latest event time: 93 s.
-  CHECK(rig.floor.snapshot().queues.at(0).oldest_wait_seconds == Approx(93));
+  CHECK(rig.snapshot().queues.at(0).oldest_wait_seconds == Approx(93));
 }
 
 TEST_CASE("the control socket answers snapshot, status and unknown commands", "[daemon][control]") {
   core::ManualClock clock(kT0 + 75s);
   Rig rig(clock);
   rig.processor.handle_frame(frame(3, {{1, enqueued("c1", kT0)}}));
-  const daemon::ControlServer server(rig.floor, rig.processor,
+  rig.views.publish(rig.floor, clock.now(), {});  // what the loop does every wake-up
+  const daemon::ControlServer server(rig.views, rig.processor,
                                      {{"stockholm", "fw-a"}, "1.2.3", "wall", {}});
 
   SECTION("snapshot lists queues with their waiting calls, times in RFC 3339") {

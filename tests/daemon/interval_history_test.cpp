@@ -40,12 +40,10 @@ core::FloorConfig stockholm_site() {
 
 // A floor with its clock, as the daemon builds it.
 struct Floor {
-  explicit Floor(core::Timestamp start) : clock(start), shared(stockholm_site(), clock) {}
-  void apply(const core::Event& event) {
-    shared.with_state([&](core::FloorState& state) { REQUIRE(state.apply(event).applied); });
-  }
+  explicit Floor(core::Timestamp start) : clock(start), state(stockholm_site()) {}
+  void apply(const core::Event& event) { REQUIRE(state.apply(event).applied); }
   core::ManualClock clock;
-  daemon::SharedFloor shared;
+  core::FloorState state;
 };
 
 // 09:00-09:30 local on 2026-12-01 (08:00Z-08:30Z), worked by hand:
@@ -96,7 +94,7 @@ TEST_CASE("an interval becomes one row with every counter and the settings in fo
   Floor floor(utc("2026-12-01T08:10:00Z"));
   IntervalHistory history({dir.file("state.db.history"), 62});
   play_nine_oclock(floor);
-  history.sync(floor.shared);
+  history.sync(floor.state, floor.clock.now());
   CHECK(history.next_boundary() == utc("2026-12-01T08:30:00Z"));
 
   auto rows = all_rows(history);
@@ -111,9 +109,9 @@ TEST_CASE("an interval becomes one row with every counter and the settings in fo
   CHECK(rows[0].settings.formula == core::ServiceLevelFormula::AbandonsNegative);
 
   // Syncing again, or from a second handle on the file, changes nothing: upserts, not appends.
-  history.sync(floor.shared);
+  history.sync(floor.state, floor.clock.now());
   IntervalHistory second_handle({dir.file("state.db.history"), 62});
-  second_handle.sync(floor.shared);
+  second_handle.sync(floor.state, floor.clock.now());
   rows = all_rows(history);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].counts == nine_oclock_counts());
@@ -125,14 +123,14 @@ TEST_CASE("a late event updates an interval that has already ended", "[daemon][h
   IntervalHistory history({dir.file("state.db.history"), 62});
   play_nine_oclock(floor);
   floor.clock.set(utc("2026-12-01T08:31:00Z"));
-  history.sync(floor.shared);  // the boundary write: 09:00 is final as far as anyone knows
+  history.sync(floor.state, floor.clock.now());  // the boundary write: 09:00 is final as far as anyone knows
   REQUIRE(all_rows(history).size() == 1);
 
   // A collector that was cut off delivers a call that queued at 09:20 local, at 09:41.
   floor.clock.set(utc("2026-12-01T08:41:00Z"));
   floor.apply(enqueued(utc("2026-12-01T08:20:00Z"), "late", "sales"));
   floor.apply(abandoned(utc("2026-12-01T08:41:00Z"), "late"));  // waited 21 min: not short
-  history.sync(floor.shared);
+  history.sync(floor.state, floor.clock.now());
 
   const auto rows = all_rows(history);
   REQUIRE(rows.size() == 2);
@@ -154,15 +152,15 @@ TEST_CASE("rows whose interval ended more than history_days ago are deleted", "[
   floor.apply(enqueued(utc("2026-12-01T08:00:00Z"), "early", "sales"));  // ends 08:30Z
   floor.apply(enqueued(utc("2026-12-01T11:00:00Z"), "later", "sales"));  // ends 11:30Z
   floor.clock.set(utc("2026-12-01T11:10:00Z"));
-  history.sync(floor.shared);
+  history.sync(floor.state, floor.clock.now());
   REQUIRE(all_rows(history).size() == 2);
 
   // Two days later at 10:10Z the cut-off is 2026-12-01T10:10Z: the 08:00Z interval ended
   // before it, the 11:00Z one after it.
   floor.clock.set(utc("2026-12-03T10:10:00Z"));
   floor.apply(enqueued(utc("2026-12-03T10:00:00Z"), "today", "sales"));
-  floor.shared.advance();
-  history.sync(floor.shared);
+  floor.state.advance(floor.clock.now());
+  history.sync(floor.state, floor.clock.now());
   const auto rows = all_rows(history);
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].start == utc("2026-12-01T11:00:00Z"));
@@ -178,21 +176,21 @@ TEST_CASE("after a restart the history is reloaded and nothing is counted twice"
     Floor floor(utc("2026-12-01T08:10:00Z"));
     IntervalHistory history({path, 62});
     play_nine_oclock(floor);
-    history.sync(floor.shared);
-    snapshot = floor.shared.with_state([](core::FloorState& state) { return state.save(); });
+    history.sync(floor.state, floor.clock.now());
+    snapshot = floor.state.save();
   }
 
   SECTION("restored from the snapshot, the engine rewrites nothing and continues the row") {
     Floor floor(utc("2026-12-01T08:12:00Z"));
-    floor.shared.with_state([&](core::FloorState& state) { state.load(snapshot); });
+    floor.state.load(snapshot);
     IntervalHistory history({path, 62});
     REQUIRE(all_rows(history).size() == 1);
     CHECK(all_rows(history)[0].counts == nine_oclock_counts());
-    history.sync(floor.shared);
+    history.sync(floor.state, floor.clock.now());
     CHECK(all_rows(history)[0].counts == nine_oclock_counts());
 
     floor.apply(enqueued(utc("2026-12-01T08:12:00Z"), "c5", "sales"));
-    history.sync(floor.shared);
+    history.sync(floor.state, floor.clock.now());
     CHECK(all_rows(history)[0].counts.offered == 5);
   }
 
@@ -201,7 +199,7 @@ TEST_CASE("after a restart the history is reloaded and nothing is counted twice"
     Floor floor(utc("2026-12-01T08:20:00Z"));
     IntervalHistory history({path, 62});
     floor.apply(enqueued(utc("2026-12-01T08:20:00Z"), "c9", "sales"));
-    history.sync(floor.shared);
+    history.sync(floor.state, floor.clock.now());
     const auto rows = all_rows(history);
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].counts == nine_oclock_counts());
@@ -214,15 +212,15 @@ TEST_CASE("a late event for an interval the engine no longer keeps leaves its ro
   Floor floor(utc("2026-12-01T08:10:00Z"));
   IntervalHistory history({dir.file("state.db.history"), 62});
   play_nine_oclock(floor);
-  history.sync(floor.shared);
+  history.sync(floor.state, floor.clock.now());
   // Three days on the engine keeps only yesterday and today.
   floor.clock.set(utc("2026-12-04T09:00:00Z"));
-  floor.shared.advance();
-  history.sync(floor.shared);
+  floor.state.advance(floor.clock.now());
+  history.sync(floor.state, floor.clock.now());
   // A call from 2026-12-01 09:20 local arrives now: the engine opens a fresh bucket holding
   // just that call, which must not replace the whole interval in the history.
   floor.apply(enqueued(utc("2026-12-01T08:20:00Z"), "very-late", "sales"));
-  history.sync(floor.shared);
+  history.sync(floor.state, floor.clock.now());
   const auto rows = all_rows(history);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].counts == nine_oclock_counts());
@@ -244,7 +242,7 @@ TEST_CASE("report totals sum the counters before applying the formula", "[daemon
     floor.apply(answered(utc("2026-12-01T08:40:00Z") + seconds(wait), call, "b" + call));
   }
   floor.clock.set(utc("2026-12-01T08:45:00Z"));
-  history.sync(floor.shared);
+  history.sync(floor.state, floor.clock.now());
 
   const core::SiteCalendar calendar("Europe/Stockholm", 0, 30);
   const auto from = utc("2026-11-30T23:00:00Z");
@@ -316,10 +314,12 @@ TEST_CASE("the report command explains a bad request by the field at fault", "[d
   TempDirectory dir;
   Floor floor(utc("2026-12-01T08:10:00Z"));
   daemon::SelfMetrics metrics{{"test-site", "fw-test"}, "0"};
-  daemon::IngestProcessor ingest(floor.shared, metrics, nullptr, "fw-test");
-  daemon::ControlServer server(floor.shared, ingest, {{"test-site", "fw-test"}, "0", "wall", {}});
+  daemon::IngestProcessor ingest(floor.state, metrics, nullptr, "fw-test");
+  daemon::FloorViewPublisher views;
+  views.publish(floor.state, floor.clock.now(), {});
+  daemon::ControlServer server(views, ingest, {{"test-site", "fw-test"}, "0", "wall", {}});
   auto error_of = [&](const std::string& request) {
-    return nlohmann::json::parse(server.handle(request, floor.shared.clock().now()).reply)
+    return nlohmann::json::parse(server.handle(request, floor.clock.now()).reply)
         .value("error", std::string());
   };
 
@@ -327,7 +327,7 @@ TEST_CASE("the report command explains a bad request by the field at fault", "[d
              Catch::Contains("needs state.path"));
 
   IntervalHistory history({dir.file("state.db.history"), 62});
-  server.set_interval_history(&history);
+  server.enable_reports(true);
   CHECK_THAT(error_of(R"({"command":"report","to":"2026-12-01"})"),
              Catch::Contains("report needs \"from\""));
   CHECK_THAT(
@@ -339,11 +339,13 @@ TEST_CASE("the report command explains a bad request by the field at fault", "[d
              Catch::StartsWith("to: must be after from"));
 
   play_nine_oclock(floor);
-  // A valid report is resolved on the loop (history synced) and read by the report worker.
+  // A valid report is resolved on the loop, which syncs the history before handing it to the
+  // report worker.
   const auto answer = server.handle(
       R"({"command":"report","from":1795510800000,"to":"2026-12-01","queue":"sales"})",
-      floor.shared.clock().now());
+      floor.clock.now());
   REQUIRE(answer.report);
+  history.sync(floor.state, floor.clock.now());
   daemon::IntervalHistoryReader reader(dir.file("state.db.history"));
   const auto reply = nlohmann::json::parse(daemon::build_report_reply(reader, *answer.report));
   INFO(reply.dump(2));

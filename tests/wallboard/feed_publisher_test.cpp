@@ -54,21 +54,21 @@ core::FloorConfig two_queues() {
   return config;
 }
 
-// The engine and the feed model fed the same applied events, as in the daemon.
+// The engine and the feed model reading its pictures, as in the daemon.
 struct Floor {
   core::FloorConfig config = two_queues();
   core::FloorState state{config};
   FeedModel feed{{"stockholm", "fw-a", true}, 7};
 
   void apply(const core::Event& event) {
-    if (state.apply(event).applied) feed.observe(event);
+    state.apply(event);
   }
   std::optional<v1::FeedMessage> publish(core::Timestamp now, std::vector<FeedAlert> alerts = {}) {
     core::SnapshotOptions options;
     options.include_waiting_calls = true;
     options.include_today_intervals = true;
     options.include_abandons = true;
-    options.include_agents = feed.agents_may_have_changed();
+    options.include_agents = feed.agents_stale(state.agents_revision());
     auto bytes = feed.update(state.snapshot(now, options), options.include_agents, alerts);
     if (!bytes) return std::nullopt;
     v1::FeedMessage message;

@@ -118,6 +118,9 @@ struct FloorSnapshot {
   Timestamp now{};
   /// The state's revision at this picture: pass it as SnapshotOptions::changed_since next time.
   std::uint64_t revision = 0;
+  /// FloorState::agents_revision() at this picture: `agents` may differ from a picture with
+  /// another value.
+  std::uint64_t agents_revision = 0;
   /// Set when `queues` holds only the queues changed after this revision (the options' value);
   /// every other queue is as it was then (but for the live oldest_wait_seconds, which moves with
   /// time: derive it from oldest_enqueued_at), and none was removed. nullopt: every queue.

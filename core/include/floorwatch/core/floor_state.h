@@ -42,8 +42,8 @@ struct ApplyResult {
 /// own thread, off the loop that owns the state.
 void predict_staffing(QueueSnapshot& queue);
 
-/// Owns queues, calls and agents. Not thread-safe: one loop owns it (the daemon guards it with
-/// a mutex for the scrape thread).
+/// Owns queues, calls and agents. Not thread-safe: one loop owns it; other threads read what
+/// the loop publishes from its snapshots.
 class FloorState {
  public:
   explicit FloorState(FloorConfig config);
@@ -60,6 +60,13 @@ class FloorState {
   /// Bumped by every change to a queue's figures: events, agents joining or changing state,
   /// outcomes leaving a rolling window, a new interval or day, new settings, load().
   std::uint64_t revision() const { return revision_; }
+  /// Bumped whenever any agent's picture (state, reason, queues, current call) may have
+  /// changed, and by load(): readers copy agents() only when it moved.
+  std::uint64_t agents_revision() const { return agents_revision_; }
+  /// Every agent, sorted by id (what SnapshotOptions::include_agents adds to a snapshot).
+  std::vector<AgentSnapshot> agents() const;
+  /// The number of the newest abandon ever recorded (0: none); see recent_abandons().
+  std::uint64_t abandons_recorded() const { return abandons_recorded_; }
   /// The whole live state (calls, agents, windows, history) as bytes, with a checksum; the
   /// configuration is not included. Deterministic: equal states give equal bytes.
   std::string save() const;
@@ -125,6 +132,7 @@ class FloorState {
   std::array<std::int64_t, kAgentStatusCount> agents_by_state_{};  // whole site, kept live
   std::deque<AbandonedCall> recent_abandons_;
   std::uint64_t abandons_recorded_ = 0;  // numbers the abandons: readers take the new ones
+  std::uint64_t agents_revision_ = 0;    // every path that changes an agent goes via agent()
 };
 
 }  // namespace floorwatch::core
