@@ -11,11 +11,10 @@ std::vector<prometheus::MetricFamily> AlertMetrics::Collect() const {
     for (auto& [name, value] : extra) result.push_back({name, value});
     return result;
   };
-  prometheus::MetricFamily firing{
-      "floorwatch_alerts_firing",
-      "Alerts firing or acknowledged now, by rule, queue and severity",
-      prometheus::MetricType::Gauge,
-      {}};
+  prometheus::MetricFamily firing{"floorwatch_alerts_firing",
+                                  "Alerts firing or acknowledged now, by rule, queue and severity",
+                                  prometheus::MetricType::Gauge,
+                                  {}};
   for (const auto& [key, value] : firing_) {
     prometheus::ClientMetric metric;
     metric.label = labels({{"rule", key[0]}, {"queue", key[1]}, {"severity", key[2]}});

@@ -12,7 +12,6 @@ namespace floorwatch::daemon {
 
 using nlohmann::json;
 
-
 AlertService::AlertService(const alerts::AlertsConfig& config, const std::string& time_zone,
                            const Identity& identity, const std::string& generator_url)
     : engine_(config, alerts::EngineOptions{.time_zone = time_zone}),
@@ -78,8 +77,7 @@ void AlertService::take_over(AlertService& predecessor, core::Timestamp now,
   predecessor.metrics_->set_dispatchers({});
   retiring_.take_all(predecessor.retiring_);
   if (predecessor.dispatcher_) {
-    const auto needed =
-        retirement_budget(*predecessor.dispatcher_, predecessor.engine_.config());
+    const auto needed = retirement_budget(*predecessor.dispatcher_, predecessor.engine_.config());
     spdlog::info(
         "alerts: the previous config's notifiers retire once their notices are sent, "
         "within {} s",
@@ -112,8 +110,7 @@ bool AlertService::evaluate(const FloorView& view, const IngestProcessor& ingest
 
   // Only the queues changed since the last evaluation: the engine keeps the figures of the
   // others and re-checks them at their own deadlines.
-  const core::FloorSnapshot snapshot =
-      view.snapshot(view.published_at, engine_.snapshot_options());
+  const core::FloorSnapshot snapshot = view.snapshot(view.published_at, engine_.snapshot_options());
   const alerts::EvaluationResult result = engine_.evaluate(snapshot, sources, now);
   record(result);
   if (result.transitions.empty()) return false;

@@ -18,10 +18,10 @@
 #include "alerts/rule_config.h"
 #include "daemon/alert_metrics.h"
 #include "daemon/feed_publisher.h"
+#include "daemon/floor_view.h"
 #include "daemon/ingest_processor.h"
 #include "daemon/notifier_retirement.h"
 #include "daemon/self_metrics.h"
-#include "daemon/floor_view.h"
 
 namespace floorwatch::daemon {
 

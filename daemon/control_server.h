@@ -9,10 +9,10 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "daemon/floor_view.h"
 #include "daemon/ingest_processor.h"
 #include "daemon/report_worker.h"
 #include "daemon/self_metrics.h"
-#include "daemon/floor_view.h"
 
 namespace floorwatch::daemon {
 

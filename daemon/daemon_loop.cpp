@@ -89,12 +89,15 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     durable_->recover(alerts_.get());
     durable_->attach(*pipeline_);
     // Interval history lives next to the journal, in its own file (docs/durability.md).
-    history_ = std::make_unique<IntervalHistory>(
+    auto history = std::make_unique<IntervalHistory>(
         IntervalHistory::Options{config_.state.path + ".history", config_.state.history_days});
-    for (const auto& problem : history_->problems()) spdlog::error("recovery: {}", problem);
+    for (const auto& problem : history->problems()) spdlog::error("recovery: {}", problem);
+    // SQLite writes and their fsyncs run on the writer's thread, never on the loop.
+    history_ = std::make_unique<HistoryWriter>(std::move(history));
     control_.enable_reports(true);
     // Reports read through the worker's own connection, so the loop never waits for one.
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
+    reports_->set_history_writer(history_.get());
     sync_history(clock_->now());  // after recovery: --clock event is at its newest event
   }
   publish_view(clock_->now(), std::chrono::steady_clock::now());
@@ -104,13 +107,9 @@ void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_p
   views_.publish(floor_, now, steady_now);
 }
 
-void Daemon::sync_history(core::Timestamp now) {
-  if (!history_) return;
-  try {
-    history_->sync(floor_, now);
-  } catch (const std::exception& error) {
-    spdlog::error("interval history {}: {}", history_->path(), error.what());
-  }
+std::uint64_t Daemon::sync_history(core::Timestamp now) {
+  if (!history_) return 0;
+  return history_->submit(history_changes_.collect(floor_, now));
 }
 
 std::chrono::milliseconds Daemon::poll_timeout(const LoopTime& last) const {
@@ -210,7 +209,7 @@ void Daemon::drain_control(const LoopTime& time) {
         control_.handle(frames.back().to_string_view(), time.now, key_name ? key_name : "");
     if (answer.report) {
       // The rows the report reads include late events and the running interval.
-      sync_history(time.now);
+      answer.report->history_ticket = sync_history(time.now);
       if (!reports_) {
         answer.reply = error_json("no interval history: it needs state.path (docs/durability.md)");
       } else if (const auto id = reports_->submit(std::move(*answer.report))) {
@@ -316,7 +315,8 @@ void Daemon::run(const std::atomic<bool>& stop) {
         if (systemd_) systemd_->watchdog(woke);
         if (alerts_) alerts_->release_retired_notifiers(woke);  // notifiers left by a reload
         // An interval just ended: its final counters go to the history now.
-        if (history_ && (time.now >= history_->next_boundary() || woke >= next_history_sync_)) {
+        if (history_ &&
+            (time.now >= history_changes_.next_boundary() || woke >= next_history_sync_)) {
           sync_history(time.now);
           next_history_sync_ = woke + config_.state.snapshot_interval;
         }
@@ -355,6 +355,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
   } catch (const std::exception& error) {
     spdlog::error("final snapshot failed: {}", error.what());
   }
+  if (history_) history_->stop();  // writes what it was handed; a report waiting on it goes on
   if (reports_) reports_->stop();
   ingest_socket_.close();
   control_socket_.close();

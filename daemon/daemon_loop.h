@@ -15,8 +15,9 @@
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
 #include "daemon/durable_state.h"
-#include "daemon/floor_view.h"
 #include "daemon/feed_publisher.h"
+#include "daemon/floor_view.h"
+#include "daemon/history_writer.h"
 #include "daemon/ingest_pipeline.h"
 #include "daemon/ingest_processor.h"
 #include "daemon/interval_history.h"
@@ -84,8 +85,9 @@ class Daemon {
   std::chrono::milliseconds poll_timeout(const LoopTime& last) const;
   /// Publishes the floor at `now` for every reader (scrapes, feed, control, alert rules).
   void publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now);
-  /// Writes changed intervals to the history; failures are logged, never stop the loop.
-  void sync_history(core::Timestamp now);
+  /// Hands the intervals changed since the last call to the history writer (memory only);
+  /// returns its ticket (0: no history configured).
+  std::uint64_t sync_history(core::Timestamp now);
   /// An alert changed by a control command: snapshotted before its client hears back.
   void reply_when_durable(std::vector<zmq::message_t> request, std::string reply);
   void drain_control(const LoopTime& time);
@@ -101,8 +103,8 @@ class Daemon {
   Identity identity_;
   std::unique_ptr<core::Clock> clock_;
   core::EventClock* event_clock_ = nullptr;  // the same object as clock_ in event mode
-  core::FloorState floor_;    // the engine: only the loop thread touches it
-  FloorViewPublisher views_;  // what every reader reads; published by the loop
+  core::FloorState floor_;                   // the engine: only the loop thread touches it
+  FloorViewPublisher views_;                 // what every reader reads; published by the loop
   SelfMetrics self_metrics_;
   IngestProcessor ingest_;
   ControlServer control_;
@@ -116,10 +118,11 @@ class Daemon {
   std::string control_endpoint_;
   std::unique_ptr<FeedPublisher> feed_;
   std::unique_ptr<IngestPipeline> pipeline_;
-  std::unique_ptr<DurableState> durable_;     // null: no persistence configured
-  std::unique_ptr<AlertService> alerts_;      // null: no alert rules configured
-  std::unique_ptr<IntervalHistory> history_;  // null: no persistence configured
-  std::unique_ptr<ReportWorker> reports_;     // with history_; stops before context_ ends
+  std::unique_ptr<DurableState> durable_;   // null: no persistence configured
+  std::unique_ptr<AlertService> alerts_;    // null: no alert rules configured
+  IntervalChangeTracker history_changes_;   // what the history writer has been handed
+  std::unique_ptr<HistoryWriter> history_;  // null: no persistence configured
+  std::unique_ptr<ReportWorker> reports_;   // with history_; stops before context_ ends
   // Report id -> the request's frames (routing envelope first), until its reply is sent.
   std::map<std::uint64_t, std::vector<zmq::message_t>> report_clients_;
   std::chrono::steady_clock::time_point last_alert_evaluation_{};

@@ -170,8 +170,8 @@ void DurableState::start_snapshot(std::chrono::steady_clock::time_point now,
   std::string problem;
   const std::int64_t covers = pipeline_->applied_through_frame_id();
   // Only this thread ever touches the floor state, so the forked child's copy is consistent.
-  const bool started = snapshots_.start([&] { return serialize(floor_now, alerts); }, covers,
-                                        problem);
+  const bool started =
+      snapshots_.start([&] { return serialize(floor_now, alerts); }, covers, problem);
   if (!started) {
     spdlog::error("snapshot of {} not started: {}", config_.path, problem);
     next_retry_ = now + kSnapshotRetry;

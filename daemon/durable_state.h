@@ -16,10 +16,10 @@
 #include "daemon/ingest_pipeline.h"
 #include "daemon/journal_writer.h"
 #include "daemon/self_metrics.h"
-#include "floorwatch/core/clock.h"
-#include "floorwatch/core/floor_state.h"
 #include "daemon/snapshot_writer.h"
 #include "daemon/systemd_notify.h"
+#include "floorwatch/core/clock.h"
+#include "floorwatch/core/floor_state.h"
 
 namespace floorwatch::daemon {
 

@@ -15,8 +15,8 @@
 #include <zmq.hpp>
 
 #include "daemon/config.h"
-#include "daemon/self_metrics.h"
 #include "daemon/floor_view.h"
+#include "daemon/self_metrics.h"
 #include "floorwatch/core/site_calendar.h"
 #include "security/socket_security.h"
 
@@ -90,7 +90,7 @@ class FeedModel {
   std::shared_ptr<const core::SiteCalendar> calendar_;
   std::uint64_t epoch_;
   std::uint64_t seq_ = 0;
-  bool agents_dirty_ = true;         // a new epoch: the next picture must carry every agent
+  bool agents_dirty_ = true;           // a new epoch: the next picture must carry every agent
   std::uint64_t agents_revision_ = 0;  // of the last picture whose agents were folded in
   std::vector<core::AbandonedCall> abandons_;  // as last published, oldest first
   std::uint64_t abandons_published_ = 0;       // the number of the newest one published

@@ -71,8 +71,8 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
   }
   if (complete || state.abandons_recorded() != abandons_recorded_) {
     const auto& recent = state.recent_abandons();
-    abandons_ = std::make_shared<const std::vector<core::AbandonedCall>>(recent.begin(),
-                                                                          recent.end());
+    abandons_ =
+        std::make_shared<const std::vector<core::AbandonedCall>>(recent.begin(), recent.end());
     abandons_recorded_ = state.abandons_recorded();
   }
   revision_ = changed.revision;

@@ -44,7 +44,7 @@ struct FloorView {
   /// Views older than this cannot say what changed since (the state was loaded): readers
   /// asking for changes since an older revision get every queue.
   std::uint64_t complete_since = 0;
-  std::vector<ViewQueue> queues;  ///< sorted by name
+  std::vector<ViewQueue> queues;                                   ///< sorted by name
   std::shared_ptr<const std::vector<core::AgentSnapshot>> agents;  ///< sorted by id
   std::uint64_t agents_revision = 0;  ///< moves when `agents` may differ from an earlier view
   std::shared_ptr<const std::vector<core::AbandonedCall>> abandons;  ///< oldest first

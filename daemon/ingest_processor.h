@@ -10,11 +10,10 @@
 #include <utility>
 
 #include "daemon/self_metrics.h"
-#include "floorwatch/core/clock.h"
-#include "floorwatch/core/floor_state.h"
 #include "floorwatch/core/byte_codec.h"
 #include "floorwatch/core/clock.h"
 #include "floorwatch/core/delivery_tracker.h"
+#include "floorwatch/core/floor_state.h"
 #include "wire_codec.h"
 
 namespace floorwatch::daemon {

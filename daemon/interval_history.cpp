@@ -88,6 +88,16 @@ bool covers(const core::OutcomeCounters& memory, const core::OutcomeCounters& st
   return true;
 }
 
+// Drops the intervals that start before `kept_from`, and queues left with none.
+template <typename Map>
+void forget_before(Map& by_queue, core::Timestamp kept_from) {
+  for (auto queue = by_queue.begin(); queue != by_queue.end();) {
+    auto& intervals = queue->second;
+    intervals.erase(intervals.begin(), intervals.lower_bound(kept_from));
+    queue = intervals.empty() ? by_queue.erase(queue) : std::next(queue);
+  }
+}
+
 class Statement {
  public:
   Statement(sqlite3* db, const std::string& sql) {
@@ -261,58 +271,55 @@ std::optional<core::OutcomeCounters> IntervalHistory::stored(const std::string& 
   return read_counts(select.get(), 0);
 }
 
-void IntervalHistory::sync(const core::FloorState& state, core::Timestamp now) {
-  struct Candidate {
-    IntervalRow row;
-    bool known = false;  // written_ had the interval, so no lookup in the file is needed
-  };
-  std::vector<Candidate> candidates;
-  core::Timestamp kept_from{};
-  // Compare with what was last written and copy only what differs.
-  {
-    const core::SiteCalendar& calendar = state.calendar();
-    next_boundary_ = calendar.interval_end(now);
-    kept_from = calendar.day_start(calendar.day_start(now) - core::Duration{1});
-    state.for_each_queue_intervals(
-        [&](const std::string& queue, const core::QueueSettings& settings,
-            const std::map<core::Timestamp, core::OutcomeCounters>& intervals) {
-          const auto written_queue = written_.find(queue);
-          for (const auto& [start, counts] : intervals) {
-            const core::OutcomeCounters* written = nullptr;
-            if (written_queue != written_.end()) {
-              const auto it = written_queue->second.find(start);
-              if (it != written_queue->second.end()) written = &it->second;
-            }
-            if (written && (*written == counts || !covers(counts, *written))) continue;
-            candidates.push_back(
-                Candidate{IntervalRow{queue, start, calendar.interval_end(start), counts, settings},
-                          written != nullptr});
-          }
-        });
-  }
+IntervalChanges IntervalChangeTracker::collect(const core::FloorState& state, core::Timestamp now) {
+  IntervalChanges changes;
+  changes.now = now;
+  const core::SiteCalendar& calendar = state.calendar();
+  next_boundary_ = calendar.interval_end(now);
+  changes.kept_from = calendar.day_start(calendar.day_start(now) - core::Duration{1});
+  state.for_each_queue_intervals(
+      [&](const std::string& queue, const core::QueueSettings& settings,
+          const std::map<core::Timestamp, core::OutcomeCounters>& intervals) {
+        auto& handed = handed_[queue];
+        for (const auto& [start, counts] : intervals) {
+          const auto it = handed.find(start);
+          if (it != handed.end() && it->second == counts) continue;
+          handed[start] = counts;
+          changes.rows.push_back(
+              IntervalRow{queue, start, calendar.interval_end(start), counts, settings});
+        }
+      });
+  forget_before(handed_, changes.kept_from);
+  return changes;
+}
 
-  // An interval not seen since start-up may already be in the file (restart).
+void IntervalHistory::apply(const IntervalChanges& changes) {
   std::vector<IntervalRow> changed;
-  changed.reserve(candidates.size());
-  for (auto& candidate : candidates) {
-    if (!candidate.known) {
-      const auto row_in_file = stored(candidate.row.queue, candidate.row.start);
-      if (row_in_file &&
-          (*row_in_file == candidate.row.counts || !covers(candidate.row.counts, *row_in_file))) {
-        written_[candidate.row.queue][candidate.row.start] = *row_in_file;
-        continue;
-      }
+  changed.reserve(changes.rows.size());
+  for (const IntervalRow& row : changes.rows) {
+    const core::OutcomeCounters* written = nullptr;
+    std::optional<core::OutcomeCounters> row_in_file;
+    if (const auto queue = written_.find(row.queue); queue != written_.end()) {
+      if (const auto it = queue->second.find(row.start); it != queue->second.end())
+        written = &it->second;
     }
-    changed.push_back(std::move(candidate.row));
+    // An interval not seen since start-up may already be in the file (restart).
+    if (!written && (row_in_file = stored(row.queue, row.start))) {
+      written_[row.queue][row.start] = *row_in_file;
+      written = &*row_in_file;
+    }
+    // Never replace a row with counters that do not cover it (a restart from an older
+    // snapshot): the engine catches up first.
+    if (written && (*written == row.counts || !covers(row.counts, *written))) continue;
+    changed.push_back(row);
   }
-  write(changed, now);
-
+  write(changed, changes.now);
   // Intervals the engine no longer keeps cannot change through it any more: forget them.
-  for (auto queue = written_.begin(); queue != written_.end();) {
-    auto& intervals = queue->second;
-    intervals.erase(intervals.begin(), intervals.lower_bound(kept_from));
-    queue = intervals.empty() ? written_.erase(queue) : std::next(queue);
-  }
+  forget_before(written_, changes.kept_from);
+}
+
+void IntervalHistory::sync(const core::FloorState& state, core::Timestamp now) {
+  apply(tracker_.collect(state, now));
 }
 
 void IntervalHistory::write(const std::vector<IntervalRow>& rows, core::Timestamp now) {

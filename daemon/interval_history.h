@@ -33,8 +33,31 @@ struct IntervalRow {
   core::QueueSettings settings;
 };
 
-/// The history table. Not thread-safe: owned by the daemon loop, which writes; `report`s read
-/// through an IntervalHistoryReader on the report worker's thread (daemon/report_worker.h).
+/// What changed in the engine's intervals since they were last handed over: the rows to
+/// store, at the loop's `now`. Plain value type.
+struct IntervalChanges {
+  std::vector<IntervalRow> rows;
+  core::Timestamp now{};
+  core::Timestamp kept_from{};  ///< the engine keeps no interval starting before this
+};
+
+/// The loop's half of the history: which intervals changed since it last handed them over
+/// (memory only, cheap). Not thread-safe: the loop owns it.
+class IntervalChangeTracker {
+ public:
+  /// Every interval the engine keeps whose counters differ from what was last handed over:
+  /// ended ones (late events included) and the current one, partial.
+  IntervalChanges collect(const core::FloorState& state, core::Timestamp now);
+  /// End of the interval that was current at the last collect(): the loop collects again then.
+  core::Timestamp next_boundary() const { return next_boundary_; }
+
+ private:
+  std::map<std::string, std::map<core::Timestamp, core::OutcomeCounters>, std::less<>> handed_;
+  core::Timestamp next_boundary_ = core::Timestamp::min();
+};
+
+/// The history table. Not thread-safe: the daemon's HistoryWriter thread owns it and writes;
+/// `report`s read through an IntervalHistoryReader on the report worker's thread.
 class IntervalHistory {
  public:
   struct Options {
@@ -49,13 +72,14 @@ class IntervalHistory {
   IntervalHistory(const IntervalHistory&) = delete;
   IntervalHistory& operator=(const IntervalHistory&) = delete;
 
-  /// Upserts every interval the engine still keeps whose counters changed since they were last
-  /// written — ended ones (late events included) and the current one, partial — then deletes
-  /// rows past retention. `now`: the loop's time. The daemon calls it at interval boundaries,
-  /// at snapshot time and before a report.
+  /// Upserts the changed rows that differ from what the file holds (a row is never replaced by
+  /// counters that do not cover it), then deletes rows past retention. Throws
+  /// std::runtime_error when SQLite fails (nothing of this call is then stored).
+  void apply(const IntervalChanges& changes);
+  /// collect() and apply() in one go on one thread (tests, tools).
   void sync(const core::FloorState& state, core::Timestamp now);
-  /// End of the interval that was current at the last sync: the loop syncs again then.
-  core::Timestamp next_boundary() const { return next_boundary_; }
+  /// End of the interval that was current at the last sync().
+  core::Timestamp next_boundary() const { return tracker_.next_boundary(); }
 
   /// Stored rows with from <= start < to, ordered by queue then start; empty `queue` = all.
   std::vector<IntervalRow> query(core::Timestamp from, core::Timestamp to,
@@ -81,7 +105,7 @@ class IntervalHistory {
   // Queue -> interval start -> counters as last written (or found in the file), for the
   // intervals the engine still keeps: only differences are rewritten.
   std::map<std::string, std::map<core::Timestamp, core::OutcomeCounters>, std::less<>> written_;
-  core::Timestamp next_boundary_ = core::Timestamp::min();
+  IntervalChangeTracker tracker_;  // for sync() only
 };
 
 /// Its own read-only connection to a history file, so a long report reads while the loop keeps

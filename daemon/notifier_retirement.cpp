@@ -30,8 +30,7 @@ void NotifierRetirement::take_all(NotifierRetirement& other) {
   other.retiring_.clear();
 }
 
-void NotifierRetirement::release(std::chrono::steady_clock::time_point now,
-                                 AlertMetrics& metrics) {
+void NotifierRetirement::release(std::chrono::steady_clock::time_point now, AlertMetrics& metrics) {
   for (auto& retiring : retiring_) {
     if (retiring.stop_requested) continue;
     const bool done = retiring.dispatcher->wait_until_idle(std::chrono::milliseconds(0));

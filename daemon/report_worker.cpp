@@ -113,6 +113,9 @@ void ReportWorker::stop() {
 std::string ReportWorker::answer(const ReportRequest& request, bool& failed) {
   failed = false;
   try {
+    // The rows the engine had when the report was asked, late events and the running interval
+    // included, are in the file first.
+    if (writer_ && request.history_ticket) writer_->wait_for(request.history_ticket);
     if (!reader_) reader_ = std::make_unique<IntervalHistoryReader>(history_path_, &cancel_);
     return build_report_reply(*reader_, request, &cancel_);
   } catch (const std::exception& error) {

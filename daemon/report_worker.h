@@ -1,7 +1,8 @@
 #pragma once
 // `report`s off the daemon loop (docs/control.md "report"): the loop validates the request and
-// makes the history current; this worker thread reads the history through its own read-only
-// SQLite connection and builds the JSON reply; an inproc socket wakes the loop to send it.
+// hands the history writer what changed; this worker thread waits for those rows, reads the
+// history through its own read-only SQLite connection and builds the JSON reply; an inproc
+// socket wakes the loop to send it.
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -18,6 +19,7 @@
 #include <prometheus/registry.h>
 #include <zmq.hpp>
 
+#include "daemon/history_writer.h"
 #include "daemon/interval_history.h"
 #include "daemon/self_metrics.h"
 
@@ -30,6 +32,9 @@ struct ReportRequest {
   std::string queue;      ///< empty: every queue
   core::Timestamp now{};  ///< the daemon clock when asked (marks running intervals partial)
   core::SiteCalendar calendar;
+  /// The HistoryWriter ticket of the changes handed over when it was asked: the worker reads
+  /// once those are written (0: nothing to wait for).
+  std::uint64_t history_ticket = 0;
 };
 
 /// The heavy part of `report`: reads the rows through `reader` and builds the JSON reply text.
@@ -74,6 +79,8 @@ class ReportWorker {
                std::size_t capacity = kDefaultCapacity);
   /// stop()
   ~ReportWorker();
+  /// Before the first submit: reports wait for their ReportRequest::history_ticket here.
+  void set_history_writer(HistoryWriter* writer) { writer_ = writer; }
   ReportWorker(const ReportWorker&) = delete;
   ReportWorker& operator=(const ReportWorker&) = delete;
 
@@ -115,6 +122,7 @@ class ReportWorker {
   bool stopping_ = false;
   std::atomic<bool> cancel_{false};  // read by SQLite's progress handler on the worker thread
   std::unique_ptr<IntervalHistoryReader> reader_;  // worker thread only
+  HistoryWriter* writer_ = nullptr;
   std::thread thread_;
 };
 

@@ -45,7 +45,8 @@ TEST_CASE("a published view holds every queue and rebuilds only the changed ones
   const auto second = publisher.current();
   REQUIRE(second->queues.size() == 3);
   CHECK(second->queues[0].figures->name == "billing");
-  CHECK(second->queues[1].figures == first->queues[0].figures);  // sales: the same object, not rebuilt
+  CHECK(second->queues[1].figures ==
+        first->queues[0].figures);  // sales: the same object, not rebuilt
   CHECK(second->queues[2].figures == first->queues[1].figures);  // support
 
   // Readers see the live wait at the view's instant, though sales was built a second earlier.
@@ -53,7 +54,8 @@ TEST_CASE("a published view holds every queue and rebuilds only the changed ones
   REQUIRE(snapshot.queues[1].name == "sales");
   CHECK(snapshot.queues[1].oldest_wait_seconds == Approx(2.0));
   CHECK(snapshot.queues[0].oldest_wait_seconds == Approx(0.0));
-  CHECK(first->queues[0].figures->oldest_wait_seconds == Approx(1.0));  // earlier views never change
+  CHECK(first->queues[0].figures->oldest_wait_seconds ==
+        Approx(1.0));  // earlier views never change
 }
 
 TEST_CASE("with a running clock a reader sees live waits at the moment it reads",
@@ -85,7 +87,8 @@ TEST_CASE("a view answers every reader as the engine would at its instant", "[da
   // A morning across an interval boundary: agents, answers, an abandon, callers still waiting.
   const std::vector<core::Event> events{
       agent_state(start, "a1", core::AgentStatus::Available, Queues{"sales"}),
-      agent_state(start + seconds(1), "a2", core::AgentStatus::Available, Queues{"sales", "support"}),
+      agent_state(start + seconds(1), "a2", core::AgentStatus::Available,
+                  Queues{"sales", "support"}),
       enqueued(start + seconds(10), "c1", "sales"),
       answered(start + seconds(25), "c1", "a1"),
       enqueued(start + seconds(40), "c2", "support"),
@@ -93,7 +96,8 @@ TEST_CASE("a view answers every reader as the engine would at its instant", "[da
       enqueued(start + seconds(290), "c3", "sales"),
       completed(start + seconds(320), "c1"),
       enqueued(start + seconds(330), "c4", "support"),
-      agent_state(start + seconds(331), "a2", core::AgentStatus::Paused, Queues{"sales", "support"}),
+      agent_state(start + seconds(331), "a2", core::AgentStatus::Paused,
+                  Queues{"sales", "support"}),
   };
   std::uint64_t alert_revision = 0;  // what an alert engine asking for changes would hold
   std::optional<std::uint64_t> seen;
@@ -130,7 +134,7 @@ TEST_CASE("a view answers every reader as the engine would at its instant", "[da
     CHECK(delta.only_changed_since.has_value() == seen.has_value());
     for (const auto& queue : delta.queues) {
       const auto match = std::find_if(full.queues.begin(), full.queues.end(),
-                                       [&](const auto& q) { return q.name == queue.name; });
+                                      [&](const auto& q) { return q.name == queue.name; });
       REQUIRE(match != full.queues.end());
       CHECK(queue.calls_waiting == match->calls_waiting);
     }

@@ -123,7 +123,8 @@ TEST_CASE("a late event updates an interval that has already ended", "[daemon][h
   IntervalHistory history({dir.file("state.db.history"), 62});
   play_nine_oclock(floor);
   floor.clock.set(utc("2026-12-01T08:31:00Z"));
-  history.sync(floor.state, floor.clock.now());  // the boundary write: 09:00 is final as far as anyone knows
+  history.sync(floor.state,
+               floor.clock.now());  // the boundary write: 09:00 is final as far as anyone knows
   REQUIRE(all_rows(history).size() == 1);
 
   // A collector that was cut off delivers a call that queued at 09:20 local, at 09:41.

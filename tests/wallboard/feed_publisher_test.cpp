@@ -60,9 +60,7 @@ struct Floor {
   core::FloorState state{config};
   FeedModel feed{{"stockholm", "fw-a", true}, 7};
 
-  void apply(const core::Event& event) {
-    state.apply(event);
-  }
+  void apply(const core::Event& event) { state.apply(event); }
   std::optional<v1::FeedMessage> publish(core::Timestamp now, std::vector<FeedAlert> alerts = {}) {
     core::SnapshotOptions options;
     options.include_waiting_calls = true;
