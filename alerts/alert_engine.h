@@ -25,6 +25,9 @@ class time_zone;
 
 namespace floorwatch::alerts {
 
+class QueueMemory;  // alerts/queue_memory.h
+struct TermValue;   // alerts/rule_condition.h
+
 /// When a collector source last delivered an event; the daemon fills one per known source.
 struct SourceActivity {
   std::string source;
@@ -125,20 +128,52 @@ class AlertEngine {
     std::size_t rule_index;
     std::optional<std::size_t> policy_index;
   };
-  struct QueueMemory;
+  struct EvaluationPass;  // one evaluate() call's working set (alert_engine_evaluate.cpp)
+  struct RuleVisit;       // one rule within it, with its active-hours verdict
+  struct SubjectOutcome;  // what visiting one (rule, subject) pair left behind
 
-  const EscalationPolicy* policy_named(const std::string& name) const;
+  // alert_engine.cpp: lookups shared by every part.
   const Rule* rule_named(const std::string& name) const;
-  void update_next_deadline();
+  /// The escalation policy of a rule; nullptr for no rule or a rule without one.
+  const EscalationPolicy* policy_of(const Rule* rule) const;
   bool silenced(const Labels& labels, core::Timestamp now) const;
-  void resolve(Alert& alert, TransitionReason reason, core::Timestamp now,
-               EvaluationResult& result);
   /// Moves resolved alerts to the (bounded) history and forgets inactive ones.
   void retire_ended_alerts();
+
+  // alert_engine_evaluate.cpp: one evaluation, rule by rule, subject by subject.
+  void check_follows_last_snapshot(const core::FloorSnapshot& floor) const;
+  void forget_expired(core::Timestamp now);
+  void remember_queue_alerts();
+  std::optional<std::size_t> slot_of(AlertId id) const;
+  std::unordered_map<std::string, std::size_t> index_source_alerts() const;
+  RuleVisit start_rule_visit(std::size_t rule_number, core::Timestamp now);
+  void evaluate_sources(EvaluationPass& pass, const RuleVisit& visit);
+  void evaluate_queues(EvaluationPass& pass, const RuleVisit& visit);
+  std::vector<std::uint32_t> queues_to_revisit(EvaluationPass& pass, const RuleVisit& visit);
+  void end_unvisited_alerts(EvaluationPass& pass);
+
+  // alert_engine_lifecycle.cpp: pending -> firing -> resolved for one (rule, subject) pair.
+  SubjectOutcome visit_subject(EvaluationPass& pass, const RuleVisit& visit,
+                               const std::string& subject, const std::string& subject_label,
+                               const std::vector<TermValue>& values,
+                               std::optional<std::size_t> slot);
+  std::optional<std::size_t> open_alert(EvaluationPass& pass, const Rule& rule,
+                                        const std::string& subject,
+                                        const std::string& subject_label, SubjectOutcome& outcome);
+  void step_pending(Alert& alert, const RuleVisit& visit, bool fire, core::Timestamp now,
+                    EvaluationResult& result);
+  void step_firing(Alert& alert, const RuleVisit& visit, const std::vector<TermValue>& values,
+                   core::Timestamp now, EvaluationResult& result);
+  void resolve(Alert& alert, TransitionReason reason, core::Timestamp now,
+               EvaluationResult& result);
+
+  // alert_engine_escalation.cpp: who is told what, when.
   void notify_due_tiers(Alert& alert, core::Timestamp now, EvaluationResult& result);
-  Notification make_notification(const Alert& alert, const EscalationPolicy& policy,
-                                 std::size_t tier_index, NotificationKind kind,
-                                 core::Timestamp now) const;
+  void notify_told_tiers(const Alert& alert, NotificationKind kind, core::Timestamp now,
+                         std::vector<Notification>& notifications) const;
+
+  // alert_engine_deadlines.cpp: when evaluate() must run again with no new events.
+  void update_next_deadline();
   void note_condition_deadline(core::Timestamp at);
 
   AlertsConfig config_;
@@ -155,7 +190,7 @@ class AlertEngine {
   std::optional<core::Timestamp> condition_deadline_;
   std::optional<core::Timestamp> wake_at_;  // a silence ended early: re-check at once
   std::optional<core::Timestamp> next_deadline_;
-  std::unique_ptr<QueueMemory> memory_;
+  std::unique_ptr<QueueMemory> memory_;             // per (rule, queue), between evaluations
   std::optional<std::uint64_t> floor_revision_;     // of the last evaluated snapshot
   std::vector<std::optional<bool>> rule_in_hours_;  // per rule, at the last evaluation
 };

@@ -11,43 +11,11 @@
 #include <vector>
 
 #include "canonical_json.h"
+#include "common/rate_limited_log.h"
 #include "source.h"
 
 namespace floorwatch::collectors {
 namespace {
-
-/// At most `per_second` messages a second; the rest are counted and summarised.
-class RateLimitedLog {
- public:
-  explicit RateLimitedLog(int per_second) : per_second_(per_second) {}
-
-  void warn(const std::string& message) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - window_start_ >= std::chrono::seconds(1)) {
-      report_suppressed();
-      window_start_ = now;
-      shown_in_window_ = 0;
-    }
-    if (shown_in_window_ < per_second_) {
-      ++shown_in_window_;
-      spdlog::warn("{}", message);
-    } else {
-      ++suppressed_;
-    }
-  }
-
-  void report_suppressed() {
-    if (suppressed_ == 0) return;
-    spdlog::warn("{} more bad lines not shown (at most {} a second)", suppressed_, per_second_);
-    suppressed_ = 0;
-  }
-
- private:
-  int per_second_;
-  std::chrono::steady_clock::time_point window_start_{};
-  int shown_in_window_ = 0;
-  std::uint64_t suppressed_ = 0;
-};
 
 class JsonlSource final : public Source {
  public:
@@ -71,7 +39,8 @@ class JsonlSource final : public Source {
  private:
   int read_lines(int fd, const std::string& name, SourceContext& context) {
     JsonLineParser parser;
-    RateLimitedLog bad_line_log(10);
+    common::RateLimitedLog<std::chrono::steady_clock::time_point> bad_line_log(
+        std::chrono::seconds(1), 10, "bad lines");
     const std::size_t padding = JsonLineParser::padding();
     // Lines are parsed in place: the buffer keeps `padding` readable bytes after its data.
     std::vector<char> buffer(std::size_t{1} << 20);
@@ -92,7 +61,8 @@ class JsonlSource final : public Source {
       JsonLineResult result = parser.parse(line, buffer.size() - last);
       if (!result.ok()) {
         ++bad_lines;
-        bad_line_log.warn(name + ":" + std::to_string(line_number) + ": " + result.error);
+        bad_line_log.log(std::chrono::steady_clock::now(),
+                         name + ":" + std::to_string(line_number) + ": " + result.error);
         return;
       }
       context.sink.publish(*result.event);
@@ -128,7 +98,7 @@ class JsonlSource final : public Source {
         begin = end;
       }
     }
-    bad_line_log.report_suppressed();
+    bad_line_log.flush();
     spdlog::info("jsonl: {}: {} lines, {} events, {} bad lines skipped", name, line_number, events,
                  bad_lines);
     return 0;

@@ -10,11 +10,11 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/rate_limited_log.h"
 #include "file_follower.h"
 #include "floorwatch/asterisk/queue_log_mapper.h"
 #include "floorwatch/asterisk/queue_log_parser.h"
 #include "floorwatch/core/site_calendar.h"
-#include "rate_limited_log.h"
 #include "source.h"
 
 namespace floorwatch::collectors {
@@ -375,8 +375,9 @@ class QueueLogSource final : public Source {
   std::uint64_t replayed_lines_ = 0;
   Timestamp last_stats_at_{};
   Timestamp last_state_save_at_{};
-  RateLimitedLog bad_line_log_{10};
-  RateLimitedLog ignored_log_{1, spdlog::level::info};
+  common::RateLimitedLog<core::Timestamp> bad_line_log_{std::chrono::seconds(1), 10};
+  common::RateLimitedLog<core::Timestamp> ignored_log_{std::chrono::seconds(1), 1, "like this",
+                                                       spdlog::level::info};
 };
 
 }  // namespace

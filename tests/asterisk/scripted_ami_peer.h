@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "floorwatch/asterisk/ami_framer.h"
+#include "support/loopback_listener.h"
 
 namespace floorwatch::asterisk::testing {
 
@@ -81,19 +82,9 @@ inline SplitTranscript split_transcript(const std::string& bytes) {
 class ScriptedAmiPeer {
  public:
   explicit ScriptedAmiPeer(std::vector<ScriptedSession> sessions) : sessions_(std::move(sessions)) {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int on = 1;
-    setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        listen(listen_fd_, 4) != 0)
-      throw std::runtime_error("scripted AMI peer: cannot listen");
-    socklen_t length = sizeof address;
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    const auto listener = floorwatch::test::listen_on_loopback("scripted AMI peer", 4);
+    listen_fd_ = listener.fd;
+    port_ = listener.port;
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedAmiPeer() {

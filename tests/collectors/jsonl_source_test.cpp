@@ -1,8 +1,5 @@
 // The jsonl source as a user runs it: a bad line is named by FILE:LINE, skipped and counted, and
 // never stops the rest of the file.
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <CLI/CLI.hpp>
@@ -11,9 +8,12 @@
 #include <sstream>
 
 #include "source.h"
+#include "support/captured_log.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch;
 using namespace floorwatch::collectors;
+using floorwatch::test::CapturedLog;
 
 namespace {
 
@@ -23,32 +23,10 @@ class CollectingSink final : public EventSink {
   std::vector<core::Event> events;
 };
 
-/// Routes spdlog into a string for the lifetime of the object.
-class CapturedLog {
- public:
-  CapturedLog() : previous_(spdlog::default_logger()) {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text_);
-    sink->set_pattern("%v");
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("captured", sink));
-  }
-  ~CapturedLog() { spdlog::set_default_logger(previous_); }
-  std::string text() const { return text_.str(); }
-
- private:
-  std::ostringstream text_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
-
+// One jsonl file in its own scratch directory, removed at the end of the test.
 struct TempFile {
-  explicit TempFile(const std::string& content) {
-    char name[] = "/tmp/floorwatch-jsonl-XXXXXX";
-    const int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    close(fd);
-    path = name;
-    std::ofstream(path) << content;
-  }
-  ~TempFile() { std::remove(path.c_str()); }
+  explicit TempFile(const std::string& content) : path(dir.write("events.jsonl", content)) {}
+  test::TempDir dir;
   std::string path;
 };
 

@@ -6,7 +6,9 @@
 #include <fstream>
 
 #include "daemon/config.h"
+#include "support/binaries.h"
 #include "support/process.h"
+#include "support/temp_dir.h"
 
 using floorwatch::daemon::ConfigError;
 using floorwatch::daemon::parse_config;
@@ -133,14 +135,12 @@ TEST_CASE("a missing config file is a ConfigError naming it", "[daemon][config]"
 
 TEST_CASE("floorwatchd exits with status 2 and prints FILE:LINE on a bad config",
           "[daemon][config][process]") {
-  const std::string binary = std::string(FLOORWATCH_BINARY_DIR) + "/daemon/floorwatchd";
+  const std::string& binary = floorwatch::test::daemon_binary();
   REQUIRE(std::filesystem::exists(binary));
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("floorwatch-bad-" + std::to_string(getpid()) + ".yaml"))
-                               .string();
-  { std::ofstream(path) << "site: test\nqueues:\n  sales:\n    service_level_formula: nope\n"; }
+  const floorwatch::test::TempDir dir;
+  const std::string path =
+      dir.write("bad.yaml", "site: test\nqueues:\n  sales:\n    service_level_formula: nope\n");
   auto [status, output] = floorwatch::test::run_command({binary, "--config", path}, 10s);
-  std::filesystem::remove(path);
   INFO(output);
   CHECK(status == 2);
   CHECK(output.find(path + ":4: queues.sales.service_level_formula:") != std::string::npos);

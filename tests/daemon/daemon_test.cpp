@@ -11,9 +11,12 @@
 
 #include "daemon/ctl/ctl_commands.h"
 #include "daemon/daemon_loop.h"
+#include "support/binaries.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/prometheus_text.h"
+#include "support/promtool.h"
+#include "support/temp_dir.h"
 #include "wire_codec.h"
 
 using namespace floorwatch;
@@ -124,29 +127,22 @@ TEST_CASE("a batch sent by a DEALER is applied and acked", "[daemon][loop]") {
   CHECK(test::find_sample(samples, "floorwatch_source_last_event_timestamp_seconds",
                           {{"source", "pbx1"}}) == Approx(1'795'510'810.0));
 
-  const auto path = (std::filesystem::temp_directory_path() /
-                     ("floorwatch-scrape-" + std::to_string(getpid()) + ".prom"))
-                        .string();
-  { std::ofstream(path) << text; }
-  auto [status_code, promtool_output] =
-      test::run_command({"/usr/bin/promtool", "check", "metrics"}, 30s, path);
-  std::filesystem::remove(path);
+  const test::TempDir dir;
+  auto [status_code, promtool_output] = test::promtool_check(dir, text);
   INFO(promtool_output);
   CHECK(status_code == 0);
 }
 
 TEST_CASE("floorwatchd prints the real endpoints and stops cleanly on SIGTERM and SIGINT",
           "[daemon][process]") {
-  const std::string binary = std::string(FLOORWATCH_BINARY_DIR) + "/daemon/floorwatchd";
+  const std::string& binary = test::daemon_binary();
   REQUIRE(std::filesystem::exists(binary));
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("floorwatch-ok-" + std::to_string(getpid()) + ".yaml"))
-                               .string();
-  {
-    std::ofstream(path) << "site: t\ndaemon_id: d\ningest:\n  bind: tcp://127.0.0.1:*\n"
-                           "control:\n  bind: tcp://127.0.0.1:*\nmetrics:\n  listen: 127.0.0.1:0\n"
-                           "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n";
-  }
+  const test::TempDir dir;
+  const std::string path =
+      dir.write("ok.yaml",
+                "site: t\ndaemon_id: d\ningest:\n  bind: tcp://127.0.0.1:*\n"
+                "control:\n  bind: tcp://127.0.0.1:*\nmetrics:\n  listen: 127.0.0.1:0\n"
+                "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n");
   const int signal_number = GENERATE(SIGTERM, SIGINT);
   test::ChildProcess process({binary, "--config", path});
   auto ready = process.wait_for(
@@ -162,7 +158,6 @@ TEST_CASE("floorwatchd prints the real endpoints and stops cleanly on SIGTERM an
   const auto signalled_at = std::chrono::steady_clock::now();
   process.signal(signal_number);
   const auto status = process.wait_exit(5s);
-  std::filesystem::remove(path);
   REQUIRE(status);
   CHECK(*status == 0);
   // "Within a few seconds": the HTTP server (civetweb) takes up to ~2 s to join its workers.

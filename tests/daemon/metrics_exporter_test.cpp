@@ -9,8 +9,8 @@
 #include <prometheus/text_serializer.h>
 
 #include "daemon/metrics_exporter.h"
-#include "support/process.h"
 #include "support/prometheus_text.h"
+#include "support/promtool.h"
 
 using namespace floorwatch;
 using namespace std::chrono_literals;
@@ -170,12 +170,8 @@ TEST_CASE("the exposition passes promtool check metrics", "[daemon][metrics][pro
   self.event_received("pbx1", core::from_epoch_ms(1'795'510'800'000));
   auto families = daemon::build_floor_families(hand_made_snapshot(), kIdentity);
   for (auto& family : self.registry()->Collect()) families.push_back(std::move(family));
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("floorwatch-metrics-" + std::to_string(getpid()) + ".prom"))
-                               .string();
-  { std::ofstream(path) << exposition(families); }
-  auto [status, output] = test::run_command({"/usr/bin/promtool", "check", "metrics"}, 30s, path);
-  std::filesystem::remove(path);
+  const test::TempDir dir;
+  auto [status, output] = test::promtool_check(dir, exposition(families));
   INFO(output);
   CHECK(status == 0);
 }

@@ -12,6 +12,8 @@
 
 #include "alerts/http_receiver.h"
 #include "integration/floor_fixture.h"
+#include "support/wait.h"
+#include "support/webhook_alerts.h"
 
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
@@ -32,18 +34,8 @@ std::string paused_agent_and_caller() {
 // `rules` is the YAML list under `rules:`; empty = a config without alert rules.
 std::string alerts_config(const std::string& webhook_url, const std::string& rules,
                           const std::string& notifier_settings = "") {
-  return "timezone: UTC\n"
-         "queues:\n  sales: {}\n"
-         "alerts:\n"
-         "  notifiers:\n"
-         "    floor-chat: {type: webhook, url: \"" +
-         webhook_url + "\"" + notifier_settings +
-         "}\n"
-         "  escalation_policies:\n"
-         "    default:\n"
-         "      - {name: floor-lead, after: 0s, notifiers: [floor-chat]}\n"
-         "  rules:\n" +
-         rules;
+  return "timezone: UTC\nqueues:\n  sales: {}\n" +
+         webhook_alerts_yaml(webhook_url, rules, notifier_settings);
 }
 
 const std::string kCallersWaitingRule =
@@ -61,14 +53,6 @@ nlohmann::json body_of(const ReceivedRequest& request) {
   return nlohmann::json::parse(request.body);
 }
 
-nlohmann::json list_alerts(RunningDaemon& daemon) {
-  auto [status, output] =
-      run_command({ctl_binary(), "alerts", "--control", daemon.control(), "--json"}, 10s);
-  INFO(output);
-  REQUIRE(status == 0);
-  return nlohmann::json::parse(output);
-}
-
 const nlohmann::json* alert_of(const nlohmann::json& alerts, const std::string& rule) {
   for (const auto& alert : alerts)
     if (alert["rule"] == rule) return &alert;
@@ -78,12 +62,7 @@ const nlohmann::json* alert_of(const nlohmann::json& alerts, const std::string& 
 // Waits until /metrics shows `value` for the sample (the retiring notifier counts late).
 bool metric_reaches(const RunningDaemon& daemon, const std::string& name,
                     const std::map<std::string, std::string>& labels, double value) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (find_sample(daemon.scrape(), name, labels) == value) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
+  return wait_until([&] { return find_sample(daemon.scrape(), name, labels) == value; }, 10s);
 }
 
 }  // namespace
@@ -100,7 +79,7 @@ TEST_CASE("a reload that removes a firing alert's rule resolves it and the webho
 
   // Both rules fire and the floor lead's webhook hears both.
   REQUIRE(receiver.wait_for_requests(2, 10s));
-  const nlohmann::json before = list_alerts(daemon);
+  const nlohmann::json before = alerts_json(daemon);
   REQUIRE(before["alerts"].size() == 2);
   const auto* removed = alert_of(before["alerts"], "CallersWaiting");
   const auto* kept = alert_of(before["alerts"], "NobodyAvailable");
@@ -139,7 +118,7 @@ TEST_CASE("a reload that removes a firing alert's rule resolves it and the webho
                                   1s));
 
   // floorwatchctl: in the history with its reason; the kept alert keeps firing, acknowledged.
-  const nlohmann::json after = list_alerts(daemon);
+  const nlohmann::json after = alerts_json(daemon);
   REQUIRE(after["alerts"].size() == 1);
   CHECK(after["alerts"][0]["id"] == kept_id);
   CHECK(after["alerts"][0]["state"] == "acknowledged");
@@ -185,7 +164,7 @@ TEST_CASE("a reload that removes a firing alert's rule resolves it and the webho
     CHECK(last["annotations"]["resolve_reason"] == "rule_removed");
     CHECK(last["annotations"]["acknowledged_by"] == "Maria");
 
-    const nlohmann::json listed = list_alerts(daemon);
+    const nlohmann::json listed = alerts_json(daemon);
     CHECK(listed["alerts"].empty());
     REQUIRE(listed["resolved"].size() == 2);
     for (const auto& alert : listed["resolved"]) CHECK(alert["resolve_reason"] == "rule_removed");
@@ -215,10 +194,7 @@ TEST_CASE("a hung receiver delays neither the reload that retires its notifier n
   daemon.process().signal(SIGHUP);
   REQUIRE(daemon.process().wait_for("config reloaded applied=", 10s));
   CHECK(std::chrono::steady_clock::now() - signalled < 500ms);
-  auto [ctl_status, ctl_output] =
-      run_command({ctl_binary(), "alerts", "--control", daemon.control(), "--json"}, 10s);
-  REQUIRE(ctl_status == 0);
-  CHECK(nlohmann::json::parse(ctl_output)["resolved"][0]["resolve_reason"] == "rule_removed");
+  CHECK(alerts_json(daemon)["resolved"][0]["resolve_reason"] == "rule_removed");
 
   // The retiring notifier gives "firing" its second attempt, then sends "resolved" (hangs too).
   REQUIRE(receiver.wait_for_requests(3, 10s));

@@ -11,27 +11,11 @@
 
 #include "alerts/http_receiver.h"
 #include "integration/floor_fixture.h"
+#include "support/wall_clock.h"
+#include "support/webhook_alerts.h"
 
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-nlohmann::json list_alerts(const RunningDaemon& daemon) {
-  auto [status, output] =
-      run_command({ctl_binary(), "alerts", "--control", daemon.control(), "--json"}, 10s);
-  INFO(output);
-  REQUIRE(status == 0);
-  return nlohmann::json::parse(output);
-}
-
-}  // namespace
 
 TEST_CASE("an acknowledged alert survives a daemon restart without paging anyone again",
           "[integration][alerts][durability]") {
@@ -42,20 +26,8 @@ TEST_CASE("an acknowledged alert survives a daemon restart without paging anyone
   const std::string config =
       "queues:\n  support: {}\n"
       "state:\n  path: " +
-      dir.file("state.db") +
-      "\n  snapshot_interval_seconds: 1\n"
-      "alerts:\n"
-      "  notifiers:\n"
-      "    floor-chat: {type: webhook, url: \"" +
-      receiver.url("/floor") +
-      "\"}\n"
-      "  escalation_policies:\n"
-      "    default:\n"
-      "      - {name: floor-lead, after: 0s, notifiers: [floor-chat], repeat: 2s}\n"
-      "  rules:\n"
-      "    - name: OldestWaitTooLong\n"
-      "      expr: oldest_wait_seconds > 1\n"
-      "      severity: critical\n";
+      dir.file("state.db") + "\n  snapshot_interval_seconds: 1\n" +
+      webhook_alerts_yaml(receiver.url("/floor"), oldest_wait_rule(1), "", ", repeat: 2s");
   auto first = std::make_unique<RunningDaemon>(dir, config, "wall");
 
   const std::int64_t enqueued_at = wall_clock_ms();
@@ -67,7 +39,7 @@ TEST_CASE("an acknowledged alert survives a daemon restart without paging anyone
   REQUIRE(status == 0);
   REQUIRE(receiver.wait_for_requests(1, 10s));
 
-  const auto before = list_alerts(*first);
+  const auto before = alerts_json(*first);
   REQUIRE(before["alerts"].size() == 1);
   const auto alert_id = before["alerts"][0]["id"].get<std::uint64_t>();
   const std::string fired_at = before["alerts"][0]["fired_at"];
@@ -88,7 +60,7 @@ TEST_CASE("an acknowledged alert survives a daemon restart without paging anyone
 
   RunningDaemon second(dir, config, "wall");
   INFO(second.process().output());
-  const auto after = list_alerts(second);
+  const auto after = alerts_json(second);
   REQUIRE(after["alerts"].size() == 1);
   const auto& alert = after["alerts"][0];
   CHECK(alert["id"].get<std::uint64_t>() == alert_id);
@@ -110,7 +82,7 @@ TEST_CASE("an acknowledged alert survives a daemon restart without paging anyone
   // Past the 2 s repeat interval: an acknowledged alert stays quiet after the restart too.
   std::this_thread::sleep_for(3s);
   CHECK(receiver.requests().size() == pages_before_restart);
-  const auto later = list_alerts(second);
+  const auto later = alerts_json(second);
   REQUIRE(later["alerts"].size() == 1);
   CHECK(later["alerts"][0]["id"].get<std::uint64_t>() == alert_id);
   CHECK(later["alerts"][0]["state"] == "acknowledged");

@@ -9,40 +9,21 @@
 
 #include "alerts/http_receiver.h"
 #include "integration/floor_fixture.h"
+#include "support/wall_clock.h"
+#include "support/webhook_alerts.h"
 
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 TEST_CASE("a waiting caller crossing the threshold fires the alert on time and it can be acked",
           "[integration][alerts]") {
   HttpReceiver receiver;
   TempDir dir;
   // Threshold 2 s instead of 90 s so the test is quick; the mechanism is the same deadline.
-  RunningDaemon daemon(dir,
-                       "queues:\n  support: {}\n"
-                       "alerts:\n"
-                       "  notifiers:\n"
-                       "    floor-chat: {type: webhook, url: \"" +
-                           receiver.url("/floor") +
-                           "\"}\n"
-                           "  escalation_policies:\n"
-                           "    default:\n"
-                           "      - {name: floor-lead, after: 0s, notifiers: [floor-chat]}\n"
-                           "  rules:\n"
-                           "    - name: OldestWaitTooLong\n"
-                           "      expr: oldest_wait_seconds > 2\n"
-                           "      severity: critical\n",
-                       "wall");
+  RunningDaemon daemon(
+      dir,
+      "queues:\n  support: {}\n" + webhook_alerts_yaml(receiver.url("/floor"), oldest_wait_rule(2)),
+      "wall");
 
   // One caller joins now; nothing else happens afterwards.
   const std::int64_t enqueued_at = wall_clock_ms();
@@ -63,10 +44,7 @@ TEST_CASE("a waiting caller crossing the threshold fires the alert on time and i
   CHECK(notification.dump().find("OldestWaitTooLong") != std::string::npos);
   CHECK(notification.contains("text"));  // Slack/Teams-compatible
 
-  auto [list_status, list_output] =
-      run_command({ctl_binary(), "alerts", "--control", daemon.control(), "--json"}, 10s);
-  REQUIRE(list_status == 0);
-  const auto listed = nlohmann::json::parse(list_output);
+  const auto listed = alerts_json(daemon);
   REQUIRE(listed["alerts"].size() == 1);
   const auto& alert = listed["alerts"][0];
   CHECK(alert["state"] == "firing");

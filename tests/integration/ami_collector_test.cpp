@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "integration/floor_fixture.h"
+#include "support/loopback_listener.h"
 
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
@@ -50,18 +51,9 @@ class ScriptedAmiServer {
  public:
   ScriptedAmiServer(std::string secret, std::vector<PeerSession> sessions)
       : secret_(std::move(secret)), sessions_(std::move(sessions)) {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int on = 1;
-    setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        listen(listen_fd_, 8) != 0)
-      throw std::runtime_error("scripted AMI server: cannot listen");
-    socklen_t length = sizeof address;
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    const auto listener = floorwatch::test::listen_on_loopback("scripted AMI server");
+    listen_fd_ = listener.fd;
+    port_ = listener.port;
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedAmiServer() {

@@ -57,11 +57,6 @@ std::size_t differing_series(const std::map<std::string, double>& expected,
   return differences + (actual.size() > expected.size() ? actual.size() - expected.size() : 0);
 }
 
-double metric(const RunningDaemon& daemon, const std::string& name,
-              const std::map<std::string, std::string>& labels = {}) {
-  return find_sample(daemon.scrape(), name, labels).value_or(0);
-}
-
 struct StreamPosition {
   std::uint64_t session = 0;
   std::uint64_t applied_seq = 0;
@@ -110,7 +105,7 @@ TEST_CASE(
   const auto expected = queue_figures(reference.scrape());
   REQUIRE(expected.size() > 100);
   const double expected_events =
-      metric(reference, "floorwatch_events_received_total", {{"source", "sim"}});
+      reference.metric("floorwatch_events_received_total", {{"source", "sim"}});
   REQUIRE(expected_events > 50000);
 
   TempDir dir;
@@ -122,10 +117,10 @@ TEST_CASE(
   ChildProcess collector(
       simulator(endpoint, "600", {"--spool-dir", spool, "--buffer-events", "5000"}));
   const auto until_flowing = std::chrono::steady_clock::now() + 30s;
-  while (metric(*first, "floorwatch_events_received_total", {{"source", "sim"}}) < 3000 &&
+  while (first->metric("floorwatch_events_received_total", {{"source", "sim"}}) < 3000 &&
          std::chrono::steady_clock::now() < until_flowing)
     std::this_thread::sleep_for(100ms);
-  REQUIRE(metric(*first, "floorwatch_events_received_total", {{"source", "sim"}}) >= 3000);
+  REQUIRE(first->metric("floorwatch_events_received_total", {{"source", "sim"}}) >= 3000);
 
   first->process().signal(SIGTERM);
   REQUIRE(first->process().wait_exit(20s));
@@ -150,7 +145,7 @@ TEST_CASE(
   REQUIRE(streams.size() == 1);
   CHECK(streams.front().applied_seq == produced);
   CHECK(differing_series(expected, queue_figures(second.scrape())) == 0);
-  CHECK(metric(second, "floorwatch_events_rejected_total", {{"reason", "duplicate_call"}}) == 0);
+  CHECK(second.metric("floorwatch_events_rejected_total", {{"reason", "duplicate_call"}}) == 0);
   CHECK_THAT(collector.output(), Catch::Contains("read_back="));
   CHECK(captured_count(collector, R"(read_back=(\d+))") > 0);
 }
@@ -253,6 +248,6 @@ TEST_CASE(
   CHECK(streams.front().session == first_session);
   CHECK(streams.front().applied_seq == lines.size());
   CHECK(differing_series(expected, queue_figures(second_daemon.scrape())) == 0);
-  CHECK(metric(second_daemon, "floorwatch_events_rejected_total", {{"reason", "duplicate_call"}}) ==
+  CHECK(second_daemon.metric("floorwatch_events_rejected_total", {{"reason", "duplicate_call"}}) ==
         0);
 }

@@ -32,10 +32,7 @@ std::vector<std::string> simulator(const std::string& endpoint, const std::strin
 }
 
 double events_received(const RunningDaemon& daemon) {
-  for (const auto& sample : daemon.scrape()) {
-    if (sample.name == "floorwatch_events_received_total") return sample.value;
-  }
-  return 0;
+  return daemon.metric("floorwatch_events_received_total");
 }
 
 }  // namespace

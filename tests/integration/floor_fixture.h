@@ -12,28 +12,16 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "support/binaries.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/prometheus_text.h"
+#include "support/promtool.h"
 #include "support/temp_dir.h"
 
 namespace floorwatch::test {
-
-inline std::string binary(const std::string& relative) {
-  return std::string(FLOORWATCH_BINARY_DIR) + "/" + relative;
-}
-inline const std::string& daemon_binary() {
-  static const std::string path = binary("daemon/floorwatchd");
-  return path;
-}
-inline const std::string& collector_binary() {
-  static const std::string path = binary("collectors/floorwatch-collector");
-  return path;
-}
-inline const std::string& ctl_binary() {
-  static const std::string path = binary("daemon/floorwatchctl");
-  return path;
-}
 
 /// A loopback TCP port nobody listens on right now (for a daemon that must come back on the
 /// same address after a restart).
@@ -94,6 +82,12 @@ class RunningDaemon {
     return response.body;
   }
   std::vector<Sample> scrape() const { return parse_exposition(scrape_text()); }
+  /// One sample of a fresh scrape (labels: a subset to match); 0 when there is none yet, as
+  /// Prometheus shows a counter not yet created.
+  double metric(const std::string& name,
+                const std::map<std::string, std::string>& labels = {}) const {
+    return find_sample(scrape(), name, labels).value_or(0);
+  }
 
  private:
   std::string listen_settings_;
@@ -112,6 +106,14 @@ inline std::pair<int, std::string> send_jsonl(
                      timeout);
 }
 
+/// `floorwatchctl alerts --json` against the daemon: {"alerts": [...], "resolved": [...]}.
+inline nlohmann::json alerts_json(const RunningDaemon& daemon) {
+  auto [status, output] = run_command(
+      {ctl_binary(), "alerts", "--control", daemon.control(), "--json"}, std::chrono::seconds(10));
+  if (status != 0) throw std::runtime_error("floorwatchctl alerts failed:\n" + output);
+  return nlohmann::json::parse(output);
+}
+
 /// Every per-queue series by its full label set: what a supervisor's board and Grafana show.
 /// Two runs of the same scenario must give equal maps (durability and outage tests).
 inline std::map<std::string, double> queue_figures(const std::vector<Sample>& samples) {
@@ -123,12 +125,6 @@ inline std::map<std::string, double> queue_figures(const std::vector<Sample>& sa
     figures[key] = sample.value;
   }
   return figures;
-}
-
-/// Runs `promtool check metrics` on a scrape; returns (exit status, promtool's output).
-inline std::pair<int, std::string> promtool_check(const TempDir& dir, const std::string& text) {
-  const auto path = dir.write("scrape.prom", text);
-  return run_command({"/usr/bin/promtool", "check", "metrics"}, std::chrono::seconds(30), path);
 }
 
 }  // namespace floorwatch::test

@@ -9,27 +9,12 @@
 #include <thread>
 
 #include "integration/floor_fixture.h"
+#include "support/board_model_wait.h"
 #include "wallboard/feed_client.h"
 
 using namespace floorwatch;
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-wallboard::BoardModel wait_for(const wallboard::FeedClient& client,
-                               const std::function<bool(const wallboard::BoardModel&)>& condition) {
-  wallboard::BoardModel model;
-  std::uint64_t version = 0;
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!condition(model) && std::chrono::steady_clock::now() < deadline) {
-    client.copy_model_if_changed(model, version);
-    std::this_thread::sleep_for(20ms);
-  }
-  return model;
-}
-
-}  // namespace
 
 TEST_CASE("SIGHUP changing the time zone and interval reaches a connected board",
           "[integration][reload][wallboard]") {
@@ -44,14 +29,14 @@ TEST_CASE("SIGHUP changing the time zone and interval reaches a connected board"
   endpoints.control = daemon.control();
   wallboard::FeedClient board(endpoints, "floor-1");
 
-  auto model = wait_for(board, [](const auto& m) { return m.time_zone == "UTC"; });
+  auto model = wait_for_model(board, [](const auto& m) { return m.time_zone == "UTC"; });
   REQUIRE(model.time_zone == "UTC");
   CHECK(model.utc_offset_seconds == 0);
   CHECK(model.interval_minutes == 30);
 
   daemon.rewrite_config("timezone: Asia/Kolkata\ninterval_minutes: 15\nqueues:\n  sales: {}\n");
   daemon.process().signal(SIGHUP);
-  model = wait_for(board, [](const auto& m) { return m.time_zone == "Asia/Kolkata"; });
+  model = wait_for_model(board, [](const auto& m) { return m.time_zone == "Asia/Kolkata"; });
   INFO(daemon.process().output());
   CHECK(model.time_zone == "Asia/Kolkata");
   CHECK(model.utc_offset_seconds == 5 * 3600 + 1800);

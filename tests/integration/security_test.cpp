@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/floor_fixture.h"
+#include "support/board_model_wait.h"
 
 #ifdef FLOORWATCH_HAVE_WALLBOARD
 #include "security/socket_security.h"
@@ -340,23 +341,13 @@ TEST_CASE("a board with a listed key follows the CURVE feed and acks under its k
                              keys.options("pbx-collector")),
                       30s)
               .first == 0);
-  // Polls the board's model until `condition` holds (the feed is asynchronous).
-  const auto wait_for = [](const wallboard::FeedClient& client, auto condition) {
-    wallboard::BoardModel model;
-    std::uint64_t version = 0;
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!condition(model) && std::chrono::steady_clock::now() < deadline) {
-      client.copy_model_if_changed(model, version);
-      std::this_thread::sleep_for(20ms);
-    }
-    return model;
-  };
-  auto model = wait_for(board, [](const wallboard::BoardModel& m) { return !m.alerts.empty(); });
+  auto model =
+      wait_for_model(board, [](const wallboard::BoardModel& m) { return !m.alerts.empty(); });
   REQUIRE(model.feed_state == wallboard::FeedState::Live);
   REQUIRE(model.alerts.size() == 1);
 
   board.acknowledge(model.alerts[0].id);
-  model = wait_for(board, [](const wallboard::BoardModel& m) {
+  model = wait_for_model(board, [](const wallboard::BoardModel& m) {
     return !m.alerts.empty() && m.alerts[0].acknowledged_by == "floor-1";
   });
   CHECK(model.alerts[0].acknowledged_by == "floor-1");

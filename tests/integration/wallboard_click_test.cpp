@@ -40,11 +40,7 @@ std::string xdotool(const Xvfb& x, const std::vector<std::string>& args) {
 
 // The daemon's only alert, as `floorwatchctl alerts --json` reports it.
 nlohmann::json the_alert(RunningDaemon& daemon) {
-  const auto [status, output] =
-      run_command({ctl_binary(), "alerts", "--control", daemon.control(), "--json"}, 10s);
-  INFO(output);
-  REQUIRE(status == 0);
-  const auto listed = nlohmann::json::parse(output);
+  const auto listed = alerts_json(daemon);
   REQUIRE(listed["alerts"].size() == 1);
   return listed["alerts"][0];
 }

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "integration/floor_fixture.h"
 #include "security/authorized_keys.h"
 #include "security/curve_keys.h"
 #include "security/socket_security.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch::security;
 using floorwatch::test::TempDir;

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "support/temp_dir.h"
 #include "wallboard/board_options.h"
 #include "wallboard/png_image.h"
 
@@ -100,11 +101,11 @@ TEST_CASE("screenshots round-trip through PNG and regions can be measured", "[wa
           &image.rgba[(static_cast<std::size_t>(y) * 40 + static_cast<std::size_t>(x)) * 4];
       p[0] = c.r, p[1] = c.g, p[2] = c.b, p[3] = 255;
     }
-  const std::string path = "/tmp/floorwatch-png-test-" + std::to_string(::getpid()) + ".png";
+  const floorwatch::test::TempDir dir;
+  const std::string path = dir.file("board.png");
   std::string error;
   REQUIRE(write_png(path, image, error));
   const auto read = read_png(path, error);
-  std::remove(path.c_str());
   REQUIRE(read);
   CHECK(read->width == 40);
   CHECK(read->rgba == image.rgba);

@@ -11,6 +11,7 @@
 #include <zmq.hpp>
 
 #include "daemon/daemon_loop.h"
+#include "support/board_model_wait.h"
 #include "wallboard/feed_client.h"
 #include "wire_codec.h"
 
@@ -103,14 +104,8 @@ core::Event event(core::EventType type, int second, std::string call, std::strin
 template <typename Condition>
 wallboard::BoardModel wait_for(const wallboard::FeedClient& client, Condition condition,
                                std::chrono::milliseconds timeout = 10s) {
-  wallboard::BoardModel model;
-  std::uint64_t version = 0;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    client.copy_model_if_changed(model, version);
-    if (condition(model)) return model;
-    std::this_thread::sleep_for(10ms);
-  }
+  const wallboard::BoardModel model = test::wait_for_model(client, condition, timeout);
+  if (condition(model)) return model;
   FAIL("condition not reached; state=" << static_cast<int>(model.feed_state) << " seq=" << model.seq
                                        << " resync=" << model.last_resync_reason);
   return model;

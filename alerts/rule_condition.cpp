@@ -1,0 +1,127 @@
+#include "alerts/rule_condition.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace floorwatch::alerts {
+namespace {
+
+double threshold_of(const Rule& rule, std::size_t term_index, bool clearing) {
+  if (clearing && term_index == 0 && rule.clear_threshold) return *rule.clear_threshold;
+  return rule.terms[term_index].threshold;
+}
+
+bool term_holds(const Term& term, double threshold, const TermValue& value, core::Timestamp t) {
+  if (value.constant) return compare(*value.constant, term.comparison, threshold);
+  if (value.anchor) {
+    // Compared in whole milliseconds so the crossing instant is exact (90 s -> 90000 ms).
+    const double value_ms = static_cast<double>(value.slope) * (t - *value.anchor).count();
+    return compare(value_ms, term.comparison, threshold * 1000.0);
+  }
+  return false;  // absent figures never satisfy a condition
+}
+
+std::int64_t calls_left_queue(const core::OutcomeCounters& counts) {
+  std::int64_t exited = 0;
+  for (const std::int64_t n : counts.exited_by_reason) exited += n;
+  return counts.answered + counts.abandoned + exited;
+}
+
+}  // namespace
+
+bool condition_holds(const Rule& rule, const std::vector<TermValue>& values, bool clearing,
+                     core::Timestamp t) {
+  for (std::size_t i = 0; i < rule.terms.size(); ++i)
+    if (!term_holds(rule.terms[i], threshold_of(rule, i, clearing), values[i], t)) return false;
+  return true;
+}
+
+std::optional<core::Timestamp> next_condition_change(const Rule& rule,
+                                                     const std::vector<TermValue>& values,
+                                                     bool clearing, core::Timestamp now) {
+  // Each linear term can only change next to where it crosses its threshold: try the
+  // milliseconds around each crossing (rounding), in order.
+  std::array<std::int64_t, 4 * kMaxTerms> candidates;  // evaluated on every visit: no heap
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < rule.terms.size(); ++i) {
+    const TermValue& value = values[i];
+    if (!value.anchor) continue;
+    const double crossing_ms = static_cast<double>(core::to_epoch_ms(*value.anchor)) +
+                               value.slope * threshold_of(rule, i, clearing) * 1000.0;
+    const auto base = static_cast<std::int64_t>(std::floor(crossing_ms));
+    for (std::int64_t candidate = base - 1; candidate <= base + 2; ++candidate)
+      if (candidate > core::to_epoch_ms(now) && count < candidates.size())
+        candidates[count++] = candidate;
+  }
+  if (count == 0) return std::nullopt;
+  std::sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count));
+  const bool holds_now = condition_holds(rule, values, clearing, now);
+  for (std::size_t c = 0; c < count; ++c) {
+    const core::Timestamp at = core::from_epoch_ms(candidates[c]);
+    if (condition_holds(rule, values, clearing, at) != holds_now) return at;
+  }
+  return std::nullopt;
+}
+
+TermValue queue_term_value(const MetricSelector& selector, const core::QueueSnapshot& queue,
+                           std::int64_t min_calls) {
+  TermValue value;
+  const auto windowed = [&](auto figure, std::int64_t calls) {
+    if (calls >= min_calls) value.constant = figure;
+  };
+  const auto& window = queue.window(selector.window);
+  switch (selector.metric) {
+    case Metric::OldestWaitSeconds:
+      if (queue.oldest_enqueued_at) {
+        value.anchor = *queue.oldest_enqueued_at;
+        value.slope = 1;
+      }
+      break;
+    case Metric::CallsWaiting:
+      value.constant = static_cast<double>(queue.calls_waiting);
+      break;
+    case Metric::ServiceLevelRatio:
+      windowed(window.service_level, calls_left_queue(window.counts));
+      break;
+    case Metric::AbandonRatio:
+      windowed(window.abandon_ratio, calls_left_queue(window.counts));
+      break;
+    case Metric::AsaSeconds:
+      windowed(window.average_speed_of_answer_seconds, window.counts.answered);
+      break;
+    case Metric::Agents:
+      value.constant = static_cast<double>(
+          selector.agent_state
+              ? queue.agents_by_state[static_cast<std::size_t>(*selector.agent_state)]
+              : queue.staffed_agents);
+      break;
+    case Metric::PredictedServiceLevelRatio:
+      value.constant = queue.predicted_service_level;
+      break;
+    case Metric::BreachWithinSeconds: {
+      // Only meaningful when nobody can take the call: otherwise the wait is about to end.
+      const auto available =
+          queue.agents_by_state[static_cast<std::size_t>(core::AgentStatus::Available)];
+      if (queue.oldest_enqueued_at && available == 0) {
+        value.anchor = *queue.oldest_enqueued_at + queue.settings.answer_target;
+        value.slope = -1;
+      }
+      break;
+    }
+    case Metric::SourceSilentSeconds:
+      break;
+  }
+  return value;
+}
+
+std::vector<TermValue> source_term_values(const Rule& rule, core::Timestamp last_event_at) {
+  std::vector<TermValue> values(rule.terms.size());
+  for (auto& value : values) {
+    value.anchor = last_event_at;
+    value.slope = 1;
+  }
+  return values;
+}
+
+}  // namespace floorwatch::alerts

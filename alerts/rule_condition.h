@@ -1,0 +1,47 @@
+#pragma once
+// A rule's condition for one subject (a queue or a source) as a function of time. The engine
+// sleeps until the next instant a condition can change instead of polling, so each figure is
+// kept as "constant" or "linear in time" and crossings are computed, not sampled.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "alerts/rule.h"
+#include "floorwatch/core/floor_snapshot.h"
+#include "floorwatch/core/time.h"
+
+namespace floorwatch::alerts {
+
+/// A term's metric for one subject: either a constant (from the snapshot), or linear in time
+/// with slope +-1 s/s (waits, silence), or absent.
+struct TermValue {
+  std::optional<double> constant;
+  std::optional<core::Timestamp> anchor;  ///< value(t) = slope * (t - anchor)
+  int slope = 0;
+
+  std::optional<double> seconds_at(core::Timestamp t) const {
+    if (constant) return constant;
+    if (anchor) return slope * core::to_seconds(t - *anchor);
+    return std::nullopt;
+  }
+};
+
+/// Does the condition hold at `t`? `clearing`: the hold condition of a firing alert (the
+/// first term against the rule's `clear` threshold, for hysteresis).
+bool condition_holds(const Rule& rule, const std::vector<TermValue>& values, bool clearing,
+                     core::Timestamp t);
+
+/// First millisecond after `now` at which the condition's truth differs from now, given that
+/// only time moves; nullopt when time alone cannot change it.
+std::optional<core::Timestamp> next_condition_change(const Rule& rule,
+                                                     const std::vector<TermValue>& values,
+                                                     bool clearing, core::Timestamp now);
+
+/// One term's figure for a queue; windowed ratios are absent below the rule's `min_calls`.
+TermValue queue_term_value(const MetricSelector& selector, const core::QueueSnapshot& queue,
+                           std::int64_t min_calls);
+
+/// Every term of a source rule reads the seconds since the source's last event.
+std::vector<TermValue> source_term_values(const Rule& rule, core::Timestamp last_event_at);
+
+}  // namespace floorwatch::alerts
