@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "daemon/metrics_exporter.h"
-#include "floorwatch/core/clock.h"
 #include "daemon/self_metrics.h"
+#include "floorwatch/core/clock.h"
 #include "workload.h"
 
 namespace {
