@@ -14,6 +14,9 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
                                        const std::vector<SourceActivity>& sources,
                                        core::Timestamp now) {
   check_follows_last_snapshot(floor);
+  // The site's settings come with the picture: a reloaded time zone moves active hours in the
+  // same evaluation that shows it on /metrics and the boards.
+  if (floor.calendar) zone_ = &floor.calendar->zone();
   condition_deadline_.reset();
   wake_at_.reset();
   last_evaluated_at_ = now;

@@ -508,3 +508,29 @@ TEST_CASE("state round-trips through the plain state struct", "[alerts][engine]"
   CHECK(restarted.list().front().id == engine.list().front().id);
   CHECK(restarted.next_deadline() == enqueued + 91s + 3min);
 }
+
+TEST_CASE("active hours follow the calendar the picture brings, not the engine's start-up zone",
+          "[alerts][engine]") {
+  AlertEngine engine(config(rules(R"(
+  - name: QueueBuilding
+    expr: calls_waiting > 10
+    active_hours: {start: "08:00", end: "18:00"}
+)")),
+                     EngineOptions{});  // UTC until told otherwise
+  Floor floor;
+  // Monday 07:30 UTC: outside 08:00-18:00 in UTC, but 13:00 in Kolkata (UTC+5:30).
+  const core::Timestamp morning = kMonday9Utc - 90min;
+  floor.waiting("sales", 20, morning - 1min);
+  engine.evaluate(floor.at(morning), kNoSources, morning);
+  CHECK(engine.list().empty());
+  // A reload moved the site to Asia/Kolkata: the next picture carries the new calendar.
+  floor.calendar(std::make_shared<const core::SiteCalendar>("Asia/Kolkata", 0, 30));
+  const auto result = engine.evaluate(floor.at(morning + 1s), kNoSources, morning + 1s);
+  CHECK(transitions_to(result, AlertState::Firing).size() == 1);
+  // 18:00 in Kolkata is 12:30 UTC: the alert ends at the local closing time.
+  const core::Timestamp closing = kMonday9Utc + 3h + 30min;
+  const auto closed = engine.evaluate(floor.at(closing), kNoSources, closing);
+  const auto resolved = transitions_to(closed, AlertState::Resolved);
+  REQUIRE(resolved.size() == 1);
+  CHECK(resolved.front().reason == TransitionReason::OutsideActiveHours);
+}

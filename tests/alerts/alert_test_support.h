@@ -2,11 +2,13 @@
 // Builders for alert engine tests: a floor snapshot with named queues, a config from YAML,
 // and helpers to pick transitions and notifications out of a result.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "alerts/alert_engine.h"
 #include "alerts/rule_config.h"
+#include "floorwatch/core/site_calendar.h"
 
 namespace floorwatch::test {
 
@@ -47,6 +49,11 @@ class Floor {
   }
   void remove(const std::string& name) {
     std::erase_if(snapshot_.queues, [&](const auto& q) { return q.name == name; });
+  }
+
+  /// The site settings the pictures carry (as the daemon's do).
+  void calendar(std::shared_ptr<const core::SiteCalendar> calendar) {
+    snapshot_.calendar = std::move(calendar);
   }
 
   const core::FloorSnapshot& at(core::Timestamp now) {

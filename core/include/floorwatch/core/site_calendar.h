@@ -32,6 +32,7 @@ class SiteCalendar {
   Duration utc_offset(Timestamp t) const;
 
   const std::string& time_zone_name() const { return time_zone_name_; }
+  const date::time_zone& zone() const { return *zone_; }
   int interval_minutes() const { return interval_minutes_; }
   int day_start_minutes() const { return day_start_minutes_; }
 
