@@ -141,6 +141,19 @@ std::string encode_batch(const Batch& batch);
 /// event inside a good batch does not fail the batch (see DecodedEvent).
 DecodeResult<DecodedBatch> decode_batch(std::string_view bytes);
 
+/// What the daemon reads of a batch before its journal holds it: the header and each event's
+/// seq, without decoding the events. Reusable: `seqs` keeps its capacity. Plain value type.
+struct BatchOutline {
+  std::string_view source;  ///< points into the frame
+  std::uint64_t session = 0;
+  std::vector<std::uint64_t> seqs;
+};
+/// Fills `out` from a serialized EventBatch. False (Malformed) when the bytes are not protobuf
+/// wire format or protocol_version is not 1. When both this and decode_batch succeed they agree
+/// on source, session and seqs (the last occurrence of a field wins, as in protobuf); this does
+/// not check what decode_batch alone does (UTF-8 of strings, the health message's inside).
+bool outline_batch(std::string_view bytes, BatchOutline& out);
+
 // --- acks -----------------------------------------------------------------------------------
 
 std::string encode_ack(const Ack& ack);
