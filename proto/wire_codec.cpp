@@ -264,9 +264,16 @@ DecodeResult<core::Event> decode_event(const v1::Event& in) {
 }
 
 std::string encode_event_body(const core::Event& event) {
+  std::string body;
+  encode_event_body(event, body);
+  return body;
+}
+
+void encode_event_body(const core::Event& event, std::string& out) {
   thread_local v1::Event message;
   encode_event(event, 0, message);  // seq 0 is not serialized; BatchEncoder adds the real one
-  return message.SerializeAsString();
+  out.clear();
+  message.AppendToString(&out);
 }
 
 BatchEncoder::BatchEncoder(std::string source, std::uint64_t session, SourceHealth health)

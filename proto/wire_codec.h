@@ -113,6 +113,8 @@ DecodeResult<core::Event> decode_event(const v1::Event& event);
 /// Serialized floorwatch.v1.Event without its seq: what DeliveryChannel keeps per unacked
 /// event, so an event is encoded once however often it is (re)sent and to however many daemons.
 std::string encode_event_body(const core::Event& event);
+/// The same into `out`, reusing its capacity (the collector recycles acknowledged bodies).
+void encode_event_body(const core::Event& event, std::string& out);
 
 /// Builds a serialized EventBatch from pre-encoded event bodies without copying them through
 /// protobuf objects. Not thread-safe; reusable after take().
