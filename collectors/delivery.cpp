@@ -23,6 +23,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr milliseconds kMaxPollTimeout{100};
 constexpr int kDuplicateAcksBeforeResend = 3;
 constexpr std::chrono::seconds kWatermarkInterval{1};
+// Bodies kept for reuse: a few batches' worth covers the producer until the next ack.
+constexpr std::size_t kMaxSpareBodies = 4096;
 
 // <root>/<source id>-<endpoint hash>: one directory per channel, readable by an operator.
 std::filesystem::path channel_spool_directory(const DeliveryOptions& options) {
@@ -205,7 +207,7 @@ void DeliveryChannel::publish(const core::Event& event) {
   publish_encoded(wire::encode_event_body(event));
 }
 
-void DeliveryChannel::publish_encoded(std::string body) {
+std::string DeliveryChannel::publish_encoded(std::string body) {
   std::unique_lock lock(mutex_);
   throw_if_failed();
   const auto has_space = [&] {
@@ -230,7 +232,7 @@ void DeliveryChannel::publish_encoded(std::string body) {
     }
     acked_or_space_.wait(lock, [&] { return has_space() || stop_; });
     throw_if_failed();
-    if (stop_) return;
+    if (stop_) return {};
   }
   const bool nothing_unacked = unacked_count() == 0;
   const std::uint64_t seq = next_seq_++;
@@ -255,8 +257,14 @@ void DeliveryChannel::publish_encoded(std::string body) {
   }
   // The I/O thread also hands the spool's buffer to the OS within flush_interval.
   const bool wake = unsent == 1 || unsent == options_.max_batch_events || spool_buffer_started;
+  std::string spare;
+  if (!spare_bodies_.empty()) {
+    spare = std::move(spare_bodies_.back());
+    spare_bodies_.pop_back();
+  }
   lock.unlock();
   if (wake) wake_io();
+  return spare;
 }
 
 bool DeliveryChannel::flush_and_wait(milliseconds timeout) {
@@ -475,7 +483,11 @@ void DeliveryChannel::handle_ack(std::string_view bytes, SteadyTime now) {
 void DeliveryChannel::advance_acked(std::uint64_t applied, SteadyTime now) {
   applied = std::min(applied, next_seq_ - 1);
   if (applied <= acked_seq_) return;
-  while (!unacked_.empty() && unacked_.front().seq <= applied) unacked_.pop_front();
+  while (!unacked_.empty() && unacked_.front().seq <= applied) {
+    if (spare_bodies_.size() < kMaxSpareBodies)
+      spare_bodies_.push_back(std::move(unacked_.front().body));
+    unacked_.pop_front();
+  }
   counters_.events_acked += applied - acked_seq_;
   acked_seq_ = applied;
   sent_seq_ = std::max(sent_seq_, acked_seq_);
@@ -610,9 +622,9 @@ DeliveryFanout::DeliveryFanout(zmq::context_t& context, const std::vector<std::s
 }
 
 void DeliveryFanout::publish(const core::Event& event) {
-  std::string body = wire::encode_event_body(event);
-  for (std::size_t i = 0; i + 1 < channels_.size(); ++i) channels_[i]->publish_encoded(body);
-  if (!channels_.empty()) channels_.back()->publish_encoded(std::move(body));
+  wire::encode_event_body(event, body_);
+  for (std::size_t i = 0; i + 1 < channels_.size(); ++i) channels_[i]->publish_encoded(body_);
+  if (!channels_.empty()) body_ = channels_.back()->publish_encoded(std::move(body_));
 }
 
 std::optional<std::uint64_t> DeliveryFanout::delivered_events() const {

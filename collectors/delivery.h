@@ -123,8 +123,11 @@ class DeliveryChannel {
   /// Throws DeliveryStopped once the I/O thread has failed (e.g. a spool record damaged on
   /// disk while running): the collector must stop rather than read on into a dead channel.
   void publish(const core::Event& event);
-  /// `body` from wire::encode_event_body: encode once, publish to several channels.
-  void publish_encoded(std::string body);
+  /// `body` from wire::encode_event_body: encode once, publish to several channels. Returns
+  /// the body of an acknowledged event, emptied but keeping its capacity, to encode the next
+  /// event into: once the buffer turns over, publishing allocates nothing (the acks free on
+  /// another thread, which glibc's per-thread caches cannot recycle). May be a new string.
+  std::string publish_encoded(std::string body);
   /// Sends what is pending now and waits until every published event is acknowledged.
   /// Returns false on timeout (events remain unacknowledged). timeout 0 = wait forever.
   /// Throws DeliveryStopped once the I/O thread has failed.
@@ -185,6 +188,7 @@ class DeliveryChannel {
   // seqs acked_seq_+1 .. window_end(), in order: all unacked events, or with a spool a window
   // of the oldest ones (the rest are read back from disk as acks make room).
   std::deque<PendingEvent> unacked_;
+  std::vector<std::string> spare_bodies_;  // acknowledged, for publish_encoded to hand back
   std::unique_ptr<Spool> spool_;       // null: memory only
   SteadyTime spool_buffered_since_{};  // the oldest record not yet handed to the OS
   SteadyTime last_spool_sync_at_{};
@@ -230,6 +234,7 @@ class DeliveryFanout final : public EventSink {
 
  private:
   SourceGapCounter gaps_;  // before channels_: they read it until they stop
+  std::string body_;       // the next event is encoded here (a recycled body)
   std::vector<std::unique_ptr<DeliveryChannel>> channels_;
 };
 

@@ -1,8 +1,10 @@
 #pragma once
-// The ingest path of the loop, write-ahead: read frames → flood bounds → decode → hand the ones
-// that move a stream to the journal writer → once durable, apply to the floor and ack. Without
-// a journal, frames are applied and acked at once. A frame the journal could not write is
-// neither applied nor acked: the collector resends it.
+// The ingest path of the loop, write-ahead: read frames → flood bounds → outline (header and
+// seqs, no decoding) → hand the frames that move a stream to the journal writer as they were
+// received (no copy) → once durable, decode, apply to the floor and ack. Decoding after the
+// commit keeps only the compact frames in flight, and each decoded batch is applied while its
+// memory is hot. Without a journal, frames are decoded, applied and acked at once. A frame the
+// journal could not write is neither applied nor acked: the collector resends it.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -56,10 +58,13 @@ class IngestPipeline {
   static constexpr int kFramesPerWakeup = 256;
 
   struct Pending {
-    std::vector<zmq::message_t> request;  // routing envelope + the frame
-    wire::DecodedBatch batch;
-    std::string ack;     // once applied
-    std::string source;  // of the applied batch, for the log if its ack cannot be sent
+    // Routing envelope + the frame. The messages never move once received (moving the vector
+    // moves its buffer), so the journal writer reads the frame's bytes in place.
+    std::vector<zmq::message_t> request;
+    bool journaled = false;  // handed to the journal writer
+    std::string ack;         // once applied
+    std::string source;      // of the applied batch, for the log if its ack cannot be sent
+    std::string_view frame() const { return request.back().to_string_view(); }
   };
   struct InFlight {
     std::uint64_t ticket = 0;
@@ -67,13 +72,20 @@ class IngestPipeline {
     std::size_t bytes = 0;
   };
 
-  /// Flood bounds + decode; false when the frame is dropped (counted and logged).
-  bool admit(std::vector<zmq::message_t>& request, std::chrono::steady_clock::time_point now,
-             std::optional<wire::DecodedBatch>& batch);
-  /// Applies one frame and prepares its ack. True when the floor changed.
-  bool apply(Pending& pending, std::chrono::steady_clock::time_point now);
+  /// Flood bounds; false when the frame is dropped (counted and logged).
+  bool admit(const std::vector<zmq::message_t>& request, std::chrono::steady_clock::time_point now);
+  /// Reads one admitted frame: applied at once without a journal, else added to `group`.
+  /// True when the floor changed.
+  bool take(std::vector<zmq::message_t>& request, InFlight& group,
+            std::chrono::steady_clock::time_point now);
+  /// Hands the group's frames that move a stream to the journal writer.
+  void submit(InFlight group);
+  /// Decodes one durable (or never journaled) frame, applies it and prepares its ack; false
+  /// when it was not applied. `changed`: the floor changed.
+  bool decode_and_apply(Pending& pending, std::chrono::steady_clock::time_point now,
+                        bool& changed);
   /// Whether the journal must hold this frame (it moves its stream, counting frames in flight).
-  bool needs_journal(const wire::DecodedBatch& batch);
+  bool needs_journal(const wire::BatchOutline& outline);
 
   zmq::socket_t& socket_;
   IngestProcessor& processor_;
@@ -86,6 +98,10 @@ class IngestPipeline {
   std::size_t in_flight_bytes_ = 0;
   // Stream positions as they will be once the frames in flight are applied.
   std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> predicted_;
+  // A journaled frame failed to decode after all, so the positions predicted after it may be
+  // ahead of the truth: journal every frame until nothing is in flight.
+  bool journal_everything_ = false;
+  wire::BatchOutline outline_;  // reused: its seqs keep their capacity
   std::int64_t applied_through_ = 0;
   RateLimitedLog bad_input_log_{std::chrono::seconds(10), 5};
 };

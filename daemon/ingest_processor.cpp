@@ -52,6 +52,17 @@ bool IngestProcessor::would_advance(const wire::DecodedBatch& batch,
   return position > before;
 }
 
+bool IngestProcessor::would_advance(const std::vector<std::uint64_t>& seqs,
+                                    std::uint64_t& position) {
+  const std::uint64_t before = position;
+  for (const std::uint64_t seq : seqs) {
+    if (seq <= position) continue;
+    if (seq != position + 1) break;  // a gap holds back the rest
+    position = seq;
+  }
+  return position > before;
+}
+
 FrameOutcome IngestProcessor::apply(wire::DecodedBatch batch) {
   FrameOutcome outcome;
   outcome.decoded = true;

@@ -52,6 +52,8 @@ class IngestProcessor {
   /// Whether applying `batch` after its stream reached `position` would move the stream on
   /// (worth journaling); advances `position` as apply() would. For frames still in flight.
   bool would_advance(const wire::DecodedBatch& batch, std::uint64_t& position) const;
+  /// The same for a batch's seqs alone (wire::outline_batch), before it is decoded.
+  static bool would_advance(const std::vector<std::uint64_t>& seqs, std::uint64_t& position);
   /// The stream's applied sequence number (0: none yet).
   std::uint64_t applied(const std::string& source, std::uint64_t session) const {
     return tracker_.applied(source, session);

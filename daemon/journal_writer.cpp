@@ -18,7 +18,7 @@ JournalWriter::~JournalWriter() {
   stop();
 }
 
-std::uint64_t JournalWriter::submit(std::vector<std::string> frames) {
+std::uint64_t JournalWriter::submit(std::vector<std::string_view> frames) {
   const std::uint64_t ticket = ++last_ticket_;
   {
     std::lock_guard lock(mutex_);
@@ -127,7 +127,7 @@ bool JournalWriter::write_frames(const std::vector<Batch>& batches) {
     if (awaiting_snapshot_) return false;
     std::vector<std::string_view> frames;
     for (const Batch& batch : batches)
-      for (const std::string& frame : batch.frames) frames.push_back(frame);
+      frames.insert(frames.end(), batch.frames.begin(), batch.frames.end());
     last_frame_id_ = journal_->append_all(frames);
     if (down_) {
       down_ = false;

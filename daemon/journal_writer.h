@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -56,8 +57,9 @@ class JournalWriter {
   JournalWriter& operator=(const JournalWriter&) = delete;
 
   /// Queues frames for the next group commit; an empty batch just keeps its place in the order.
-  /// Returns the batch's ticket.
-  std::uint64_t submit(std::vector<std::string> frames);
+  /// The frames are not copied: their bytes must stay alive and unchanged until the batch's
+  /// completion has been taken (or stop() returned). Returns the batch's ticket.
+  std::uint64_t submit(std::vector<std::string_view> frames);
   /// Batches submitted and not yet taken back as completions.
   std::size_t in_flight() const { return in_flight_; }
   /// Readable when completions or health changes wait: poll it with the loop's sockets.
@@ -78,7 +80,7 @@ class JournalWriter {
  private:
   struct Batch {
     std::uint64_t ticket = 0;
-    std::vector<std::string> frames;
+    std::vector<std::string_view> frames;  // owned by the submitter (see submit)
   };
   void run();
   /// One group commit of `batches` (or their failure), on the writer thread.

@@ -1,6 +1,10 @@
 #include "wire_codec.h"
 #include "wire_enums.h"
 
+#include <google/protobuf/arena.h>
+
+#include <memory>
+
 #include "floorwatch/v1/ingest.pb.h"
 
 namespace floorwatch::wire {
@@ -260,9 +264,16 @@ DecodeResult<core::Event> decode_event(const v1::Event& in) {
 }
 
 std::string encode_event_body(const core::Event& event) {
+  std::string body;
+  encode_event_body(event, body);
+  return body;
+}
+
+void encode_event_body(const core::Event& event, std::string& out) {
   thread_local v1::Event message;
   encode_event(event, 0, message);  // seq 0 is not serialized; BatchEncoder adds the real one
-  return message.SerializeAsString();
+  out.clear();
+  message.AppendToString(&out);
 }
 
 BatchEncoder::BatchEncoder(std::string source, std::uint64_t session, SourceHealth health)
@@ -316,8 +327,39 @@ std::string encode_batch(const Batch& batch) {
   return encoder.take();
 }
 
+namespace {
+
+// Parsing a batch allocates every event's message and strings (thousands per frame); in an
+// arena that keeps its first block from one batch to the next, they cost no malloc and free.
+class DecodeArena {
+ public:
+  DecodeArena() : block_(new char[kBlockBytes]), arena_(options(block_.get())) {}
+  google::protobuf::Arena& arena() { return arena_; }
+
+ private:
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << 20;  // ~3,000 events
+  static google::protobuf::ArenaOptions options(char* block) {
+    google::protobuf::ArenaOptions options;
+    options.initial_block = block;
+    options.initial_block_size = kBlockBytes;
+    options.start_block_size = options.max_block_size = kBlockBytes / 4;
+    return options;
+  }
+  std::unique_ptr<char[]> block_;
+  google::protobuf::Arena arena_;
+};
+
+}  // namespace
+
 DecodeResult<DecodedBatch> decode_batch(std::string_view bytes) {
-  v1::EventBatch message;
+  thread_local DecodeArena decode_arena;
+  google::protobuf::Arena& arena = decode_arena.arena();
+  // Everything parsed is copied out before returning; then the arena is emptied for the next.
+  struct Emptied {
+    google::protobuf::Arena& arena;
+    ~Emptied() { arena.Reset(); }
+  } emptied{arena};
+  v1::EventBatch& message = *google::protobuf::Arena::CreateMessage<v1::EventBatch>(&arena);
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return DecodeError{RejectReason::Malformed, "frame is not a floorwatch.v1.EventBatch"};
   if (message.protocol_version() != kProtocolVersion)
@@ -325,13 +367,107 @@ DecodeResult<DecodedBatch> decode_batch(std::string_view bytes) {
                        std::to_string(message.protocol_version()) + " is not supported (want 1)");
   DecodedBatch batch;
   batch.protocol_version = message.protocol_version();
-  batch.source = std::move(*message.mutable_source());
+  batch.source = message.source();
   batch.session = message.session();
   batch.health = {message.health().gaps(), message.health().gap_milliseconds()};
   batch.events.reserve(static_cast<std::size_t>(message.events_size()));
   for (const auto& event : message.events())
     batch.events.push_back(DecodedEvent{event.seq(), decode_event(event)});
   return batch;
+}
+
+namespace {
+
+// Reading the wire format by hand (outline_batch): each step false when the bytes end early.
+bool read_varint(std::string_view& in, std::uint64_t& value) {
+  value = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) return true;
+  }
+  return false;
+}
+
+bool read_length_delimited(std::string_view& in, std::string_view& field) {
+  std::uint64_t size = 0;
+  if (!read_varint(in, size) || size > in.size()) return false;
+  field = in.substr(0, size);
+  in.remove_prefix(size);
+  return true;
+}
+
+// Groups (wire types 3 and 4) are not in our schema: protobuf would reject them here too.
+bool skip_field(std::string_view& in, std::uint64_t wire_type) {
+  std::uint64_t ignored = 0;
+  std::string_view field;
+  switch (wire_type) {
+    case kWireVarint:
+      return read_varint(in, ignored);
+    case 1:  // fixed64
+    case 5:  // fixed32
+      if (in.size() < (wire_type == 1 ? 8u : 4u)) return false;
+      in.remove_prefix(wire_type == 1 ? 8 : 4);
+      return true;
+    case kWireLengthDelimited:
+      return read_length_delimited(in, field);
+    default:
+      return false;
+  }
+}
+
+bool read_tag(std::string_view& in, std::uint64_t& field, std::uint64_t& wire_type) {
+  std::uint64_t tag = 0;
+  if (!read_varint(in, tag)) return false;
+  field = tag >> 3;
+  wire_type = tag & 7;
+  return field != 0;  // field 0 does not exist: protobuf fails the parse
+}
+
+// An Event's seq: its last seq field, 0 when it has none (as protobuf reads it).
+bool outline_event(std::string_view in, std::uint64_t& seq) {
+  seq = 0;
+  std::uint64_t field = 0, wire_type = 0;
+  while (!in.empty()) {
+    if (!read_tag(in, field, wire_type)) return false;
+    if (field == kEventSeqField && wire_type == kWireVarint) {
+      if (!read_varint(in, seq)) return false;
+    } else if (!skip_field(in, wire_type)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool outline_batch(std::string_view bytes, BatchOutline& out) {
+  out.source = {};
+  out.session = 0;
+  out.seqs.clear();
+  std::uint64_t version = 0, field = 0, wire_type = 0;
+  while (!bytes.empty()) {
+    if (!read_tag(bytes, field, wire_type)) return false;
+    bool read = true;
+    std::string_view value;
+    if (field == kBatchProtocolVersionField && wire_type == kWireVarint) {
+      read = read_varint(bytes, version);
+    } else if (field == kBatchSourceField && wire_type == kWireLengthDelimited) {
+      read = read_length_delimited(bytes, out.source);
+    } else if (field == kBatchSessionField && wire_type == kWireVarint) {
+      read = read_varint(bytes, out.session);
+    } else if (field == kBatchEventsField && wire_type == kWireLengthDelimited) {
+      std::uint64_t seq = 0;
+      read = read_length_delimited(bytes, value) && outline_event(value, seq);
+      out.seqs.push_back(seq);
+    } else {
+      read = skip_field(bytes, wire_type);
+    }
+    if (!read) return false;
+  }
+  // protocol_version is a uint32: protobuf keeps the low 32 bits of a longer varint.
+  return static_cast<std::uint32_t>(version) == kProtocolVersion;
 }
 
 std::string encode_ack(const Ack& ack) {

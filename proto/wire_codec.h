@@ -113,6 +113,8 @@ DecodeResult<core::Event> decode_event(const v1::Event& event);
 /// Serialized floorwatch.v1.Event without its seq: what DeliveryChannel keeps per unacked
 /// event, so an event is encoded once however often it is (re)sent and to however many daemons.
 std::string encode_event_body(const core::Event& event);
+/// The same into `out`, reusing its capacity (the collector recycles acknowledged bodies).
+void encode_event_body(const core::Event& event, std::string& out);
 
 /// Builds a serialized EventBatch from pre-encoded event bodies without copying them through
 /// protobuf objects. Not thread-safe; reusable after take().
@@ -140,6 +142,19 @@ std::string encode_batch(const Batch& batch);
 /// Fails (Malformed) when the bytes are not an EventBatch or protocol_version is not 1; a bad
 /// event inside a good batch does not fail the batch (see DecodedEvent).
 DecodeResult<DecodedBatch> decode_batch(std::string_view bytes);
+
+/// What the daemon reads of a batch before its journal holds it: the header and each event's
+/// seq, without decoding the events. Reusable: `seqs` keeps its capacity. Plain value type.
+struct BatchOutline {
+  std::string_view source;  ///< points into the frame
+  std::uint64_t session = 0;
+  std::vector<std::uint64_t> seqs;
+};
+/// Fills `out` from a serialized EventBatch. False (Malformed) when the bytes are not protobuf
+/// wire format or protocol_version is not 1. When both this and decode_batch succeed they agree
+/// on source, session and seqs (the last occurrence of a field wins, as in protobuf); this does
+/// not check what decode_batch alone does (UTF-8 of strings, the health message's inside).
+bool outline_batch(std::string_view bytes, BatchOutline& out);
 
 // --- acks -----------------------------------------------------------------------------------
 

@@ -211,6 +211,48 @@ TEST_CASE("frames that are not version-1 batches are rejected as malformed", "[c
   }
 }
 
+TEST_CASE("a batch's outline names its stream and seqs as decoding does", "[collectors][wire]") {
+  // The daemon outlines a frame before its journal holds it, and decodes it after.
+  v1::EventBatch message;
+  message.set_protocol_version(1);
+  message.set_source("asterisk-pbx1");
+  message.set_session(0xfedcba9876543210ULL);
+  message.mutable_health()->set_gaps(2);
+  for (const std::uint64_t seq : {300, 301, 302}) {
+    v1::Event event = valid_proto_event();
+    event.set_seq(seq);
+    *message.add_events() = event;
+  }
+  *message.add_events() = v1::Event();  // no seq: 0, as protobuf reads it
+  const std::string bytes = message.SerializeAsString();
+  wire::BatchOutline outline;
+  REQUIRE(wire::outline_batch(bytes, outline));
+  CHECK(outline.source == "asterisk-pbx1");
+  CHECK(outline.session == 0xfedcba9876543210ULL);
+  CHECK(outline.seqs == std::vector<std::uint64_t>{300, 301, 302, 0});
+  const auto decoded = wire::decode_batch(bytes);
+  REQUIRE(decoded.ok());
+  for (std::size_t i = 0; i < outline.seqs.size(); ++i)
+    CHECK(decoded.value().events[i].seq == outline.seqs[i]);
+
+  SECTION("the spliced encoder's bytes (seq before the body) and a heartbeat") {
+    wire::BatchEncoder encoder("src", 7);
+    encoder.add(128, wire::encode_event_body(one_of_each_type()[0]));
+    REQUIRE(wire::outline_batch(encoder.take(), outline));
+    CHECK(outline.seqs == std::vector<std::uint64_t>{128});
+    REQUIRE(wire::outline_batch(encoder.take(), outline));
+    CHECK(outline.source == "src");
+    CHECK(outline.seqs.empty());
+  }
+  SECTION("what is not a version-1 batch has no outline") {
+    CHECK_FALSE(wire::outline_batch("\xff\xff\xff\xff garbage", outline));
+    CHECK_FALSE(wire::outline_batch(bytes.substr(0, bytes.size() - 3), outline));  // cut short
+    CHECK_FALSE(wire::outline_batch(v1::EventBatch().SerializeAsString(), outline));
+    message.set_protocol_version(2);
+    CHECK_FALSE(wire::outline_batch(message.SerializeAsString(), outline));
+  }
+}
+
 TEST_CASE("an ack round-trips", "[collectors][wire]") {
   const wire::Ack ack{"src", 0x8000000000000001ULL, 123456789, "floorwatchd-a"};
   const auto decoded = wire::decode_ack(wire::encode_ack(ack));
