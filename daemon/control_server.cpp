@@ -43,6 +43,11 @@ ControlReply resolve_report(SharedFloor& floor, IntervalHistory& history, const 
     if (!field->is_string()) return error_of("queue: expected a queue name");
     queue = field->get<std::string>();
   }
+  bool forecast = false;
+  if (const auto field = request.find("forecast"); field != request.end() && !field->is_null()) {
+    if (!field->is_boolean()) return error_of("forecast: expected true or false");
+    forecast = field->get<bool>();
+  }
   history.sync(floor);
   // The calendar is immutable: a copy lets the reply be built without the state lock.
   const core::SiteCalendar calendar =
@@ -52,7 +57,7 @@ ControlReply resolve_report(SharedFloor& floor, IntervalHistory& history, const 
   if (to <= from)
     return error_of("to: must be after from (from " + format_local_time(from, calendar) + ", to " +
                     format_local_time(to, calendar) + ")");
-  return ControlReply{{}, ReportRequest{from, to, std::move(queue), now, calendar}};
+  return ControlReply{{}, ReportRequest{from, to, std::move(queue), now, calendar, forecast}};
 }
 
 }  // namespace

@@ -97,12 +97,21 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     // Reports read through the worker's own connection, so the loop never waits for one.
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
     sync_history();
+    start_forecasts();
   }
   publish_view(clock_->now(), std::chrono::steady_clock::now());
+  if (forecasts_) forecasts_->refresh(clock_->now());  // after the view: it reads the calendar
 }
 
 void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now) {
   floor_.with_state([&](core::FloorState& state) { views_.publish(state, now, steady_now); });
+}
+
+void Daemon::start_forecasts() {
+  forecasts_ = std::make_shared<ForecastWorker>(history_->path(), views_);
+  auto source = [worker = forecasts_] { return worker->current(); };
+  exporter_->add_collectable(std::make_shared<ForecastCollectable>(source, identity_));
+  feed_->set_forecast_provider(source);
 }
 
 void Daemon::sync_history() {
@@ -315,7 +324,9 @@ void Daemon::run(const std::atomic<bool>& stop) {
         if (alerts_) alerts_->release_retired_notifiers(woke);  // notifiers left by a reload
         // An interval just ended: its final counters go to the history now.
         if (history_ && (time.now >= history_->next_boundary() || woke >= next_history_sync_)) {
+          const bool new_interval = time.now >= history_->next_boundary();
           sync_history();
+          if (new_interval && forecasts_) forecasts_->refresh(time.now);  // on its own thread
           next_history_sync_ = woke + config_.state.snapshot_interval;
         }
         if (durable_) {
@@ -354,6 +365,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
     spdlog::error("final snapshot failed: {}", error.what());
   }
   if (reports_) reports_->stop();
+  if (forecasts_) forecasts_->stop();
   ingest_socket_.close();
   control_socket_.close();
   feed_->close();

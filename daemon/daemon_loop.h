@@ -16,6 +16,8 @@
 #include "daemon/control_server.h"
 #include "daemon/durable_state.h"
 #include "daemon/feed_publisher.h"
+#include "daemon/forecast_metrics.h"
+#include "daemon/forecast_worker.h"
 #include "daemon/ingest_pipeline.h"
 #include "daemon/ingest_processor.h"
 #include "daemon/interval_history.h"
@@ -84,6 +86,8 @@ class Daemon {
   std::chrono::milliseconds poll_timeout(const LoopTime& last) const;
   /// Publishes the floor as it is now to the scrape threads (after applies and every tick).
   void publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now);
+  /// The forecast worker over the history, exported on /metrics and sent to the boards.
+  void start_forecasts();
   /// Writes changed intervals to the history; failures are logged, never stop the loop.
   void sync_history();
   /// An alert changed by a control command: snapshotted before its client hears back.
@@ -120,6 +124,8 @@ class Daemon {
   std::unique_ptr<AlertService> alerts_;      // null: no alert rules configured
   std::unique_ptr<IntervalHistory> history_;  // null: no persistence configured
   std::unique_ptr<ReportWorker> reports_;     // with history_; stops before context_ ends
+  // With history_; refreshed at interval boundaries. Shared: the exporter's scrapes read it.
+  std::shared_ptr<ForecastWorker> forecasts_;
   // Report id -> the request's frames (routing envelope first), until its reply is sent.
   std::map<std::uint64_t, std::vector<zmq::message_t>> report_clients_;
   std::chrono::steady_clock::time_point last_alert_evaluation_{};

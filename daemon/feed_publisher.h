@@ -15,6 +15,7 @@
 #include <zmq.hpp>
 
 #include "daemon/config.h"
+#include "daemon/forecast_set.h"
 #include "daemon/self_metrics.h"
 #include "daemon/shared_floor.h"
 #include "floorwatch/core/site_calendar.h"
@@ -38,6 +39,8 @@ struct FeedAlert {
 
 /// Returns the alerts to show now; called on the daemon loop at every publish. Must be cheap.
 using AlertProvider = std::function<std::vector<FeedAlert>()>;
+/// The newest forecasts (null: none yet).
+using ForecastProvider = std::function<std::shared_ptr<const ForecastSet>()>;
 
 /// What the feed says about the daemon. Plain value type.
 struct FeedIdentity {
@@ -66,10 +69,11 @@ class FeedModel {
 
   /// Folds in `floor` (taken with waiting calls, today's intervals and abandons; with agents
   /// when `agents_included`) and the
-  /// current alerts. Returns a serialized FeedMessage delta when anything changed (seq + 1),
+  /// current alerts and forecasts. Returns a serialized FeedMessage delta when anything changed (seq + 1),
   /// nullopt otherwise.
   std::optional<std::string> update(const core::FloorSnapshot& floor, bool agents_included,
-                                    const std::vector<FeedAlert>& alerts);
+                                    const std::vector<FeedAlert>& alerts,
+                                    const ForecastSet* forecasts = nullptr);
   /// Serialized heartbeat carrying the current seq.
   std::string heartbeat(core::Timestamp now) const;
   /// Serialized snapshot of everything published up to seq (the state a board needs).
@@ -126,6 +130,10 @@ class FeedPublisher {
   zmq::socket_t& snapshot_socket() { return snapshot_socket_; }
 
   void set_alert_provider(AlertProvider provider) { alert_provider_ = std::move(provider); }
+  /// Where queue forecasts come from (the forecast worker); none by default.
+  void set_forecast_provider(ForecastProvider provider) {
+    forecast_provider_ = std::move(provider);
+  }
   /// The ingest path's observer (under the floor lock; cheap).
   void observe(const core::Event& event) { model_.observe(event); }
 
@@ -152,6 +160,7 @@ class FeedPublisher {
   SharedFloor& floor_;
   FeedModel model_;
   AlertProvider alert_provider_;
+  ForecastProvider forecast_provider_;
   zmq::socket_t snapshot_socket_;
   zmq::socket_t publish_socket_;
   std::string snapshot_endpoint_;

@@ -30,6 +30,8 @@ struct ReportRequest {
   std::string queue;      ///< empty: every queue
   core::Timestamp now{};  ///< the daemon clock when asked (marks running intervals partial)
   core::SiteCalendar calendar;
+  /// `report --forecast`: forecast vs actual per interval (daemon/forecast_report.h).
+  bool forecast = false;
 };
 
 /// The heavy part of `report`: reads the rows through `reader` and builds the JSON reply text.
