@@ -110,7 +110,8 @@ void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_p
 void Daemon::start_forecasts() {
   forecasts_ = std::make_shared<ForecastWorker>(history_->path(), views_);
   auto source = [worker = forecasts_] { return worker->current(); };
-  exporter_->add_collectable(std::make_shared<ForecastCollectable>(source, identity_));
+  forecast_metrics_ = std::make_shared<ForecastCollectable>(source, identity_);
+  exporter_->add_collectable(forecast_metrics_);
   feed_->set_forecast_provider(source);
 }
 

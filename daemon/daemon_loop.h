@@ -126,6 +126,8 @@ class Daemon {
   std::unique_ptr<ReportWorker> reports_;     // with history_; stops before context_ ends
   // With history_; refreshed at interval boundaries. Shared: the exporter's scrapes read it.
   std::shared_ptr<ForecastWorker> forecasts_;
+  // The exposer keeps collectables by weak_ptr: this one lives as long as the daemon.
+  std::shared_ptr<ForecastCollectable> forecast_metrics_;
   // Report id -> the request's frames (routing envelope first), until its reply is sent.
   std::map<std::uint64_t, std::vector<zmq::message_t>> report_clients_;
   std::chrono::steady_clock::time_point last_alert_evaluation_{};

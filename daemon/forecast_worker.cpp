@@ -70,6 +70,7 @@ void ForecastWorker::run() {
     }
     try {
       auto set = std::make_shared<const ForecastSet>(compute(now));
+      spdlog::debug("forecast: {} queues at {}", set->queues.size(), core::format_timestamp(now));
       std::lock_guard lock(current_mutex_);
       current_ = std::move(set);
     } catch (const std::exception& error) {
