@@ -2,10 +2,17 @@
 
 namespace floorwatch::daemon {
 
-std::pair<core::Timestamp, core::Timestamp> forecast_history_range(
+std::vector<std::pair<core::Timestamp, core::Timestamp>> forecast_history_ranges(
     core::Timestamp now, const core::SiteCalendar& calendar, int weeks) {
-  const core::Timestamp today = calendar.day_start(now);
-  return {today - std::chrono::hours(24 * (7 * weeks + 1)), now};
+  const core::Timestamp first_day = calendar.day_start(now);
+  const core::Timestamp last_day_end = calendar.next_day_start(calendar.interval_end(now));
+  constexpr auto kSlack = std::chrono::hours(2);
+  std::vector<std::pair<core::Timestamp, core::Timestamp>> ranges;
+  for (int week = weeks; week >= 1; --week) {
+    const auto back = std::chrono::hours(24 * 7 * week);
+    ranges.emplace_back(first_day - back - kSlack, last_day_end - back + kSlack);
+  }
+  return ranges;
 }
 
 std::map<std::string, core::QueueHistory, std::less<>> histories_by_queue(

@@ -32,17 +32,20 @@ struct QueueStaffingInputs {
   std::optional<double> mean_patience_seconds;
 };
 
-/// The history rows a forecast at `now` reads: the reporting days of the last `weeks` weeks
-/// before today, i.e. [day start of now − weeks·7 days − 1 day (DST slack), now).
-std::pair<core::Timestamp, core::Timestamp> forecast_history_range(
+/// The history a forecast at `now` reads: for each of the last `weeks` weeks (oldest first), the
+/// same reporting days k·7 days back — today's and, when the next interval starts tomorrow,
+/// tomorrow's — with two hours of slack either side for a DST change in between. Only these
+/// days matter, so the worker reads about 6 days of rows instead of 43.
+std::vector<std::pair<core::Timestamp, core::Timestamp>> forecast_history_ranges(
     core::Timestamp now, const core::SiteCalendar& calendar, int weeks);
 
 /// Groups `rows` (any queues, any order) into one core::QueueHistory per queue.
 std::map<std::string, core::QueueHistory, std::less<>> histories_by_queue(
     const std::vector<IntervalRow>& rows, const core::SiteCalendar& calendar, int weeks);
 
-/// The forecasts at `now` of every queue in `rows`. A queue's staffing uses `live` when the
-/// floor knows it, else the settings of its newest row and Erlang C. Pure.
+/// The forecasts at `now` of every queue in `rows` (any order; each queue's rows oldest first
+/// when its newest row's settings matter). A queue's staffing uses `live` when the floor knows
+/// it, else the settings of its newest row and Erlang C. Pure.
 ForecastSet build_forecasts(const std::vector<IntervalRow>& rows, core::Timestamp now,
                             const core::SiteCalendar& calendar,
                             const std::map<std::string, QueueStaffingInputs, std::less<>>& live,

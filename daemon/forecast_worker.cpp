@@ -53,8 +53,13 @@ ForecastSet ForecastWorker::compute(core::Timestamp now) {
   for (const auto& queue : view->queues)
     live[queue->name] = QueueStaffingInputs{queue->settings, queue->mean_patience_seconds};
   if (!reader_) reader_ = std::make_unique<IntervalHistoryReader>(history_path_, &cancel_);
-  const auto [from, to] = forecast_history_range(now, *view->calendar, weeks_);
-  return build_forecasts(reader_->query(from, to, ""), now, *view->calendar, live, weeks_);
+  std::vector<IntervalRow> rows;
+  for (const auto& [from, to] : forecast_history_ranges(now, *view->calendar, weeks_)) {
+    auto part = reader_->query(from, to, "");
+    rows.insert(rows.end(), std::make_move_iterator(part.begin()),
+                std::make_move_iterator(part.end()));
+  }
+  return build_forecasts(rows, now, *view->calendar, live, weeks_);
 }
 
 void ForecastWorker::run() {

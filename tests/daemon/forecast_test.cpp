@@ -67,10 +67,16 @@ TEST_CASE("forecast set: one forecast per queue with history, live settings firs
     REQUIRE(set.find("sales")->agents_needed);
     CHECK(*set.find("sales")->agents_needed < 14);
   }
-  SECTION("the history range covers the look-back and a day of DST slack") {
-    const auto [from, to] = daemon::forecast_history_range(now, kUtc, 6);
-    CHECK(from == at("2026-10-25T00:00:00Z"));  // 7 Dec 00:00 − 43 days
-    CHECK(to == now);
+  SECTION("the history read: the same day of each of the last weeks, oldest first") {
+    const auto ranges = daemon::forecast_history_ranges(now, kUtc, 6);
+    REQUIRE(ranges.size() == 6);
+    CHECK(ranges.front().first == at("2026-10-25T22:00:00Z"));  // Monday 10-26 − 2 h slack
+    CHECK(ranges.front().second == at("2026-10-27T02:00:00Z"));
+    CHECK(ranges.back().first == at("2026-11-29T22:00:00Z"));  // Monday 11-30 − 2 h
+    CHECK(ranges.back().second == at("2026-12-01T02:00:00Z"));
+    // In the day's last interval the next one is tomorrow's: both days are read.
+    const auto late = daemon::forecast_history_ranges(at("2026-12-07T23:40:00Z"), kUtc, 1);
+    CHECK(late.front().second == at("2026-12-02T02:00:00Z"));
   }
 }
 
