@@ -436,6 +436,7 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
   const core::Timestamp now = clock_->now();  // a reload is its own event, outside a tick
   publish_view(now, std::chrono::steady_clock::now());
   feed_->publish_now(now);
+  if (forecasts_) forecasts_->refresh(now);  // new targets or calendar: agents needed anew
   return plan;
 }
 
