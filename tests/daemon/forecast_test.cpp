@@ -4,12 +4,16 @@
 // table and CSV.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "daemon/ctl/forecast_report_view.h"
 #include "daemon/forecast_metrics.h"
 #include "daemon/forecast_report.h"
 #include "daemon/forecast_set.h"
+#include "daemon/forecast_worker.h"
+#include "support/temp_dir.h"
 
 using namespace floorwatch;
 using namespace std::chrono_literals;
@@ -145,4 +149,33 @@ TEST_CASE("report --forecast: each interval from the weeks before it, and MAPE p
                                                       at("2026-11-30T10:45:00Z"), kUtc, 6);
     CHECK(running["rows"].empty());
   }
+}
+
+TEST_CASE("forecast worker: refresh reads the history off the caller's thread and publishes",
+          "[daemon][forecast]") {
+  test::TempDir dir;
+  const std::string path = dir.file("state.db.history");
+  {
+    daemon::IntervalHistory history({path, 62});
+    history.store(sales_history(), at("2026-12-06T00:00:00Z"));
+  }
+  core::FloorConfig config;
+  config.time_zone = "UTC";
+  config.queues["support"].answer_target = 60s;
+  core::FloorState state(config);
+  daemon::FloorViewPublisher views;
+  views.publish(state, at("2026-12-07T10:10:00Z"), std::chrono::steady_clock::now());
+
+  daemon::ForecastWorker worker(path, views);
+  CHECK_FALSE(worker.current());  // nothing until the first refresh has finished
+  worker.refresh(at("2026-12-07T10:10:00Z"));
+  for (int i = 0; i < 500 && worker.completed() == 0; ++i) std::this_thread::sleep_for(10ms);
+  const auto set = worker.current();
+  REQUIRE(set);
+  CHECK(set->computed_at == at("2026-12-07T10:10:00Z"));
+  REQUIRE(set->find("sales"));
+  CHECK(set->find("sales")->next.offered == Approx(100));
+  CHECK_FALSE(set->find("support"));  // on the floor, but no history
+  worker.stop();
+  worker.stop();  // idempotent
 }
