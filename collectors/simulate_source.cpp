@@ -37,9 +37,10 @@ class SimulateSource final : public Source {
     command.add_option("--duration", duration_text_, "e.g. 8h, 90m, 1h30m; default: for ever");
     command.add_option("--weeks", weeks_, "simulate N whole weeks (instead of --duration)")
         ->check(CLI::Range(1, 520));
-    command.add_option("--pattern", pattern_text_,
-                       "weekly volume pattern: daily (every day alike) or weekday-peaks (Monday "
-                       "busiest, midweek lull, quiet weekend)")
+    command
+        .add_option("--pattern", pattern_text_,
+                    "weekly volume pattern: daily (every day alike) or weekday-peaks (Monday "
+                    "busiest, midweek lull, quiet weekend)")
         ->capture_default_str();
     command.add_option("--queues", queues_text_, "comma-separated queue names, busiest first")
         ->capture_default_str();

@@ -186,7 +186,8 @@ struct TrafficSimulator::Engine {
 
     // Volumes: each queue 0.6x the previous one (peak_rates() follows the same shares).
     double share = 1.0;
-    for (std::size_t q = 0; q < config.queues.size(); ++q, share *= 0.6) queue_share.push_back(share);
+    for (std::size_t q = 0; q < config.queues.size(); ++q, share *= 0.6)
+      queue_share.push_back(share);
     peak_rate = peak_rates(config);
 
     make_agents();

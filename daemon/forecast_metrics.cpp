@@ -32,10 +32,11 @@ std::vector<MetricFamily> build_forecast_families(const ForecastSet* forecasts,
                    "same weekday and interval of the last weeks, recent weeks weighted more"),
       gauge_family("floorwatch_queue_forecast_aht_seconds",
                    "Average handle time expected, by interval as for forecast_offered"),
-      gauge_family("floorwatch_queue_forecast_agents_needed",
-                   "Agents the next interval needs to meet the service-level target with the "
-                   "forecast calls and handle time: Erlang A with the queue's measured patience, else "
-                   "Erlang C"),
+      gauge_family(
+          "floorwatch_queue_forecast_agents_needed",
+          "Agents the next interval needs to meet the service-level target with the "
+          "forecast calls and handle time: Erlang A with the queue's measured patience, else "
+          "Erlang C"),
   };
   if (!forecasts) return {};
   for (const auto& [queue, forecast] : forecasts->queues) {

@@ -18,10 +18,10 @@ core::Timestamp forecast_report_history_start(core::Timestamp from, int weeks);
 
 /// The reply: one row per queue and finished interval starting in [from, min(to, now)) that has
 /// a forecast or an actual (forecast_offered / actual_offered null when absent; an interval
-/// without a row on a day the queue has rows had 0 calls; left out when both are 0), with error = forecast − actual and
-/// absolute_percentage_error; per queue totals with the MAPE. `rows`: the queue's history from
-/// forecast_report_history_start(from) to `to`, ordered by queue then start. Throws
-/// std::runtime_error once `*cancel` is true.
+/// without a row on a day the queue has rows had 0 calls; left out when both are 0), with error =
+/// forecast − actual and absolute_percentage_error; per queue totals with the MAPE. `rows`: the
+/// queue's history from forecast_report_history_start(from) to `to`, ordered by queue then start.
+/// Throws std::runtime_error once `*cancel` is true.
 nlohmann::json forecast_report_json(const std::vector<IntervalRow>& rows, core::Timestamp from,
                                     core::Timestamp to, core::Timestamp now,
                                     const core::SiteCalendar& calendar, int weeks,

@@ -13,8 +13,7 @@ constexpr int kWorkerNice = 10;  // as the report worker: the loop goes first on
 
 }  // namespace
 
-ForecastWorker::ForecastWorker(std::string history_path, const FloorViewPublisher& views,
-                               int weeks)
+ForecastWorker::ForecastWorker(std::string history_path, const FloorViewPublisher& views, int weeks)
     : history_path_(std::move(history_path)), views_(views), weeks_(weeks) {
   thread_ = std::thread([this] { run(); });
 }

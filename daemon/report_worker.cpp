@@ -50,8 +50,7 @@ std::string build_report_reply(IntervalHistoryReader& reader, const ReportReques
   if (request.forecast) {
     const int weeks = core::kDefaultForecastWeeks;
     const nlohmann::json reply = forecast_report_json(
-        reader.query(forecast_report_history_start(request.from, weeks), request.to,
-                     request.queue),
+        reader.query(forecast_report_history_start(request.from, weeks), request.to, request.queue),
         request.from, request.to, request.now, request.calendar, weeks, cancel);
     if (cancel && cancel->load()) throw std::runtime_error("report cancelled");
     return reply.dump();

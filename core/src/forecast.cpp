@@ -124,8 +124,8 @@ std::optional<QueueForecast> forecast_queue(const QueueHistory& history, Timesta
   QueueForecast forecast;
   forecast.next = *next;
   forecast.rest_of_day = history.forecast_period(next_start, calendar.next_day_start(now));
-  forecast.agents_needed =
-      forecast_agents_needed(forecast.next, settings, mean_patience_seconds, forecast.staffing_model);
+  forecast.agents_needed = forecast_agents_needed(forecast.next, settings, mean_patience_seconds,
+                                                  forecast.staffing_model);
   return forecast;
 }
 

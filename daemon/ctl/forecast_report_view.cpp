@@ -89,9 +89,9 @@ std::string format_forecast_report_csv(const json& report) {
          "absolute_percentage_error,compared,mape\r\n";
   for (const json& row : report.value("rows", json::array())) {
     out << "interval";
-    for (const char* key : {"queue", "start_local", "end_local", "start", "end",
-                            "forecast_offered", "forecast_aht_seconds", "weeks_used",
-                            "actual_offered", "error", "absolute_percentage_error"})
+    for (const char* key : {"queue", "start_local", "end_local", "start", "end", "forecast_offered",
+                            "forecast_aht_seconds", "weeks_used", "actual_offered", "error",
+                            "absolute_percentage_error"})
       out << ',' << csv_cell(row.value(key, json()));
     out << ",,\r\n";
   }
@@ -99,8 +99,8 @@ std::string format_forecast_report_csv(const json& report) {
     out << "total," << csv_cell(total.value("queue", json())) << ",,,,,"
         << csv_cell(total.value("forecast_offered", json())) << ",,,"
         << csv_cell(total.value("actual_offered", json())) << ",,,"
-        << csv_cell(total.value("compared", json())) << ','
-        << csv_cell(total.value("mape", json())) << "\r\n";
+        << csv_cell(total.value("compared", json())) << ',' << csv_cell(total.value("mape", json()))
+        << "\r\n";
   }
   return out.str();
 }

@@ -70,7 +70,8 @@ TEST_CASE("simulated weeks: forecast error within the Poisson noise", "[forecast
   double expected_ape_sum = 0, forecast_sum = 0, actual_sum = 0;
   int compared = 0;
   for (core::Timestamp t = last_week; t < last_week + kWeek; t += std::chrono::minutes(30)) {
-    const double lambda = TrafficSimulator::expected_offered(config, 0, t, t + std::chrono::minutes(30));
+    const double lambda =
+        TrafficSimulator::expected_offered(config, 0, t, t + std::chrono::minutes(30));
     if (lambda < 20) continue;  // night and weekend troughs: too few calls for a percentage
     const auto forecast = queue.forecast_interval(t);
     REQUIRE(forecast);
@@ -99,5 +100,6 @@ TEST_CASE("weekly patterns: names and weekday factors", "[forecast]") {
   CHECK_FALSE(parse_weekly_pattern("weekly"));
   CHECK(weekday_factor(WeeklyPattern::Daily, 6) == 1.0);
   CHECK(weekday_factor(WeeklyPattern::WeekdayPeaks, 0) == 1.0);  // Monday
-  CHECK(weekday_factor(WeeklyPattern::WeekdayPeaks, 6) < weekday_factor(WeeklyPattern::WeekdayPeaks, 4));
+  CHECK(weekday_factor(WeeklyPattern::WeekdayPeaks, 6) <
+        weekday_factor(WeeklyPattern::WeekdayPeaks, 4));
 }

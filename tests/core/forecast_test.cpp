@@ -22,7 +22,9 @@ HistoryInterval row(const std::string& start, std::int64_t offered, std::int64_t
   return interval;
 }
 
-SiteCalendar utc_calendar() { return SiteCalendar("UTC", 0, 30); }
+SiteCalendar utc_calendar() {
+  return SiteCalendar("UTC", 0, 30);
+}
 
 // Three Mondays before Monday 2026-11-30 at 10:30 UTC.
 std::vector<HistoryInterval> three_mondays() {
@@ -95,17 +97,16 @@ TEST_CASE("DST: the same local interval, not the same UTC instant", "[core][fore
   SECTION("spring: a week back the clock was already summer time, two weeks back not") {
     // Sunday 2026-04-05 09:00 Paris (UTC+2) = 07:00Z. 2026-03-29 09:00 (UTC+2) = 07:00Z;
     // 2026-03-22 09:00 (UTC+1) = 08:00Z. The decoy at 07:00Z on 03-22 is 08:00 local.
-    const QueueHistory history(
-        {row("2026-03-29T07:00:00Z", 10), row("2026-03-22T08:00:00Z", 40),
-         row("2026-03-22T07:00:00Z", 1000)},
-        paris, 2);
+    const QueueHistory history({row("2026-03-29T07:00:00Z", 10), row("2026-03-22T08:00:00Z", 40),
+                                row("2026-03-22T07:00:00Z", 1000)},
+                               paris, 2);
     // (2·10 + 1·40) / 3 = 20.
     CHECK(history.forecast_interval(utc("2026-04-05T07:00:00Z"))->offered == Approx(20.0));
   }
   SECTION("spring: an interval the clock skipped a week back leaves that week out") {
     // 02:00 Paris did not exist on 2026-03-29; the day has rows, but this is no quiet interval.
-    const QueueHistory history(
-        {row("2026-03-29T07:00:00Z", 10), row("2026-03-22T01:00:00Z", 40)}, paris, 2);
+    const QueueHistory history({row("2026-03-29T07:00:00Z", 10), row("2026-03-22T01:00:00Z", 40)},
+                               paris, 2);
     const auto forecast = history.forecast_interval(utc("2026-04-05T00:00:00Z"));  // 02:00 local
     REQUIRE(forecast);
     CHECK(forecast->weeks_used == 1);
@@ -113,8 +114,8 @@ TEST_CASE("DST: the same local interval, not the same UTC instant", "[core][fore
   }
   SECTION("autumn: the repeated hour maps to its first pass") {
     // 2026-10-25 02:00 Paris happened at 00:00Z (summer time) and again at 01:00Z (winter).
-    const QueueHistory history(
-        {row("2026-10-25T00:00:00Z", 10), row("2026-10-25T01:00:00Z", 30)}, paris, 1);
+    const QueueHistory history({row("2026-10-25T00:00:00Z", 10), row("2026-10-25T01:00:00Z", 30)},
+                               paris, 1);
     // Sunday 2026-11-01 02:00 Paris = 01:00Z.
     CHECK(history.forecast_interval(utc("2026-11-01T01:00:00Z"))->offered == Approx(10.0));
   }
@@ -122,13 +123,14 @@ TEST_CASE("DST: the same local interval, not the same UTC instant", "[core][fore
 
 TEST_CASE("forecast_queue: next interval, rest of the day, agents needed", "[core][forecast]") {
   // Last Monday: 100 calls at 10:30 and 50 at 11:00, 180 s each. Look back 1 week.
-  const QueueHistory history({row("2026-11-23T10:30:00Z", 100, 100, 180),
-                              row("2026-11-23T11:00:00Z", 50, 50, 120)},
-                             utc_calendar(), 1);
+  const QueueHistory history(
+      {row("2026-11-23T10:30:00Z", 100, 100, 180), row("2026-11-23T11:00:00Z", 50, 50, 120)},
+      utc_calendar(), 1);
   QueueSettings settings;
   settings.answer_target = seconds(20);
   settings.service_level_target = 0.8;
-  const auto forecast = forecast_queue(history, utc("2026-11-30T10:10:00Z"), settings, std::nullopt);
+  const auto forecast =
+      forecast_queue(history, utc("2026-11-30T10:10:00Z"), settings, std::nullopt);
   REQUIRE(forecast);
   CHECK(forecast->next.start == utc("2026-11-30T10:30:00Z"));
   CHECK(forecast->next.offered == Approx(100.0));

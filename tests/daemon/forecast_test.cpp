@@ -33,7 +33,8 @@ daemon::IntervalRow row(const char* queue, const char* start, std::int64_t offer
   r.end = r.start + 30min;
   r.counts.offered = offered;
   r.counts.handled = offered;
-  r.counts.handle_time_sum_ms = static_cast<std::int64_t>(static_cast<double>(offered) * aht * 1000);
+  r.counts.handle_time_sum_ms =
+      static_cast<std::int64_t>(static_cast<double>(offered) * aht * 1000);
   r.settings.answer_target = 20s;
   r.settings.service_level_target = 0.8;
   return r;
@@ -86,8 +87,7 @@ TEST_CASE("forecast set: one forecast per queue with history, live settings firs
 
 TEST_CASE("forecast metrics: next and rest of day; no series without a forecast",
           "[daemon][forecast]") {
-  const auto set =
-      daemon::build_forecasts(sales_history(), at("2026-12-07T10:10:00Z"), kUtc, {});
+  const auto set = daemon::build_forecasts(sales_history(), at("2026-12-07T10:10:00Z"), kUtc, {});
   const auto families = daemon::build_forecast_families(&set, {"site1", "fw-a"});
   std::map<std::string, double> values;
   for (const auto& family : families)
@@ -114,9 +114,9 @@ TEST_CASE("report --forecast: each interval from the weeks before it, and MAPE p
   std::vector<daemon::IntervalRow> rows{
       row("sales", "2026-11-16T10:30:00Z", 80), row("sales", "2026-11-23T10:30:00Z", 100),
       row("sales", "2026-11-30T10:30:00Z", 90), row("sales", "2026-11-30T11:00:00Z", 5)};
-  const json reply = daemon::forecast_report_json(rows, at("2026-11-30T00:00:00Z"),
-                                                  at("2026-12-01T00:00:00Z"),
-                                                  at("2026-12-07T10:10:00Z"), kUtc, 6);
+  const json reply =
+      daemon::forecast_report_json(rows, at("2026-11-30T00:00:00Z"), at("2026-12-01T00:00:00Z"),
+                                   at("2026-12-07T10:10:00Z"), kUtc, 6);
   INFO(reply.dump(2));
   REQUIRE(reply["rows"].size() == 2);
   const json& half_past = reply["rows"][0];
@@ -144,9 +144,9 @@ TEST_CASE("report --forecast: each interval from the weeks before it, and MAPE p
     CHECK(csv.find("\r\ntotal,sales,") != std::string::npos);
   }
   SECTION("a running interval has no actual yet: left out") {
-    const json running = daemon::forecast_report_json(rows, at("2026-11-30T00:00:00Z"),
-                                                      at("2026-12-01T00:00:00Z"),
-                                                      at("2026-11-30T10:45:00Z"), kUtc, 6);
+    const json running =
+        daemon::forecast_report_json(rows, at("2026-11-30T00:00:00Z"), at("2026-12-01T00:00:00Z"),
+                                     at("2026-11-30T10:45:00Z"), kUtc, 6);
     CHECK(running["rows"].empty());
   }
 }

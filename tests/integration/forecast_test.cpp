@@ -76,9 +76,10 @@ TEST_CASE("forecast: /metrics series from the history, none without history",
   {  // A support call at 10:10 moves the event clock: forecasts are refreshed on the boundary.
     auto [status, output] = send_jsonl(
         daemon.ingest(),
-        dir.write("now.jsonl",
-                  R"({"ts":"2026-12-07T10:10:00Z","type":"call_enqueued","call":"c1","queue":"support"})"
-                  "\n"));
+        dir.write(
+            "now.jsonl",
+            R"({"ts":"2026-12-07T10:10:00Z","type":"call_enqueued","call":"c1","queue":"support"})"
+            "\n"));
     INFO(output);
     REQUIRE(status == 0);
   }
@@ -107,10 +108,10 @@ TEST_CASE("forecast: /metrics series from the history, none without history",
   CHECK(forecast_series(samples, "floorwatch_queue_forecast_agents_needed", "support").empty());
 
   SECTION("report --forecast: a past Monday's forecast against what happened") {
-    auto [status, output] = run_command({ctl_binary(), "report", "--control", daemon.control(),
-                                         "--from", "2026-11-30", "--to", "2026-11-30", "--json",
-                                         "--forecast"},
-                                        20s);
+    auto [status, output] =
+        run_command({ctl_binary(), "report", "--control", daemon.control(), "--from", "2026-11-30",
+                     "--to", "2026-11-30", "--json", "--forecast"},
+                    20s);
     INFO(output);
     REQUIRE(status == 0);
     const json reply = json::parse(output);
@@ -129,18 +130,18 @@ TEST_CASE("forecast: /metrics series from the history, none without history",
     CHECK(reply["totals"][0]["compared"] == 2);
     CHECK(reply["totals"][0]["mape"].get<double>() == Approx((380.0 / 11 - 20) / 20 / 2));
 
-    auto [csv_status, csv] = run_command({ctl_binary(), "report", "--control", daemon.control(),
-                                          "--from", "2026-11-30", "--to", "2026-11-30", "--csv",
-                                          "--forecast"},
-                                         20s);
+    auto [csv_status, csv] =
+        run_command({ctl_binary(), "report", "--control", daemon.control(), "--from", "2026-11-30",
+                     "--to", "2026-11-30", "--csv", "--forecast"},
+                    20s);
     INFO(csv);
     REQUIRE(csv_status == 0);
     CHECK(csv.rfind("row_type,queue,interval_start_local,", 0) == 0);
     CHECK(csv.find("\r\ntotal,sales,") != std::string::npos);
-    auto [table_status, table] = run_command({ctl_binary(), "report", "--control",
-                                              daemon.control(), "--from", "2026-11-30", "--to",
-                                              "2026-11-30", "--forecast"},
-                                             20s);
+    auto [table_status, table] =
+        run_command({ctl_binary(), "report", "--control", daemon.control(), "--from", "2026-11-30",
+                     "--to", "2026-11-30", "--forecast"},
+                    20s);
     INFO(table);
     CHECK(table.find("sales: MAPE 36.4% over 2 intervals") != std::string::npos);
   }

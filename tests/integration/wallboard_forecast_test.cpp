@@ -40,7 +40,8 @@ TEST_CASE("a tile shows the next interval's forecast, or says there is none",
     history.store({tuesday_row("2026-11-17T09:30:00Z"), tuesday_row("2026-11-10T09:30:00Z")},
                   *core::parse_timestamp("2026-11-24T00:00:00Z"));
   }
-  RunningDaemon daemon(dir, std::string(kQueues) + "state:\n  path: " + dir.file("state.db") + "\n");
+  RunningDaemon daemon(dir,
+                       std::string(kQueues) + "state:\n  path: " + dir.file("state.db") + "\n");
   feed_scenario(dir, daemon);  // the event clock reaches 2026-11-24T09:00:50Z: next is 09:30Z
 
   const std::string png = dir.file("board.png");

@@ -35,20 +35,20 @@ double forecast_week_weight(int week, int weeks);
 struct IntervalForecast {
   Timestamp start{};
   Timestamp end{};
-  double offered = 0;                        ///< expected calls entering the queue
-  std::optional<double> handle_time_seconds; ///< nullopt: no handled call in the weeks used
-  int weeks_used = 0;                        ///< weeks that had data for this interval
-  double expected_handled = 0;               ///< weighted mean of handled calls (for pooling)
-  double expected_handle_seconds = 0;        ///< weighted mean of handle time sums (for pooling)
+  double offered = 0;                         ///< expected calls entering the queue
+  std::optional<double> handle_time_seconds;  ///< nullopt: no handled call in the weeks used
+  int weeks_used = 0;                         ///< weeks that had data for this interval
+  double expected_handled = 0;                ///< weighted mean of handled calls (for pooling)
+  double expected_handle_seconds = 0;         ///< weighted mean of handle time sums (for pooling)
 };
 
 /// Forecast of several consecutive intervals (the rest of the day). Plain value type.
 struct PeriodForecast {
   Timestamp start{};
   Timestamp end{};
-  double offered = 0;  ///< sum over the intervals that have a forecast
+  double offered = 0;                         ///< sum over the intervals that have a forecast
   std::optional<double> handle_time_seconds;  ///< expected handle time / expected handled
-  int intervals = 0;  ///< intervals that had a forecast
+  int intervals = 0;                          ///< intervals that had a forecast
 };
 
 /// One queue's interval history, indexed for forecasts. Plain value type.
@@ -79,8 +79,9 @@ class QueueHistory {
 
 /// What a queue's forecast says at one instant. Plain value type.
 struct QueueForecast {
-  IntervalForecast next;                   ///< the interval after the current one
-  std::optional<PeriodForecast> rest_of_day;  ///< from `next` to the end of today (the reporting day)
+  IntervalForecast next;  ///< the interval after the current one
+  std::optional<PeriodForecast>
+      rest_of_day;                   ///< from `next` to the end of today (the reporting day)
   std::optional<int> agents_needed;  ///< for `next` at the queue's service-level target
   StaffingModel staffing_model = StaffingModel::ErlangC;  ///< what agents_needed used
 };
