@@ -38,7 +38,7 @@ std::map<core::Timestamp, core::OutcomeCounters> offered_by_interval(
 
 }  // namespace
 
-TEST_CASE("simulated weeks: forecast error within the Poisson noise", "[forecast][slow]") {
+TEST_CASE("simulated weeks: forecast error within the Poisson noise", "[forecast]") {
   SimulationConfig config;
   config.seed = 14;
   config.start = kMonday;
