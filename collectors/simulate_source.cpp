@@ -35,6 +35,13 @@ class SimulateSource final : public Source {
                        "simulated start, RFC 3339 (its offset sets the local time of day); "
                        "default: now");
     command.add_option("--duration", duration_text_, "e.g. 8h, 90m, 1h30m; default: for ever");
+    command.add_option("--weeks", weeks_, "simulate N whole weeks (instead of --duration)")
+        ->check(CLI::Range(1, 520));
+    command
+        .add_option("--pattern", pattern_text_,
+                    "weekly volume pattern: daily (every day alike) or weekday-peaks (Monday "
+                    "busiest, midweek lull, quiet weekend)")
+        ->capture_default_str();
     command.add_option("--queues", queues_text_, "comma-separated queue names, busiest first")
         ->capture_default_str();
     command.add_option("--agents", config_.agents, "number of agents")
@@ -55,6 +62,17 @@ class SimulateSource final : public Source {
       config_.start = *start;
       config_.utc_offset_minutes = utc_offset_minutes_of(start_text_).value_or(0);
     }
+    const auto pattern = parse_weekly_pattern(pattern_text_);
+    if (!pattern) {
+      spdlog::error("simulate: --pattern {}: expected daily or weekday-peaks", pattern_text_);
+      return 2;
+    }
+    config_.pattern = *pattern;
+    if (weeks_ > 0 && !duration_text_.empty()) {
+      spdlog::error("simulate: --weeks and --duration: give one of them");
+      return 2;
+    }
+    if (weeks_ > 0) config_.duration = std::chrono::hours(24 * 7 * weeks_);
     if (!duration_text_.empty()) {
       config_.duration = parse_duration_text(duration_text_);
       if (!config_.duration) {
@@ -103,6 +121,8 @@ class SimulateSource final : public Source {
   bool as_fast_as_possible_ = false;
   std::string start_text_;
   std::string duration_text_;
+  int weeks_ = 0;
+  std::string pattern_text_ = "daily";
   std::string queues_text_ = "sales,support,billing";
 };
 

@@ -84,12 +84,77 @@ struct Scheduled {
 
 }  // namespace
 
+std::optional<WeeklyPattern> parse_weekly_pattern(std::string_view text) {
+  if (text == "daily") return WeeklyPattern::Daily;
+  if (text == "weekday-peaks") return WeeklyPattern::WeekdayPeaks;
+  return std::nullopt;
+}
+
+double weekday_factor(WeeklyPattern pattern, int weekday) {
+  // Monday's backlog, a midweek lull, Friday up again, weekends a fraction of a weekday.
+  constexpr std::array<double, 7> kWeekdayPeaks{1.0, 0.85, 0.75, 0.75, 0.9, 0.35, 0.2};
+  if (pattern == WeeklyPattern::Daily) return 1.0;
+  return kWeekdayPeaks[static_cast<std::size_t>(((weekday % 7) + 7) % 7)];
+}
+
 double TrafficSimulator::time_of_day_factor(double local_hour) {
   local_hour = std::fmod(local_hour, 24.0);
   if (local_hour < 0) local_hour += 24.0;
   const auto hour = static_cast<std::size_t>(local_hour);
   const double fraction = local_hour - static_cast<double>(hour);
   return kHourlyVolume[hour] + (kHourlyVolume[hour + 1] - kHourlyVolume[hour]) * fraction;
+}
+
+namespace {
+
+// 1970-01-01 was a Thursday: day 0 is weekday 3 (0 = Monday).
+int local_weekday(std::int64_t local_ms) {
+  const std::int64_t day = (local_ms >= 0 ? local_ms : local_ms - kDay + 1) / kDay;
+  return static_cast<int>(((day + 3) % 7 + 7) % 7);
+}
+
+// The thinning probability of a candidate arrival at `at_ms` (UTC): time of day × weekday.
+double arrival_factor(const SimulationConfig& config, std::int64_t at_ms) {
+  const std::int64_t local = at_ms + config.utc_offset_minutes * kMinute;
+  const double hour =
+      static_cast<double>(((local % kDay) + kDay) % kDay) / static_cast<double>(kHour);
+  return TrafficSimulator::time_of_day_factor(hour) *
+         weekday_factor(config.pattern, local_weekday(local));
+}
+
+// Peak arrivals per second of each queue: offered load = peak_load × the agents' capacity,
+// where capacity is what is left after pauses (about 10% of the day) and the handle time is
+// talk + wrap-up; each queue gets 0.6× the previous one's volume.
+std::vector<double> peak_rates(const SimulationConfig& config) {
+  const double mean_talk =
+      config.median_talk_seconds * std::exp(config.talk_time_sigma * config.talk_time_sigma / 2);
+  const double mean_handle =
+      mean_talk + (config.min_wrapup_seconds + config.max_wrapup_seconds) / 2 + 4;  // + ring
+  const double peak_calls_per_second =
+      config.peak_load * std::max(config.agents, 1) * 0.9 / mean_handle;
+  std::vector<double> shares;
+  double share = 1.0, total_share = 0.0;
+  const std::size_t queues = std::clamp<std::size_t>(config.queues.size(), 1, 32);
+  for (std::size_t q = 0; q < queues; ++q, share *= 0.6) {
+    shares.push_back(share);
+    total_share += share;
+  }
+  std::vector<double> rates;
+  for (double s : shares) rates.push_back(peak_calls_per_second * s / total_share);
+  return rates;
+}
+
+}  // namespace
+
+double TrafficSimulator::expected_offered(const SimulationConfig& config, int queue,
+                                          core::Timestamp from, core::Timestamp to) {
+  const std::vector<double> rates = peak_rates(config);
+  if (queue < 0 || queue >= static_cast<int>(rates.size())) return 0;
+  // The curve is piecewise linear within hours: a one-second midpoint sum is exact enough.
+  double factor_seconds = 0;
+  for (std::int64_t t = core::to_epoch_ms(from); t < core::to_epoch_ms(to); t += kSecond)
+    factor_seconds += arrival_factor(config, t + kSecond / 2);
+  return rates[static_cast<std::size_t>(queue)] * factor_seconds;
 }
 
 struct TrafficSimulator::Engine {
@@ -119,20 +184,11 @@ struct TrafficSimulator::Engine {
     if (config.duration) end_ms = now_ms + config.duration->count();
     waiting.resize(config.queues.size());
 
-    // Volumes: each queue 0.6x the previous one.
-    double share = 1.0, total_share = 0.0;
-    for (std::size_t q = 0; q < config.queues.size(); ++q, share *= 0.6) {
+    // Volumes: each queue 0.6x the previous one (peak_rates() follows the same shares).
+    double share = 1.0;
+    for (std::size_t q = 0; q < config.queues.size(); ++q, share *= 0.6)
       queue_share.push_back(share);
-      total_share += share;
-    }
-    // Peak arrivals so that offered load = peak_load x the agents' capacity, where capacity is
-    // what is left after pauses (about 10% of the day) and the handle time is talk + wrap-up.
-    const double mean_talk =
-        config.median_talk_seconds * std::exp(config.talk_time_sigma * config.talk_time_sigma / 2);
-    const double mean_handle =
-        mean_talk + (config.min_wrapup_seconds + config.max_wrapup_seconds) / 2 + 4;  // + ring
-    const double peak_calls_per_second = config.peak_load * config.agents * 0.9 / mean_handle;
-    for (double s : queue_share) peak_rate.push_back(peak_calls_per_second * s / total_share);
+    peak_rate = peak_rates(config);
 
     make_agents();
     for (int q = 0; q < static_cast<int>(config.queues.size()); ++q) schedule_arrival(q);
@@ -230,17 +286,12 @@ struct TrafficSimulator::Engine {
     push(item);
   }
 
-  double local_hour(std::int64_t at_ms) const {
-    const std::int64_t local = at_ms + config.utc_offset_minutes * kMinute;
-    return static_cast<double>(((local % kDay) + kDay) % kDay) / static_cast<double>(kHour);
-  }
-
   // --- happenings ------------------------------------------------------------------------------
 
   void on_arrival(int queue) {
     schedule_arrival(queue);
     // Thinning: candidates come at the peak rate, each kept with the curve's factor.
-    if (!random.chance(time_of_day_factor(local_hour(now_ms)))) return;
+    if (!random.chance(arrival_factor(config, now_ms))) return;
     const std::uint64_t number = ++call_count;
     Call call;
     call.id = config.call_id_prefix + std::to_string(number);

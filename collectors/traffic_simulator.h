@@ -16,6 +16,16 @@
 
 namespace floorwatch::collectors {
 
+/// How call volume varies over the week, on top of the time-of-day curve.
+enum class WeeklyPattern {
+  Daily,         ///< every day alike
+  WeekdayPeaks,  ///< Monday busiest, a lull midweek, Friday up again, a quiet weekend
+};
+/// "daily", "weekday-peaks"; nullopt for anything else.
+std::optional<WeeklyPattern> parse_weekly_pattern(std::string_view text);
+/// Relative volume (0..1, Monday of weekday-peaks 1) of a local weekday, 0 = Monday.
+double weekday_factor(WeeklyPattern pattern, int weekday);
+
 /// Knobs of the simulation; defaults give a plausible mid-size floor. Plain value type.
 struct SimulationConfig {
   std::uint64_t seed = 1;
@@ -36,6 +46,8 @@ struct SimulationConfig {
   double key_exit_probability = 0.01;   ///< callers who press a key to leave the queue
   /// Offered load at the busiest hour, as a fraction of the agents' capacity.
   double peak_load = 0.95;
+  /// Volume by weekday (local time, as the time-of-day curve); Daily keeps every day alike.
+  WeeklyPattern pattern = WeeklyPattern::Daily;
   std::string call_id_prefix = "sim-";
 };
 
@@ -53,6 +65,11 @@ class TrafficSimulator {
 
   /// Relative call volume (0..1, peak 1) at a local hour of the day in [0, 24).
   static double time_of_day_factor(double local_hour);
+  /// Expected calls offered to queue `queue` (index in config.queues) in [from, to): the peak
+  /// arrival rate times the integral of time_of_day_factor × weekday_factor. What a forecast
+  /// should find, before the Poisson noise.
+  static double expected_offered(const SimulationConfig& config, int queue, core::Timestamp from,
+                                 core::Timestamp to);
 
  private:
   struct Engine;

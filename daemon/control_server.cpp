@@ -43,12 +43,17 @@ ControlReply resolve_report(const core::SiteCalendar& calendar, const json& requ
     if (!field->is_string()) return error_of("queue: expected a queue name");
     queue = field->get<std::string>();
   }
+  bool forecast = false;
+  if (const auto field = request.find("forecast"); field != request.end() && !field->is_null()) {
+    if (!field->is_boolean()) return error_of("forecast: expected true or false");
+    forecast = field->get<bool>();
+  }
   const core::Timestamp from = resolve_report_time(*times[0], calendar, false);
   const core::Timestamp to = resolve_report_time(*times[1], calendar, true);
   if (to <= from)
     return error_of("to: must be after from (from " + format_local_time(from, calendar) + ", to " +
                     format_local_time(to, calendar) + ")");
-  return ControlReply{{}, ReportRequest{from, to, std::move(queue), now, calendar}};
+  return ControlReply{{}, ReportRequest{from, to, std::move(queue), now, calendar, forecast}};
 }
 
 }  // namespace

@@ -99,12 +99,22 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
     reports_->set_history_writer(history_.get());
     sync_history(clock_->now());  // after recovery: --clock event is at its newest event
+    start_forecasts();
   }
   publish_view(clock_->now(), std::chrono::steady_clock::now());
+  if (forecasts_) forecasts_->refresh(clock_->now());  // after the view: it reads the calendar
 }
 
 void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now) {
   views_.publish(floor_, now, steady_now);
+}
+
+void Daemon::start_forecasts() {
+  forecasts_ = std::make_shared<ForecastWorker>(history_->path(), views_);
+  auto source = [worker = forecasts_] { return worker->current(); };
+  forecast_metrics_ = std::make_shared<ForecastCollectable>(source, identity_);
+  exporter_->add_collectable(forecast_metrics_);
+  feed_->set_forecast_provider(source);
 }
 
 std::uint64_t Daemon::sync_history(core::Timestamp now) {
@@ -317,7 +327,9 @@ void Daemon::run(const std::atomic<bool>& stop) {
         // An interval just ended: its final counters go to the history now.
         if (history_ &&
             (time.now >= history_changes_.next_boundary() || woke >= next_history_sync_)) {
+          const bool new_interval = time.now >= history_changes_.next_boundary();
           sync_history(time.now);
+          if (new_interval && forecasts_) forecasts_->refresh(time.now);  // on its own thread
           next_history_sync_ = woke + config_.state.snapshot_interval;
         }
         if (durable_) {
@@ -357,6 +369,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
   }
   if (history_) history_->stop();  // writes what it was handed; a report waiting on it goes on
   if (reports_) reports_->stop();
+  if (forecasts_) forecasts_->stop();
   ingest_socket_.close();
   control_socket_.close();
   feed_->close();
@@ -426,6 +439,7 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
   const core::Timestamp now = clock_->now();  // a reload is its own event, outside a tick
   publish_view(now, std::chrono::steady_clock::now());
   feed_->publish_now();
+  if (forecasts_) forecasts_->refresh(now);  // new targets or calendar: agents needed anew
   return plan;
 }
 

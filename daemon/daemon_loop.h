@@ -18,6 +18,8 @@
 #include "daemon/feed_publisher.h"
 #include "daemon/floor_view.h"
 #include "daemon/history_writer.h"
+#include "daemon/forecast_metrics.h"
+#include "daemon/forecast_worker.h"
 #include "daemon/ingest_pipeline.h"
 #include "daemon/ingest_processor.h"
 #include "daemon/interval_history.h"
@@ -85,6 +87,8 @@ class Daemon {
   std::chrono::milliseconds poll_timeout(const LoopTime& last) const;
   /// Publishes the floor at `now` for every reader (scrapes, feed, control, alert rules).
   void publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now);
+  /// The forecast worker over the history, exported on /metrics and sent to the boards.
+  void start_forecasts();
   /// Hands the intervals changed since the last call to the history writer (memory only);
   /// returns its ticket (0: no history configured).
   std::uint64_t sync_history(core::Timestamp now);
@@ -123,6 +127,10 @@ class Daemon {
   IntervalChangeTracker history_changes_;   // what the history writer has been handed
   std::unique_ptr<HistoryWriter> history_;  // null: no persistence configured
   std::unique_ptr<ReportWorker> reports_;   // with history_; stops before context_ ends
+  // With history_; refreshed at interval boundaries. Shared: the exporter's scrapes read it.
+  std::shared_ptr<ForecastWorker> forecasts_;
+  // The exposer keeps collectables by weak_ptr: this one lives as long as the daemon.
+  std::shared_ptr<ForecastCollectable> forecast_metrics_;
   // Report id -> the request's frames (routing envelope first), until its reply is sent.
   std::map<std::uint64_t, std::vector<zmq::message_t>> report_clients_;
   std::chrono::steady_clock::time_point last_alert_evaluation_{};

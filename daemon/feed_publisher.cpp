@@ -82,6 +82,19 @@ void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
   out.set_call(agent.call);
 }
 
+void fill_forecast(const core::QueueForecast& forecast, v1::FeedForecast& out) {
+  out.set_interval_start_ms(ms(forecast.next.start));
+  out.set_interval_end_ms(ms(forecast.next.end));
+  out.set_offered(forecast.next.offered);
+  if (forecast.next.handle_time_seconds)
+    out.set_handle_time_seconds(*forecast.next.handle_time_seconds);
+  if (forecast.agents_needed) out.set_agents_needed(*forecast.agents_needed);
+  out.set_staffing_model(forecast.staffing_model == core::StaffingModel::ErlangA
+                             ? v1::STAFFING_MODEL_ERLANG_A
+                             : v1::STAFFING_MODEL_ERLANG_C);
+  if (forecast.rest_of_day) out.set_rest_of_day_offered(forecast.rest_of_day->offered);
+}
+
 v1::FeedMessage header(std::uint64_t epoch, std::uint64_t seq, core::Timestamp now,
                        const core::SiteCalendar* calendar) {
   v1::FeedMessage message;
@@ -124,7 +137,8 @@ void FeedModel::start_new_epoch() {
 }
 
 std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, bool agents_included,
-                                             const std::vector<FeedAlert>& alerts) {
+                                             const std::vector<FeedAlert>& alerts,
+                                             const ForecastSet* forecasts) {
   if (agents_included) {
     agents_dirty_ = false;
     agents_revision_ = floor.agents_revision;
@@ -175,6 +189,8 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
                                : v1::STAFFING_MODEL_ERLANG_C);
     if (queue.mean_patience_seconds) out.set_mean_patience_seconds(*queue.mean_patience_seconds);
     if (queue.estimated_wait_seconds) out.set_estimated_wait_seconds(*queue.estimated_wait_seconds);
+    if (const auto* forecast = forecasts ? forecasts->find(queue.name) : nullptr)
+      fill_forecast(*forecast, *out.mutable_forecast());
     fill_window(queue.window(core::WindowKind::Interval), *out.mutable_interval());
     fill_window(queue.window(core::WindowKind::Today), *out.mutable_today());
     fill_window(queue.window(core::WindowKind::Rolling15m), *out.mutable_rolling_15m());
@@ -324,7 +340,8 @@ void FeedPublisher::update_and_publish() {
   revision_published_ = view->revision;
   std::vector<FeedAlert> alerts;
   if (alert_provider_) alerts = alert_provider_();
-  if (auto delta = model_.update(picture, options.include_agents, alerts)) {
+  const auto forecasts = forecast_provider_ ? forecast_provider_() : nullptr;
+  if (auto delta = model_.update(picture, options.include_agents, alerts, forecasts.get())) {
     send(*delta);
     ++counters_.deltas;
   }

@@ -16,6 +16,7 @@
 
 #include "daemon/config.h"
 #include "daemon/floor_view.h"
+#include "daemon/forecast_set.h"
 #include "daemon/self_metrics.h"
 #include "floorwatch/core/site_calendar.h"
 #include "security/socket_security.h"
@@ -38,6 +39,8 @@ struct FeedAlert {
 
 /// Returns the alerts to show now; called on the daemon loop at every publish. Must be cheap.
 using AlertProvider = std::function<std::vector<FeedAlert>()>;
+/// The newest forecasts (null: none yet).
+using ForecastProvider = std::function<std::shared_ptr<const ForecastSet>()>;
 
 /// What the feed says about the daemon. Plain value type.
 struct FeedIdentity {
@@ -65,10 +68,11 @@ class FeedModel {
 
   /// Folds in `floor` (taken with waiting calls, today's intervals and abandons; with agents
   /// when `agents_included`) and the
-  /// current alerts. Returns a serialized FeedMessage delta when anything changed (seq + 1),
+  /// current alerts and forecasts. Returns a serialized FeedMessage delta when anything changed (seq + 1),
   /// nullopt otherwise.
   std::optional<std::string> update(const core::FloorSnapshot& floor, bool agents_included,
-                                    const std::vector<FeedAlert>& alerts);
+                                    const std::vector<FeedAlert>& alerts,
+                                    const ForecastSet* forecasts = nullptr);
   /// Serialized heartbeat carrying the current seq.
   std::string heartbeat(core::Timestamp now) const;
   /// Serialized snapshot of everything published up to seq (the state a board needs).
@@ -126,6 +130,10 @@ class FeedPublisher {
   zmq::socket_t& snapshot_socket() { return snapshot_socket_; }
 
   void set_alert_provider(AlertProvider provider) { alert_provider_ = std::move(provider); }
+  /// Where queue forecasts come from (the forecast worker); none by default.
+  void set_forecast_provider(ForecastProvider provider) {
+    forecast_provider_ = std::move(provider);
+  }
   /// Everything below reads the loop's newest FloorView and works at its instant.
   /// After an ingest drain: publishes a delta if the floor changed since the last one.
   void publish_changes();
@@ -150,6 +158,7 @@ class FeedPublisher {
   std::uint64_t revision_published_ = 0;  // of the last view folded in
   FeedModel model_;
   AlertProvider alert_provider_;
+  ForecastProvider forecast_provider_;
   zmq::socket_t snapshot_socket_;
   zmq::socket_t publish_socket_;
   std::string snapshot_endpoint_;

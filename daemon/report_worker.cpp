@@ -10,6 +10,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "daemon/forecast_report.h"
+
 namespace floorwatch::daemon {
 namespace {
 
@@ -45,6 +47,14 @@ ReportMetrics::ReportMetrics(prometheus::Registry& registry, const Identity& ide
 
 std::string build_report_reply(IntervalHistoryReader& reader, const ReportRequest& request,
                                const std::atomic<bool>* cancel) {
+  if (request.forecast) {
+    const int weeks = core::kDefaultForecastWeeks;
+    const nlohmann::json reply = forecast_report_json(
+        reader.query(forecast_report_history_start(request.from, weeks), request.to, request.queue),
+        request.from, request.to, request.now, request.calendar, weeks, cancel);
+    if (cancel && cancel->load()) throw std::runtime_error("report cancelled");
+    return reply.dump();
+  }
   const nlohmann::json reply =
       report_json(reader.query(request.from, request.to, request.queue), request.from, request.to,
                   request.now, request.calendar, cancel);

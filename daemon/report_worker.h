@@ -32,6 +32,8 @@ struct ReportRequest {
   std::string queue;      ///< empty: every queue
   core::Timestamp now{};  ///< the daemon clock when asked (marks running intervals partial)
   core::SiteCalendar calendar;
+  /// `report --forecast`: forecast vs actual per interval (daemon/forecast_report.h).
+  bool forecast = false;
   /// The HistoryWriter ticket of the changes handed over when it was asked: the worker reads
   /// once those are written (0: nothing to wait for).
   std::uint64_t history_ticket = 0;

@@ -90,11 +90,12 @@ TileLayout layout_tile(const Rect& tile) {
   t.waiting = left.rows(0.0f, 0.55f);
   t.oldest = left.rows(0.58f, 0.84f);
   t.breach = left.rows(0.86f, 1.0f);
-  t.service_level = right.rows(0.0f, 0.42f);
-  t.formula = right.rows(0.43f, 0.55f);
-  t.figures = right.rows(0.59f, 0.72f);
-  t.agents = right.rows(0.73f, 0.86f);
-  t.staffing = right.rows(0.87f, 1.0f);
+  t.service_level = right.rows(0.0f, 0.38f);
+  t.formula = right.rows(0.39f, 0.49f);
+  t.figures = right.rows(0.51f, 0.62f);
+  t.agents = right.rows(0.63f, 0.74f);
+  t.staffing = right.rows(0.76f, 0.87f);
+  t.forecast = right.rows(0.89f, 1.0f);
   t.sparkline = inner.rows(0.82f, 1.0f);
   return t;
 }

@@ -63,6 +63,7 @@ struct TileLayout {
   Rect figures;        ///< ASA, abandoned
   Rect agents;         ///< available / busy / wrap-up / paused
   Rect staffing;       ///< agents needed vs staffed
+  Rect forecast;       ///< the next interval's forecast
   Rect sparkline;      ///< today's interval service level with the target line
 };
 TileLayout layout_tile(const Rect& tile);

@@ -143,6 +143,16 @@ std::string staffing_text(const QueueView& queue) {
   return "needed " + std::to_string(*queue.agents_required) + " (" + model + ")" + staffed;
 }
 
+std::string forecast_text(const QueueView& queue) {
+  if (!queue.forecast) return "no forecast";
+  const ForecastView& f = *queue.forecast;
+  const long long minutes = std::max<long long>(0, (f.interval_end - f.interval_start) / 60000);
+  std::string text = "next " + std::to_string(minutes) + " min: ~" +
+                     std::to_string(std::llround(f.offered)) + " calls";
+  if (f.agents_needed) text += ", need " + std::to_string(*f.agents_needed);
+  return text;
+}
+
 std::string format_time_of_day(EpochMs utc, std::int32_t utc_offset_seconds) {
   const std::int64_t local_seconds = utc / 1000 + utc_offset_seconds - (utc % 1000 < 0 ? 1 : 0);
   const std::int64_t of_day = ((local_seconds % 86400) + 86400) % 86400;

@@ -63,6 +63,9 @@ std::string formula_small_print(const QueueView& queue);
 /// The staffing row: "needed 9 (EA 4:10) / staffed 6" with Erlang A and the measured patience,
 /// "needed 9 (EC) / staffed 6" with Erlang C, "needed — / staffed 6" with nothing to staff for.
 std::string staffing_text(const QueueView& queue);
+/// The forecast row: "next 30 min: ~48 calls, need 9"; "next 30 min: ~48 calls" without a
+/// staffing figure; "no forecast" when the daemon has none (no history for the queue).
+std::string forecast_text(const QueueView& queue);
 std::string formula_small_print(const QueueView& queue);
 /// Local wall time "14:05:09" for a UTC time and a zone offset.
 std::string format_time_of_day(EpochMs utc, std::int32_t utc_offset_seconds);

@@ -43,6 +43,17 @@ struct ServiceLevelPoint {
 /// The queueing model behind a queue's "needed" figure.
 enum class StaffingModel { ErlangC, ErlangA };
 
+/// The daemon's forecast of a queue's next interval (from its interval history).
+struct ForecastView {
+  EpochMs interval_start = 0;
+  EpochMs interval_end = 0;
+  double offered = 0;  ///< calls expected
+  std::optional<double> handle_time_seconds;
+  std::optional<int> agents_needed;
+  StaffingModel staffing_model = StaffingModel::ErlangC;
+  std::optional<double> rest_of_day_offered;
+};
+
 struct QueueView {
   std::string name;
   double answer_target_seconds = 0;
@@ -70,6 +81,7 @@ struct QueueView {
   WindowView today;
   WindowView rolling_15m;
   std::vector<ServiceLevelPoint> service_level_history;  ///< today, oldest first
+  std::optional<ForecastView> forecast;  ///< absent: the queue has no history (no forecast)
 };
 
 struct AgentView {

@@ -65,6 +65,19 @@ WindowView from_wire(const v1::FeedWindow& w) {
   return out;
 }
 
+ForecastView from_wire(const v1::FeedForecast& f) {
+  ForecastView out;
+  out.interval_start = f.interval_start_ms();
+  out.interval_end = f.interval_end_ms();
+  out.offered = f.offered();
+  if (f.has_handle_time_seconds()) out.handle_time_seconds = f.handle_time_seconds();
+  if (f.has_agents_needed()) out.agents_needed = f.agents_needed();
+  out.staffing_model = f.staffing_model() == v1::STAFFING_MODEL_ERLANG_A ? StaffingModel::ErlangA
+                                                                         : StaffingModel::ErlangC;
+  if (f.has_rest_of_day_offered()) out.rest_of_day_offered = f.rest_of_day_offered();
+  return out;
+}
+
 QueueView from_wire(const v1::FeedQueue& q) {
   QueueView out;
   out.name = q.name();
@@ -92,6 +105,7 @@ QueueView from_wire(const v1::FeedQueue& q) {
                                                                          : StaffingModel::ErlangC;
   if (q.has_mean_patience_seconds()) out.mean_patience_seconds = q.mean_patience_seconds();
   if (q.has_estimated_wait_seconds()) out.estimated_wait_seconds = q.estimated_wait_seconds();
+  if (q.has_forecast()) out.forecast = from_wire(q.forecast());
   out.interval = from_wire(q.interval());
   out.today = from_wire(q.today());
   out.rolling_15m = from_wire(q.rolling_15m());

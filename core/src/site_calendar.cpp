@@ -112,6 +112,12 @@ Duration SiteCalendar::utc_offset(Timestamp t) const {
   return std::chrono::duration_cast<Duration>(zone_->get_info(t).offset);
 }
 
+std::optional<Timestamp> SiteCalendar::first_instant_at(Duration local) const {
+  const LocalTime wall{local};
+  if (zone_->get_info(wall).result == date::local_info::nonexistent) return std::nullopt;
+  return resolve(zone_, wall, true);
+}
+
 int parse_time_of_day(const std::string& text) {
   if (text.size() != 5 || text[2] != ':') return -1;
   for (std::size_t i : {0u, 1u, 3u, 4u}) {

@@ -9,6 +9,7 @@
 
 #include "daemon/ctl/ctl_commands.h"
 #include "daemon/ctl/duration.h"
+#include "daemon/ctl/forecast_report_view.h"
 #include "daemon/ctl/report_view.h"
 #include "daemon/ctl/top_view.h"
 #include "daemon/interval_history.h"
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
   auto* report = app.add_subcommand(
       "report", "interval history: one row per queue per interval, with totals per queue");
   std::string report_from, report_to, report_queue;
-  bool as_csv = false;
+  bool as_csv = false, report_forecast = false;
   report
       ->add_option("--from", report_from,
                    "first day YYYY-MM-DD or local time YYYY-MM-DDTHH:MM (site time zone), or "
@@ -121,6 +122,8 @@ int main(int argc, char** argv) {
                    "last day YYYY-MM-DD (included), or local time / epoch ms (excluded)")
       ->required();
   report->add_option("--queue", report_queue, "only this queue");
+  report->add_flag("--forecast", report_forecast,
+                   "forecast vs actual offered calls per interval, with the MAPE per queue");
   auto* report_csv = report->add_flag("--csv", as_csv, "CSV with a header row (spreadsheets)");
   report->add_flag("--json", as_json, "print the raw JSON reply")->excludes(report_csv);
   report->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
@@ -236,10 +239,14 @@ int main(int argc, char** argv) {
       }
       nlohmann::json request{{"command", "report"}, {"from", report_from}, {"to", report_to}};
       if (!report_queue.empty()) request["queue"] = report_queue;
+      if (report_forecast) request["forecast"] = true;
       const auto reply =
           floorwatch::ctl::control_request(control, request, timeout, client_security);
       if (as_json)
         std::cout << reply.dump(2) << "\n";
+      else if (report_forecast)
+        std::cout << (as_csv ? floorwatch::ctl::format_forecast_report_csv(reply)
+                             : floorwatch::ctl::format_forecast_report_table(reply));
       else if (as_csv)
         std::cout << floorwatch::ctl::format_report_csv(reply);
       else

@@ -228,3 +228,17 @@ TEST_CASE("the staffing row says which model its needed figure used", "[wallboar
   q.mean_patience_seconds = 250;  // the callers' measured patience: 4 min 10 s
   CHECK(staffing_text(q) == "needed 9 (EA 4:10) / staffed 6");
 }
+
+TEST_CASE("the forecast row: calls and agents for the next interval, or no forecast",
+          "[wallboard][logic][forecast]") {
+  QueueView q;
+  CHECK(forecast_text(q) == "no forecast");  // no history for this queue
+  ForecastView f;
+  f.interval_start = 1'795'510'800'000;
+  f.interval_end = f.interval_start + 30 * 60'000;
+  f.offered = 47.6;
+  q.forecast = f;
+  CHECK(forecast_text(q) == "next 30 min: ~48 calls");  // no AHT yet: no staffing figure
+  q.forecast->agents_needed = 9;
+  CHECK(forecast_text(q) == "next 30 min: ~48 calls, need 9");
+}

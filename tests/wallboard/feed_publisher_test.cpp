@@ -310,3 +310,44 @@ TEST_CASE("the feed tells boards the staffing model and the callers' measured pa
   CHECK_FALSE(support.has_mean_patience_seconds());
   CHECK(support.staffing_model() == v1::STAFFING_MODEL_ERLANG_C);
 }
+
+TEST_CASE("a queue's forecast rides in its feed message; none without history",
+          "[wallboard][feed][daemon][forecast]") {
+  Floor floor;
+  daemon::ForecastSet forecasts;
+  core::QueueForecast sales;
+  sales.next.start = at(1800);
+  sales.next.end = at(3600);
+  sales.next.offered = 47.6;
+  sales.next.handle_time_seconds = 180;
+  sales.agents_needed = 9;
+  sales.staffing_model = core::StaffingModel::ErlangA;
+  sales.rest_of_day = core::PeriodForecast{at(1800), at(86400), 400, 175.0, 30};
+  forecasts.queues.emplace("sales", sales);
+  core::SnapshotOptions options;
+  options.include_today_intervals = true;
+  const auto bytes = floor.feed.update(floor.state.snapshot(at(0), options), false, {}, &forecasts);
+  REQUIRE(bytes);
+  v1::FeedMessage message;
+  REQUIRE(message.ParseFromString(*bytes));
+  REQUIRE(message.delta().queues_size() == 2);
+  const v1::FeedQueue& out = message.delta().queues(0);
+  REQUIRE(out.name() == "sales");
+  REQUIRE(out.has_forecast());
+  CHECK(out.forecast().interval_start_ms() == core::to_epoch_ms(at(1800)));
+  CHECK(out.forecast().interval_end_ms() == core::to_epoch_ms(at(3600)));
+  CHECK(out.forecast().offered() == Approx(47.6));
+  CHECK(out.forecast().handle_time_seconds() == Approx(180));
+  CHECK(out.forecast().agents_needed() == 9);
+  CHECK(out.forecast().staffing_model() == v1::STAFFING_MODEL_ERLANG_A);
+  CHECK(out.forecast().rest_of_day_offered() == Approx(400));
+  CHECK_FALSE(message.delta().queues(1).has_forecast());  // support: no history
+
+  // A new forecast alone (the next boundary) is a change the boards must get.
+  forecasts.queues.at("sales").next.offered = 50;
+  const auto next = floor.feed.update(floor.state.snapshot(at(1), options), false, {}, &forecasts);
+  REQUIRE(next);
+  REQUIRE(message.ParseFromString(*next));
+  REQUIRE(message.delta().queues_size() == 1);
+  CHECK(message.delta().queues(0).forecast().offered() == Approx(50));
+}

@@ -200,3 +200,33 @@ TEST_CASE("the board learns which model staffed each queue, and the patience it 
   CHECK_FALSE(support.mean_patience_seconds.has_value());
   CHECK(staffing_text(support) == "needed 4 (EC) / staffed 4");
 }
+
+TEST_CASE("the board learns each queue's forecast; an older daemon's queue has none",
+          "[wallboard][feed][forecast]") {
+  floorwatch::v1::FeedMessage message = test::header(kEpoch, 5);
+  floorwatch::v1::FeedSnapshot& s = *message.mutable_snapshot();
+  floorwatch::v1::FeedQueue sales = test::queue("sales", 0);
+  floorwatch::v1::FeedForecast& f = *sales.mutable_forecast();
+  f.set_interval_start_ms(1'795'510'800'000);
+  f.set_interval_end_ms(1'795'510'800'000 + 30 * 60'000);
+  f.set_offered(48.2);
+  f.set_agents_needed(9);
+  f.set_rest_of_day_offered(410);
+  *s.add_queues() = sales;
+  *s.add_queues() = test::queue("support", 0);  // no history, or a daemon from before forecasts
+
+  FeedSync sync;
+  sync.start(t0);
+  REQUIRE(sync.take_snapshot_request());
+  sync.on_snapshot(message.SerializeAsString(), t0);
+  REQUIRE(sync.model().queues.size() == 2);
+  const QueueView& with = sync.model().queues[0];
+  REQUIRE(with.forecast);
+  CHECK(with.forecast->offered == Approx(48.2));
+  CHECK(with.forecast->agents_needed == 9);
+  CHECK(with.forecast->rest_of_day_offered == Approx(410));
+  CHECK_FALSE(with.forecast->handle_time_seconds);
+  CHECK(forecast_text(with) == "next 30 min: ~48 calls, need 9");
+  CHECK_FALSE(sync.model().queues[1].forecast);
+  CHECK(forecast_text(sync.model().queues[1]) == "no forecast");
+}

@@ -2,6 +2,7 @@
 // Local-time boundaries of the site: reporting intervals and the reporting day, in an IANA
 // time zone. DST days are 23 or 25 hours long; intervals are aligned to the local clock.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "floorwatch/core/time.h"
@@ -30,6 +31,11 @@ class SiteCalendar {
   Timestamp next_day_start(Timestamp t) const;
   /// Offset of local time from UTC at `t`.
   Duration utc_offset(Timestamp t) const;
+  /// Local wall time at `t`, as a duration since the local epoch (1970-01-01 00:00 local).
+  Duration local_time(Timestamp t) const { return t.time_since_epoch() + utc_offset(t); }
+  /// The first instant whose local wall time is `local` (the earlier one in a repeated autumn
+  /// hour); nullopt when the local clock skips it (spring).
+  std::optional<Timestamp> first_instant_at(Duration local) const;
 
   const std::string& time_zone_name() const { return time_zone_name_; }
   const date::time_zone& zone() const { return *zone_; }
