@@ -50,7 +50,8 @@ ForecastSet ForecastWorker::compute(core::Timestamp now) {
   if (!view->calendar) return ForecastSet{now, {}};
   std::map<std::string, QueueStaffingInputs, std::less<>> live;
   for (const auto& queue : view->queues)
-    live[queue->name] = QueueStaffingInputs{queue->settings, queue->mean_patience_seconds};
+    live[queue.figures->name] =
+        QueueStaffingInputs{queue.figures->settings, queue.figures->mean_patience_seconds};
   if (!reader_) reader_ = std::make_unique<IntervalHistoryReader>(history_path_, &cancel_);
   std::vector<IntervalRow> rows;
   for (const auto& [from, to] : forecast_history_ranges(now, *view->calendar, weeks_)) {
