@@ -1,6 +1,6 @@
 #pragma once
 // What the daemon does with one ingest frame, without the socket: decode, dedupe by sequence,
-// apply to the floor state under one lock per batch, count, and build the Ack.
+// apply to the floor state, count, and build the Ack.
 #include <cstdint>
 #include <functional>
 #include <map>

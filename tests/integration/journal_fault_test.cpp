@@ -15,6 +15,9 @@
 
 #include "alerts/http_receiver.h"
 #include "integration/floor_fixture.h"
+#include "support/wait.h"
+#include "support/wall_clock.h"
+#include "support/webhook_alerts.h"
 
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
@@ -68,15 +71,6 @@ double sample_or(const RunningDaemon& daemon, const std::string& name, double fa
 
 double events_received(const RunningDaemon& daemon) {
   return sample_or(daemon, "floorwatch_events_received_total", 0);
-}
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
 }
 
 ChildProcess start_jsonl(const std::string& endpoint, const std::string& file) {
@@ -261,12 +255,6 @@ TEST_CASE("a journal removed underneath is recreated and nothing acknowledged is
 
 namespace {
 
-std::int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string faulty_vfs_library() {
   return binary("tests/libfloorwatch_faulty_vfs.so");
 }
@@ -275,18 +263,7 @@ std::string faulty_vfs_library() {
 std::unique_ptr<RunningDaemon> daemon_on_faulty_disk(const TempDir& dir, const std::string& control,
                                                      const HttpReceiver& receiver) {
   const std::string body = state_config(dir.file("state.db")) +
-                           "alerts:\n"
-                           "  notifiers:\n"
-                           "    floor-chat: {type: webhook, url: \"" +
-                           receiver.url("/floor") +
-                           "\"}\n"
-                           "  escalation_policies:\n"
-                           "    default:\n"
-                           "      - {name: floor-lead, after: 0s, notifiers: [floor-chat]}\n"
-                           "  rules:\n"
-                           "    - name: OldestWaitTooLong\n"
-                           "      expr: oldest_wait_seconds > 2\n"
-                           "      severity: critical\n";
+                           webhook_alerts_yaml(receiver.url("/floor"), oldest_wait_rule(2));
   return std::make_unique<RunningDaemon>(
       dir, body, "wall", "tcp://127.0.0.1:*", "",
       std::vector<std::string>{"LD_PRELOAD=" + faulty_vfs_library(),
