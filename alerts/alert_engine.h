@@ -38,7 +38,7 @@ struct EngineOptions {
   /// The site zone for rules' active_hours until a picture brings its calendar (the daemon's
   /// always do; FloorSnapshot::calendar then wins).
   std::string time_zone = "UTC";
-  std::size_t history_limit = 1000;  ///< resolved alerts kept for listing
+  std::size_t history_limit = 1000;                          ///< resolved alerts kept for listing
   core::Duration silence_retention{5LL * 24 * 3600 * 1000};  ///< expired silences kept this long
 };
 

@@ -189,8 +189,8 @@ class DeliveryChannel {
   // of the oldest ones (the rest are read back from disk as acks make room).
   std::deque<PendingEvent> unacked_;
   std::vector<std::string> spare_bodies_;  // acknowledged, for publish_encoded to hand back
-  std::unique_ptr<Spool> spool_;       // null: memory only
-  SteadyTime spool_buffered_since_{};  // the oldest record not yet handed to the OS
+  std::unique_ptr<Spool> spool_;           // null: memory only
+  SteadyTime spool_buffered_since_{};      // the oldest record not yet handed to the OS
   SteadyTime last_spool_sync_at_{};
   SteadyTime last_watermark_at_{};
   bool awaiting_first_ack_ = false;     // resumed from the spool: hear the daemon before sending

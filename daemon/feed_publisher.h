@@ -68,8 +68,8 @@ class FeedModel {
 
   /// Folds in `floor` (taken with waiting calls, today's intervals and abandons; with agents
   /// when `agents_included`) and the
-  /// current alerts and forecasts. Returns a serialized FeedMessage delta when anything changed (seq + 1),
-  /// nullopt otherwise.
+  /// current alerts and forecasts. Returns a serialized FeedMessage delta when anything changed
+  /// (seq + 1), nullopt otherwise.
   std::optional<std::string> update(const core::FloorSnapshot& floor, bool agents_included,
                                     const std::vector<FeedAlert>& alerts,
                                     const ForecastSet* forecasts = nullptr);

@@ -116,16 +116,11 @@ json forecast_report_json(const std::vector<IntervalRow>& rows, core::Timestamp 
                           {"actual_offered", actual_sum},
                           {"mape", optional_number(accuracy.mape())}});
   }
-  return {{"from", core::format_timestamp(from)},
-          {"to", core::format_timestamp(to)},
-          {"from_local", format_local_time(from, calendar)},
-          {"to_local", format_local_time(to, calendar)},
-          {"time_zone", calendar.time_zone_name()},
-          {"interval_minutes", calendar.interval_minutes()},
-          {"now", core::format_timestamp(now)},
-          {"forecast_weeks", weeks},
-          {"rows", std::move(out_rows)},
-          {"totals", std::move(totals)}};
+  json reply = report_range_json(from, to, now, calendar);
+  reply["forecast_weeks"] = weeks;
+  reply["rows"] = std::move(out_rows);
+  reply["totals"] = std::move(totals);
+  return reply;
 }
 
 }  // namespace floorwatch::daemon

@@ -82,8 +82,7 @@ class IngestPipeline {
   void submit(InFlight group);
   /// Decodes one durable (or never journaled) frame, applies it and prepares its ack; false
   /// when it was not applied. `changed`: the floor changed.
-  bool decode_and_apply(Pending& pending, std::chrono::steady_clock::time_point now,
-                        bool& changed);
+  bool decode_and_apply(Pending& pending, std::chrono::steady_clock::time_point now, bool& changed);
   /// Whether the journal must hold this frame (it moves its stream, counting frames in flight).
   bool needs_journal(const wire::BatchOutline& outline);
 

@@ -506,15 +506,21 @@ json report_json(const std::vector<IntervalRow>& rows, core::Timestamp from, cor
     out_rows.push_back(std::move(entry));
   }
   close_total();
+  json reply = report_range_json(from, to, now, calendar);
+  reply["rows"] = std::move(out_rows);
+  reply["totals"] = std::move(totals);
+  return reply;
+}
+
+json report_range_json(core::Timestamp from, core::Timestamp to, core::Timestamp now,
+                       const core::SiteCalendar& calendar) {
   return {{"from", core::format_timestamp(from)},
           {"to", core::format_timestamp(to)},
           {"from_local", format_local_time(from, calendar)},
           {"to_local", format_local_time(to, calendar)},
           {"time_zone", calendar.time_zone_name()},
           {"interval_minutes", calendar.interval_minutes()},
-          {"now", core::format_timestamp(now)},
-          {"rows", std::move(out_rows)},
-          {"totals", std::move(totals)}};
+          {"now", core::format_timestamp(now)}};
 }
 
 }  // namespace floorwatch::daemon

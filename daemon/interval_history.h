@@ -158,5 +158,9 @@ nlohmann::json report_json(const std::vector<IntervalRow>& rows, core::Timestamp
 
 /// RFC 3339 local time with the zone's offset, e.g. "2026-12-01T09:30:00+01:00".
 std::string format_local_time(core::Timestamp t, const core::SiteCalendar& calendar);
+/// What every report reply starts with: the range (UTC and local), the site's zone and
+/// interval, and the daemon's `now`.
+nlohmann::json report_range_json(core::Timestamp from, core::Timestamp to, core::Timestamp now,
+                                 const core::SiteCalendar& calendar);
 
 }  // namespace floorwatch::daemon

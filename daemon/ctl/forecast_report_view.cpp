@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "daemon/ctl/report_view.h"
 #include "daemon/ctl/top_view.h"
 
 namespace floorwatch::ctl {
@@ -12,33 +13,11 @@ using nlohmann::json;
 
 namespace {
 
-// "2026-12-01T09:30:00+01:00" -> "2026-12-01 09:30".
-std::string local_minute(const json& text) {
-  if (!text.is_string()) return "-";
-  std::string value = text.get<std::string>().substr(0, 16);
-  if (value.size() > 10) value[10] = ' ';
-  return value;
-}
-
 std::string number(const json& value, const char* format) {
   if (!value.is_number()) return "-";
   char text[32];
   std::snprintf(text, sizeof text, format, value.get<double>());
   return text;
-}
-
-// Numbers as JSON prints them, null as empty, text quoted when it holds a separator or quote.
-std::string csv_cell(const json& value) {
-  if (value.is_null()) return "";
-  if (!value.is_string()) return value.dump();
-  const std::string text = value.get<std::string>();
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 }  // namespace

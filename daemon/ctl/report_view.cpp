@@ -14,14 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-// "2026-12-01T09:30:00+01:00" -> "2026-12-01 09:30": the site's wall clock, as on the boards.
-std::string local_minute(const json& text) {
-  if (!text.is_string()) return "-";
-  std::string value = text.get<std::string>().substr(0, 16);
-  if (value.size() > 10) value[10] = ' ';
-  return value;
-}
-
 std::int64_t count(const json& counts, const char* key) {
   const auto it = counts.find(key);
   return it != counts.end() && it->is_number() ? it->get<std::int64_t>() : 0;
@@ -34,9 +26,16 @@ std::string formula_of(const json& entry) {
   return name;
 }
 
-// A CSV cell: numbers as JSON prints them (shortest exact form), null as empty, text quoted
-// when it holds a separator, quote or line break.
-std::string cell(const json& value) {
+}  // namespace
+
+std::string local_minute(const json& text) {
+  if (!text.is_string()) return "-";
+  std::string value = text.get<std::string>().substr(0, 16);
+  if (value.size() > 10) value[10] = ' ';
+  return value;
+}
+
+std::string csv_cell(const json& value) {
   if (value.is_null()) return "";
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
   if (!value.is_string()) return value.dump();
@@ -49,8 +48,6 @@ std::string cell(const json& value) {
   }
   return quoted + "\"";
 }
-
-}  // namespace
 
 std::string format_report_table(const json& report) {
   const json rows = report.value("rows", json::array());
@@ -130,21 +127,22 @@ std::string format_report_csv(const json& report) {
     const json counts = entry.value("counts", json::object());
     const json exited = counts.value("exited", json::object());
     const json settings = entry.value("settings", json::object());
-    out << type << ',' << cell(entry.value("queue", json())) << ',' << cell(start_local) << ','
-        << cell(end_local) << ',' << cell(start) << ',' << cell(end) << ',' << cell(partial);
+    out << type << ',' << csv_cell(entry.value("queue", json())) << ',' << csv_cell(start_local)
+        << ',' << csv_cell(end_local) << ',' << csv_cell(start) << ',' << csv_cell(end) << ','
+        << csv_cell(partial);
     for (const char* key : {"offered", "answered", "answered_within_target", "abandoned",
                             "abandoned_within_target", "abandoned_short"})
-      out << ',' << cell(counts.value(key, json()));
-    for (const auto& reason : exit_reasons) out << ',' << cell(exited.value(reason, json()));
+      out << ',' << csv_cell(counts.value(key, json()));
+    for (const auto& reason : exit_reasons) out << ',' << csv_cell(exited.value(reason, json()));
     for (const char* key :
          {"exited_total", "answered_wait_sum_ms", "handled", "handle_time_sum_ms", "max_wait_ms"})
-      out << ',' << cell(counts.value(key, json()));
+      out << ',' << csv_cell(counts.value(key, json()));
     for (const char* key :
          {"answer_target_seconds", "service_level_target", "service_level_formula"})
-      out << ',' << cell(settings.value(key, json()));
+      out << ',' << csv_cell(settings.value(key, json()));
     for (const char* key :
          {"service_level", "asa_seconds", "aht_seconds", "abandon_ratio", "max_wait_seconds"})
-      out << ',' << cell(entry.value(key, json()));
+      out << ',' << csv_cell(entry.value(key, json()));
     out << "\r\n";
   };
   for (const json& row : report.value("rows", json::array())) {

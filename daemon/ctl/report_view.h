@@ -14,4 +14,11 @@ std::string format_report_table(const nlohmann::json& report);
 /// row per queue. Ratios are fractions (0.75), absent figures empty cells.
 std::string format_report_csv(const nlohmann::json& report);
 
+/// "2026-12-01T09:30:00+01:00" -> "2026-12-01 09:30": the site's wall clock, as on the boards;
+/// "-" when not a string. Shared by the report views.
+std::string local_minute(const nlohmann::json& text);
+/// A CSV cell: numbers as JSON prints them (shortest exact form), null as empty, text quoted
+/// when it holds a separator, quote or line break.
+std::string csv_cell(const nlohmann::json& value);
+
 }  // namespace floorwatch::ctl
