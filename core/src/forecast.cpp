@@ -77,7 +77,9 @@ std::optional<IntervalForecast> QueueHistory::forecast_interval(Timestamp start)
 }
 
 std::optional<PeriodForecast> QueueHistory::forecast_period(Timestamp from, Timestamp to) const {
-  PeriodForecast period{from, to};
+  PeriodForecast period;
+  period.start = from;
+  period.end = to;
   double handled = 0, handle_seconds = 0;
   for (Timestamp t = from; t < to; t = calendar_.interval_end(t)) {
     const auto interval = forecast_interval(t);
