@@ -238,9 +238,12 @@ TEST_CASE("a batch's outline names its stream and seqs as decoding does", "[coll
   SECTION("the spliced encoder's bytes (seq before the body) and a heartbeat") {
     wire::BatchEncoder encoder("src", 7);
     encoder.add(128, wire::encode_event_body(one_of_each_type()[0]));
-    REQUIRE(wire::outline_batch(encoder.take(), outline));
+    // The outline points into the frame's bytes: they must outlive it, as ZeroMQ's do.
+    const std::string with_event = encoder.take();
+    REQUIRE(wire::outline_batch(with_event, outline));
     CHECK(outline.seqs == std::vector<std::uint64_t>{128});
-    REQUIRE(wire::outline_batch(encoder.take(), outline));
+    const std::string heartbeat = encoder.take();
+    REQUIRE(wire::outline_batch(heartbeat, outline));
     CHECK(outline.source == "src");
     CHECK(outline.seqs.empty());
   }
