@@ -324,8 +324,8 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   const Level staff = staffing_level(queue.agents_required, queue.staffed_agents);
   text_in(f.draw, fonts.body, fonts.sizes.body, t.staffing, level_text_colour(staff, stale),
           with_icon(staff, staffing_text(queue)), Align::Right);
-  text_in(f.draw, fonts.body, fonts.sizes.body, t.forecast, dim_colour(stale),
-          forecast_text(queue), Align::Right);
+  text_in(f.draw, fonts.body, fonts.sizes.body, t.forecast, dim_colour(stale), forecast_text(queue),
+          Align::Right);
   f.regions.push_back({region + ":forecast", t.forecast});
 
   draw_sparkline(f, queue, t.sparkline);
