@@ -98,11 +98,13 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     // Reports read through the worker's own connection, so the loop never waits for one.
     reports_ = std::make_unique<ReportWorker>(context_, history_->path());
     reports_->set_history_writer(history_.get());
-    sync_history(clock_->now());  // after recovery: --clock event is at its newest event
     start_forecasts();
   }
-  publish_view(clock_->now(), std::chrono::steady_clock::now());
-  if (forecasts_) forecasts_->refresh(clock_->now());  // after the view: it reads the calendar
+  // Read once, after recovery: --clock event is then at its newest event.
+  const core::Timestamp now = clock_->now();
+  sync_history(now);
+  publish_view(now, std::chrono::steady_clock::now());
+  if (forecasts_) forecasts_->refresh(now);  // after the view: it reads the calendar
 }
 
 void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now) {
@@ -325,9 +327,8 @@ void Daemon::run(const std::atomic<bool>& stop) {
         if (systemd_) systemd_->watchdog(woke);
         if (alerts_) alerts_->release_retired_notifiers(woke);  // notifiers left by a reload
         // An interval just ended: its final counters go to the history now.
-        if (history_ &&
-            (time.now >= history_changes_.next_boundary() || woke >= next_history_sync_)) {
-          const bool new_interval = time.now >= history_changes_.next_boundary();
+        const bool new_interval = time.now >= history_changes_.next_boundary();
+        if (history_ && (new_interval || woke >= next_history_sync_)) {
           sync_history(time.now);
           if (new_interval && forecasts_) forecasts_->refresh(time.now);  // on its own thread
           next_history_sync_ = woke + config_.state.snapshot_interval;

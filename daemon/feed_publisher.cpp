@@ -19,6 +19,11 @@ constexpr int kPublishHighWaterMark = 1000;
 constexpr int kSnapshotHighWaterMark = 100;
 constexpr int kRequestsPerWakeup = 16;
 
+v1::StaffingModel to_wire(core::StaffingModel model) {
+  return model == core::StaffingModel::ErlangA ? v1::STAFFING_MODEL_ERLANG_A
+                                               : v1::STAFFING_MODEL_ERLANG_C;
+}
+
 std::int64_t ms(core::Timestamp t) {
   return core::to_epoch_ms(t);
 }
@@ -89,9 +94,7 @@ void fill_forecast(const core::QueueForecast& forecast, v1::FeedForecast& out) {
   if (forecast.next.handle_time_seconds)
     out.set_handle_time_seconds(*forecast.next.handle_time_seconds);
   if (forecast.agents_needed) out.set_agents_needed(*forecast.agents_needed);
-  out.set_staffing_model(forecast.staffing_model == core::StaffingModel::ErlangA
-                             ? v1::STAFFING_MODEL_ERLANG_A
-                             : v1::STAFFING_MODEL_ERLANG_C);
+  out.set_staffing_model(to_wire(forecast.staffing_model));
   if (forecast.rest_of_day) out.set_rest_of_day_offered(forecast.rest_of_day->offered);
 }
 
@@ -184,9 +187,7 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
     if (queue.agents_required) out.set_agents_required(*queue.agents_required);
     if (queue.predicted_service_level)
       out.set_predicted_service_level(*queue.predicted_service_level);
-    out.set_staffing_model(queue.staffing_model == core::StaffingModel::ErlangA
-                               ? v1::STAFFING_MODEL_ERLANG_A
-                               : v1::STAFFING_MODEL_ERLANG_C);
+    out.set_staffing_model(to_wire(queue.staffing_model));
     if (queue.mean_patience_seconds) out.set_mean_patience_seconds(*queue.mean_patience_seconds);
     if (queue.estimated_wait_seconds) out.set_estimated_wait_seconds(*queue.estimated_wait_seconds);
     if (const auto* forecast = forecasts ? forecasts->find(queue.name) : nullptr)

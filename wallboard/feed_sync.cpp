@@ -9,6 +9,11 @@ namespace {
 
 constexpr std::uint32_t kProtocolVersion = 1;
 
+// Unspecified: a daemon from before the field, which always staffed with Erlang C.
+StaffingModel from_wire(v1::StaffingModel model) {
+  return model == v1::STAFFING_MODEL_ERLANG_A ? StaffingModel::ErlangA : StaffingModel::ErlangC;
+}
+
 AgentState from_wire(v1::AgentState state) {
   switch (state) {
     case v1::AVAILABLE:
@@ -72,8 +77,7 @@ ForecastView from_wire(const v1::FeedForecast& f) {
   out.offered = f.offered();
   if (f.has_handle_time_seconds()) out.handle_time_seconds = f.handle_time_seconds();
   if (f.has_agents_needed()) out.agents_needed = f.agents_needed();
-  out.staffing_model = f.staffing_model() == v1::STAFFING_MODEL_ERLANG_A ? StaffingModel::ErlangA
-                                                                         : StaffingModel::ErlangC;
+  out.staffing_model = from_wire(f.staffing_model());
   if (f.has_rest_of_day_offered()) out.rest_of_day_offered = f.rest_of_day_offered();
   return out;
 }
@@ -100,9 +104,7 @@ QueueView from_wire(const v1::FeedQueue& q) {
   out.staffed_agents = q.staffed_agents();
   if (q.has_agents_required()) out.agents_required = q.agents_required();
   if (q.has_predicted_service_level()) out.predicted_service_level = q.predicted_service_level();
-  // Unspecified: a daemon from before the field, which always staffed with Erlang C.
-  out.staffing_model = q.staffing_model() == v1::STAFFING_MODEL_ERLANG_A ? StaffingModel::ErlangA
-                                                                         : StaffingModel::ErlangC;
+  out.staffing_model = from_wire(q.staffing_model());
   if (q.has_mean_patience_seconds()) out.mean_patience_seconds = q.mean_patience_seconds();
   if (q.has_estimated_wait_seconds()) out.estimated_wait_seconds = q.estimated_wait_seconds();
   if (q.has_forecast()) out.forecast = from_wire(q.forecast());
