@@ -9,6 +9,8 @@
 #include <cctype>
 #include <cstdio>
 #include <random>
+#include <stdexcept>
+
 #include <zmq.hpp>
 
 #include "floorwatch/core/byte_codec.h"
@@ -608,12 +610,17 @@ void DeliveryChannel::maintain_spool(SteadyTime now) {
 }
 
 DeliveryFanout::DeliveryFanout(zmq::context_t& context, const std::vector<std::string>& endpoints,
-                               const DeliveryOptions& common_options) {
+                               const DeliveryOptions& common_options,
+                               const std::vector<security::ClientSecurity>& securities) {
+  if (!securities.empty() && securities.size() != endpoints.size())
+    throw std::invalid_argument("one CURVE server key for every daemon, or one per endpoint");
   // One session for all channels: the same stream, acknowledged by each daemon for itself.
   const std::uint64_t session =
       common_options.session != 0 ? common_options.session : random_session();
-  for (const auto& endpoint : endpoints) {
+  for (std::size_t i = 0; i < endpoints.size(); ++i) {
+    const std::string& endpoint = endpoints[i];
     DeliveryOptions options = common_options;
+    if (!securities.empty()) options.security = securities[i];
     options.endpoint = endpoint;
     options.session = session;
     options.gaps = &gaps_;

@@ -217,8 +217,11 @@ class DeliveryChannel {
 /// Not thread-safe: one source thread publishes.
 class DeliveryFanout final : public EventSink {
  public:
+  /// `securities`: empty (every channel uses common_options.security) or one per endpoint, for
+  /// the daemons of an HA pair with their own CURVE keys.
   DeliveryFanout(zmq::context_t& context, const std::vector<std::string>& endpoints,
-                 const DeliveryOptions& common_options);
+                 const DeliveryOptions& common_options,
+                 const std::vector<security::ClientSecurity>& securities = {});
   void publish(const core::Event& event) override;
   void report_gap(std::chrono::milliseconds missed) override { gaps_.add(missed); }
   /// The events published by this process that every channel acknowledged (acks are

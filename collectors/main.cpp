@@ -36,8 +36,10 @@ struct CommonOptions {
   std::uint64_t spool_max_bytes = std::uint64_t{1} << 30;
   double wait_seconds = 0;  // at the end: 0 = wait for every ack for ever
   std::string log_level = "info";
-  std::string curve_server_key;  // the daemon's NAME.key; "" = plaintext (docs/security.md)
-  std::string curve_key;         // this collector's NAME.key_secret
+  // The daemon's NAME.key (one for every --endpoint, or one each); none = plaintext
+  // (docs/security.md).
+  std::vector<std::string> curve_server_keys;
+  std::string curve_key;  // this collector's NAME.key_secret
 };
 
 void add_common_options(CLI::App& command, CommonOptions& options) {
@@ -76,8 +78,9 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
       ->capture_default_str();
   command.add_option("--log-level", options.log_level, "trace|debug|info|warn|error")
       ->capture_default_str();
-  command.add_option("--curve-server-key", options.curve_server_key,
-                     "the daemon's public certificate (NAME.key): turns CURVE on");
+  command.add_option("--curve-server-key", options.curve_server_keys,
+                     "the daemon's public certificate (NAME.key): turns CURVE on; repeat, in "
+                     "--endpoint order, when the daemons of a pair have their own keys");
   command.add_option("--curve-key", options.curve_key,
                      "this collector's secret certificate (NAME.key_secret)");
 }
@@ -198,8 +201,19 @@ int main(int argc, char** argv) {
   options.resend_timeout = milliseconds{common.resend_timeout_ms};
   options.spool_directory = common.spool_dir;
   options.spool_max_bytes = common.spool_max_bytes;
+  std::vector<security::ClientSecurity> securities;
   try {
-    options.security = security::load_client_security(common.curve_server_key, common.curve_key);
+    const auto& keys = common.curve_server_keys;
+    if (keys.size() > 1 && keys.size() != common.endpoints.size())
+      throw security::KeyFileError(
+          "--curve-server-key: give one key for every daemon or one per --endpoint (" +
+          std::to_string(common.endpoints.size()) + " endpoints, " + std::to_string(keys.size()) +
+          " keys)");
+    options.security =
+        security::load_client_security(keys.empty() ? "" : keys.front(), common.curve_key);
+    if (keys.size() > 1)
+      for (const std::string& key : keys)
+        securities.push_back(security::load_client_security(key, common.curve_key));
   } catch (const security::KeyFileError& error) {
     spdlog::error("{}", error.what());
     stop_signal_thread();
@@ -210,7 +224,7 @@ int main(int argc, char** argv) {
   {
     std::unique_ptr<DeliveryFanout> fanout;
     try {
-      fanout = std::make_unique<DeliveryFanout>(zmq_context, common.endpoints, options);
+      fanout = std::make_unique<DeliveryFanout>(zmq_context, common.endpoints, options, securities);
     } catch (const std::exception& error) {
       spdlog::error("cannot set up delivery: {}", error.what());
       stop_signal_thread();

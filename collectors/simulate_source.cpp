@@ -7,20 +7,14 @@
 #include <sstream>
 #include <thread>
 
+#include "common/string_list.h"
 #include "source.h"
 #include "traffic_simulator.h"
 
 namespace floorwatch::collectors {
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ','))
-    if (!item.empty()) items.push_back(item);
-  return items;
-}
+using common::split_list;
 
 class SimulateSource final : public Source {
  public:

@@ -358,8 +358,16 @@ ConnectionDisplay connection_display(const BoardModel& model, SteadyTime now,
   if (!model.has_data) return {"\u25CC CONNECTING", Level::Warning};  // ◌
   if (is_stale(model, now, silence_limit))
     return {"\u2716 NO DATA " + format_age(seconds_without_data(model, now)), Level::Critical};
-  if (model.feed_state != FeedState::Live) return {"\u21BB RE-SYNCING", Level::Warning};  // ↻
-  return {"\u25CF LIVE", Level::Ok};                                                      // ●
+  // Following one daemon of a pair: name it, so the floor knows which one it is reading.
+  const std::string from = model.daemons_configured > 1 && !model.daemon.empty()
+                               ? " \u00B7 " + model.daemon  // ·
+                               : "";
+  if (model.feed_state != FeedState::Live) {
+    if (model.last_resync_reason == "failover" || model.last_resync_reason == "snapshot_timeout")
+      if (model.daemons_configured > 1) return {"\u21BB SWITCHING DAEMON", Level::Warning};
+    return {"\u21BB RE-SYNCING" + from, Level::Warning};  // ↻
+  }
+  return {"\u25CF LIVE" + from, Level::Ok};  // ●
 }
 
 }  // namespace floorwatch::wallboard

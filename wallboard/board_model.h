@@ -150,6 +150,10 @@ struct BoardModel {
   // Counters (header tooltip, tests, logs).
   std::uint64_t updates_applied = 0;  ///< snapshots + deltas applied
   std::uint64_t resyncs = 0;
+  std::uint64_t failovers = 0;  ///< times the board moved to the partner daemon
+  /// Daemons the board can follow (an HA pair: 2); with more than one the header names the
+  /// daemon followed (`daemon`, from its snapshot).
+  std::size_t daemons_configured = 1;
   std::string last_resync_reason;
   std::string ack_status;  ///< outcome of the last acknowledgement, for the banner
 };

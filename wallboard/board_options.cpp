@@ -1,5 +1,6 @@
 #include "wallboard/board_options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -44,12 +45,13 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
   if (!root.IsMap()) return;
 
   // The daemon's binds are the default endpoints (a board on the daemon's host needs no more).
+  FeedEndpoints& local = options.daemons.front();
   if (const std::string bind = bind_of(root, "feed", "bind"); !bind.empty())
-    options.endpoints.snapshot = connectable_endpoint(bind);
+    local.snapshot = connectable_endpoint(bind);
   if (const std::string bind = bind_of(root, "feed", "publish"); !bind.empty())
-    options.endpoints.publish = connectable_endpoint(bind);
+    local.publish = connectable_endpoint(bind);
   if (const std::string bind = bind_of(root, "control", "bind"); !bind.empty())
-    options.endpoints.control = connectable_endpoint(bind);
+    local.control = connectable_endpoint(bind);
 
   const YAML::Node boards = root["boards"];
   if (!boards || boards.IsNull()) {
@@ -86,6 +88,15 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
       target = reader.string_value(value, key);
     };
   };
+  // One endpoint, or a list for an HA pair.
+  auto one_or_list = [&](std::vector<std::string>& target) {
+    return [&](const YAML::Node& value, const std::string& key) {
+      target = value.IsSequence() ? reader.string_list(value, key)
+                                  : std::vector{reader.string_value(value, key)};
+      if (target.empty()) reader.fail(value.Mark(), key, "expected an endpoint or a list");
+    };
+  };
+  std::vector<std::string> publish, snapshot, control;
   reader.for_each_entry(
       selected, "boards." + selected_name,
       {{"title", text(options.title)},
@@ -119,17 +130,48 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
             reader.fail(value.Mark(), key, "expected true or false");
           options.fullscreen = value.Scalar() == "true";
         }},
-       {"feed", text(options.endpoints.publish)},
-       {"snapshot", text(options.endpoints.snapshot)},
-       {"control", text(options.endpoints.control)},
-       {"curve_server_key", text(options.curve_server_key_file)},
+       {"feed", one_or_list(publish)},
+       {"snapshot", one_or_list(snapshot)},
+       {"control", one_or_list(control)},
+       {"curve_server_key", one_or_list(options.curve_server_key_files)},
        {"curve_key", text(options.curve_key_file)}});
+  set_daemon_endpoints(options, publish, snapshot, control,
+                       file_name + ": boards." + selected_name);
+}
+
+void set_daemon_endpoints(BoardOptions& options, const std::vector<std::string>& publish,
+                          const std::vector<std::string>& snapshot,
+                          const std::vector<std::string>& control, const std::string& source) {
+  const std::size_t count = std::max({publish.size(), snapshot.size(), control.size()});
+  if (count == 0) return;
+  for (const auto* list : {&publish, &snapshot, &control})
+    if (!list->empty() && list->size() != count)
+      throw BoardConfigError(source +
+                             ": feed, snapshot and control must list the same number of daemons "
+                             "(one endpoint each, in the same order)");
+  // A key not given keeps what the first daemon had (the daemon's own binds).
+  const FeedEndpoints first = options.daemons.front();
+  options.daemons.assign(count, first);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!publish.empty()) options.daemons[i].publish = publish[i];
+    if (!snapshot.empty()) options.daemons[i].snapshot = snapshot[i];
+    if (!control.empty()) options.daemons[i].control = control[i];
+  }
 }
 
 void load_board_keys(BoardOptions& options) {
+  const auto& servers = options.curve_server_key_files;
+  if (servers.size() > 1 && servers.size() != options.daemons.size())
+    throw BoardConfigError("curve_server_key: give one key for every daemon or one per daemon (" +
+                           std::to_string(options.daemons.size()) + " daemons, " +
+                           std::to_string(servers.size()) + " keys)");
   try {
-    options.endpoints.security =
-        security::load_client_security(options.curve_server_key_file, options.curve_key_file);
+    for (std::size_t i = 0; i < options.daemons.size(); ++i) {
+      const std::string server = servers.empty()       ? std::string()
+                                 : servers.size() == 1 ? servers.front()
+                                                       : servers[i];
+      options.daemons[i].security = security::load_client_security(server, options.curve_key_file);
+    }
   } catch (const security::KeyFileError& error) {
     throw BoardConfigError(error.what());
   }
@@ -153,18 +195,6 @@ std::pair<int, int> parse_size(const std::string& text) {
   if (width < 320 || height < 240 || width > 8192 || height > 8192)
     throw BoardConfigError("size \"" + text + "\": expected WIDTHxHEIGHT such as 1920x1080");
   return {width, height};
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    const auto first = item.find_first_not_of(" \t");
-    const auto last = item.find_last_not_of(" \t");
-    if (first != std::string::npos) items.push_back(item.substr(first, last - first + 1));
-  }
-  return items;
 }
 
 }  // namespace floorwatch::wallboard

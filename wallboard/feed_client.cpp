@@ -23,6 +23,15 @@ zmq::socket_t connect_dealer(zmq::context_t& context, const std::string& endpoin
   return socket;
 }
 
+zmq::socket_t subscribe(zmq::context_t& context, const FeedEndpoints& daemon) {
+  zmq::socket_t subscriber(context, zmq::socket_type::sub);
+  security::apply_client_security(subscriber, daemon.security);
+  subscriber.set(zmq::sockopt::linger, 0);
+  subscriber.set(zmq::sockopt::subscribe, "");
+  subscriber.connect(daemon.publish);
+  return subscriber;
+}
+
 }  // namespace
 
 std::string describe_ack_reply(const std::string& alert_id, const std::string& reply) {
@@ -38,14 +47,23 @@ std::string describe_ack_reply(const std::string& alert_id, const std::string& r
   return "acknowledge " + alert_id + " failed: " + text;
 }
 
-FeedClient::FeedClient(FeedEndpoints endpoints, std::string board_name, FeedTimings timings,
-                       std::function<void()> on_change)
-    : endpoints_(std::move(endpoints)),
+FeedClient::FeedClient(std::vector<FeedEndpoints> daemons, std::string board_name,
+                       FeedTimings timings, std::function<void()> on_change)
+    : daemons_(std::move(daemons)),
       board_name_(std::move(board_name)),
       timings_(timings),
       on_change_(std::move(on_change)) {
+  if (daemons_.empty()) daemons_.emplace_back();
+  if (daemons_.size() > 1 && timings_.failover_after.count() == 0)
+    timings_.failover_after = default_failover_after(timings_.silence_limit);
+  if (daemons_.size() == 1) timings_.failover_after = std::chrono::milliseconds(0);
   thread_ = std::thread([this] { run(); });
 }
+
+FeedClient::FeedClient(FeedEndpoints endpoints, std::string board_name, FeedTimings timings,
+                       std::function<void()> on_change)
+    : FeedClient(std::vector<FeedEndpoints>{std::move(endpoints)}, std::move(board_name), timings,
+                 std::move(on_change)) {}
 
 FeedClient::~FeedClient() {
   stop_ = true;
@@ -72,12 +90,9 @@ void FeedClient::set_model_observer(std::function<void(const BoardModel&)> obser
 
 void FeedClient::run() {
   zmq::context_t context(1);
+  std::size_t followed = 0;
   // Subscribe first, then ask for the snapshot: deltas published meanwhile are buffered.
-  zmq::socket_t subscriber(context, zmq::socket_type::sub);
-  security::apply_client_security(subscriber, endpoints_.security);
-  subscriber.set(zmq::sockopt::linger, 0);
-  subscriber.set(zmq::sockopt::subscribe, "");
-  subscriber.connect(endpoints_.publish);
+  zmq::socket_t subscriber = subscribe(context, daemons_[followed]);
   std::optional<zmq::socket_t> snapshot_socket;
   std::optional<zmq::socket_t> control_socket;
   struct AckInFlight {
@@ -87,15 +102,28 @@ void FeedClient::run() {
   std::deque<AckInFlight> acks_in_flight;
 
   FeedSync sync(timings_);
+  sync.mutable_model().daemons_configured = daemons_.size();
   sync.start(std::chrono::steady_clock::now());
   std::uint64_t published_version = ~std::uint64_t{0};
 
   while (!stop_.load()) {
     try {
+      if (sync.take_switch_request()) {
+        // Nothing of the old daemon may reach the new sync: its sockets go with it.
+        followed = (followed + 1) % daemons_.size();
+        subscriber = subscribe(context, daemons_[followed]);
+        snapshot_socket.reset();
+        control_socket.reset();
+        if (!acks_in_flight.empty())
+          sync.mutable_model().ack_status =
+              "acknowledge " + acks_in_flight.front().id + ": the daemon went away; try again";
+        acks_in_flight.clear();
+      }
+      const FeedEndpoints& daemon = daemons_[followed];
       if (sync.take_snapshot_request()) {
         // A fresh socket per request: a late answer to an earlier one can never be mistaken
         // for this one, and a dead daemon's queued request is dropped with the old socket.
-        snapshot_socket = connect_dealer(context, endpoints_.snapshot, endpoints_.security);
+        snapshot_socket = connect_dealer(context, daemon.snapshot, daemon.security);
         v1::SnapshotRequest request;
         request.set_protocol_version(1);
         request.set_board(board_name_);
@@ -108,10 +136,10 @@ void FeedClient::run() {
       }
       for (const std::string& id : acks) {
         if (!control_socket)
-          control_socket = connect_dealer(context, endpoints_.control, endpoints_.security);
+          control_socket = connect_dealer(context, daemon.control, daemon.security);
         nlohmann::json request{{"command", "ack"}, {"id", id}};
         // With CURVE the daemon records the board's key name; claiming a name would be refused.
-        if (!endpoints_.security.curve()) request["by"] = board_name_;
+        if (!daemon.security.curve()) request["by"] = board_name_;
         control_socket->send(zmq::buffer(request.dump()), zmq::send_flags::dontwait);
         acks_in_flight.push_back({id, std::chrono::steady_clock::now() + kAckTimeout});
         sync.mutable_model().ack_status = "acknowledging " + id + " …";

@@ -15,7 +15,7 @@
 
 namespace floorwatch::wallboard {
 
-/// Where the daemon is and how to prove who we are. Plain value type.
+/// Where one daemon is and how to prove who we are. Plain value type.
 struct FeedEndpoints {
   std::string publish = "tcp://127.0.0.1:5573";   ///< the daemon's feed PUB
   std::string snapshot = "tcp://127.0.0.1:5572";  ///< the daemon's feed ROUTER
@@ -27,8 +27,13 @@ struct FeedEndpoints {
 /// Runs the feed on its own thread from construction to destruction. Thread-safe: the frame
 /// loop copies the model and queues acknowledgements; `on_change` runs on the feed thread
 /// (e.g. glfwPostEmptyEvent, so the frame loop wakes within a frame of a delta).
+/// With several daemons (an HA pair) it follows one at a time, the first at start, and moves to
+/// the next when the one followed goes silent (FeedTimings::failover_after, defaulted from the
+/// silence limit when zero); acknowledgements go to the daemon followed.
 class FeedClient {
  public:
+  FeedClient(std::vector<FeedEndpoints> daemons, std::string board_name, FeedTimings timings = {},
+             std::function<void()> on_change = {});
   FeedClient(FeedEndpoints endpoints, std::string board_name, FeedTimings timings = {},
              std::function<void()> on_change = {});
   ~FeedClient();
@@ -50,7 +55,7 @@ class FeedClient {
  private:
   void run();
 
-  FeedEndpoints endpoints_;
+  std::vector<FeedEndpoints> daemons_;
   std::string board_name_;
   FeedTimings timings_;
   std::function<void()> on_change_;

@@ -231,8 +231,14 @@ std::string_view to_string(ResyncReason reason) {
       return "snapshot_timeout";
     case ResyncReason::BufferOverflow:
       return "buffer_overflow";
+    case ResyncReason::Failover:
+      return "failover";
   }
   return "unknown";
+}
+
+std::chrono::milliseconds default_failover_after(std::chrono::milliseconds silence_limit) {
+  return silence_limit * 2 / 3;
 }
 
 FeedSync::FeedSync(FeedTimings timings) : timings_(timings) {}
@@ -249,6 +255,18 @@ void FeedSync::resync(ResyncReason reason, SteadyTime now) {
   request_pending_ = true;
   requested_at_ = now;
   ++version_;
+}
+
+void FeedSync::fail_over(ResyncReason reason, SteadyTime now) {
+  switch_pending_ = true;
+  ++model_.failovers;
+  resync(reason, now);
+}
+
+bool FeedSync::take_switch_request() {
+  if (!switch_pending_) return false;
+  switch_pending_ = false;
+  return true;
 }
 
 bool FeedSync::take_snapshot_request() {
@@ -327,12 +345,21 @@ void FeedSync::on_snapshot(std::string_view bytes, SteadyTime now) {
 }
 
 void FeedSync::on_tick(SteadyTime now) {
+  const bool partners = timings_.failover_after.count() > 0;
   if (model_.feed_state == FeedState::Live) {
-    if (now - model_.last_applied_at > timings_.silence_limit) resync(ResyncReason::Silence, now);
+    if (partners && now - model_.last_applied_at > timings_.failover_after)
+      fail_over(ResyncReason::Failover, now);
+    else if (now - model_.last_applied_at > timings_.silence_limit)
+      resync(ResyncReason::Silence, now);
     return;
   }
-  if (!request_pending_ && now - requested_at_ > timings_.snapshot_timeout)
-    resync(ResyncReason::SnapshotTimeout, now);
+  if (!request_pending_ && now - requested_at_ > timings_.snapshot_timeout) {
+    // Unanswered: with a partner, ask it instead (the daemon asked may be the dead one).
+    if (partners)
+      fail_over(ResyncReason::SnapshotTimeout, now);
+    else
+      resync(ResyncReason::SnapshotTimeout, now);
+  }
 }
 
 bool is_stale(const BoardModel& model, SteadyTime now, std::chrono::milliseconds silence_limit) {

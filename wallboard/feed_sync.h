@@ -20,7 +20,15 @@ struct FeedTimings {
   std::chrono::milliseconds snapshot_timeout{2000};
   /// Deltas kept while waiting for a snapshot; beyond this the wait starts over.
   std::size_t max_buffered_deltas = 10'000;
+  /// With several daemons (an HA pair): nothing applied for this long, or a snapshot request
+  /// unanswered, moves the board to the next daemon. Below silence_limit, so the board switches
+  /// before its data goes stale. Zero: one daemon, never switch.
+  std::chrono::milliseconds failover_after{0};
 };
+
+/// The failover delay for a board following several daemons: two thirds of the staleness
+/// limit, so a dead daemon's partner takes over while the figures shown are still fresh.
+std::chrono::milliseconds default_failover_after(std::chrono::milliseconds silence_limit);
 
 /// Why the board asked for a new snapshot (logged, shown in the model).
 enum class ResyncReason {
@@ -30,7 +38,8 @@ enum class ResyncReason {
   NewEpoch,
   Silence,
   SnapshotTimeout,
-  BufferOverflow
+  BufferOverflow,
+  Failover  ///< the daemon followed went silent: follow its partner
 };
 std::string_view to_string(ResyncReason reason);
 
@@ -51,6 +60,9 @@ class FeedSync {
   /// True once per needed request: the client sends a SnapshotRequest now, on a new socket
   /// (a late reply to an older request must not be mistaken for the answer).
   bool take_snapshot_request();
+  /// True once per failover: the client follows the next daemon of its list now (new SUB and
+  /// snapshot sockets), before it sends the snapshot request that comes with it.
+  bool take_switch_request();
 
   const BoardModel& model() const { return model_; }
   /// Lets the client record things such as the outcome of an acknowledgement.
@@ -68,6 +80,7 @@ class FeedSync {
     std::string bytes;
   };
   void resync(ResyncReason reason, SteadyTime now);
+  void fail_over(ResyncReason reason, SteadyTime now);
   // Applies a decoded delta message in sequence; false (and a resync) on a gap.
   bool apply_in_sequence(std::uint64_t epoch, std::uint64_t seq, std::string_view bytes,
                          SteadyTime now);
@@ -76,6 +89,7 @@ class FeedSync {
   BoardModel model_;
   std::uint64_t version_ = 0;
   bool request_pending_ = false;
+  bool switch_pending_ = false;
   SteadyTime requested_at_{};
   std::vector<Buffered> buffered_;
   std::uint64_t malformed_ = 0;

@@ -239,7 +239,7 @@ int run_board(const fw::BoardOptions& options) {
     timings.silence_limit =
         std::chrono::milliseconds(static_cast<int>(options.stale_after_seconds * 1000));
     // The feed thread wakes the frame loop the moment a delta is applied.
-    fw::FeedClient client(options.endpoints, options.name, timings, [] { glfwPostEmptyEvent(); });
+    fw::FeedClient client(options.daemons, options.name, timings, [] { glfwPostEmptyEvent(); });
     try {
       status = run_frame_loop(window, client, options);
     } catch (const std::exception& error) {
@@ -260,7 +260,7 @@ int run_board(const fw::BoardOptions& options) {
 int main(int argc, char** argv) {
   CLI::App app{"floorwatch-wallboard: the contact-centre floor display"};
   std::string config_path, board, name, feed, snapshot, control, queues, pages, title,
-      size = "1920x1080";
+      curve_server_keys, size = "1920x1080";
   std::optional<int> rotate_seconds;
   std::optional<double> stale_after;
   fw::BoardOptions cli;
@@ -271,14 +271,17 @@ int main(int argc, char** argv) {
                  "which entry of `boards:` (default: the first); also the board's name");
   app.add_option("--name", name,
                  "the board's name, sent as `by` when it acknowledges (default: host name)");
-  app.add_option("--feed", feed, "the daemon's feed PUB endpoint (default tcp://127.0.0.1:5573)");
+  app.add_option("--feed", feed,
+                 "the daemon's feed PUB endpoint (default tcp://127.0.0.1:5573); an HA pair: "
+                 "both, comma-separated, in the same order for every endpoint option");
   app.add_option("--snapshot", snapshot,
-                 "the daemon's feed snapshot endpoint (default tcp://127.0.0.1:5572)");
-  app.add_option(
-      "--control", control,
-      "the daemon's control endpoint, for acknowledgements (default tcp://127.0.0.1:5571)");
-  app.add_option("--curve-server-key", cli.curve_server_key_file,
-                 "the daemon's public certificate (NAME.key): turns CURVE on");
+                 "the daemon's feed snapshot endpoint (default tcp://127.0.0.1:5572), or a list");
+  app.add_option("--control", control,
+                 "the daemon's control endpoint, for acknowledgements (default "
+                 "tcp://127.0.0.1:5571), or a list");
+  app.add_option("--curve-server-key", curve_server_keys,
+                 "the daemon's public certificate (NAME.key): turns CURVE on; a list for a "
+                 "pair whose daemons have their own keys");
   app.add_option("--curve-key", cli.curve_key_file,
                  "this board's secret certificate (NAME.key_secret)");
   app.add_option("--queues", queues, "tiles to show, in order: a,b,c (default: every queue)");
@@ -311,11 +314,10 @@ int main(int argc, char** argv) {
       options.name = board;
     // The command line wins over the file.
     if (!name.empty()) options.name = name;
-    if (!feed.empty()) options.endpoints.publish = feed;
-    if (!snapshot.empty()) options.endpoints.snapshot = snapshot;
-    if (!control.empty()) options.endpoints.control = control;
-    if (!cli.curve_server_key_file.empty())
-      options.curve_server_key_file = cli.curve_server_key_file;
+    fw::set_daemon_endpoints(options, fw::split_list(feed), fw::split_list(snapshot),
+                             fw::split_list(control), "--feed/--snapshot/--control");
+    if (!curve_server_keys.empty())
+      options.curve_server_key_files = fw::split_list(curve_server_keys);
     if (!cli.curve_key_file.empty()) options.curve_key_file = cli.curve_key_file;
     fw::load_board_keys(options);
     if (!queues.empty()) options.queues = fw::split_list(queues);
@@ -344,9 +346,9 @@ int main(int argc, char** argv) {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  std::printf("wallboard: board=%s feed=%s snapshot=%s control=%s\n", options.name.c_str(),
-              options.endpoints.publish.c_str(), options.endpoints.snapshot.c_str(),
-              options.endpoints.control.c_str());
+  for (const fw::FeedEndpoints& daemon : options.daemons)
+    std::printf("wallboard: board=%s feed=%s snapshot=%s control=%s\n", options.name.c_str(),
+                daemon.publish.c_str(), daemon.snapshot.c_str(), daemon.control.c_str());
   std::fflush(stdout);
   return run_board(options);
 }

@@ -122,10 +122,14 @@ std::string format_erlang_table(const json& table) {
   return out.str();
 }
 
-json control_request(const std::string& endpoint, const json& request,
-                     std::chrono::milliseconds timeout, const security::ClientSecurity& security) {
+namespace {
+
+// One request on a fresh DEALER (no stuck REQ state after a timeout). Waits for a connection up
+// to `connect_timeout`, then for the reply up to `timeout` from the start.
+json request_once(const std::string& endpoint, const json& request,
+                  std::chrono::milliseconds timeout, std::chrono::milliseconds connect_timeout,
+                  const security::ClientSecurity& security) {
   zmq::context_t context(1);
-  // DEALER rather than REQ: a request that times out leaves no stuck state machine behind.
   zmq::socket_t socket(context, zmq::socket_type::dealer);
   try {
     security::apply_client_security(socket, security);
@@ -133,6 +137,9 @@ json control_request(const std::string& endpoint, const json& request,
     throw ControlError(std::string("bad CURVE key: ") + error.what());
   }
   socket.set(zmq::sockopt::linger, 0);
+  // Queue the request only on a completed connection, so "cannot reach" is known apart from
+  // "reached, answer pending" (a dead daemon's partner is tried after connect_timeout).
+  socket.set(zmq::sockopt::immediate, 1);
   // A refused handshake is reported at once and in words, not as a timeout.
   security::HandshakeFailureWatch handshake(context, socket, "ctl", security.curve());
   try {
@@ -140,13 +147,13 @@ json control_request(const std::string& endpoint, const json& request,
   } catch (const zmq::error_t& error) {
     throw ControlError("cannot connect to control endpoint " + endpoint + ": " + error.what());
   }
-  const auto no_answer = [&] {
-    return ControlError("no answer from floorwatchd at " + endpoint + " within " +
-                        std::to_string(timeout.count()) + " ms (is it running?)");
+  const auto started = std::chrono::steady_clock::now();
+  const auto no_answer = [&](std::chrono::milliseconds waited) {
+    return ControlUnreachable("no answer from floorwatchd at " + endpoint + " within " +
+                              std::to_string(waited.count()) + " ms (is it running?)");
   };
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  // Waits for `events` on the socket until the deadline; a handshake failure throws.
-  const auto wait_for = [&](short events) {
+  // Waits for `events` on the socket until `deadline`; a handshake failure throws.
+  const auto wait_for = [&](short events, std::chrono::steady_clock::time_point deadline) {
     while (true) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
@@ -156,24 +163,52 @@ json control_request(const std::string& endpoint, const json& request,
       zmq::poll(items, 2, left);
       if (items[1].revents & ZMQ_POLLIN) {
         const std::string failure = handshake.take_failure();
-        if (!failure.empty()) throw ControlError(endpoint + ": " + failure);
+        if (!failure.empty()) throw ControlUnreachable(endpoint + ": " + failure);
       }
       if (items[0].revents & events) return true;
     }
   };
   const std::string payload = request.dump();
   if (!socket.send(zmq::buffer(payload), zmq::send_flags::dontwait)) {
-    // Nothing connected yet: wait for the connection up to the timeout.
-    if (!wait_for(ZMQ_POLLOUT) || !socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
-      throw no_answer();
+    // Nothing connected yet: wait for the connection.
+    const auto waited = std::min(connect_timeout, timeout);
+    if (!wait_for(ZMQ_POLLOUT, started + waited) ||
+        !socket.send(zmq::buffer(payload), zmq::send_flags::dontwait))
+      throw no_answer(waited);
   }
   zmq::message_t answer;
-  if (!wait_for(ZMQ_POLLIN) || !socket.recv(answer, zmq::recv_flags::dontwait)) throw no_answer();
+  if (!wait_for(ZMQ_POLLIN, started + timeout) || !socket.recv(answer, zmq::recv_flags::dontwait))
+    throw no_answer(timeout);
   json reply = json::parse(answer.to_string_view(), nullptr, false);
   if (reply.is_discarded()) throw ControlError("unreadable reply from " + endpoint);
   if (reply.is_object() && reply.contains("error"))
     throw ControlError(endpoint + " answered: " + reply["error"].dump());
   return reply;
+}
+
+}  // namespace
+
+json control_request(const std::string& endpoint, const json& request,
+                     std::chrono::milliseconds timeout, const security::ClientSecurity& security) {
+  return request_once(endpoint, request, timeout, timeout, security);
+}
+
+json control_request(const std::vector<ControlEndpoint>& daemons, const json& request,
+                     std::chrono::milliseconds timeout, std::chrono::milliseconds connect_timeout,
+                     std::string* answered_by) {
+  std::string failures;
+  for (const ControlEndpoint& daemon : daemons) {
+    // Alone, a daemon gets the whole timeout to come up; a pair's partner is only a step away.
+    const auto connect = daemons.size() == 1 ? timeout : connect_timeout;
+    try {
+      json reply = request_once(daemon.endpoint, request, timeout, connect, daemon.security);
+      if (answered_by) *answered_by = daemon.endpoint;
+      return reply;
+    } catch (const ControlUnreachable& error) {
+      failures += failures.empty() ? error.what() : std::string("; ") + error.what();
+    }
+  }
+  throw ControlUnreachable(failures.empty() ? "no control endpoint given" : failures);
 }
 
 std::string format_status(const json& status) {

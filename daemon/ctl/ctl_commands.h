@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,18 @@ class ControlError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+/// The daemon could not be reached at all (no connection, refused handshake, no reply): the
+/// partner of an HA pair may answer instead. An error reply is not this.
+class ControlUnreachable : public ControlError {
+ public:
+  using ControlError::ControlError;
+};
+
+/// One daemon's control socket and the keys to reach it. Plain value type.
+struct ControlEndpoint {
+  std::string endpoint;
+  security::ClientSecurity security;  ///< CURVE keys (docs/security.md); empty = plaintext
+};
 
 /// Sends one JSON request to the control socket at `endpoint` and returns the reply. Throws
 /// ControlError when there is no answer within `timeout`, the daemon refuses the handshake
@@ -45,6 +58,15 @@ class ControlError : public std::runtime_error {
 nlohmann::json control_request(const std::string& endpoint, const nlohmann::json& request,
                                std::chrono::milliseconds timeout,
                                const security::ClientSecurity& security = {});
+
+/// The same, to whichever daemon of `daemons` answers (an HA pair), tried in order: a daemon
+/// that cannot be reached within `connect_timeout` (or does not reply within `timeout`) is
+/// skipped; an error reply is final. Throws ControlUnreachable naming every endpoint when none
+/// answers. `answered_by`, when given, receives the endpoint that answered.
+nlohmann::json control_request(const std::vector<ControlEndpoint>& daemons,
+                               const nlohmann::json& request, std::chrono::milliseconds timeout,
+                               std::chrono::milliseconds connect_timeout,
+                               std::string* answered_by = nullptr);
 
 /// Human form of an `alerts` reply: one line per alert (id, state, rule, queue, since, who).
 std::string format_alerts(const nlohmann::json& reply, bool with_resolved);

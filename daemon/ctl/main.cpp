@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/string_list.h"
 #include "daemon/ctl/ctl_commands.h"
 #include "daemon/ctl/duration.h"
 #include "daemon/ctl/forecast_report_view.h"
@@ -30,6 +31,29 @@ const CLI::Validator kDuration(
 
 double seconds_of(const std::string& text) {
   return *parse_duration_seconds(text);
+}
+
+constexpr const char* kControlHelp =
+    "floorwatchd control endpoint; an HA pair: both, comma-separated (the first that answers)";
+
+// A pair's partner is asked when the first daemon cannot even be connected to within this.
+constexpr std::chrono::milliseconds kPartnerAfter{1000};
+
+// The daemons named by --control and --curve-server-key (one key for all, or one each).
+std::vector<floorwatch::ctl::ControlEndpoint> control_endpoints(const std::string& control,
+                                                                const std::string& server_keys,
+                                                                const std::string& client_key) {
+  const auto endpoints = floorwatch::common::split_list(control);
+  const auto keys = floorwatch::common::split_list(server_keys);
+  if (keys.size() > 1 && keys.size() != endpoints.size())
+    throw floorwatch::security::KeyFileError(
+        "--curve-server-key: give one key for every daemon or one per --control endpoint");
+  std::vector<floorwatch::ctl::ControlEndpoint> daemons;
+  for (std::size_t i = 0; i < endpoints.size(); ++i) {
+    const std::string key = keys.empty() ? "" : keys.size() == 1 ? keys.front() : keys[i];
+    daemons.push_back({endpoints[i], floorwatch::security::load_client_security(key, client_key)});
+  }
+  return daemons;
 }
 
 }  // namespace
@@ -70,7 +94,7 @@ int main(int argc, char** argv) {
   auto* top = app.add_subcommand("top", "live table of the floor");
   double interval = 1;
   bool once = false;
-  top->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
+  top->add_option("--control", control, kControlHelp)->capture_default_str();
   top->add_option("--interval", interval, "refresh every N seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -80,7 +104,7 @@ int main(int argc, char** argv) {
   top->add_flag("--once", once, "print once and exit");
 
   auto* status = app.add_subcommand("status", "daemon identity, uptime and collector streams");
-  status->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
+  status->add_option("--control", control, kControlHelp)->capture_default_str();
   status->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -89,7 +113,7 @@ int main(int argc, char** argv) {
   auto* alerts =
       app.add_subcommand("alerts", "alerts pending, firing and acknowledged (and resolved)");
   bool with_resolved = false;
-  alerts->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
+  alerts->add_option("--control", control, kControlHelp)->capture_default_str();
   alerts->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -103,7 +127,7 @@ int main(int argc, char** argv) {
                   "who takes ownership (recorded and sent to notified tiers); with CURVE the "
                   "daemon records the key's name");
   ack->add_option("--comment", comment, "free text, e.g. \"calling in two agents\"");
-  ack->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
+  ack->add_option("--control", control, kControlHelp)->capture_default_str();
   ack->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -126,7 +150,7 @@ int main(int argc, char** argv) {
                    "forecast vs actual offered calls per interval, with the MAPE per queue");
   auto* report_csv = report->add_flag("--csv", as_csv, "CSV with a header row (spreadsheets)");
   report->add_flag("--json", as_json, "print the raw JSON reply")->excludes(report_csv);
-  report->add_option("--control", control, "floorwatchd control endpoint")->capture_default_str();
+  report->add_option("--control", control, kControlHelp)->capture_default_str();
   report->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -143,7 +167,8 @@ int main(int argc, char** argv) {
   std::string curve_server_key, curve_key;
   for (CLI::App* command : {top, status, alerts, ack, report}) {
     command->add_option("--curve-server-key", curve_server_key,
-                        "the daemon's public certificate (NAME.key): turns CURVE on");
+                        "the daemon's public certificate (NAME.key): turns CURVE on; a list "
+                        "when the daemons of a pair have their own keys");
     command->add_option("--curve-key", curve_key,
                         "this client's secret certificate (NAME.key_secret)");
   }
@@ -163,14 +188,17 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  floorwatch::security::ClientSecurity client_security;
+  std::vector<floorwatch::ctl::ControlEndpoint> daemons;
   try {
-    client_security = floorwatch::security::load_client_security(curve_server_key, curve_key);
+    daemons = control_endpoints(control, curve_server_key, curve_key);
   } catch (const floorwatch::security::KeyFileError& error) {
     std::cerr << "floorwatchctl: " << error.what() << "\n";
     return 2;
   }
-  if (ack->parsed() && by.empty() && !client_security.curve()) {
+  const auto ask = [&](const nlohmann::json& request) {
+    return floorwatch::ctl::control_request(daemons, request, timeout, kPartnerAfter);
+  };
+  if (ack->parsed() && by.empty() && (daemons.empty() || !daemons.front().security.curve())) {
     std::cerr << "floorwatchctl ack: --by NAME is required (with CURVE keys the daemon records "
                  "the key's name)\n";
     return 2;
@@ -204,14 +232,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (status->parsed()) {
-      const auto reply = floorwatch::ctl::control_request(control, {{"command", "status"}}, timeout,
-                                                          client_security);
+      const auto reply = ask({{"command", "status"}});
       std::cout << (as_json ? reply.dump(2) + "\n" : floorwatch::ctl::format_status(reply));
       return 0;
     }
     if (alerts->parsed()) {
-      const auto reply = floorwatch::ctl::control_request(control, {{"command", "alerts"}}, timeout,
-                                                          client_security);
+      const auto reply = ask({{"command", "alerts"}});
       std::cout << (as_json ? reply.dump(2) + "\n"
                             : floorwatch::ctl::format_alerts(reply, with_resolved));
       return 0;
@@ -219,8 +245,7 @@ int main(int argc, char** argv) {
     if (ack->parsed()) {
       nlohmann::json request{{"command", "ack"}, {"id", alert_id}, {"comment", comment}};
       if (!by.empty()) request["by"] = by;
-      const auto reply =
-          floorwatch::ctl::control_request(control, request, timeout, client_security);
+      const auto reply = ask(request);
       // The daemon says who it recorded (with CURVE: the key's name).
       const auto acknowledged = reply.value("acknowledged", nlohmann::json::object());
       const std::string recorded_by =
@@ -240,8 +265,7 @@ int main(int argc, char** argv) {
       nlohmann::json request{{"command", "report"}, {"from", report_from}, {"to", report_to}};
       if (!report_queue.empty()) request["queue"] = report_queue;
       if (report_forecast) request["forecast"] = true;
-      const auto reply =
-          floorwatch::ctl::control_request(control, request, timeout, client_security);
+      const auto reply = ask(request);
       if (as_json)
         std::cout << reply.dump(2) << "\n";
       else if (report_forecast)
@@ -255,8 +279,7 @@ int main(int argc, char** argv) {
     }
     if (top->parsed()) {
       while (true) {
-        const auto snapshot = floorwatch::ctl::control_request(control, {{"command", "snapshot"}},
-                                                               timeout, client_security);
+        const auto snapshot = ask({{"command", "snapshot"}});
         // ANSI: cursor home + clear screen, so the table redraws in place.
         if (!once) std::cout << "\x1b[H\x1b[2J";
         std::cout << floorwatch::ctl::render_top(snapshot) << std::flush;

@@ -38,16 +38,20 @@ inline int unused_tcp_port() {
 }
 
 /// A running floorwatchd. `config_body` is YAML appended after the generated listen settings.
+/// `daemon_id`: one of an HA pair is named apart from its partner (same site).
 class RunningDaemon {
  public:
   RunningDaemon(const TempDir& dir, const std::string& config_body,
                 const std::string& clock = "event",
                 const std::string& ingest_bind = "tcp://127.0.0.1:*",
                 const std::string& more_ingest_settings = "",
-                const std::vector<std::string>& extra_env = {}) {
+                const std::vector<std::string>& extra_env = {},
+                const std::string& daemon_id = "test-daemon") {
     listen_settings_ =
         "site: testsite\n"
-        "daemon_id: test-daemon\n"
+        "daemon_id: " +
+        daemon_id +
+        "\n"
         "ingest:\n  bind: " +
         ingest_bind + "\n" + more_ingest_settings +
         "control:\n  bind: tcp://127.0.0.1:*\n"
@@ -57,18 +61,24 @@ class RunningDaemon {
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{daemon_binary(), "--config", config_path_, "--clock", clock}, "",
         extra_env);
-    auto ready = process_->wait_for(R"(ready ingest=(\S+) control=(\S+) metrics=(\S+):(\d+))",
-                                    std::chrono::seconds(20));
+    auto ready = process_->wait_for(
+        R"(ready ingest=(\S+) control=(\S+) metrics=(\S+):(\d+) .* feed=(\S+) feed_publish=(\S+))",
+        std::chrono::seconds(20));
     if (!ready)
       throw std::runtime_error("floorwatchd did not become ready:\n" + process_->output());
     ingest_ = (*ready)[1];
     control_ = (*ready)[2];
     metrics_host_ = (*ready)[3];
     metrics_port_ = std::stoi((*ready)[4]);
+    feed_snapshot_ = (*ready)[5];
+    feed_publish_ = (*ready)[6];
   }
 
   const std::string& ingest() const { return ingest_; }
   const std::string& control() const { return control_; }
+  /// The feed's snapshot ROUTER and PUB endpoints, for boards.
+  const std::string& feed_snapshot() const { return feed_snapshot_; }
+  const std::string& feed_publish() const { return feed_publish_; }
   int metrics_port() const { return metrics_port_; }
   ChildProcess& process() { return *process_; }
   /// Replaces the config file (same listen settings, new body), e.g. before a SIGHUP.
@@ -93,7 +103,7 @@ class RunningDaemon {
   std::string listen_settings_;
   std::string config_path_;
   std::unique_ptr<ChildProcess> process_;
-  std::string ingest_, control_, metrics_host_;
+  std::string ingest_, control_, metrics_host_, feed_snapshot_, feed_publish_;
   int metrics_port_ = 0;
 };
 

@@ -218,6 +218,23 @@ TEST_CASE("the header says honestly whether the board is live", "[wallboard][log
   CHECK(stale.level == Level::Critical);
 }
 
+TEST_CASE("a board following an HA pair names the daemon it reads",
+          "[wallboard][logic][failover]") {
+  const SteadyTime t0 = SteadyTime{} + 100h;
+  BoardModel model;
+  model.has_data = true;
+  model.feed_state = FeedState::Live;
+  model.last_applied_at = t0;
+  model.daemon = "fw-b";
+  CHECK(connection_display(model, t0, 3s).text == "\u25CF LIVE");  // one daemon: no name
+  model.daemons_configured = 2;
+  CHECK(connection_display(model, t0, 3s).text == "\u25CF LIVE \u00B7 fw-b");
+  model.feed_state = FeedState::Syncing;
+  model.last_resync_reason = "failover";
+  CHECK(connection_display(model, t0, 3s).text == "\u21BB SWITCHING DAEMON");
+  CHECK(connection_display(model, t0, 3s).level == Level::Warning);
+}
+
 TEST_CASE("the staffing row says which model its needed figure used", "[wallboard][logic]") {
   QueueView q;
   q.staffed_agents = 6;

@@ -44,21 +44,60 @@ TEST_CASE("a board reads its entry of `boards:` and the daemon's endpoints",
     CHECK(options.rotate_seconds == 15);
     CHECK(options.pages == std::vector<Page>{Page::Queues, Page::Abandons});
     // Wildcard binds become loopback; a concrete address is kept.
-    CHECK(options.endpoints.snapshot == "tcp://127.0.0.1:6572");
-    CHECK(options.endpoints.publish == "tcp://127.0.0.1:6573");
-    CHECK(options.endpoints.control == "tcp://10.0.0.5:6571");
+    CHECK(options.daemons.front().snapshot == "tcp://127.0.0.1:6572");
+    CHECK(options.daemons.front().publish == "tcp://127.0.0.1:6573");
+    CHECK(options.daemons.front().control == "tcp://10.0.0.5:6571");
   }
   SECTION("a named board, whose own endpoint wins") {
     apply_config_file(kConfig, "floorwatch.yaml", "lobby", options);
     CHECK(options.name == "lobby");
     CHECK(options.queues == std::vector<std::string>{"support"});
-    CHECK(options.endpoints.publish == "tcp://fw-host:7000");
-    CHECK(options.endpoints.snapshot == "tcp://127.0.0.1:6572");
+    CHECK(options.daemons.front().publish == "tcp://fw-host:7000");
+    CHECK(options.daemons.front().snapshot == "tcp://127.0.0.1:6572");
   }
   SECTION("no boards at all keeps the defaults") {
     apply_config_file("site: x\n", "f.yaml", "", options);
     CHECK(options.queues.empty());
-    CHECK(options.endpoints.publish == "tcp://127.0.0.1:5573");
+    CHECK(options.daemons.front().publish == "tcp://127.0.0.1:5573");
+  }
+}
+
+TEST_CASE("a board lists both daemons of an HA pair, in config and on the command line",
+          "[wallboard][options][failover]") {
+  BoardOptions options;
+  SECTION("lists in the board's entry") {
+    apply_config_file(R"(boards:
+  floor:
+    feed: [tcp://fw-a:5573, tcp://fw-b:5573]
+    snapshot: [tcp://fw-a:5572, tcp://fw-b:5572]
+    control: [tcp://fw-a:5571, tcp://fw-b:5571]
+)",
+                      "f.yaml", "", options);
+    REQUIRE(options.daemons.size() == 2);
+    CHECK(options.daemons[0].publish == "tcp://fw-a:5573");
+    CHECK(options.daemons[1].snapshot == "tcp://fw-b:5572");
+    CHECK(options.daemons[1].control == "tcp://fw-b:5571");
+  }
+  SECTION("comma lists from the command line") {
+    set_daemon_endpoints(options, split_list("tcp://a:1, tcp://b:1"),
+                         split_list("tcp://a:2,tcp://b:2"), split_list("tcp://a:3,tcp://b:3"),
+                         "--feed");
+    REQUIRE(options.daemons.size() == 2);
+    CHECK(options.daemons[1].publish == "tcp://b:1");
+    CHECK(options.daemons[0].control == "tcp://a:3");
+  }
+  SECTION("lists of different lengths are refused, naming the board") {
+    CHECK_THROWS_WITH(
+        apply_config_file("boards:\n  floor:\n    feed: [tcp://a:1, tcp://b:1]\n"
+                          "    snapshot: [tcp://a:2]\n",
+                          "f.yaml", "", options),
+        Catch::Contains("f.yaml: boards.floor") && Catch::Contains("same number of daemons"));
+  }
+  SECTION("three server keys for two daemons are refused") {
+    set_daemon_endpoints(options, {"tcp://a:1", "tcp://b:1"}, {"tcp://a:2", "tcp://b:2"},
+                         {"tcp://a:3", "tcp://b:3"}, "--feed");
+    options.curve_server_key_files = {"a.key", "b.key", "c.key"};
+    CHECK_THROWS_WITH(load_board_keys(options), Catch::Contains("one per daemon"));
   }
 }
 

@@ -230,3 +230,56 @@ TEST_CASE("the board learns each queue's forecast; an older daemon's queue has n
   CHECK_FALSE(sync.model().queues[1].forecast);
   CHECK(forecast_text(sync.model().queues[1]) == "no forecast");
 }
+
+SCENARIO("a board following an HA pair moves to the partner before its data goes stale",
+         "[wallboard][feed][failover]") {
+  FeedTimings timings;
+  timings.failover_after = default_failover_after(timings.silence_limit);
+  REQUIRE(timings.failover_after < timings.silence_limit);
+  FeedSync sync(timings);
+  sync.start(t0);
+  REQUIRE(sync.take_snapshot_request());
+  CHECK_FALSE(sync.take_switch_request());  // the first daemon is followed at start
+  sync.on_snapshot(test::snapshot(kEpoch, 5, 2), t0);
+  sync.on_published(test::heartbeat(kEpoch, 5), t0 + 1s);
+
+  GIVEN("the daemon followed dies (no heartbeat after t0+1s)") {
+    sync.on_tick(t0 + 1s + timings.failover_after - 100ms);
+    CHECK_FALSE(sync.take_switch_request());
+    sync.on_tick(t0 + 1s + timings.failover_after + 100ms);
+    THEN("the board switches while the figures shown are still fresh") {
+      const SteadyTime switched = t0 + 1s + timings.failover_after + 100ms;
+      CHECK(sync.take_switch_request());
+      CHECK(sync.take_snapshot_request());
+      CHECK(sync.model().last_resync_reason == "failover");
+      CHECK(sync.model().failovers == 1);
+      CHECK_FALSE(is_stale(sync.model(), switched, timings.silence_limit));
+      AND_THEN("the partner's snapshot (another epoch) makes the board live again") {
+        sync.on_snapshot(test::snapshot(kEpoch + 1, 80, 2), switched + 5ms);
+        CHECK(sync.model().feed_state == FeedState::Live);
+        CHECK(sync.model().epoch == kEpoch + 1);
+        CHECK_FALSE(is_stale(sync.model(), switched + 5ms, timings.silence_limit));
+        sync.on_published(test::delta(kEpoch + 1, 81, 6), switched + 10ms);
+        CHECK(waiting_in_sales(sync) == 6);
+      }
+      AND_THEN("a partner that does not answer either hands the board back") {
+        sync.on_tick(switched + timings.snapshot_timeout + 100ms);
+        CHECK(sync.take_switch_request());
+        CHECK(sync.model().last_resync_reason == "snapshot_timeout");
+        CHECK(sync.model().failovers == 2);
+      }
+    }
+  }
+  GIVEN("a board with one daemon") {
+    FeedSync single;
+    single.start(t0);
+    single.take_snapshot_request();
+    single.on_snapshot(test::snapshot(kEpoch, 5, 2), t0);
+    single.on_tick(t0 + 2500ms);
+    single.on_tick(t0 + 3100ms);
+    THEN("it never asks to switch") {
+      CHECK_FALSE(single.take_switch_request());
+      CHECK(single.model().last_resync_reason == "silence");
+    }
+  }
+}
