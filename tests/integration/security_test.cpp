@@ -61,8 +61,8 @@ std::vector<std::string> concat(std::vector<std::string> first,
   return first;
 }
 
-std::string curve_config(const KeyRing& keys) {
-  return "security:\n  curve:\n    secret_key_file: " + keys.secret_key("daemon") +
+std::string curve_config(const KeyRing& keys, const std::string& daemon_key = "daemon") {
+  return "security:\n  curve:\n    secret_key_file: " + keys.secret_key(daemon_key) +
          "\n    authorized_keys: " + keys.authorized() +
          "\nqueues:\n  support: {}\n"
          "alerts:\n  rules:\n    - name: CallersWaiting\n      expr: calls_waiting > 0\n"
@@ -364,3 +364,51 @@ TEST_CASE("a board with a listed key follows the CURVE feed and acks under its k
   CHECK(refused_plaintext(samples, "feed_publish") >= 1);
 }
 #endif
+
+TEST_CASE("an HA pair with a key each: one collector and floorwatchctl reach both daemons",
+          "[integration][security][ha]") {
+  TempDir dir;
+  KeyRing keys(dir);
+  keys.make("fw-a", false);
+  keys.make("fw-b", false);
+  keys.make("pbx-collector", true);
+  keys.make("maria", true);
+  RunningDaemon fw_a(dir, curve_config(keys, "fw-a"), "event", "tcp://127.0.0.1:*", "", {}, "fw-a");
+  TempDir dir_b;
+  RunningDaemon fw_b(dir_b, curve_config(keys, "fw-b"), "event", "tcp://127.0.0.1:*", "", {},
+                     "fw-b");
+  const auto file = dir.write("one.jsonl", event_line("c1"));
+
+  // Each --curve-server-key goes with the --endpoint in the same place.
+  auto [status, output] =
+      run_command({collector_binary(), "jsonl", "--endpoint", fw_a.ingest(), "--curve-server-key",
+                   keys.public_key("fw-a"), "--endpoint", fw_b.ingest(), "--curve-server-key",
+                   keys.public_key("fw-b"), "--curve-key", keys.secret_key("pbx-collector"),
+                   "--file", file, "--source-id", "pbx", "--wait", "20"},
+                  30s);
+  INFO(output);
+  REQUIRE(status == 0);
+  for (RunningDaemon* daemon : {&fw_a, &fw_b})
+    CHECK(find_sample(daemon->scrape(), "floorwatch_events_received_total", {{"source", "pbx"}}) ==
+          1);
+
+  // floorwatchctl with both daemons and both keys; fw-a gone, fw-b answers under its own key.
+  fw_a.process().signal(SIGKILL);
+  auto [ctl_status, ctl_output] = run_command(
+      {ctl_binary(), "status", "--json", "--control", fw_a.control() + "," + fw_b.control(),
+       "--curve-server-key", keys.public_key("fw-a") + "," + keys.public_key("fw-b"), "--curve-key",
+       keys.secret_key("maria")},
+      15s);
+  INFO(ctl_output);
+  REQUIRE(ctl_status == 0);
+  CHECK(nlohmann::json::parse(ctl_output).value("daemon", "") == "fw-b");
+
+  // Three keys for two daemons is a mistake said plainly, before anything is sent.
+  auto [bad_status, bad_output] =
+      run_command({collector_binary(), "jsonl", "--endpoint", fw_b.ingest(), "--curve-server-key",
+                   keys.public_key("fw-a"), "--curve-server-key", keys.public_key("fw-b"),
+                   "--curve-key", keys.secret_key("pbx-collector"), "--file", file},
+                  10s);
+  CHECK(bad_status == 2);
+  CHECK(bad_output.find("one per --endpoint") != std::string::npos);
+}
