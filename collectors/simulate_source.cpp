@@ -36,6 +36,12 @@ class SimulateSource final : public Source {
                     "weekly volume pattern: daily (every day alike) or weekday-peaks (Monday "
                     "busiest, midweek lull, quiet weekend)")
         ->capture_default_str();
+    command
+        .add_option("--scenario", scenario_,
+                    "steady (an ordinary day) or morning (from the start: a rush of calls "
+                    "that breaches, abandons, four agents on a 25-minute break)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"steady", "morning"}));
     command.add_option("--queues", queues_text_, "comma-separated queue names, busiest first")
         ->capture_default_str();
     command.add_option("--agents", config_.agents, "number of agents")
@@ -62,6 +68,7 @@ class SimulateSource final : public Source {
       return 2;
     }
     config_.pattern = *pattern;
+    if (scenario_ == "morning") config_.rush = MorningRush{};
     if (weeks_ > 0 && !duration_text_.empty()) {
       spdlog::error("simulate: --weeks and --duration: give one of them");
       return 2;
@@ -87,8 +94,9 @@ class SimulateSource final : public Source {
 
     TrafficSimulator simulator(config_);
     const SimulationPacer pacer(config_.start, wall_start, speed);
-    spdlog::info("simulate: seed {} start {} speed {} queues {} agents {}", config_.seed,
-                 core::format_timestamp(config_.start), speed, queues_text_, config_.agents);
+    spdlog::info("simulate: seed {} start {} speed {} queues {} agents {} scenario {}",
+                 config_.seed, core::format_timestamp(config_.start), speed, queues_text_,
+                 config_.agents, scenario_);
     std::uint64_t events = 0;
     while (!context.stop_requested.load(std::memory_order_relaxed)) {
       auto event = simulator.next();
@@ -117,6 +125,7 @@ class SimulateSource final : public Source {
   std::string duration_text_;
   int weeks_ = 0;
   std::string pattern_text_ = "daily";
+  std::string scenario_ = "steady";
   std::string queues_text_ = "sales,support,billing";
 };
 

@@ -66,8 +66,8 @@ enum class Happening {
   PauseEnd,      // `agent` comes back from a pause
 };
 
-enum class PauseKind { Break, Lunch, Training };
-constexpr const char* kPauseReasons[] = {"break", "lunch", "training"};
+enum class PauseKind { Break, Lunch, Training, LongBreak };
+constexpr const char* kPauseReasons[] = {"break", "lunch", "training", "break"};
 
 struct Scheduled {
   std::int64_t at_ms;
@@ -191,7 +191,29 @@ struct TrafficSimulator::Engine {
     peak_rate = peak_rates(config);
 
     make_agents();
+    if (config.rush) send_on_long_breaks(*config.rush);
     for (int q = 0; q < static_cast<int>(config.queues.size()); ++q) schedule_arrival(q);
+  }
+
+  // The rush's agents ask for their break two minutes in (after the call they are on).
+  void send_on_long_breaks(const MorningRush& rush) {
+    const int count = std::min(rush.long_breaks, config.agents);
+    for (int a = 0; a < count; ++a) {
+      Scheduled item{now_ms + 2 * kMinute, 0, Happening::PauseWanted};
+      item.agent = a;
+      item.pause = PauseKind::LongBreak;
+      push(item);
+    }
+  }
+
+  // Candidate arrivals per second on `queue` now: the peak rate, times the rush while it lasts.
+  double candidate_rate(int queue) const {
+    const double rate = peak_rate[queue];
+    if (!config.rush) return rate;
+    const std::int64_t rush_end =
+        core::to_epoch_ms(config.start) +
+        std::chrono::duration_cast<std::chrono::milliseconds>(config.rush->surge_length).count();
+    return now_ms < rush_end ? rate * config.rush->surge_factor : rate;
   }
 
   void make_agents() {
@@ -273,7 +295,7 @@ struct TrafficSimulator::Engine {
   }
 
   void schedule_arrival(int queue) {
-    Scheduled item{now_ms + seconds_to_ms(random.exponential(1.0 / peak_rate[queue])), 0,
+    Scheduled item{now_ms + seconds_to_ms(random.exponential(1.0 / candidate_rate(queue))), 0,
                    Happening::Arrival};
     item.queue = queue;
     push(item);
@@ -449,6 +471,9 @@ struct TrafficSimulator::Engine {
         break;
       case PauseKind::Training:
         minutes = random.uniform(20, 45);
+        break;
+      case PauseKind::LongBreak:
+        minutes = std::chrono::duration<double, std::ratio<60>>(config.rush->long_break).count();
         break;
     }
     Scheduled end{now_ms + seconds_to_ms(minutes * 60), 0, Happening::PauseEnd};

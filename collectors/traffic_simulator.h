@@ -27,6 +27,15 @@ std::optional<WeeklyPattern> parse_weekly_pattern(std::string_view text);
 double weekday_factor(WeeklyPattern pattern, int weekday);
 
 /// Knobs of the simulation; defaults give a plausible mid-size floor. Plain value type.
+/// A morning that goes wrong (the demo): from the start, a rush of calls on top of the time of
+/// day, and a few agents whose break runs long. Plain value type.
+struct MorningRush {
+  double surge_factor = 3.0;  ///< arrivals × this during the rush
+  core::Duration surge_length = std::chrono::minutes(25);
+  int long_breaks = 4;  ///< agents who go on break two minutes in...
+  core::Duration long_break = std::chrono::minutes(25);  ///< ...and stay away this long
+};
+
 struct SimulationConfig {
   std::uint64_t seed = 1;
   core::Timestamp start{};
@@ -49,6 +58,7 @@ struct SimulationConfig {
   /// Volume by weekday (local time, as the time-of-day curve); Daily keeps every day alike.
   WeeklyPattern pattern = WeeklyPattern::Daily;
   std::string call_id_prefix = "sim-";
+  std::optional<MorningRush> rush;  ///< nullopt: an ordinary day
 };
 
 /// Produces the events in time order, one at a time. Deterministic for a config: the same seed

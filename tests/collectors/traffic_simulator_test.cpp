@@ -231,3 +231,57 @@ TEST_CASE("durations and start offsets are read from the command line forms",
   CHECK(utc_offset_minutes_of("2026-11-24T08:00:00-05:30") == -330);
   CHECK_FALSE(utc_offset_minutes_of("1795510800000"));
 }
+
+namespace {
+
+// When the first caller of `queue` has waited `limit` unanswered (nullopt: nobody did).
+std::optional<core::Timestamp> first_wait_over(const std::vector<core::Event>& events,
+                                               const std::string& queue, core::Duration limit) {
+  std::map<std::string, core::Timestamp> waiting;  // call -> enqueued at
+  std::optional<core::Timestamp> first;
+  const auto breach_before = [&](core::Timestamp now) {
+    for (const auto& [call, since] : waiting)
+      if (now - since > limit && (!first || since + limit < *first)) first = since + limit;
+  };
+  for (const auto& e : events) {
+    breach_before(e.ts);
+    if (e.type == core::EventType::CallEnqueued && e.queue == queue) waiting[e.call] = e.ts;
+    if (e.type == core::EventType::CallAnswered || e.type == core::EventType::CallAbandoned ||
+        e.type == core::EventType::CallExited)
+      waiting.erase(e.call);
+  }
+  return first;
+}
+
+}  // namespace
+
+TEST_CASE("the demo's morning breaches within minutes, abandons, and a break runs long",
+          "[collectors][simulator]") {
+  SimulationConfig morning = config_for(1, 30min);
+  morning.rush = MorningRush{};
+  const auto rush = run(morning);
+  const auto calm = run(config_for(1, 30min));
+
+  // At 30x (the demo's speed) fifteen simulated minutes are thirty seconds on the board.
+  const auto breach = first_wait_over(rush, "sales", 90s);
+  REQUIRE(breach);
+  CHECK(*breach - morning.start < 15min);
+  CHECK_FALSE(first_wait_over(calm, "sales", 90s));  // the same 08:00 without the rush copes
+
+  CHECK(count_by_type(rush)[core::EventType::CallAbandoned] >
+        2 * count_by_type(calm)[core::EventType::CallAbandoned]);
+
+  // Four agents go on break two minutes in (after their call) and are still away 20 min later.
+  std::map<std::string, core::Timestamp> on_break;
+  for (const auto& e : rush) {
+    if (e.type != core::EventType::AgentState) continue;
+    if (e.state == core::AgentStatus::Paused && e.reason == "break")
+      on_break.emplace(e.agent, e.ts);
+    else if (const auto it = on_break.find(e.agent);
+             it != on_break.end() && e.ts - it->second < 20min)
+      on_break.erase(it);
+  }
+  int long_breaks = 0;
+  for (const auto& [agent, since] : on_break) long_breaks += since - morning.start < 10min;
+  CHECK(long_breaks == 4);
+}
