@@ -244,6 +244,22 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
                                           config.metrics_listen + "\"");
                       }}});
         }},
+       {"agents",
+        [&](const YAML::Node& v, const std::string& k) {
+          if (v.IsNull()) return;
+          if (!v.IsMap())
+            reader.fail(v.Mark(), k,
+                        "expected a mapping of agent ids to names, e.g. "
+                        "\"SIP/2503\": Maria Lopez");
+          for (const auto& entry : v) {
+            const std::string id = entry.first.Scalar();
+            const std::string key = k + "." + id;
+            if (id.empty()) reader.fail(entry.first.Mark(), k, "agent id must not be empty");
+            const std::string name = reader.string_value(entry.second, key);
+            if (name.empty()) reader.fail(entry.second.Mark(), key, "name must not be empty");
+            config.floor.agent_names[id] = name;
+          }
+        }},
        {"defaults", [&](const YAML::Node& v, const std::string&) { defaults_node = v; }},
        {"queues", [&](const YAML::Node& v, const std::string& k) {
           queues_node = v;

@@ -80,6 +80,7 @@ void fill_abandon(const core::AbandonedCall& abandon, v1::FeedAbandon& out) {
 
 void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
   out.set_agent(agent.agent);
+  out.set_name(agent.name);
   out.set_state(wire::to_proto(agent.state));
   out.set_reason(agent.reason);
   out.set_state_since_ms(ms(agent.state_since));

@@ -98,6 +98,7 @@ json to_json(const core::FloorSnapshot& snapshot) {
   json agents = json::array();
   for (const core::AgentSnapshot& agent : snapshot.agents) {
     agents.push_back({{"agent", agent.agent},
+                      {"name", agent.name.empty() ? agent.agent : agent.name},
                       {"state", core::to_string(agent.state)},
                       {"reason", agent.reason},
                       {"state_since", core::format_timestamp(agent.state_since)},

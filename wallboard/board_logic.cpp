@@ -353,6 +353,10 @@ std::size_t PageRotation::part(SteadyTime now) const {
   return std::min(parts - 1, static_cast<std::size_t>(shown / period));
 }
 
+const std::string& agent_label(const AgentView& agent) {
+  return agent.name.empty() ? agent.agent : agent.name;
+}
+
 ConnectionDisplay connection_display(const BoardModel& model, SteadyTime now,
                                      std::chrono::milliseconds silence_limit) {
   if (!model.has_data) return {"\u25CC CONNECTING", Level::Warning};  // ◌

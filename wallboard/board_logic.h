@@ -99,6 +99,8 @@ std::vector<const AgentView*> agents_in_order(const BoardModel& model,
 std::string_view agent_state_word(AgentState state);
 /// Level of an agent's time in state: long pauses and wrap-ups stand out.
 Level agent_level(const AgentView& agent, EpochMs now);
+/// What the agents page calls an agent: the configured name, else the id ("SIP/2503").
+const std::string& agent_label(const AgentView& agent);
 
 /// Pages of the board, in rotation order.
 enum class Page { Queues, Agents, Abandons };

@@ -86,6 +86,7 @@ struct QueueView {
 
 struct AgentView {
   std::string agent;
+  std::string name;  ///< the name people know (daemon's `agents:`); empty = show `agent`
   AgentState state = AgentState::Offline;
   std::string reason;
   EpochMs state_since = 0;

@@ -366,7 +366,7 @@ std::size_t draw_agents_page(Frame& f, const Rect& page) {
     const Rgba fg = lvl != Level::Neutral && !f.stale ? kOnColourText : text_colour(f.stale);
     const Rect inner = row.inset(row.h * 0.1f);
     text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.0f, 0.36f), fg,
-            with_icon(lvl, agent.agent));
+            with_icon(lvl, agent_label(agent)));
     std::string state(agent_state_word(agent.state));
     if (!agent.reason.empty()) state += " (" + agent.reason + ")";
     text_in(f.draw, fonts.body, fonts.sizes.body, inner.columns(0.37f, 0.78f), fg, state);

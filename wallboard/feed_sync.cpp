@@ -124,6 +124,7 @@ QueueView from_wire(const v1::FeedQueue& q) {
 AgentView from_wire(const v1::FeedAgent& a) {
   AgentView out;
   out.agent = a.agent();
+  out.name = a.name();
   out.state = from_wire(a.state());
   out.reason = a.reason();
   out.state_since = a.state_since_ms();

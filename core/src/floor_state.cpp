@@ -383,6 +383,8 @@ std::vector<AgentSnapshot> FloorState::agents() const {
   for (const auto& [id, a] : agents_) {
     AgentSnapshot agent_snapshot;
     agent_snapshot.agent = id;
+    if (const auto name = config_.agent_names.find(id); name != config_.agent_names.end())
+      agent_snapshot.name = name->second;
     agent_snapshot.state = a.state;
     agent_snapshot.reason = a.reason;
     agent_snapshot.state_since = a.state_since;
@@ -518,6 +520,8 @@ void FloorState::reconfigure(FloorConfig config) {
     calendar = std::make_shared<const SiteCalendar>(config.time_zone, config.day_start_minutes,
                                                     config.interval_minutes);
   }
+  // New names change every agent's picture: readers that copy agents must take them again.
+  if (config.agent_names != config_.agent_names) ++agents_revision_;
   config_ = std::move(config);
   if (calendar) {
     for (auto& [name, q] : queues_) q->windows.set_calendar(calendar.get());

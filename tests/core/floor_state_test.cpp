@@ -292,6 +292,28 @@ TEST_CASE("a new pause reason restarts the time in state", "[core][floor_state]"
   CHECK(agent_in(snapshot, "anna").state_since == utc("2026-11-24T09:30:00Z"));
 }
 
+TEST_CASE("agents carry the names people know; new names make readers take the agents again",
+          "[core][floor_state][agents]") {
+  FloorConfig config = support_floor();
+  config.agent_names = {{"SIP/2503", "Maria Lopez"}};
+  FloorState floor(config);
+  apply_all(floor, {agent_state(utc("2026-11-24T09:00:00Z"), "SIP/2503", AgentStatus::Available),
+                    agent_state(utc("2026-11-24T09:00:00Z"), "anna", AgentStatus::Available)});
+  auto snapshot = floor.snapshot(utc("2026-11-24T09:01:00Z"), {false, true});
+  CHECK(agent_in(snapshot, "SIP/2503").name == "Maria Lopez");
+  CHECK(agent_in(snapshot, "anna").name.empty());  // shown by its id
+
+  const auto revision = floor.agents_revision();
+  config.agent_names["anna"] = "Anna Berg";
+  floor.reconfigure(config);
+  CHECK(floor.agents_revision() != revision);
+  snapshot = floor.snapshot(utc("2026-11-24T09:01:00Z"), {false, true});
+  CHECK(agent_in(snapshot, "anna").name == "Anna Berg");
+  const auto renamed = floor.agents_revision();
+  floor.reconfigure(config);  // the same names again: nothing for readers to take
+  CHECK(floor.agents_revision() == renamed);
+}
+
 TEST_CASE("the worked example through the engine, one queue per formula", "[core][floor_state]") {
   // 100 offered (one every 5 s from 09:00:00); calls 0-69 answered after 15 s, 70-89 after
   // 60 s, 90-95 abandoned after 12 s and 96-99 after 3 s (short):

@@ -119,6 +119,8 @@ TEST_CASE("every config mistake names the file, the 1-based line and the key", "
           {"ingest:\n  bind: 127.0.0.1:5570\n", "site.yaml:2: ingest.bind:", "ZeroMQ endpoint"},
           {"queues:\n  sales:\n    channel: fax\n", "site.yaml:3: queues.sales.channel:", "fax"},
           {"site: [a, b]\n", "site.yaml:1: site:", "expected a string"},
+          {"agents: [anna]\n", "site.yaml:1: agents:", "mapping of agent ids to names"},
+          {"agents:\n  SIP/2503: \"\"\n", "site.yaml:2: agents.SIP/2503:", "must not be empty"},
           {"queues: [sales]\n", "site.yaml:1: queues:", "mapping"},
           {"site: [unclosed\n", "site.yaml:", "(syntax)"},
       }));
@@ -126,6 +128,13 @@ TEST_CASE("every config mistake names the file, the 1-based line and the key", "
   INFO("yaml:\n" << yaml << "message: " << message);
   CHECK(message.rfind(expected_prefix, 0) == 0);
   CHECK(message.find(expected_words) != std::string::npos);
+}
+
+TEST_CASE("agents: maps agent ids to the names people know", "[daemon][config][agents]") {
+  const auto config = floorwatch::daemon::parse_config(
+      "agents:\n  \"SIP/2503\": Maria Lopez\n  agent-007: James\n", "site.yaml");
+  CHECK(config.floor.agent_names ==
+        std::map<std::string, std::string>{{"SIP/2503", "Maria Lopez"}, {"agent-007", "James"}});
 }
 
 TEST_CASE("a missing config file is a ConfigError naming it", "[daemon][config]") {

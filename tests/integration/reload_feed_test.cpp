@@ -1,6 +1,7 @@
 // A reload reaches the boards: SIGHUP changing the site's time zone and interval must change
 // what a real board's feed client shows (clock offset, zone, sparkline interval) and what
-// /metrics reports, in the same wake-up, without a restart.
+// /metrics reports, in the same wake-up, without a restart; new agent names rename the agents
+// a board already shows.
 #ifdef FLOORWATCH_HAVE_WALLBOARD
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,7 @@
 
 #include "integration/floor_fixture.h"
 #include "support/board_model_wait.h"
+#include "wallboard/board_logic.h"
 #include "wallboard/feed_client.h"
 
 using namespace floorwatch;
@@ -42,5 +44,44 @@ TEST_CASE("SIGHUP changing the time zone and interval reaches a connected board"
   CHECK(model.utc_offset_seconds == 5 * 3600 + 1800);
   CHECK(model.interval_minutes == 15);
   CHECK(model.feed_state == wallboard::FeedState::Live);
+}
+#endif
+
+#ifdef FLOORWATCH_HAVE_WALLBOARD
+TEST_CASE("agents: names reach the board, and a reload renames agents already shown",
+          "[integration][reload][wallboard][agents]") {
+  TempDir dir;
+  RunningDaemon daemon(dir, "queues:\n  sales: {}\nagents:\n  \"SIP/2503\": Maria Lopez\n");
+  const std::string events = dir.write(
+      "agents.jsonl",
+      R"({"ts":1795510800000,"type":"agent_state","agent":"SIP/2503","state":"available","queues":["sales"]})"
+      "\n"
+      R"({"ts":1795510800000,"type":"agent_state","agent":"SIP/2504","state":"available","queues":["sales"]})"
+      "\n");
+  REQUIRE(send_jsonl(daemon.ingest(), events).first == 0);
+  wallboard::FeedEndpoints endpoints;
+  endpoints.snapshot = daemon.feed_snapshot();
+  endpoints.publish = daemon.feed_publish();
+  endpoints.control = daemon.control();
+  wallboard::FeedClient board(endpoints, "floor-1");
+
+  const auto label_of = [](const wallboard::BoardModel& model, const std::string& id) {
+    for (const auto& agent : model.agents)
+      if (agent.agent == id) return wallboard::agent_label(agent);
+    return std::string("(absent)");
+  };
+  auto model = wait_for_model(board, [&](const auto& m) { return m.agents.size() == 2; });
+  CHECK(label_of(model, "SIP/2503") == "Maria Lopez");
+  CHECK(label_of(model, "SIP/2504") == "SIP/2504");  // no name configured: the id
+
+  daemon.rewrite_config(
+      "queues:\n  sales: {}\nagents:\n  \"SIP/2503\": Maria Lopez\n"
+      "  \"SIP/2504\": Jon Berg\n");
+  daemon.process().signal(SIGHUP);
+  model =
+      wait_for_model(board, [&](const auto& m) { return label_of(m, "SIP/2504") == "Jon Berg"; });
+  INFO(daemon.process().output());
+  CHECK(label_of(model, "SIP/2504") == "Jon Berg");
+  CHECK(label_of(model, "SIP/2503") == "Maria Lopez");
 }
 #endif

@@ -80,6 +80,7 @@ struct QueueSnapshot {
 
 struct AgentSnapshot {
   std::string agent;
+  std::string name;  ///< display name from the config (`agents:`); empty = show the id
   AgentStatus state = AgentStatus::Offline;
   std::string reason;
   Timestamp state_since{};

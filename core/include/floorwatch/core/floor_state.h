@@ -26,6 +26,9 @@ struct FloorConfig {
   int interval_minutes = 30;
   QueueSettings defaults;
   std::map<std::string, QueueSettings> queues;  ///< configured queues; others get defaults
+  /// Agent id (e.g. "SIP/2503") -> the name people know ("Maria Lopez"). Display only: ids stay
+  /// the key everywhere; an agent without an entry is shown by its id.
+  std::map<std::string, std::string> agent_names;
 };
 
 /// Outcome of applying one event.
