@@ -37,6 +37,12 @@ inline int unused_tcp_port() {
   return ntohs(address.sin_port);
 }
 
+/// The `site:` and `daemon_id:` a test daemon reports as labels on every series.
+struct DaemonIdentity {
+  std::string site = "testsite";
+  std::string daemon_id = "test-daemon";
+};
+
 /// A running floorwatchd. `config_body` is YAML appended after the generated listen settings.
 class RunningDaemon {
  public:
@@ -44,10 +50,18 @@ class RunningDaemon {
                 const std::string& clock = "event",
                 const std::string& ingest_bind = "tcp://127.0.0.1:*",
                 const std::string& more_ingest_settings = "",
+                const std::vector<std::string>& extra_env = {})
+      : RunningDaemon(dir, DaemonIdentity{}, config_body, clock, ingest_bind,
+                      more_ingest_settings, extra_env) {}
+  /// One of several daemons of several sites (or of an HA pair) in one test.
+  RunningDaemon(const TempDir& dir, const DaemonIdentity& identity, const std::string& config_body,
+                const std::string& clock = "event",
+                const std::string& ingest_bind = "tcp://127.0.0.1:*",
+                const std::string& more_ingest_settings = "",
                 const std::vector<std::string>& extra_env = {}) {
     listen_settings_ =
-        "site: testsite\n"
-        "daemon_id: test-daemon\n"
+        "site: " + identity.site + "\n"
+        "daemon_id: " + identity.daemon_id + "\n"
         "ingest:\n  bind: " +
         ingest_bind + "\n" + more_ingest_settings +
         "control:\n  bind: tcp://127.0.0.1:*\n"
