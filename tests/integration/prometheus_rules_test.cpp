@@ -1,26 +1,30 @@
-// The example Prometheus rules in config/prometheus/ are valid for promtool and only use
-// metrics a real floorwatchd exports.
+// The example Prometheus rules in config/prometheus/ are valid for promtool, and they and the
+// Grafana dashboard only use metrics a real floorwatchd exports or series the rules record.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "integration/floor_fixture.h"
 
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
 
-TEST_CASE("example Prometheus rules pass promtool and query metrics that exist",
-          "[integration][prometheus]") {
-  const std::string rules = GENERATE(as<std::string>{}, "floorwatch-rules.yml",
-                                     "floorwatch-recording-rules.yml");
-  const std::string path = std::string(FLOORWATCH_SOURCE_DIR) + "/config/prometheus/" + rules;
-  auto [status, output] = run_command({"/usr/bin/promtool", "check", "rules", path}, 30s);
-  INFO(output);
-  REQUIRE(status == 0);
+namespace {
 
+std::string source_file(const std::string& relative) {
+  std::stringstream text;
+  text << std::ifstream(std::string(FLOORWATCH_SOURCE_DIR) + "/" + relative).rdbuf();
+  return text.str();
+}
+
+// Every metric name a daemon with simulated traffic exports (histogram series by family name).
+std::set<std::string> run_daemon_for_metric_names() {
   TempDir dir;
   RunningDaemon daemon(dir,
                        "queues:\n  sales: {}\n"
@@ -44,10 +48,28 @@ TEST_CASE("example Prometheus rules pass promtool and query metrics that exist",
     }
     exported.insert(name);
   }
+  return exported;
+}
 
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  const std::string content = text.str();
+// One simulated hour serves every test case of this file.
+const std::set<std::string>& exported_metric_names() {
+  static const std::set<std::string> names = run_daemon_for_metric_names();
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("example Prometheus rules pass promtool and query metrics that exist",
+          "[integration][prometheus]") {
+  const std::string rules = GENERATE(as<std::string>{}, "floorwatch-rules.yml",
+                                     "floorwatch-recording-rules.yml");
+  const std::string path = std::string(FLOORWATCH_SOURCE_DIR) + "/config/prometheus/" + rules;
+  auto [status, output] = run_command({"/usr/bin/promtool", "check", "rules", path}, 30s);
+  INFO(output);
+  REQUIRE(status == 0);
+
+  const std::set<std::string>& exported = exported_metric_names();
+  const std::string content = source_file("config/prometheus/" + rules);
   // Metric names, not recording-rule names such as site:floorwatch_x:ratio.
   const std::regex metric(R"((^|[^:\w])(floorwatch_[a-z_]+)(?![:\w]))");
   std::size_t referenced = 0;
@@ -58,4 +80,44 @@ TEST_CASE("example Prometheus rules pass promtool and query metrics that exist",
     ++referenced;
   }
   CHECK(referenced > 5);
+}
+
+TEST_CASE("the Grafana dashboard is JSON and queries exported metrics and recorded series",
+          "[integration][prometheus][grafana]") {
+  const auto dashboard = nlohmann::json::parse(source_file("config/grafana/floorwatch.json"));
+  std::vector<std::string> queries;
+  for (const auto& panel : dashboard["panels"])
+    for (const auto& target : panel.value("targets", nlohmann::json::array()))
+      queries.push_back(target["expr"].get<std::string>());
+  std::set<std::string> variables;
+  for (const auto& variable : dashboard["templating"]["list"]) {
+    variables.insert(variable["name"].get<std::string>());
+    if (variable["query"].is_object()) queries.push_back(variable["query"]["query"].get<std::string>());
+  }
+  CHECK(variables.count("site") == 1);
+  CHECK(variables.count("queue") == 1);
+
+  std::set<std::string> recorded;
+  const std::string recording = source_file("config/prometheus/floorwatch-recording-rules.yml");
+  const std::regex record(R"(record:\s*(\S+))");
+  for (std::sregex_iterator it(recording.begin(), recording.end(), record), end; it != end; ++it)
+    recorded.insert((*it)[1].str());
+  const std::set<std::string>& exported = exported_metric_names();
+
+  // A name with a colon is a recorded series; any other floorwatch_ name a metric.
+  const std::regex name(R"([a-z_:]*floorwatch_[a-z0-9_:]*)");
+  std::size_t enterprise = 0;
+  for (const std::string& query : queries) {
+    for (std::sregex_iterator it(query.begin(), query.end(), name), end; it != end; ++it) {
+      const std::string series = it->str();
+      INFO(query << "\n  names " << series);
+      if (series.find(':') != std::string::npos) {
+        CHECK(recorded.count(series) == 1);
+        ++enterprise;
+      } else {
+        CHECK(exported.count(series) == 1);
+      }
+    }
+  }
+  CHECK(enterprise >= 8);
 }
