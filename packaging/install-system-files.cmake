@@ -30,8 +30,8 @@ endforeach()
 # conffile upgrades. The package's postinst makes it root:floorwatch 0640.
 set(config "${root}${sysconfdir}/floorwatch/floorwatch.yaml")
 if(NOT root STREQUAL "" OR NOT EXISTS "${config}")
-  message(STATUS "Installing: ${config}")
-  file(INSTALL "${FLOORWATCH_PACKAGED_CONFIG}" DESTINATION "${root}${sysconfdir}/floorwatch"
+  # file(INSTALL) adds DESTDIR itself, and says what it installs.
+  file(INSTALL "${FLOORWATCH_PACKAGED_CONFIG}" DESTINATION "${sysconfdir}/floorwatch"
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 else()
   message(STATUS "Up-to-date (kept, it is yours): ${config}")
