@@ -220,8 +220,7 @@ std::vector<MetricFamily> build_floor_families(const core::FloorSnapshot& snapsh
       const core::ServiceLevelTerms terms =
           core::service_level_terms(figures.counts, queue.settings.formula);
       add_gauge(f[kServiceLevelNumerator], window_labels, static_cast<double>(terms.numerator));
-      add_gauge(f[kServiceLevelDenominator], window_labels,
-                static_cast<double>(terms.denominator));
+      add_gauge(f[kServiceLevelDenominator], window_labels, static_cast<double>(terms.denominator));
       add_optional_gauge(f[kAsa], window_labels, figures.average_speed_of_answer_seconds);
       add_optional_gauge(f[kAht], window_labels, figures.average_handle_time_seconds);
       add_optional_gauge(f[kAbandonRatio], window_labels, figures.abandon_ratio);

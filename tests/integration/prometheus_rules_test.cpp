@@ -61,8 +61,8 @@ const std::set<std::string>& exported_metric_names() {
 
 TEST_CASE("example Prometheus rules pass promtool and query metrics that exist",
           "[integration][prometheus]") {
-  const std::string rules = GENERATE(as<std::string>{}, "floorwatch-rules.yml",
-                                     "floorwatch-recording-rules.yml");
+  const std::string rules =
+      GENERATE(as<std::string>{}, "floorwatch-rules.yml", "floorwatch-recording-rules.yml");
   const std::string path = std::string(FLOORWATCH_SOURCE_DIR) + "/config/prometheus/" + rules;
   auto [status, output] = run_command({"/usr/bin/promtool", "check", "rules", path}, 30s);
   INFO(output);
@@ -92,7 +92,8 @@ TEST_CASE("the Grafana dashboard is JSON and queries exported metrics and record
   std::set<std::string> variables;
   for (const auto& variable : dashboard["templating"]["list"]) {
     variables.insert(variable["name"].get<std::string>());
-    if (variable["query"].is_object()) queries.push_back(variable["query"]["query"].get<std::string>());
+    if (variable["query"].is_object())
+      queries.push_back(variable["query"]["query"].get<std::string>());
   }
   CHECK(variables.count("site") == 1);
   CHECK(variables.count("queue") == 1);

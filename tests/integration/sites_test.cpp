@@ -4,7 +4,10 @@
 // The figures are derived by hand from the events below.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <fstream>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "integration/floor_fixture.h"
@@ -49,13 +52,13 @@ std::string event_lines(const std::string& agent, const std::vector<std::string>
                                       call.queue + R"(","caller":"+100)" + std::to_string(n) +
                                       "\"");
     if (call.outcome == "answered")
-      events.emplace_back(left, R"("type":"call_answered","call":")" + id + R"(","agent":")" +
-                                    agent + "\"");
+      events.emplace_back(
+          left, R"("type":"call_answered","call":")" + id + R"(","agent":")" + agent + "\"");
     else if (call.outcome == "abandoned")
       events.emplace_back(left, R"("type":"call_abandoned","call":")" + id + "\"");
     else if (call.outcome == "exited")
-      events.emplace_back(left, R"("type":"call_exited","call":")" + id +
-                                    R"(","reason":"timeout")");
+      events.emplace_back(left,
+                          R"("type":"call_exited","call":")" + id + R"(","reason":"timeout")");
   }
   std::stable_sort(events.begin(), events.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -76,12 +79,12 @@ const char* kStockholmConfig =
     "  sales: {service_level_formula: short_abandons_excluded}\n"
     "  billing: {service_level_formula: answered_only}\n";
 const std::vector<Call> kStockholmCalls = {
-    {"sales", kEarly, 0, "answered", 5},  {"sales", kEarly, 1, "answered", 5},
-    {"sales", kEarly, 2, "answered", 5},  {"sales", kEarly, 3, "answered", 5},
-    {"sales", kLate, 0, "answered", 10},  {"sales", kLate, 1, "answered", 30},
-    {"sales", kLate, 2, "abandoned", 2},  {"sales", kLate, 3, "abandoned", 10},
-    {"sales", kLate, 4, "exited", 60},    {"sales", kLate, 600, "", 0},
-    {"billing", kLate, 0, "answered", 5}, {"billing", kLate, 1, "answered", 15},
+    {"sales", kEarly, 0, "answered", 5},   {"sales", kEarly, 1, "answered", 5},
+    {"sales", kEarly, 2, "answered", 5},   {"sales", kEarly, 3, "answered", 5},
+    {"sales", kLate, 0, "answered", 10},   {"sales", kLate, 1, "answered", 30},
+    {"sales", kLate, 2, "abandoned", 2},   {"sales", kLate, 3, "abandoned", 10},
+    {"sales", kLate, 4, "exited", 60},     {"sales", kLate, 600, "", 0},
+    {"billing", kLate, 0, "answered", 5},  {"billing", kLate, 1, "answered", 15},
     {"billing", kLate, 2, "answered", 25}, {"billing", kLate, 3, "abandoned", 3},
 };
 
@@ -133,17 +136,18 @@ std::string central_prometheus_config(const std::vector<const RunningPrometheus*
 TEST_CASE("a central Prometheus gives per-site and enterprise figures from two time zones",
           "[integration][sites][prometheus]") {
   TempDir sto_a_dir, sto_b_dir, nyc_dir, prometheus_dir;
-  RunningDaemon sto_a(sto_a_dir, {"stockholm", "sto-a"}, kStockholmConfig);
-  RunningDaemon sto_b(sto_b_dir, {"stockholm", "sto-b"}, kStockholmConfig);
-  RunningDaemon nyc(nyc_dir, {"new_york", "nyc-a"}, kNewYorkConfig);
+  RunningDaemon sto_a(sto_a_dir, DaemonIdentity{"stockholm", "sto-a"}, kStockholmConfig);
+  RunningDaemon sto_b(sto_b_dir, DaemonIdentity{"stockholm", "sto-b"}, kStockholmConfig);
+  RunningDaemon nyc(nyc_dir, DaemonIdentity{"new_york", "nyc-a"}, kNewYorkConfig);
 
   // The HA pair gets the same events, as the collector's fan-out gives them.
   const auto stockholm_events = prometheus_dir.write(
       "stockholm.jsonl", event_lines("sto-agent", {"sales", "billing"}, kStockholmCalls));
   const auto new_york_events =
       prometheus_dir.write("new_york.jsonl", event_lines("nyc-agent", {"support"}, kNewYorkCalls));
-  for (const auto& [daemon, file] :
-       {std::pair{&sto_a, stockholm_events}, {&sto_b, stockholm_events}, {&nyc, new_york_events}}) {
+  const std::vector<std::pair<const RunningDaemon*, std::string>> feeds = {
+      {&sto_a, stockholm_events}, {&sto_b, stockholm_events}, {&nyc, new_york_events}};
+  for (const auto& [daemon, file] : feeds) {
     auto [status, output] = send_jsonl(daemon->ingest(), file, 20s);
     INFO(output);
     REQUIRE(status == 0);
@@ -155,15 +159,13 @@ TEST_CASE("a central Prometheus gives per-site and enterprise figures from two t
   REQUIRE(nyc.metric("floorwatch_queue_service_level_denominator",
                      {{"queue", "support"}, {"window", "today"}}) == 5);
 
-  RunningPrometheus stockholm_prometheus(prometheus_dir, "stockholm",
-                                         site_prometheus_config({&sto_a, &sto_b}),
-                                         unused_tcp_port());
-  RunningPrometheus new_york_prometheus(prometheus_dir, "new_york",
-                                        site_prometheus_config({&nyc}), unused_tcp_port());
+  RunningPrometheus stockholm_prometheus(
+      prometheus_dir, "stockholm", site_prometheus_config({&sto_a, &sto_b}), unused_tcp_port());
+  RunningPrometheus new_york_prometheus(prometheus_dir, "new_york", site_prometheus_config({&nyc}),
+                                        unused_tcp_port());
   RunningPrometheus central(
       prometheus_dir, "central",
-      central_prometheus_config({&stockholm_prometheus, &new_york_prometheus}),
-      unused_tcp_port());
+      central_prometheus_config({&stockholm_prometheus, &new_york_prometheus}), unused_tcp_port());
 
   // Scrape, federation and rule evaluation each take up to a second.
   const auto settled = [&](const std::string& promql, double expected) {
@@ -186,8 +188,8 @@ TEST_CASE("a central Prometheus gives per-site and enterprise figures from two t
   // Stockholm's today is its 7 December: the 22:30Z calls are yesterday there.
   settled(R"(site:floorwatch_queue_service_level_numerator:sum{site="stockholm",window="today"})",
           3);
-  settled(
-      R"(site:floorwatch_queue_service_level_denominator:sum{site="stockholm",window="today"})", 7);
+  settled(R"(site:floorwatch_queue_service_level_denominator:sum{site="stockholm",window="today"})",
+          7);
   settled(R"(site:floorwatch_queue_service_level:ratio{site="stockholm",window="today"})",
           3.0 / 7.0);
   settled(R"(site:floorwatch_queue_offered:sum{site="stockholm",window="today"})", 10);
@@ -202,4 +204,30 @@ TEST_CASE("a central Prometheus gives per-site and enterprise figures from two t
   settled(
       R"(site_queue:floorwatch_queue_service_level_numerator:max{site="stockholm",queue="billing",window="today"})",
       2);
+
+  // Every query of the Grafana dashboard is valid PromQL for this Prometheus, with the
+  // dashboard's variables as Grafana would fill them in.
+  std::ifstream dashboard_file(std::string(FLOORWATCH_SOURCE_DIR) +
+                               "/config/grafana/floorwatch.json");
+  const auto dashboard = nlohmann::json::parse(dashboard_file);
+  std::size_t enterprise_with_data = 0;
+  for (const auto& panel : dashboard["panels"]) {
+    for (const auto& target : panel.value("targets", nlohmann::json::array())) {
+      std::string expr = target["expr"].get<std::string>();
+      for (const auto& [variable, value] :
+           std::vector<std::pair<std::string, std::string>>{{"$__rate_interval", "1m"},
+                                                            {"$site", ".*"},
+                                                            {"$queue", ".*"},
+                                                            {"$window", "today"}}) {
+        for (auto at = expr.find(variable); at != std::string::npos; at = expr.find(variable))
+          expr.replace(at, variable.size(), value);
+      }
+      INFO(expr);
+      nlohmann::json result;
+      REQUIRE_NOTHROW(result = central.query(expr));
+      if (expr.find(":floorwatch_") != std::string::npos && !result.empty()) ++enterprise_with_data;
+    }
+  }
+  // The windowed and live enterprise panels have data already (the rates need 5 minutes).
+  CHECK(enterprise_with_data >= 6);
 }
