@@ -59,13 +59,8 @@ class RunningDaemon {
                 const std::string& ingest_bind = "tcp://127.0.0.1:*",
                 const std::string& more_ingest_settings = "",
                 const std::vector<std::string>& extra_env = {}) {
-    listen_settings_ = "site: " + identity.site +
-                       "\n"
-                       "daemon_id: " +
-                       identity.daemon_id +
-                       "\n"
-                       "ingest:\n  bind: " +
-                       ingest_bind + "\n" + more_ingest_settings +
+    listen_settings_ = "site: " + identity.site + "\ndaemon_id: " + identity.daemon_id +
+                       "\ningest:\n  bind: " + ingest_bind + "\n" + more_ingest_settings +
                        "control:\n  bind: tcp://127.0.0.1:*\n"
                        "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
                        "metrics:\n  listen: 127.0.0.1:0\n";
