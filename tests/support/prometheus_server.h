@@ -48,14 +48,16 @@ class RunningPrometheus {
         "--web.listen-address=127.0.0.1:" + std::to_string(port), "--log.level=warn"});
     const bool ready = wait_until(
         [&] {
+          if (!process_->running())
+            throw std::runtime_error("prometheus " + name + " exited:\n" + process_->output());
           try {
             return http_get("127.0.0.1", port_, "/-/ready").status == 200;
           } catch (const std::exception&) {
-            return process_->running();
+            return false;  // not listening yet
           }
         },
         std::chrono::seconds(20), std::chrono::milliseconds(100));
-    if (!ready || !process_->running())
+    if (!ready)
       throw std::runtime_error("prometheus " + name + " did not start:\n" + process_->output());
   }
 
