@@ -4,6 +4,8 @@
 // The figures are derived by hand from the events below.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -113,7 +115,8 @@ std::string site_prometheus_config(const std::vector<const RunningDaemon*>& daem
 }
 
 // The recommended layout (docs/deployment.md): the central Prometheus federates every site's
-// floorwatch series, labels as the site saw them (honor_labels), and runs the rules.
+// floorwatch series, labels as the site saw them (honor_labels), stamped when it federates
+// them (so a lost site goes stale at once), and runs the rules.
 std::string central_prometheus_config(const std::vector<const RunningPrometheus*>& sites) {
   std::string config =
       "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
@@ -123,6 +126,7 @@ std::string central_prometheus_config(const std::vector<const RunningPrometheus*
       "scrape_configs:\n"
       "  - job_name: federate\n"
       "    honor_labels: true\n"
+      "    honor_timestamps: false\n"
       "    metrics_path: /federate\n"
       "    params: {'match[]': ['{__name__=~\"floorwatch_.*\"}']}\n"
       "    static_configs: [{targets: [";
@@ -230,4 +234,12 @@ TEST_CASE("a central Prometheus gives per-site and enterprise figures from two t
   }
   // The windowed and live enterprise panels have data already (the rates need 5 minutes).
   CHECK(enterprise_with_data >= 6);
+
+  // New York's Prometheus goes down: the central federation scrape fails, Prometheus marks
+  // New York's series stale at once, and the enterprise is Stockholm alone, saying so.
+  new_york_prometheus.process().signal(SIGTERM);
+  REQUIRE(new_york_prometheus.process().wait_exit(10s).has_value());
+  settled(":floorwatch_sites_reporting:count", 1);
+  settled(R"(:floorwatch_queue_service_level:ratio{window="today"})", 3.0 / 7.0);
+  settled(R"(up{job="federate"} == 0)", 0);
 }
