@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo bench sanitize clean format
+.PHONY: all deps configure build test demo bench sanitize clean format package
 
 all: build
 
@@ -21,6 +21,11 @@ build: configure
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure --timeout 900
+
+# A Debian package of the programs, units and config for /usr: $(BUILD_DIR)/floorwatch_*.deb
+# (packaging/README.md). Install it with `dpkg -i` or `apt install ./FILE.deb`.
+package: build
+	@cd $(BUILD_DIR) && cpack -G DEB
 
 demo: build
 	@scripts/demo $(BUILD_DIR)

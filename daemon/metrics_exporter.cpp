@@ -57,6 +57,8 @@ enum Family : std::size_t {
   kExitedTotal,
   kWaitHistogram,
   kServiceLevel,
+  kServiceLevelNumerator,
+  kServiceLevelDenominator,
   kAsa,
   kAht,
   kAbandonRatio,
@@ -108,6 +110,12 @@ std::vector<MetricFamily> empty_families() {
                             "Service level in the window, by the queue's formula "
                             "(floorwatch_queue_info); absent when its denominator is 0",
                             G);
+  f[kServiceLevelNumerator] =
+      family("floorwatch_queue_service_level_numerator",
+             "The numerator of the queue's service-level formula over the window", G);
+  f[kServiceLevelDenominator] =
+      family("floorwatch_queue_service_level_denominator",
+             "The denominator of the queue's service-level formula over the window", G);
   f[kAsa] = family("floorwatch_queue_asa_seconds",
                    "Average speed of answer of calls answered in the window", G);
   f[kAht] = family("floorwatch_queue_aht_seconds",
@@ -208,6 +216,11 @@ std::vector<MetricFamily> build_floor_families(const core::FloorSnapshot& snapsh
       const core::WindowFigures& figures = queue.window(kind);
       const LabelList window_labels = with(labels, "window", std::string(core::to_string(kind)));
       add_optional_gauge(f[kServiceLevel], window_labels, figures.service_level);
+      // Always present, 0 included: sites and queues are summed before dividing.
+      const core::ServiceLevelTerms terms =
+          core::service_level_terms(figures.counts, queue.settings.formula);
+      add_gauge(f[kServiceLevelNumerator], window_labels, static_cast<double>(terms.numerator));
+      add_gauge(f[kServiceLevelDenominator], window_labels, static_cast<double>(terms.denominator));
       add_optional_gauge(f[kAsa], window_labels, figures.average_speed_of_answer_seconds);
       add_optional_gauge(f[kAht], window_labels, figures.average_handle_time_seconds);
       add_optional_gauge(f[kAbandonRatio], window_labels, figures.abandon_ratio);

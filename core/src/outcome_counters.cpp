@@ -92,22 +92,27 @@ std::optional<double> ratio(std::int64_t numerator, std::int64_t denominator) {
 }
 }  // namespace
 
-std::optional<double> service_level(const OutcomeCounters& c, ServiceLevelFormula formula) {
+ServiceLevelTerms service_level_terms(const OutcomeCounters& c, ServiceLevelFormula formula) {
   const std::int64_t exited = c.exited();
   switch (formula) {
     case ServiceLevelFormula::AnsweredOnly:
-      return ratio(c.answered_within_target, c.answered);
+      return {c.answered_within_target, c.answered};
     case ServiceLevelFormula::AbandonsPositive:
-      return ratio(c.answered_within_target + c.abandoned_within_target, c.answered + c.abandoned);
+      return {c.answered_within_target + c.abandoned_within_target, c.answered + c.abandoned};
     case ServiceLevelFormula::AbandonsNegative:
-      return ratio(c.answered_within_target, c.answered + c.abandoned + exited);
+      return {c.answered_within_target, c.answered + c.abandoned + exited};
     case ServiceLevelFormula::AbandonsIgnored:
-      return ratio(c.answered_within_target,
-                   c.answered + c.abandoned + exited - c.abandoned_within_target);
+      return {c.answered_within_target,
+              c.answered + c.abandoned + exited - c.abandoned_within_target};
     case ServiceLevelFormula::ShortAbandonsExcluded:
-      return ratio(c.answered_within_target, c.answered + c.abandoned + exited - c.abandoned_short);
+      return {c.answered_within_target, c.answered + c.abandoned + exited - c.abandoned_short};
   }
-  return std::nullopt;
+  return {};
+}
+
+std::optional<double> service_level(const OutcomeCounters& c, ServiceLevelFormula formula) {
+  const ServiceLevelTerms terms = service_level_terms(c, formula);
+  return ratio(terms.numerator, terms.denominator);
 }
 
 std::optional<double> average_speed_of_answer_seconds(const OutcomeCounters& c) {

@@ -100,6 +100,23 @@ TEST_CASE("all five formulas with exits and an abandon over target", "[core][out
   CHECK(*level == Approx(expected).margin(1e-9));
 }
 
+TEST_CASE("each formula's numerator and denominator, the terms sites are summed by",
+          "[core][outcome_counters]") {
+  // A = 8, A_in = 6, Ab = 3, Ab_in = 2, Ab_short = 1, X = 2 (the mixed example above).
+  auto [formula, numerator, denominator] =
+      GENERATE(table<ServiceLevelFormula, std::int64_t, std::int64_t>({
+          {ServiceLevelFormula::AnsweredOnly, 6, 8},
+          {ServiceLevelFormula::AbandonsPositive, 8, 11},
+          {ServiceLevelFormula::AbandonsNegative, 6, 13},
+          {ServiceLevelFormula::AbandonsIgnored, 6, 11},
+          {ServiceLevelFormula::ShortAbandonsExcluded, 6, 12},
+      }));
+  CAPTURE(to_string(formula));
+  const ServiceLevelTerms terms = service_level_terms(mixed_example(), formula);
+  CHECK(terms.numerator == numerator);
+  CHECK(terms.denominator == denominator);
+}
+
 TEST_CASE("a formula with a zero denominator is omitted, a zero numerator is 0",
           "[core][outcome_counters]") {
   SECTION("nothing happened: every figure is absent") {

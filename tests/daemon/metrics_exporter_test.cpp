@@ -189,3 +189,21 @@ TEST_CASE("self metrics pre-create every reject reason at 0", "[daemon][metrics]
   }
   CHECK(find_sample(samples, "floorwatch_build_info", {{"version", "9.9.9"}}) == 1);
 }
+
+TEST_CASE("each window exports its formula's numerator and denominator, 0 included",
+          "[daemon][metrics][sites]") {
+  core::FloorSnapshot snapshot = hand_made_snapshot();
+  auto& today = snapshot.queues[1].windows[static_cast<std::size_t>(core::WindowKind::Today)];
+  today.counts.answered_within_target = 2;
+  today.counts.abandoned = 1;  // answered_only leaves abandons out of both terms
+  const auto samples =
+      test::parse_exposition(exposition(daemon::build_floor_families(snapshot, kIdentity)));
+  const std::map<std::string, std::string> sales_today{{"queue", "sales"}, {"window", "today"}};
+  CHECK(find_sample(samples, "floorwatch_queue_service_level_numerator", sales_today) == 2);
+  CHECK(find_sample(samples, "floorwatch_queue_service_level_denominator", sales_today) == 3);
+  // No call in the window: the terms are 0 (summable), while the ratio is absent.
+  const std::map<std::string, std::string> quiet_15m{{"queue", "quiet"}, {"window", "15m"}};
+  CHECK(find_sample(samples, "floorwatch_queue_service_level_numerator", quiet_15m) == 0);
+  CHECK(find_sample(samples, "floorwatch_queue_service_level_denominator", quiet_15m) == 0);
+  CHECK_FALSE(find_sample(samples, "floorwatch_queue_service_level_ratio", quiet_15m));
+}

@@ -37,26 +37,33 @@ inline int unused_tcp_port() {
   return ntohs(address.sin_port);
 }
 
+/// The `site:` and `daemon_id:` a test daemon reports as labels on every series.
+struct DaemonIdentity {
+  std::string site = "testsite";
+  std::string daemon_id = "test-daemon";
+};
+
 /// A running floorwatchd. `config_body` is YAML appended after the generated listen settings.
-/// `daemon_id`: one of an HA pair is named apart from its partner (same site).
 class RunningDaemon {
  public:
   RunningDaemon(const TempDir& dir, const std::string& config_body,
                 const std::string& clock = "event",
                 const std::string& ingest_bind = "tcp://127.0.0.1:*",
                 const std::string& more_ingest_settings = "",
-                const std::vector<std::string>& extra_env = {},
-                const std::string& daemon_id = "test-daemon") {
-    listen_settings_ =
-        "site: testsite\n"
-        "daemon_id: " +
-        daemon_id +
-        "\n"
-        "ingest:\n  bind: " +
-        ingest_bind + "\n" + more_ingest_settings +
-        "control:\n  bind: tcp://127.0.0.1:*\n"
-        "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
-        "metrics:\n  listen: 127.0.0.1:0\n";
+                const std::vector<std::string>& extra_env = {})
+      : RunningDaemon(dir, DaemonIdentity{}, config_body, clock, ingest_bind, more_ingest_settings,
+                      extra_env) {}
+  /// One of several daemons of several sites (or of an HA pair) in one test.
+  RunningDaemon(const TempDir& dir, const DaemonIdentity& identity, const std::string& config_body,
+                const std::string& clock = "event",
+                const std::string& ingest_bind = "tcp://127.0.0.1:*",
+                const std::string& more_ingest_settings = "",
+                const std::vector<std::string>& extra_env = {}) {
+    listen_settings_ = "site: " + identity.site + "\ndaemon_id: " + identity.daemon_id +
+                       "\ningest:\n  bind: " + ingest_bind + "\n" + more_ingest_settings +
+                       "control:\n  bind: tcp://127.0.0.1:*\n"
+                       "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
+                       "metrics:\n  listen: 127.0.0.1:0\n";
     config_path_ = dir.write("floorwatch.yaml", listen_settings_ + config_body);
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{daemon_binary(), "--config", config_path_, "--clock", clock}, "",

@@ -56,9 +56,9 @@ TEST_CASE("a board and floorwatchctl given both daemons of a pair survive kill -
           "[integration][ha][wallboard]") {
   TempDir dir;
   const std::string config = "timezone: UTC\nqueues:\n  sales: {}\n";
-  RunningDaemon fw_a(dir, config, "wall", "tcp://127.0.0.1:*", "", {}, "fw-a");
+  RunningDaemon fw_a(dir, DaemonIdentity{"testsite", "fw-a"}, config, "wall");
   TempDir dir_b;
-  RunningDaemon fw_b(dir_b, config, "wall", "tcp://127.0.0.1:*", "", {}, "fw-b");
+  RunningDaemon fw_b(dir_b, DaemonIdentity{"testsite", "fw-b"}, config, "wall");
 
   // One collector, both daemons: each acknowledges every event for itself.
   const std::string events = dir.write("events.jsonl", waiting_callers());

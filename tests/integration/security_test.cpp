@@ -373,10 +373,10 @@ TEST_CASE("an HA pair with a key each: one collector and floorwatchctl reach bot
   keys.make("fw-b", false);
   keys.make("pbx-collector", true);
   keys.make("maria", true);
-  RunningDaemon fw_a(dir, curve_config(keys, "fw-a"), "event", "tcp://127.0.0.1:*", "", {}, "fw-a");
+  RunningDaemon fw_a(dir, DaemonIdentity{"testsite", "fw-a"}, curve_config(keys, "fw-a"), "event");
   TempDir dir_b;
-  RunningDaemon fw_b(dir_b, curve_config(keys, "fw-b"), "event", "tcp://127.0.0.1:*", "", {},
-                     "fw-b");
+  RunningDaemon fw_b(dir_b, DaemonIdentity{"testsite", "fw-b"}, curve_config(keys, "fw-b"),
+                     "event");
   const auto file = dir.write("one.jsonl", event_line("c1"));
 
   // Each --curve-server-key goes with the --endpoint in the same place.

@@ -53,6 +53,14 @@ OutcomeCounters classify_abandon(Duration wait, const QueueSettings& settings);
 OutcomeCounters classify_exit(Duration wait, ExitReason reason);
 OutcomeCounters classify_handle_end(Duration handle_time);
 
+/// The two counts a service-level formula divides. Exported per window so Prometheus can add
+/// queues and sites before dividing: a sum of ratios, or their mean, is no service level.
+struct ServiceLevelTerms {
+  std::int64_t numerator = 0;    ///< calls that count as served in time
+  std::int64_t denominator = 0;  ///< calls the formula judges
+};
+ServiceLevelTerms service_level_terms(const OutcomeCounters& counts, ServiceLevelFormula formula);
+
 /// Derived figures; each returns nullopt when its denominator is zero (omitted, never 0/NaN).
 std::optional<double> service_level(const OutcomeCounters& counts, ServiceLevelFormula formula);
 std::optional<double> average_speed_of_answer_seconds(const OutcomeCounters& counts);
