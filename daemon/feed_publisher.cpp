@@ -86,6 +86,11 @@ void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
   out.set_state_since_ms(ms(agent.state_since));
   for (const std::string& queue : agent.queues) out.add_queues(queue);
   out.set_call(agent.call);
+  if (!agent.call.empty()) {
+    out.set_call_queue(agent.call_queue);
+    out.set_caller(agent.caller);
+    out.set_call_answered_at_ms(ms(agent.call_answered_at));
+  }
 }
 
 void fill_forecast(const core::QueueForecast& forecast, v1::FeedForecast& out) {

@@ -104,7 +104,12 @@ json to_json(const core::FloorSnapshot& snapshot) {
                       {"state_since", core::format_timestamp(agent.state_since)},
                       {"state_seconds", seconds_between(agent.state_since, snapshot.now)},
                       {"queues", agent.queues},
-                      {"call", agent.call}});
+                      {"call", agent.call},
+                      {"call_queue", agent.call_queue},
+                      {"caller", agent.caller},
+                      {"call_answered_at",
+                       agent.call.empty() ? json(nullptr)
+                                          : json(core::format_timestamp(agent.call_answered_at))}});
   }
   return {
       {"now", core::format_timestamp(snapshot.now)},

@@ -357,6 +357,25 @@ const std::string& agent_label(const AgentView& agent) {
   return agent.name.empty() ? agent.agent : agent.name;
 }
 
+std::string agent_activity(const AgentView& agent) {
+  std::string text(agent_state_word(agent.state));
+  if (!agent.reason.empty()) text += " (" + agent.reason + ")";
+  if (!agent.call.empty()) {
+    if (!agent.call_queue.empty()) text += " \u00B7 " + agent.call_queue;
+    if (!agent.caller.empty()) text += " \u00B7 " + agent.caller;
+    return text;
+  }
+  for (std::size_t i = 0; i < agent.queues.size(); ++i)
+    text += (i == 0 ? " \u00B7 " : ", ") + agent.queues[i];
+  return text;
+}
+
+double agent_seconds(const AgentView& agent, EpochMs now) {
+  const EpochMs since = !agent.call.empty() && agent.call_answered_at != 0 ? agent.call_answered_at
+                                                                           : agent.state_since;
+  return static_cast<double>(now - since) / 1000.0;
+}
+
 ConnectionDisplay connection_display(const BoardModel& model, SteadyTime now,
                                      std::chrono::milliseconds silence_limit) {
   if (!model.has_data) return {"\u25CC CONNECTING", Level::Warning};  // ◌

@@ -101,6 +101,12 @@ std::string_view agent_state_word(AgentState state);
 Level agent_level(const AgentView& agent, EpochMs now);
 /// What the agents page calls an agent: the configured name, else the id ("SIP/2503").
 const std::string& agent_label(const AgentView& agent);
+/// What the agent is doing, for the agents page: on a call, its queue and caller ("busy ·
+/// sales · +46701234567"); otherwise the state, its reason and the agent's queues
+/// ("paused (lunch) · sales, support").
+std::string agent_activity(const AgentView& agent);
+/// The agents page's time column: talk time on a call, else time in the state, in seconds.
+double agent_seconds(const AgentView& agent, EpochMs now);
 
 /// Pages of the board, in rotation order.
 enum class Page { Queues, Agents, Abandons };

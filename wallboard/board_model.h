@@ -92,6 +92,9 @@ struct AgentView {
   EpochMs state_since = 0;
   std::vector<std::string> queues;
   std::string call;
+  std::string call_queue;        ///< the current call's queue
+  std::string caller;            ///< the current call's caller ("" when unknown)
+  EpochMs call_answered_at = 0;  ///< talk time counts from here (0: no call)
 };
 
 struct AbandonView {

@@ -367,12 +367,10 @@ std::size_t draw_agents_page(Frame& f, const Rect& page) {
     const Rect inner = row.inset(row.h * 0.1f);
     text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.0f, 0.36f), fg,
             with_icon(lvl, agent_label(agent)));
-    std::string state(agent_state_word(agent.state));
-    if (!agent.reason.empty()) state += " (" + agent.reason + ")";
-    text_in(f.draw, fonts.body, fonts.sizes.body, inner.columns(0.37f, 0.78f), fg, state);
+    text_in(f.draw, fonts.body, fonts.sizes.body, inner.columns(0.37f, 0.78f), fg,
+            agent_activity(agent));
     text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.79f, 1.0f), fg,
-            format_duration(static_cast<double>(f.now_utc - agent.state_since) / 1000.0),
-            Align::Right);
+            format_duration(agent_seconds(agent, f.now_utc)), Align::Right);
   }
   if (agents.empty())
     text_in(f.draw, fonts.large, fonts.sizes.large, page, dim_colour(f.stale), "No agents",

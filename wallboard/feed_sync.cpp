@@ -130,6 +130,9 @@ AgentView from_wire(const v1::FeedAgent& a) {
   out.state_since = a.state_since_ms();
   out.queues.assign(a.queues().begin(), a.queues().end());
   out.call = a.call();
+  out.call_queue = a.call_queue();
+  out.caller = a.caller();
+  out.call_answered_at = a.call_answered_at_ms();
   return out;
 }
 

@@ -390,7 +390,12 @@ std::vector<AgentSnapshot> FloorState::agents() const {
     agent_snapshot.state_since = a.state_since;
     agent_snapshot.queues = a.queues;
     for (const auto& h : a.handlings) {
-      if (!h.completed) agent_snapshot.call = h.call;
+      if (h.completed) continue;
+      agent_snapshot.call = h.call;
+      agent_snapshot.call_queue = h.queue;
+      agent_snapshot.call_answered_at = h.answered_at;
+      const auto call = calls_.find(h.call);
+      agent_snapshot.caller = call != calls_.end() ? call->second.caller : std::string();
     }
     result.push_back(std::move(agent_snapshot));
   }

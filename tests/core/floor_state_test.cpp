@@ -314,6 +314,25 @@ TEST_CASE("agents carry the names people know; new names make readers take the a
   CHECK(floor.agents_revision() == renamed);
 }
 
+TEST_CASE("a busy agent's picture says which queue's caller it talks to, since when",
+          "[core][floor_state][agents]") {
+  FloorState floor(support_floor());
+  apply_all(floor,
+            {agent_state(utc("2026-11-24T09:00:00Z"), "anna", AgentStatus::Available),
+             enqueued(utc("2026-11-24T09:01:00Z"), "c1", "support", Channel::Voice, "+46701234567"),
+             answered(utc("2026-11-24T09:01:20Z"), "c1", "anna")});
+  auto snapshot = floor.snapshot(utc("2026-11-24T09:04:00Z"), {false, true});
+  const AgentSnapshot& anna = agent_in(snapshot, "anna");
+  CHECK(anna.call == "c1");
+  CHECK(anna.call_queue == "support");
+  CHECK(anna.caller == "+46701234567");
+  CHECK(anna.call_answered_at == utc("2026-11-24T09:01:20Z"));
+  apply_all(floor, {completed(utc("2026-11-24T09:05:00Z"), "c1")});
+  snapshot = floor.snapshot(utc("2026-11-24T09:05:10Z"), {false, true});
+  CHECK(agent_in(snapshot, "anna").call.empty());  // wrap-up: no current call
+  CHECK(agent_in(snapshot, "anna").caller.empty());
+}
+
 TEST_CASE("the worked example through the engine, one queue per formula", "[core][floor_state]") {
   // 100 offered (one every 5 s from 09:00:00); calls 0-69 answered after 15 s, 70-89 after
   // 60 s, 90-95 abandoned after 12 s and 96-99 after 3 s (short):

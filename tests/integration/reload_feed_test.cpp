@@ -57,6 +57,10 @@ TEST_CASE("agents: names reach the board, and a reload renames agents already sh
       R"({"ts":1795510800000,"type":"agent_state","agent":"SIP/2503","state":"available","queues":["sales"]})"
       "\n"
       R"({"ts":1795510800000,"type":"agent_state","agent":"SIP/2504","state":"available","queues":["sales"]})"
+      "\n"
+      R"({"ts":1795510801000,"type":"call_enqueued","call":"c1","queue":"sales","caller":"+46701234567"})"
+      "\n"
+      R"({"ts":1795510805000,"type":"call_answered","call":"c1","agent":"SIP/2503"})"
       "\n");
   REQUIRE(send_jsonl(daemon.ingest(), events).first == 0);
   wallboard::FeedEndpoints endpoints;
@@ -73,6 +77,9 @@ TEST_CASE("agents: names reach the board, and a reload renames agents already sh
   auto model = wait_for_model(board, [&](const auto& m) { return m.agents.size() == 2; });
   CHECK(label_of(model, "SIP/2503") == "Maria Lopez");
   CHECK(label_of(model, "SIP/2504") == "SIP/2504");  // no name configured: the id
+  for (const auto& agent : model.agents)  // what Maria is doing: a sales caller since 09:00:05
+    if (agent.agent == "SIP/2503")
+      CHECK(wallboard::agent_activity(agent) == "busy \u00B7 sales \u00B7 +46701234567");
 
   daemon.rewrite_config(
       "queues:\n  sales: {}\nagents:\n  \"SIP/2503\": Maria Lopez\n"

@@ -218,6 +218,26 @@ TEST_CASE("the header says honestly whether the board is live", "[wallboard][log
   CHECK(stale.level == Level::Critical);
 }
 
+TEST_CASE("the agents page says what each agent is doing and for how long",
+          "[wallboard][logic][agents]") {
+  AgentView agent;
+  agent.agent = "SIP/2503";
+  agent.state = AgentState::Busy;
+  agent.state_since = 1'000'000;
+  agent.queues = {"sales", "support"};
+  agent.call = "c1";
+  agent.call_queue = "support";
+  agent.caller = "+46701234567";
+  agent.call_answered_at = 1'010'000;
+  CHECK(agent_activity(agent) == "busy \u00B7 support \u00B7 +46701234567");
+  CHECK(agent_seconds(agent, 1'200'000) == Approx(190));  // talk time, from the answer
+  agent.call.clear();
+  agent.state = AgentState::Paused;
+  agent.reason = "lunch";
+  CHECK(agent_activity(agent) == "paused (lunch) \u00B7 sales, support");
+  CHECK(agent_seconds(agent, 1'200'000) == Approx(200));  // time in state
+}
+
 TEST_CASE("a board following an HA pair names the daemon it reads",
           "[wallboard][logic][failover]") {
   const SteadyTime t0 = SteadyTime{} + 100h;

@@ -85,7 +85,10 @@ struct AgentSnapshot {
   std::string reason;
   Timestamp state_since{};
   std::vector<std::string> queues;
-  std::string call;  ///< current call, if any
+  std::string call;              ///< current call, if any
+  std::string call_queue;        ///< the current call's queue
+  std::string caller;            ///< the current call's caller number, when the source gave one
+  Timestamp call_answered_at{};  ///< talk time counts from here (current call only)
 };
 
 /// A caller who hung up while queued, for the board's call-back list. Plain value type.
