@@ -37,6 +37,12 @@ inline int unused_tcp_port() {
   return ntohs(address.sin_port);
 }
 
+/// Who a RunningDaemon is, for tests that run two (an HA pair).
+struct DaemonName {
+  std::string daemon_id = "test-daemon";
+  std::string control_bind = "tcp://127.0.0.1:*";  ///< a fixed port when a partner needs it
+};
+
 /// A running floorwatchd. `config_body` is YAML appended after the generated listen settings.
 class RunningDaemon {
  public:
@@ -44,13 +50,15 @@ class RunningDaemon {
                 const std::string& clock = "event",
                 const std::string& ingest_bind = "tcp://127.0.0.1:*",
                 const std::string& more_ingest_settings = "",
-                const std::vector<std::string>& extra_env = {}) {
+                const std::vector<std::string>& extra_env = {}, const DaemonName& name = {}) {
     listen_settings_ =
         "site: testsite\n"
-        "daemon_id: test-daemon\n"
+        "daemon_id: " +
+        name.daemon_id +
+        "\n"
         "ingest:\n  bind: " +
-        ingest_bind + "\n" + more_ingest_settings +
-        "control:\n  bind: tcp://127.0.0.1:*\n"
+        ingest_bind + "\n" + more_ingest_settings + "control:\n  bind: " + name.control_bind +
+        "\n"
         "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
         "metrics:\n  listen: 127.0.0.1:0\n";
     config_path_ = dir.write("floorwatch.yaml", listen_settings_ + config_body);
