@@ -88,6 +88,7 @@ std::optional<core::Timestamp> term_start(const Term& term, const TermValue& val
 core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& values,
                                 std::optional<core::Timestamp> last_event_at,
                                 core::Timestamp now) {
+  constexpr core::Duration kMaxClockLead{60'000};
   std::optional<core::Timestamp> onset;
   const auto note = [&](core::Timestamp at) {
     if (!onset || at > *onset) onset = at;
@@ -99,7 +100,11 @@ core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& 
       note(*last_event_at);
     }
   }
-  return onset && *onset <= now ? *onset : now;
+  // An event stamped a little ahead of this daemon's clock (the ACD's clock runs ahead) still
+  // names the start: both daemons of a pair must agree, so it is not cut to `now`. Only a
+  // clock far ahead is ignored, so that it cannot hold the pages back.
+  if (!onset || *onset > now + kMaxClockLead) return now;
+  return *onset;
 }
 
 TermValue queue_term_value(const MetricSelector& selector, const core::QueueSnapshot& queue,

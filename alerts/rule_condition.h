@@ -41,7 +41,7 @@ std::optional<core::Timestamp> next_condition_change(const Rule& rule,
 /// the same events finds the same instant however late it evaluates: the latest of the
 /// instants each time-driven term started to hold (exact to the millisecond) and, when a term
 /// is a plain figure, `last_event_at` (the event that last changed the subject). `now` when
-/// neither says anything, and never later than `now`.
+/// neither says anything or the instant is more than a minute ahead of `now`.
 core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& values,
                                 std::optional<core::Timestamp> last_event_at,
                                 core::Timestamp now);

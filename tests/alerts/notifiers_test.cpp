@@ -244,3 +244,57 @@ TEST_CASE("http:// URLs only", "[alerts][notifiers]") {
   CHECK_FALSE(parse_http_url("https://example.org"));
   CHECK_FALSE(parse_http_url("http://:80/"));
 }
+
+TEST_CASE("an Alertmanager notifier posts every notice to every instance of a cluster",
+          "[alerts][notifiers][ha]") {
+  HttpReceiver first, second;
+  const std::string down = "http://127.0.0.1:" + std::to_string(closed_port());
+  AlertmanagerNotifier notifier({first.url("/"), down, second.url("/")}, kContext, "", 2s);
+  Notification firing = firing_notification();
+
+  SECTION("delivered once an instance accepted it; the one that is down is named") {
+    const DeliveryOutcome outcome = notifier.deliver(firing);
+    CHECK(outcome.delivered);
+    REQUIRE(first.requests().size() == 1);
+    REQUIRE(second.requests().size() == 1);
+    CHECK(first.requests()[0].body == second.requests()[0].body);
+  }
+  SECTION("failed, and worth retrying, only when every instance failed") {
+    AlertmanagerNotifier all_down({down}, kContext, "", 2s);
+    const DeliveryOutcome outcome = all_down.deliver(firing);
+    CHECK_FALSE(outcome.delivered);
+    CHECK(outcome.retryable);
+    CHECK(outcome.error.find("127.0.0.1:") != std::string::npos);
+  }
+  SECTION("a refresh goes to Alertmanager but not to people") {
+    firing.kind = NotificationKind::Refresh;
+    CHECK(notifier.deliver(firing).delivered);
+    CHECK(first.requests().size() == 1);
+    HttpReceiver hook;
+    WebhookNotifier webhook_notifier(hook.url("/hook"), kContext, 2s);
+    CHECK(webhook_notifier.deliver(firing).delivered);
+    CHECK(hook.requests().empty());
+  }
+}
+
+TEST_CASE("an alertmanager notifier takes urls: for a cluster, or url:", "[alerts][notifiers][ha]") {
+  const auto parsed = config(R"(
+notifiers:
+  am: {type: alertmanager, urls: ["http://am-1:9093", "http://am-2:9093"], resend: 30s}
+  one: {type: alertmanager, url: "http://am-1:9093"}
+escalation_policies:
+  default:
+    - {name: floor-lead, notifiers: [am, one]}
+rules:
+  - {name: Waiting, expr: calls_waiting > 0}
+)");
+  CHECK(instance_urls(parsed.notifiers[0]) ==
+        std::vector<std::string>{"http://am-1:9093", "http://am-2:9093"});
+  CHECK(parsed.notifiers[0].resend == 30s);
+  CHECK(instance_urls(parsed.notifiers[1]) == std::vector<std::string>{"http://am-1:9093"});
+  CHECK_THROWS_WITH(config(R"(
+notifiers:
+  hook: {type: webhook, urls: ["http://a:1"]}
+)"),
+                    Catch::Contains("only an alertmanager notifier takes urls"));
+}
