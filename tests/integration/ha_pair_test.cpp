@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <map>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "support/alertmanager.h"
 #include "support/wait.h"
 #include "support/wall_clock.h"
+#include "support/webhook_alerts.h"
 
 using namespace floorwatch::test;
 using namespace std::chrono_literals;
