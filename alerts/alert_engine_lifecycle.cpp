@@ -20,7 +20,8 @@ TransitionReason why_not_holding(bool in_hours) {
 // pair compute alike; the live ones (Alert::values) move with each daemon's own ticks.
 void freeze_fired_values(Alert& alert, const std::vector<TermValue>& values) {
   if (!alert.fired_at || !alert.fired_values.empty()) return;
-  for (const TermValue& value : values) alert.fired_values.push_back(value.seconds_at(*alert.fired_at));
+  for (const TermValue& value : values)
+    alert.fired_values.push_back(value.seconds_at(*alert.fired_at));
 }
 
 }  // namespace

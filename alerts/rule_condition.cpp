@@ -71,8 +71,8 @@ namespace {
 // forever (a wait under a threshold) or does not hold at `now`.
 std::optional<core::Timestamp> term_start(const Term& term, const TermValue& value,
                                           core::Timestamp now) {
-  const double crossing_ms = static_cast<double>(core::to_epoch_ms(*value.anchor)) +
-                             value.slope * term.threshold * 1000.0;
+  const double crossing_ms =
+      static_cast<double>(core::to_epoch_ms(*value.anchor)) + value.slope * term.threshold * 1000.0;
   const auto base = static_cast<std::int64_t>(std::floor(crossing_ms));
   const auto holds = [&](std::int64_t ms) {
     return term_holds(term, term.threshold, value, core::from_epoch_ms(ms));
@@ -86,8 +86,7 @@ std::optional<core::Timestamp> term_start(const Term& term, const TermValue& val
 }  // namespace
 
 core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& values,
-                                std::optional<core::Timestamp> last_event_at,
-                                core::Timestamp now) {
+                                std::optional<core::Timestamp> last_event_at, core::Timestamp now) {
   constexpr core::Duration kMaxClockLead{60'000};
   std::optional<core::Timestamp> onset;
   const auto note = [&](core::Timestamp at) {

@@ -43,8 +43,7 @@ std::optional<core::Timestamp> next_condition_change(const Rule& rule,
 /// is a plain figure, `last_event_at` (the event that last changed the subject). `now` when
 /// neither says anything or the instant is more than a minute ahead of `now`.
 core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& values,
-                                std::optional<core::Timestamp> last_event_at,
-                                core::Timestamp now);
+                                std::optional<core::Timestamp> last_event_at, core::Timestamp now);
 
 /// One term's figure for a queue; windowed ratios are absent below the rule's `min_calls`.
 TermValue queue_term_value(const MetricSelector& selector, const core::QueueSnapshot& queue,

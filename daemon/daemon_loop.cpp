@@ -1,8 +1,8 @@
 #include "daemon/daemon_loop.h"
 
-#include <filesystem>
 #include <algorithm>
 #include <cerrno>
+#include <filesystem>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -339,7 +339,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
         next_tick = woke + kTickPeriod;
         if (systemd_) systemd_->watchdog(woke);
         if (alerts_) alerts_->release_retired_notifiers(woke);  // notifiers left by a reload
-        if (alerts_) alerts_->refresh_alertmanager(time.now);    // keeps firing alerts alive
+        if (alerts_) alerts_->refresh_alertmanager(time.now);   // keeps firing alerts alive
         // An interval just ended: its final counters go to the history now.
         const bool new_interval = time.now >= history_changes_.next_boundary();
         if (history_ && (new_interval || woke >= next_history_sync_)) {

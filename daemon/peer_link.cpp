@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "security/socket_security.h"
 
@@ -71,8 +71,7 @@ void PeerLink::drain_replies() {
   while (socket_.recv(reply, zmq::recv_flags::dontwait)) {
     const auto parsed = nlohmann::json::parse(reply.to_string_view(), nullptr, false);
     if (parsed.is_object() && parsed.contains("error"))
-      spdlog::warn("ha: the partner refused our acknowledgements: {}",
-                   parsed["error"].dump());
+      spdlog::warn("ha: the partner refused our acknowledgements: {}", parsed["error"].dump());
   }
 }
 

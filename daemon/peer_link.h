@@ -18,8 +18,9 @@
 namespace floorwatch::daemon {
 
 /// The `peer_acks` request for `acks` (fingerprint, acknowledgement), from daemon `from`.
-std::string peer_acks_request(const std::string& from,
-                              const std::vector<std::pair<std::string, alerts::Acknowledgement>>& acks);
+std::string peer_acks_request(
+    const std::string& from,
+    const std::vector<std::pair<std::string, alerts::Acknowledgement>>& acks);
 
 /// Owned by the loop, like the control socket; no thread of its own. Never blocks: nothing
 /// queues for a partner that is not connected (ZMQ_IMMEDIATE), and a send that would block is

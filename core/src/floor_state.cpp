@@ -50,7 +50,7 @@ struct FloorState::Queue {
   std::set<std::pair<Timestamp, std::string>> waiting;    // oldest first
   std::array<std::int64_t, kAgentStatusCount> members{};  // member agents by state, kept live
   std::uint64_t changed_revision = 0;                     // FloorState::revision_ of last change
-  std::optional<Timestamp> last_event_at;                 // event time of the last event changing it
+  std::optional<Timestamp> last_event_at;  // event time of the last event changing it
 };
 
 namespace {

@@ -69,14 +69,15 @@ rules:
   INFO(alertmanager.output());
   REQUIRE(dispatcher->counters().front().delivered == 1);
 
-  REQUIRE(wait_until([&] { return alertmanager_alerts(port, "OldestWaitOver90s", "sales").size() == 1; },
-                     10s));
+  REQUIRE(wait_until(
+      [&] { return alertmanager_alerts(port, "OldestWaitOver90s", "sales").size() == 1; }, 10s));
   const auto alert = alertmanager_alerts(port, "OldestWaitOver90s", "sales").front();
   CHECK(alert["labels"]["tier"] == "floor-lead");
   CHECK(alert["labels"]["severity"] == "critical");
   CHECK(alert["labels"]["site"] == "stockholm");
   CHECK(alert["status"]["state"] == "active");
-  CHECK(alert["annotations"]["values"].get<std::string>().starts_with("oldest_wait_seconds=90.001"));
+  CHECK(
+      alert["annotations"]["values"].get<std::string>().starts_with("oldest_wait_seconds=90.001"));
 
   floor.nobody_waiting("sales");
   const core::Timestamp later = clock.now();
@@ -85,7 +86,8 @@ rules:
   dispatcher->submit(result.notifications);
   REQUIRE(dispatcher->wait_until_idle(10s));
   CHECK(dispatcher->counters().front().delivered == 2);
-  CHECK(wait_until([&] { return alertmanager_alerts(port, "OldestWaitOver90s", "sales").empty(); }, 10s));
+  CHECK(wait_until([&] { return alertmanager_alerts(port, "OldestWaitOver90s", "sales").empty(); },
+                   10s));
 }
 
 TEST_CASE("the example alertmanager.yml routing by tier is valid", "[alerts][integration]") {

@@ -30,7 +30,7 @@ struct PairMember {
   std::vector<Notification> sent;
 
   PairMember(const std::string& yaml, core::Duration tick_period, core::Timestamp first_tick,
-         core::Duration lateness)
+             core::Duration lateness)
       : engine(config(yaml)), period(tick_period), next_tick(first_tick), late(lateness) {}
 
   /// Runs this daemon's wake-ups up to `until` on `floor`.
@@ -38,7 +38,7 @@ struct PairMember {
     while (true) {
       core::Timestamp wake = next_tick;
       if (const auto deadline = engine.next_deadline();
-          deadline && *deadline + late < wake && *deadline + late > last_wake)
+          deadline && *deadline + late<wake&& * deadline + late> last_wake)
         wake = *deadline + late;
       if (wake > until) return;
       if (wake == next_tick) next_tick += period;
@@ -66,9 +66,10 @@ nlohmann::json as_alertmanager_sees(const Notification& notice, const std::strin
 
 }  // namespace
 
-TEST_CASE("both daemons of a pair send Alertmanager the same alert for one breach, whatever "
-          "their ticks",
-          "[alerts][ha]") {
+TEST_CASE(
+    "both daemons of a pair send Alertmanager the same alert for one breach, whatever "
+    "their ticks",
+    "[alerts][ha]") {
   const core::Timestamp enqueued = kMonday9Utc + 1234ms;
   Floor floor_a, floor_b;
   floor_a.waiting("sales", 1, enqueued);
@@ -97,9 +98,10 @@ TEST_CASE("both daemons of a pair send Alertmanager the same alert for one breac
         alert_fingerprint("OldestWaitOver90s", "sales", enqueued + 90001ms));
 }
 
-TEST_CASE("an alert on plain figures starts at the event that changed its queue, on both "
-          "daemons",
-          "[alerts][ha]") {
+TEST_CASE(
+    "an alert on plain figures starts at the event that changed its queue, on both "
+    "daemons",
+    "[alerts][ha]") {
   const std::string yaml = rules(R"(
   - {name: NobodyToAnswer, expr: "agents{state=available} == 0 and calls_waiting > 0", for: 20s}
 )");

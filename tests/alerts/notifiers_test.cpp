@@ -169,10 +169,11 @@ TEST_CASE("a hung receiver times out; its queue overflows by dropping the oldest
 TEST_CASE("Alertmanager notifier posts the v2 alert array", "[alerts][notifiers]") {
   HttpReceiver receiver;
   std::vector<NotificationDispatcher::Registration> registrations;
-  registrations.push_back({"am",
-                           std::make_unique<AlertmanagerNotifier>(std::vector<std::string>{receiver.url("/")}, kContext,
-                                                                  "http://fw-a:9464/alerts", 2s),
-                           kFastRetry});
+  registrations.push_back(
+      {"am",
+       std::make_unique<AlertmanagerNotifier>(std::vector<std::string>{receiver.url("/")}, kContext,
+                                              "http://fw-a:9464/alerts", 2s),
+       kFastRetry});
   NotificationDispatcher dispatcher(std::move(registrations), 10);
   Notification firing = firing_notification();
   firing.notifiers = {"am"};
@@ -277,7 +278,8 @@ TEST_CASE("an Alertmanager notifier posts every notice to every instance of a cl
   }
 }
 
-TEST_CASE("an alertmanager notifier takes urls: for a cluster, or url:", "[alerts][notifiers][ha]") {
+TEST_CASE("an alertmanager notifier takes urls: for a cluster, or url:",
+          "[alerts][notifiers][ha]") {
   const auto parsed = config(R"(
 notifiers:
   am: {type: alertmanager, urls: ["http://am-1:9093", "http://am-2:9093"], resend: 30s}

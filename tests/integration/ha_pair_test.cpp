@@ -44,8 +44,8 @@ std::string pair_config(const std::vector<std::string>& alertmanagers, const std
 }
 
 std::string enqueue(const std::string& call, const std::string& queue) {
-  return "{\"ts\":" + std::to_string(wall_clock_ms()) +
-         ",\"type\":\"call_enqueued\",\"call\":\"" + call + "\",\"queue\":\"" + queue + "\"}\n";
+  return "{\"ts\":" + std::to_string(wall_clock_ms()) + ",\"type\":\"call_enqueued\",\"call\":\"" +
+         call + "\",\"queue\":\"" + queue + "\"}\n";
 }
 
 // Notifications the receiver got, by "queue/tier".
@@ -87,10 +87,10 @@ TEST_CASE("an HA pair pages once per tier, shares acks, and survives losing a da
   RunningDaemon fw_b(dir_b, pair_config(cluster.urls(), tcp_on(control_a)), "wall",
                      "tcp://127.0.0.1:*", "", {}, {"fw-b", tcp_on(control_b)});
   const auto send = [&](const std::string& name, const std::string& lines) {
-    const auto [status, output] = run_command(
-        {collector_binary(), "jsonl", "--endpoint", fw_a.ingest(), "--endpoint", fw_b.ingest(),
-         "--file", events.write(name, lines), "--source-id", "acd"},
-        20s);
+    const auto [status, output] =
+        run_command({collector_binary(), "jsonl", "--endpoint", fw_a.ingest(), "--endpoint",
+                     fw_b.ingest(), "--file", events.write(name, lines), "--source-id", "acd"},
+                    20s);
     INFO(output);
     REQUIRE(status == 0);
   };
