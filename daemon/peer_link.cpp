@@ -33,7 +33,7 @@ std::string peer_acks_request(
 
 PeerLink::PeerLink(zmq::context_t& context, const HaConfig& ha, const SecurityConfig& security,
                    std::string daemon_id)
-    : socket_(context, zmq::socket_type::dealer), daemon_id_(std::move(daemon_id)) {
+    : socket_(context, zmq::socket_type::dealer), daemon_id_(std::move(daemon_id)), peer_(ha.peer) {
   if (security.curve() && ha.peer_key_file.empty())
     throw std::runtime_error(
         "ha.peer_key_file is required with security.curve (the partner daemon's NAME.key)");
@@ -59,11 +59,18 @@ void PeerLink::exchange(const std::vector<std::pair<std::string, alerts::Acknowl
   next_exchange_ = now + kExchangeInterval;
   const std::string request = peer_acks_request(daemon_id_, acks);
   last_acks_ = current;  // a failed send is retried at the interval, not at every wake-up
-  if (socket_.send(zmq::buffer(request), zmq::send_flags::dontwait)) {
-    ++sent_;
-  } else {
-    ++dropped_;  // partner down or slow: the next exchange repeats the whole set
-  }
+  const bool sent = socket_.send(zmq::buffer(request), zmq::send_flags::dontwait).has_value();
+  sent ? ++sent_ : ++dropped_;  // dropped: the next exchange repeats the whole set
+  // One line per change of reachability, not one per second while the partner is away.
+  if (sent == reachable_) return;
+  reachable_ = sent;
+  if (sent)
+    spdlog::info("ha: sharing acknowledgements with {} again", peer_);
+  else
+    spdlog::warn(
+        "ha: cannot reach the partner at {}; each daemon escalates on its own until it is "
+        "back (dropped={})",
+        peer_, dropped_);
 }
 
 void PeerLink::drain_replies() {
