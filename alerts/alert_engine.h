@@ -56,6 +56,9 @@ struct AckResult {
   AckStatus status = AckStatus::UnknownAlert;
   std::optional<Transition> transition;
   std::vector<Notification> notifications;  ///< "acknowledged by …" to every notified tier
+  /// An acknowledgement was recorded or replaced (by an earlier one from the HA partner):
+  /// the state to persist changed. False when a repeated peer ack changed nothing.
+  bool changed = false;
 };
 
 struct SilenceResult {

@@ -23,6 +23,7 @@ void AlertEngine::take_acknowledgement(Alert& alert, Acknowledgement ack, core::
   alert.state = AlertState::Acknowledged;
   alert.acknowledgement = std::move(ack);
   result.status = AckStatus::Acknowledged;
+  result.changed = true;
   update_next_deadline();  // its escalation stops
   result.transition = Transition{alert.id,
                                  alert.rule,
@@ -46,7 +47,8 @@ AckResult AlertEngine::merge_shared_ack(const std::string& fingerprint, const Ac
     if (alert.state == AlertState::Firing) {
       take_acknowledgement(alert, ack, now, result);
     } else if (alert.state == AlertState::Acknowledged) {
-      if (earlier(ack, *alert.acknowledgement)) alert.acknowledgement = ack;
+      result.changed = earlier(ack, *alert.acknowledgement);
+      if (result.changed) alert.acknowledgement = ack;
       result.status = AckStatus::AlreadyAcknowledged;
     } else {
       break;  // pending here: held until it fires

@@ -184,7 +184,7 @@ json AlertService::merge_peer_acks(const json& request, core::Timestamp now) {
   if (acks == request.end() || !acks->is_array())
     return json{{"error", "peer_acks needs \"acks\": a list"}};
   int merged = 0;
-  bool changed = false;
+  bool changed = false;  // publish (and so snapshot) only what changed
   for (const json& entry : *acks) {
     if (!entry.is_object() || !entry.contains("fingerprint") || !entry["fingerprint"].is_string() ||
         !entry.contains("at_ms") || !entry["at_ms"].is_number_integer())
@@ -194,10 +194,9 @@ json AlertService::merge_peer_acks(const json& request, core::Timestamp now) {
                                       core::from_epoch_ms(entry["at_ms"].get<std::int64_t>())};
     const alerts::AckResult result =
         engine_.merge_shared_ack(entry["fingerprint"].get<std::string>(), ack, now);
-    if (result.status == alerts::AckStatus::AlreadyAcknowledged) changed = true;  // maybe earlier
+    changed = changed || result.changed;  // the partner repeats its set every second
     if (result.status != alerts::AckStatus::Acknowledged) continue;
     ++merged;
-    changed = true;
     spdlog::info("alert {} acknowledged by {} on the HA peer {} comment=\"{}\"",
                  result.transition ? result.transition->id : 0, ack.by,
                  request.value("from", std::string{}), ack.comment);

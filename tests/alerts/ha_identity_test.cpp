@@ -166,9 +166,12 @@ TEST_CASE("acknowledgements shared by a pair converge: union, earliest wins", "[
     const auto from_a = a.engine.shared_acks();
     const auto from_b = b.engine.shared_acks();
     for (const auto& [fingerprint, ack] : from_a)
-      b.engine.merge_shared_ack(fingerprint, ack, kMonday9Utc + 102s);
+      CHECK(b.engine.merge_shared_ack(fingerprint, ack, kMonday9Utc + 102s).changed);
     for (const auto& [fingerprint, ack] : from_b)
-      a.engine.merge_shared_ack(fingerprint, ack, kMonday9Utc + 102s);
+      CHECK_FALSE(a.engine.merge_shared_ack(fingerprint, ack, kMonday9Utc + 102s).changed);
+    // The partner repeats its set every second: nothing changes, nothing to snapshot.
+    for (const auto& [fingerprint, ack] : from_a)
+      CHECK_FALSE(b.engine.merge_shared_ack(fingerprint, ack, kMonday9Utc + 103s).changed);
     CHECK(a.engine.shared_acks().front().second.by == "maria");
     CHECK(b.engine.shared_acks().front().second.by == "maria");
     CHECK(b.engine.shared_acks().front().second.at == kMonday9Utc + 100s);
