@@ -20,9 +20,11 @@ AlertService::AlertService(const alerts::AlertsConfig& config, const std::string
           [](const std::string& line) { spdlog::info("{}", line); })),
       metrics_(std::make_shared<AlertMetrics>(identity)) {
   for (const alerts::NotifierConfig& notifier : config.notifiers)
-    if (notifier.type == alerts::NotifierType::Alertmanager)
+    if (notifier.type == alerts::NotifierType::Alertmanager) {
       resend_ = resend_ ? std::min(*resend_, core::Duration(notifier.resend))
                         : core::Duration(notifier.resend);
+      alertmanagers_.push_back(notifier.name);
+    }
   publish_dispatchers();
 }
 
@@ -214,7 +216,14 @@ void AlertService::refresh_alertmanager(core::Timestamp now) {
   if (next_refresh_ && now < *next_refresh_) return;
   // The first call only schedules: the notices just sent are fresh.
   if (next_refresh_) {
+    // Only Alertmanager forgets alerts: people's notifiers would only count a skipped notice.
     std::vector<alerts::Notification> notices = engine_.refresh_notices(now);
+    for (alerts::Notification& notice : notices)
+      std::erase_if(notice.notifiers, [&](const std::string& name) {
+        return std::find(alertmanagers_.begin(), alertmanagers_.end(), name) ==
+               alertmanagers_.end();
+      });
+    std::erase_if(notices, [](const alerts::Notification& n) { return n.notifiers.empty(); });
     if (!notices.empty()) dispatcher_->submit(notices);
   }
   next_refresh_ = now + *resend_;

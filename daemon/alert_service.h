@@ -94,6 +94,7 @@ class AlertService {
   bool changed_ = false;
   std::optional<core::Duration> resend_;  // shortest alertmanager `resend`; none: no refresh
   std::optional<core::Timestamp> next_refresh_;
+  std::vector<std::string> alertmanagers_;  // names of the alertmanager notifiers
 };
 
 }  // namespace floorwatch::daemon
