@@ -1,7 +1,8 @@
 // An HA pair as a user would run it: two floorwatchd fed by one collector that fans out to
 // both, each sending to every instance of a real three-instance Alertmanager cluster that
 // routes to one HTTP receiver. One breach must page once per tier; an ack on one daemon must
-// stop the other's escalation; a daemon killed mid-breach must change nothing.
+// stop the other's escalation; a daemon killed mid-breach must change nothing; once both are
+// gone, Alertmanager ends their alerts by itself.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -134,4 +135,12 @@ TEST_CASE("an HA pair pages once per tier, shares acks, and survives losing a da
                                                       {"support/supervisor", 1}});
   // Alertmanager holds one alert per queue and tier, not one per daemon.
   CHECK(alertmanager_alerts(cluster.web_port(2), "OldestWaitTooLong", "sales").size() == 2);
+
+  // With both daemons gone nobody re-sends: the alerts end at their endsAt (4 x resend).
+  fw_b.process().signal(SIGKILL);
+  CHECK(wait_until(
+      [&] {
+        return alertmanager_alerts(cluster.web_port(0), "OldestWaitTooLong", "sales").empty();
+      },
+      15s));
 }
