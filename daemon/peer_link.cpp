@@ -77,8 +77,15 @@ void PeerLink::drain_replies() {
   zmq::message_t reply;
   while (socket_.recv(reply, zmq::recv_flags::dontwait)) {
     const auto parsed = nlohmann::json::parse(reply.to_string_view(), nullptr, false);
-    if (parsed.is_object() && parsed.contains("error"))
-      spdlog::warn("ha: the partner refused our acknowledgements: {}", parsed["error"].dump());
+    const std::string error =
+        parsed.is_object() && parsed.contains("error") ? parsed["error"].dump() : "";
+    // A refusal repeats every second until someone fixes the config: say it when it changes.
+    if (error == last_refusal_) continue;
+    last_refusal_ = error;
+    if (error.empty())
+      spdlog::info("ha: the partner accepts our acknowledgements again");
+    else
+      spdlog::warn("ha: the partner refused our acknowledgements: {}", error);
   }
 }
 

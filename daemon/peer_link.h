@@ -49,8 +49,9 @@ class PeerLink {
   zmq::socket_t socket_;
   std::string daemon_id_;
   std::string peer_;
-  bool reachable_ = true;  // as of the last send; a change is logged once
-  std::string last_acks_;  // the acks part of the last request sent, to spot a change
+  bool reachable_ = true;     // as of the last send; a change is logged once
+  std::string last_refusal_;  // the partner's last error reply; empty: it accepts
+  std::string last_acks_;     // the acks part of the last request sent, to spot a change
   std::chrono::steady_clock::time_point next_exchange_{};
   std::uint64_t sent_ = 0;
   std::uint64_t dropped_ = 0;
