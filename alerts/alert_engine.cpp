@@ -173,18 +173,7 @@ AckResult AlertEngine::acknowledge(AlertId id, const std::string& by, const std:
     result.status = AckStatus::NotFiring;
     return result;
   }
-  alert.state = AlertState::Acknowledged;
-  alert.acknowledgement = Acknowledgement{by, comment, now};
-  result.status = AckStatus::Acknowledged;
-  update_next_deadline();  // its escalation stops
-  result.transition = Transition{alert.id,
-                                 alert.rule,
-                                 alert.labels,
-                                 AlertState::Firing,
-                                 AlertState::Acknowledged,
-                                 now,
-                                 TransitionReason::Acknowledged};
-  notify_told_tiers(alert, NotificationKind::Acknowledged, now, result.notifications);
+  take_acknowledgement(alert, Acknowledgement{by, comment, now}, now, result);
   return result;
 }
 

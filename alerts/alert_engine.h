@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,9 @@ struct AckResult {
   AckStatus status = AckStatus::UnknownAlert;
   std::optional<Transition> transition;
   std::vector<Notification> notifications;  ///< "acknowledged by …" to every notified tier
+  /// An acknowledgement was recorded or replaced (by an earlier one from the HA partner):
+  /// the state to persist changed. False when a repeated peer ack changed nothing.
+  bool changed = false;
 };
 
 struct SilenceResult {
@@ -97,6 +101,26 @@ class AlertEngine {
   /// Takes ownership of a firing alert: stops its escalation and repeats.
   AckResult acknowledge(AlertId id, const std::string& by, const std::string& comment,
                         core::Timestamp now);
+
+  /// An acknowledgement the other daemon of an HA pair recorded, keyed by the pair-wide
+  /// fingerprint (docs/ha.md). A firing alert is acknowledged as if here, with the peer's
+  /// who/comment/time (notices to the tiers told); an acknowledged one keeps the earliest
+  /// acknowledgement, so both daemons end up showing the same; for an alert not firing here
+  /// yet the ack is held and applied the moment it fires, before any tier is told. Acks for
+  /// resolved alerts are ignored; held ones are forgotten after `kSharedAckHold`.
+  AckResult merge_shared_ack(const std::string& fingerprint, const Acknowledgement& ack,
+                             core::Timestamp now);
+  /// Every acknowledged alert's fingerprint and acknowledgement: what this daemon tells its
+  /// peer, whole, on every exchange (so a lost message or a link down heals by itself).
+  std::vector<std::pair<std::string, Acknowledgement>> shared_acks() const;
+  /// How many peer acks are held for alerts not firing here (yet).
+  std::size_t held_shared_acks() const { return held_acks_.size(); }
+  static constexpr core::Duration kSharedAckHold{3600LL * 1000};
+  static constexpr std::size_t kSharedAckHoldLimit = 10000;
+
+  /// A "still firing" notice (NotificationKind::Refresh) to every tier told about each firing
+  /// or acknowledged alert, for Alertmanager, which ends alerts not re-sent before endsAt.
+  std::vector<Notification> refresh_notices(core::Timestamp now) const;
 
   /// Ends the alerts of every rule not named in `remaining_rules`, before a config reload
   /// drops those rules: firing and acknowledged ones resolve (reason rule_removed, into the
@@ -158,10 +182,12 @@ class AlertEngine {
   SubjectOutcome visit_subject(EvaluationPass& pass, const RuleVisit& visit,
                                const std::string& subject, const std::string& subject_label,
                                const std::vector<TermValue>& values,
+                               std::optional<core::Timestamp> last_event_at,
                                std::optional<std::size_t> slot);
   std::optional<std::size_t> open_alert(EvaluationPass& pass, const Rule& rule,
                                         const std::string& subject,
-                                        const std::string& subject_label, SubjectOutcome& outcome);
+                                        const std::string& subject_label, core::Timestamp onset,
+                                        SubjectOutcome& outcome);
   void step_pending(Alert& alert, const RuleVisit& visit, bool fire, core::Timestamp now,
                     EvaluationResult& result);
   void step_firing(Alert& alert, const RuleVisit& visit, const std::vector<TermValue>& values,
@@ -173,6 +199,11 @@ class AlertEngine {
   void notify_due_tiers(Alert& alert, core::Timestamp now, EvaluationResult& result);
   void notify_told_tiers(const Alert& alert, NotificationKind kind, core::Timestamp now,
                          std::vector<Notification>& notifications) const;
+
+  // alert_engine_shared_acks.cpp: acknowledgements shared by the two daemons of a pair.
+  void take_acknowledgement(Alert& alert, Acknowledgement ack, core::Timestamp now,
+                            AckResult& result);
+  void apply_held_acks(core::Timestamp now, EvaluationResult& result);
 
   // alert_engine_deadlines.cpp: when evaluate() must run again with no new events.
   void update_next_deadline();
@@ -195,6 +226,9 @@ class AlertEngine {
   std::unique_ptr<QueueMemory> memory_;             // per (rule, queue), between evaluations
   std::optional<std::uint64_t> floor_revision_;     // of the last evaluated snapshot
   std::vector<std::optional<bool>> rule_in_hours_;  // per rule, at the last evaluation
+  // Peer acks for alerts not firing here yet, by fingerprint (not persisted: the peer
+  // repeats its whole set on every exchange).
+  std::map<std::string, Acknowledgement> held_acks_;
 };
 
 }  // namespace floorwatch::alerts

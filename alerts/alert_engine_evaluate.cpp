@@ -39,6 +39,8 @@ EvaluationResult AlertEngine::evaluate(const core::FloorSnapshot& floor,
       evaluate_queues(pass, visit);
   }
   end_unvisited_alerts(pass);
+  // The peer may have acknowledged an alert that only fired here now: no tier hears of it.
+  if (!held_acks_.empty()) apply_held_acks(now, pass.result);
   for (Alert& alert : state_.active) notify_due_tiers(alert, now, pass.result);
 
   retire_ended_alerts();
@@ -126,7 +128,8 @@ void AlertEngine::evaluate_sources(EvaluationPass& pass, const RuleVisit& visit)
         found != pass.source_slots.end())
       slot = found->second;
     if (const auto next =
-            visit_subject(pass, visit, source.source, "source", values, slot).next_change)
+            visit_subject(pass, visit, source.source, "source", values, std::nullopt, slot)
+                .next_change)
       note_condition_deadline(*next);
   }
 }
@@ -158,12 +161,14 @@ void AlertEngine::evaluate_queues(EvaluationPass& pass, const RuleVisit& visit) 
     const std::size_t pair_index = memory.index(subject, visit.rule_number);
     QueueMemory::Pair& pair = memory.pair(pair_index);
     if (queue) {
+      pair.last_event_at = queue->last_event_at;
       pair.values.resize(rule.terms.size());
       for (std::size_t t = 0; t < rule.terms.size(); ++t)
         pair.values[t] = queue_term_value(rule.terms[t].selector, *queue, rule.min_calls);
     }
     const SubjectOutcome outcome =
-        visit_subject(pass, visit, memory.name(subject), "queue", pair.values, slot_of(pair.alert));
+        visit_subject(pass, visit, memory.name(subject), "queue", pair.values, pair.last_event_at,
+                      slot_of(pair.alert));
     pair.known = true;
     pair.alert = outcome.slot ? state_.active[*outcome.slot].id : 0;
     memory.schedule(pair_index, outcome.next_change);

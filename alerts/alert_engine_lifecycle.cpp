@@ -16,6 +16,14 @@ TransitionReason why_not_holding(bool in_hours) {
   return in_hours ? TransitionReason::ConditionCleared : TransitionReason::OutsideActiveHours;
 }
 
+// The figures notices show are those at the instant the alert fired, which both daemons of a
+// pair compute alike; the live ones (Alert::values) move with each daemon's own ticks.
+void freeze_fired_values(Alert& alert, const std::vector<TermValue>& values) {
+  if (!alert.fired_at || !alert.fired_values.empty()) return;
+  for (const TermValue& value : values)
+    alert.fired_values.push_back(value.seconds_at(*alert.fired_at));
+}
+
 }  // namespace
 
 // Steps the pair's alert (opening one if the condition holds), refreshes its figures, and
@@ -24,6 +32,7 @@ AlertEngine::SubjectOutcome AlertEngine::visit_subject(EvaluationPass& pass, con
                                                        const std::string& subject,
                                                        const std::string& subject_label,
                                                        const std::vector<TermValue>& values,
+                                                       std::optional<core::Timestamp> last_event_at,
                                                        std::optional<std::size_t> slot) {
   const Rule& rule = visit.rule;
   const core::Timestamp now = pass.now;
@@ -31,7 +40,8 @@ AlertEngine::SubjectOutcome AlertEngine::visit_subject(EvaluationPass& pass, con
   if (slot) pass.visited[*slot] = true;
   const bool fire = visit.in_hours && condition_holds(rule, values, false, now);
   if (!slot && fire) {
-    slot = open_alert(pass, rule, subject, subject_label, outcome);
+    const core::Timestamp onset = condition_onset(rule, values, last_event_at, now);
+    slot = open_alert(pass, rule, subject, subject_label, onset, outcome);
     if (!slot) return outcome;  // cooling down until the instant noted
   } else if (slot && state_.active[*slot].state == AlertState::Pending) {
     step_pending(state_.active[*slot], visit, fire, now, pass.result);
@@ -41,7 +51,10 @@ AlertEngine::SubjectOutcome AlertEngine::visit_subject(EvaluationPass& pass, con
   outcome.slot = slot;
 
   const Alert* alert = slot ? &state_.active[*slot] : nullptr;
-  if (alert && is_open(alert->state)) refresh_values(state_.active[*slot], values, now);
+  if (alert && is_open(alert->state)) {
+    refresh_values(state_.active[*slot], values, now);
+    freeze_fired_values(state_.active[*slot], values);
+  }
   if (!visit.in_hours) return outcome;  // nothing changes before the active-hours boundary noted
   const bool clearing =
       alert && (alert->state == AlertState::Firing || alert->state == AlertState::Acknowledged);
@@ -56,7 +69,7 @@ AlertEngine::SubjectOutcome AlertEngine::visit_subject(EvaluationPass& pass, con
 std::optional<std::size_t> AlertEngine::open_alert(EvaluationPass& pass, const Rule& rule,
                                                    const std::string& subject,
                                                    const std::string& subject_label,
-                                                   SubjectOutcome& outcome) {
+                                                   core::Timestamp onset, SubjectOutcome& outcome) {
   const auto cooling = state_.cooldown_until.find({rule.name, subject});
   if (cooling != state_.cooldown_until.end()) {
     outcome.note(cooling->second);
@@ -69,10 +82,12 @@ std::optional<std::size_t> AlertEngine::open_alert(EvaluationPass& pass, const R
   alert.labels = {{"alertname", rule.name},
                   {subject_label, subject},
                   {"severity", std::string(to_string(rule.severity))}};
-  alert.active_since = pass.now;
+  // The episode's start comes from the floor's data, not this evaluation's instant, so the
+  // other daemon of a pair derives the same start, fingerprint and startsAt.
+  alert.active_since = onset;
   const bool fires_at_once = rule.for_duration <= core::Duration::zero();
   alert.state = fires_at_once ? AlertState::Firing : AlertState::Pending;
-  if (fires_at_once) alert.fired_at = pass.now;
+  if (fires_at_once) alert.fired_at = onset;
   pass.result.transitions.push_back({alert.id, alert.rule, alert.labels, AlertState::Inactive,
                                      alert.state, pass.now, TransitionReason::ConditionMet});
   state_.active.push_back(std::move(alert));
@@ -90,7 +105,7 @@ void AlertEngine::step_pending(Alert& alert, const RuleVisit& visit, bool fire, 
                                   AlertState::Inactive, now, why_not_holding(visit.in_hours)});
   } else if (now >= alert.active_since + visit.rule.for_duration) {
     alert.state = AlertState::Firing;
-    alert.fired_at = now;
+    alert.fired_at = alert.active_since + visit.rule.for_duration;  // the instant, not the tick
     result.transitions.push_back({alert.id, alert.rule, alert.labels, AlertState::Pending,
                                   AlertState::Firing, now, TransitionReason::ForElapsed});
   }

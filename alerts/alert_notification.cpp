@@ -1,5 +1,7 @@
 #include "alerts/alert_notification.h"
 
+#include "alerts/alert_fingerprint.h"
+
 #include <cstdio>
 #include <string>
 
@@ -24,10 +26,16 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 }
 
 // The rule's `summary` template (or a default naming the expression) with its fields filled.
+// The figures as the alert fired, which both daemons of a pair agree on; the live ones for
+// alerts restored from a snapshot of before fired_values existed.
+const std::vector<std::optional<double>>& shown_values(const Alert& alert) {
+  return alert.fired_values.empty() ? alert.values : alert.fired_values;
+}
+
 std::string render_summary(const Alert& alert, const Rule* rule) {
   const std::string subject_label = alert.labels.contains("source") ? "source" : "queue";
-  const std::string first_value =
-      rule && !alert.values.empty() ? format_value(alert.values.front()) : "absent";
+  const auto& values = shown_values(alert);
+  const std::string first_value = rule && !values.empty() ? format_value(values.front()) : "absent";
   std::string summary = rule && !rule->summary.empty()
                             ? rule->summary
                             : "{alertname} on " + subject_label + " {subject}: " +
@@ -40,12 +48,13 @@ std::string render_summary(const Alert& alert, const Rule* rule) {
   return summary;
 }
 
-// "oldest_wait_seconds=95, agents{state=available}=0": each term's figure at the last look.
+// "oldest_wait_seconds=90.001, agents{state=available}=0": each term's figure as it fired.
 std::string describe_values(const Alert& alert, const Rule& rule) {
+  const auto& figures = shown_values(alert);
   std::string values;
-  for (std::size_t i = 0; i < rule.terms.size() && i < alert.values.size(); ++i) {
+  for (std::size_t i = 0; i < rule.terms.size() && i < figures.size(); ++i) {
     if (!values.empty()) values += ", ";
-    values += describe(rule.terms[i].selector) + "=" + format_value(alert.values[i]);
+    values += describe(rule.terms[i].selector) + "=" + format_value(figures[i]);
   }
   return values;
 }
@@ -57,6 +66,7 @@ Notification make_notification(const Alert& alert, const Rule* rule, const Escal
   Notification notification;
   notification.kind = kind;
   notification.alert_id = alert.id;
+  notification.fingerprint = alert_fingerprint(alert);
   notification.labels = alert.labels;
   notification.policy = policy.name;
   notification.tier_index = tier_index;

@@ -59,6 +59,8 @@ struct Alert {
   std::optional<TransitionReason> resolve_reason;
   /// Latest value of each term of the rule (nullopt = not available, e.g. nobody waiting).
   std::vector<std::optional<double>> values;
+  /// Each term's value at fired_at: what notices show, alike on both daemons of a pair.
+  std::vector<std::optional<double>> fired_values;
   std::vector<TierProgress> tiers;  ///< per tier of the rule's escalation policy
   bool silenced = false;            ///< as of the last evaluation
 };

@@ -12,6 +12,8 @@ std::string_view to_string(NotificationKind kind) {
       return "resolved";
     case NotificationKind::Acknowledged:
       return "acknowledged";
+    case NotificationKind::Refresh:
+      return "refresh";
   }
   return "unknown";
 }

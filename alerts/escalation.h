@@ -32,7 +32,9 @@ struct TierProgress {
   int notifications = 0;  ///< firing + repeats sent
 };
 
-enum class NotificationKind { Firing, Repeat, Resolved, Acknowledged };
+/// Refresh: "still firing", re-sent to Alertmanager only (it forgets alerts not re-sent
+/// before their endsAt); people's notifiers (webhook, log) skip it.
+enum class NotificationKind { Firing, Repeat, Resolved, Acknowledged, Refresh };
 std::string_view to_string(NotificationKind kind);  ///< "firing", "repeat", ...
 
 /// When the tier next wants a firing or repeat notification, ignoring acks and silences;

@@ -14,8 +14,9 @@ namespace floorwatch::alerts {
 /// Plain value type; safe to copy to other threads.
 struct Notification {
   NotificationKind kind = NotificationKind::Firing;
-  AlertId alert_id = 0;
-  Labels labels;  ///< the alert's: alertname, queue|source, severity
+  AlertId alert_id = 0;     ///< this daemon's number for the alert (floorwatchctl ack)
+  std::string fingerprint;  ///< the same on both daemons of a pair (alert_fingerprint.h)
+  Labels labels;            ///< the alert's: alertname, queue|source, severity
   /// summary, values, expression; acknowledged_by/ack_comment for acknowledgements.
   std::map<std::string, std::string> annotations;
   Severity severity = Severity::Warning;

@@ -22,10 +22,11 @@ namespace floorwatch::alerts {
 class QueueMemory {
  public:
   struct Pair {
-    std::vector<TermValue> values;            // from the queue's last changed snapshot
-    std::optional<core::Timestamp> deadline;  // next change with time alone, if any
-    AlertId alert = 0;                        // its pending/firing/acknowledged alert, if any
-    bool known = false;                       // evaluated since the last complete snapshot
+    std::vector<TermValue> values;                 // from the queue's last changed snapshot
+    std::optional<core::Timestamp> last_event_at;  // of that snapshot: when an episode began
+    std::optional<core::Timestamp> deadline;       // next change with time alone, if any
+    AlertId alert = 0;                             // its pending/firing/acknowledged alert, if any
+    bool known = false;                            // evaluated since the last complete snapshot
   };
 
   explicit QueueMemory(std::size_t rules) : rule_count_(rules) {}

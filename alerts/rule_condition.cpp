@@ -64,6 +64,48 @@ std::optional<core::Timestamp> next_condition_change(const Rule& rule,
   return std::nullopt;
 }
 
+namespace {
+
+// The first millisecond from which a time-driven term holds, if it started to hold at some
+// instant (a wait going over, a breach coming within); nullopt for a term that has held
+// forever (a wait under a threshold) or does not hold at `now`.
+std::optional<core::Timestamp> term_start(const Term& term, const TermValue& value,
+                                          core::Timestamp now) {
+  const double crossing_ms =
+      static_cast<double>(core::to_epoch_ms(*value.anchor)) + value.slope * term.threshold * 1000.0;
+  const auto base = static_cast<std::int64_t>(std::floor(crossing_ms));
+  const auto holds = [&](std::int64_t ms) {
+    return term_holds(term, term.threshold, value, core::from_epoch_ms(ms));
+  };
+  for (std::int64_t candidate = base - 1; candidate <= base + 2; ++candidate)
+    if (candidate <= core::to_epoch_ms(now) && holds(candidate) && !holds(candidate - 1))
+      return core::from_epoch_ms(candidate);
+  return std::nullopt;
+}
+
+}  // namespace
+
+core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& values,
+                                std::optional<core::Timestamp> last_event_at, core::Timestamp now) {
+  constexpr core::Duration kMaxClockLead{60'000};
+  std::optional<core::Timestamp> onset;
+  const auto note = [&](core::Timestamp at) {
+    if (!onset || at > *onset) onset = at;
+  };
+  for (std::size_t i = 0; i < rule.terms.size() && i < values.size(); ++i) {
+    if (values[i].anchor) {
+      if (const auto start = term_start(rule.terms[i], values[i], now)) note(*start);
+    } else if (last_event_at) {
+      note(*last_event_at);
+    }
+  }
+  // An event stamped a little ahead of this daemon's clock (the ACD's clock runs ahead) still
+  // names the start: both daemons of a pair must agree, so it is not cut to `now`. Only a
+  // clock far ahead is ignored, so that it cannot hold the pages back.
+  if (!onset || *onset > now + kMaxClockLead) return now;
+  return *onset;
+}
+
 TermValue queue_term_value(const MetricSelector& selector, const core::QueueSnapshot& queue,
                            std::int64_t min_calls) {
   TermValue value;

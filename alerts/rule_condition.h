@@ -37,6 +37,14 @@ std::optional<core::Timestamp> next_condition_change(const Rule& rule,
                                                      const std::vector<TermValue>& values,
                                                      bool clearing, core::Timestamp now);
 
+/// When this episode of the condition began, from the floor's own data, so every daemon fed
+/// the same events finds the same instant however late it evaluates: the latest of the
+/// instants each time-driven term started to hold (exact to the millisecond) and, when a term
+/// is a plain figure, `last_event_at` (the event that last changed the subject). `now` when
+/// neither says anything or the instant is more than a minute ahead of `now`.
+core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& values,
+                                std::optional<core::Timestamp> last_event_at, core::Timestamp now);
+
 /// One term's figure for a queue; windowed ratios are absent below the rule's `min_calls`.
 TermValue queue_term_value(const MetricSelector& selector, const core::QueueSnapshot& queue,
                            std::int64_t min_calls);

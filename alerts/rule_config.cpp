@@ -101,8 +101,17 @@ std::optional<Problem> check_policy(const EscalationPolicy& policy, const Alerts
 }
 
 std::optional<Problem> check_notifier(const NotifierConfig& notifier) {
-  if (notifier.type != NotifierType::Log && !valid_http_url(notifier.url))
-    return Problem{"url", "expected an http:// URL (https is not supported: use a local relay)"};
+  constexpr const char* kHttpOnly =
+      "expected an http:// URL (https is not supported: use a local relay)";
+  if (notifier.type == NotifierType::Alertmanager) {
+    const std::vector<std::string> urls = instance_urls(notifier);
+    if (urls.empty()) return Problem{"url", "url or urls is required"};
+    for (const std::string& url : urls)
+      if (!valid_http_url(url)) return Problem{notifier.url.empty() ? "urls" : "url", kHttpOnly};
+    if (notifier.resend.count() <= 0) return Problem{"resend", "must be positive"};
+  } else if (notifier.type == NotifierType::Webhook && !valid_http_url(notifier.url)) {
+    return Problem{"url", kHttpOnly};
+  }
   if (notifier.retry.max_attempts < 1) return Problem{"max_attempts", "must be at least 1"};
   if (notifier.retry.initial_backoff.count() < 0 ||
       notifier.retry.max_backoff < notifier.retry.initial_backoff)
@@ -270,6 +279,10 @@ class Reader : public yaml_config::Reader {
              }},
             {"url",
              [&](const YAML::Node& v, const std::string& k) { notifier.url = string_value(v, k); }},
+            {"urls",
+             [&](const YAML::Node& v, const std::string& k) { notifier.urls = string_list(v, k); }},
+            {"resend", [&](const YAML::Node& v,
+                           const std::string& k) { notifier.resend = duration_value(v, k); }},
             {"generator_url",
              [&](const YAML::Node& v, const std::string& k) {
                notifier.generator_url = string_value(v, k);
@@ -290,6 +303,10 @@ class Reader : public yaml_config::Reader {
              }},
         });
     if (!type_seen) fail(node.Mark(), path + ".type", "is required");
+    if (!notifier.url.empty() && !notifier.urls.empty())
+      fail(node["urls"].Mark(), path + ".urls", "give url or urls, not both");
+    if (notifier.type != NotifierType::Alertmanager && !notifier.urls.empty())
+      fail(node["urls"].Mark(), path + ".urls", "only an alertmanager notifier takes urls");
     if (const auto problem = check_notifier(notifier))
       fail(node[problem->key] ? node[problem->key].Mark() : node.Mark(), path + "." + problem->key,
            problem->text);
@@ -303,6 +320,12 @@ YAML::Mark mark_of(const YAML::Node& node, const std::string& key) {
 }
 
 }  // namespace
+
+std::vector<std::string> instance_urls(const NotifierConfig& notifier) {
+  if (!notifier.urls.empty()) return notifier.urls;
+  if (!notifier.url.empty()) return {notifier.url};
+  return {};
+}
 
 std::string_view to_string(NotifierType type) {
   switch (type) {

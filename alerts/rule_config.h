@@ -37,10 +37,18 @@ struct NotifierConfig {
   std::string name;  ///< referenced by escalation tiers; label `notifier` on counters
   NotifierType type = NotifierType::Log;
   std::string url;  ///< alertmanager: base URL (…/api/v2/alerts is added); webhook: full URL
+  /// alertmanager: every instance of the cluster, each sent every notice (`urls:`, or `url`).
+  std::vector<std::string> urls;
+  /// alertmanager: firing alerts are re-sent this often with endsAt = 4 x this ahead, so an
+  /// alert whose daemons all stopped ends by itself (Prometheus's resend rule).
+  std::chrono::milliseconds resend{60000};
   std::string generator_url;  ///< alertmanager: link back to floorwatch; empty = daemon's default
   std::chrono::milliseconds timeout{5000};  ///< connect + send + response, per attempt
   RetryPolicy retry;
 };
+
+/// An alertmanager notifier's instances: `urls`, else the one `url`.
+std::vector<std::string> instance_urls(const NotifierConfig& notifier);
 
 /// Everything under `alerts:`. Plain value type.
 struct AlertsConfig {

@@ -53,6 +53,21 @@ Labels load_labels(core::ByteReader& in) {
   return labels;
 }
 
+void save_values(core::ByteWriter& out, const std::vector<std::optional<double>>& values) {
+  out.u64(values.size());
+  for (const auto& value : values) {
+    out.boolean(value.has_value());
+    if (value) out.f64(*value);
+  }
+}
+
+std::vector<std::optional<double>> load_values(core::ByteReader& in) {
+  std::vector<std::optional<double>> values(in.count(kMinValueBytes));
+  for (auto& value : values)
+    if (in.boolean()) value = in.f64();
+  return values;
+}
+
 void save_alert(core::ByteWriter& out, const Alert& alert) {
   out.u64(alert.id);
   out.string(alert.rule);
@@ -70,11 +85,7 @@ void save_alert(core::ByteWriter& out, const Alert& alert) {
   }
   out.boolean(alert.resolve_reason.has_value());
   if (alert.resolve_reason) out.u64(static_cast<std::uint64_t>(*alert.resolve_reason));
-  out.u64(alert.values.size());
-  for (const auto& value : alert.values) {
-    out.boolean(value.has_value());
-    if (value) out.f64(*value);
-  }
+  save_values(out, alert.values);
   out.u64(alert.tiers.size());
   for (const auto& tier : alert.tiers) {
     save_time(out, tier.first_notified_at);
@@ -82,9 +93,11 @@ void save_alert(core::ByteWriter& out, const Alert& alert) {
     out.i64(tier.notifications);
   }
   out.boolean(alert.silenced);
+  save_values(out, alert.fired_values);
 }
 
-Alert load_alert(core::ByteReader& in) {
+// Version 1 had no fired_values: notices of such alerts show the live figures.
+Alert load_alert(core::ByteReader& in, std::uint64_t version) {
   Alert alert;
   alert.id = in.u64();
   alert.rule = in.string();
@@ -103,14 +116,7 @@ Alert load_alert(core::ByteReader& in) {
   }
   if (in.boolean())
     alert.resolve_reason = read_enum(in, TransitionReason::Acknowledged, "resolve reason");
-  const std::size_t values = in.count(kMinValueBytes);
-  alert.values.reserve(values);
-  for (std::size_t i = 0; i < values; ++i) {
-    if (in.boolean())
-      alert.values.emplace_back(in.f64());
-    else
-      alert.values.emplace_back(std::nullopt);
-  }
+  alert.values = load_values(in);
   const std::size_t tiers = in.count(kMinTierBytes);
   alert.tiers.reserve(tiers);
   for (std::size_t i = 0; i < tiers; ++i) {
@@ -121,6 +127,7 @@ Alert load_alert(core::ByteReader& in) {
     alert.tiers.push_back(progress);
   }
   alert.silenced = in.boolean();
+  if (version >= 2) alert.fired_values = load_values(in);
   return alert;
 }
 
@@ -189,18 +196,18 @@ void save(core::ByteWriter& out, const AlertEngineState& state) {
 
 AlertEngineState load_alert_state(core::ByteReader& in) {
   const std::uint64_t version = in.u64();
-  if (version != kAlertStateVersion)
+  if (version < 1 || version > kAlertStateVersion)
     throw core::SnapshotError("alert state version " + std::to_string(version) +
-                              " not supported (expected " + std::to_string(kAlertStateVersion) +
-                              ")");
+                              " not supported (expected 1 to " +
+                              std::to_string(kAlertStateVersion) + ")");
   AlertEngineState state;
   state.next_alert_id = in.u64();
   state.next_silence_id = in.u64();
   const std::size_t active = in.count(kMinAlertBytes);
   state.active.reserve(active);
-  for (std::size_t i = 0; i < active; ++i) state.active.push_back(load_alert(in));
+  for (std::size_t i = 0; i < active; ++i) state.active.push_back(load_alert(in, version));
   const std::size_t history = in.count(kMinAlertBytes);
-  for (std::size_t i = 0; i < history; ++i) state.history.push_back(load_alert(in));
+  for (std::size_t i = 0; i < history; ++i) state.history.push_back(load_alert(in, version));
   const std::size_t silences = in.count(kMinSilenceBytes);
   state.silences.reserve(silences);
   for (std::size_t i = 0; i < silences; ++i) state.silences.push_back(load_silence(in));

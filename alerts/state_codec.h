@@ -8,8 +8,9 @@
 
 namespace floorwatch::alerts {
 
-/// Bumped whenever the layout below changes; load_alert_state rejects any other version.
-inline constexpr std::uint64_t kAlertStateVersion = 1;
+/// Bumped whenever the layout below changes; load_alert_state reads this one and the earlier
+/// ones (1: alerts without fired_values) and rejects any other.
+inline constexpr std::uint64_t kAlertStateVersion = 2;
 
 /// Appends every field of `state` (active alerts, history, silences, cooldowns, id counters).
 void save(core::ByteWriter& out, const AlertEngineState& state);

@@ -1,5 +1,7 @@
 #include "daemon/alert_presentation.h"
 
+#include "alerts/alert_fingerprint.h"
+
 namespace floorwatch::daemon {
 
 using nlohmann::json;
@@ -13,6 +15,7 @@ json alert_json(const alerts::Alert& alert) {
   json values = json::array();
   for (const auto& value : alert.values) values.push_back(value ? json(*value) : json(nullptr));
   json result{{"id", alert.id},
+              {"fingerprint", alerts::alert_fingerprint(alert)},  // the same on the HA partner
               {"rule", alert.rule},
               {"subject", alert.subject},
               {"labels", alert.labels},

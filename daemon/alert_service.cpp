@@ -19,6 +19,12 @@ AlertService::AlertService(const alerts::AlertsConfig& config, const std::string
           config, alerts::NotifierContext{identity.site, identity.daemon, generator_url},
           [](const std::string& line) { spdlog::info("{}", line); })),
       metrics_(std::make_shared<AlertMetrics>(identity)) {
+  for (const alerts::NotifierConfig& notifier : config.notifiers)
+    if (notifier.type == alerts::NotifierType::Alertmanager) {
+      resend_ = resend_ ? std::min(*resend_, core::Duration(notifier.resend))
+                        : core::Duration(notifier.resend);
+      alertmanagers_.push_back(notifier.name);
+    }
   publish_dispatchers();
 }
 
@@ -173,6 +179,54 @@ json AlertService::acknowledge(const json& request, core::Timestamp now) {
   publish_summary();
   const alerts::Alert* alert = engine_.find(alert_id);
   return json{{"acknowledged", alert ? alert_json(*alert) : json(alert_id)}};
+}
+
+json AlertService::merge_peer_acks(const json& request, core::Timestamp now) {
+  const auto acks = request.find("acks");
+  if (acks == request.end() || !acks->is_array())
+    return json{{"error", "peer_acks needs \"acks\": a list"}};
+  int merged = 0;
+  bool changed = false;  // publish (and so snapshot) only what changed
+  for (const json& entry : *acks) {
+    if (!entry.is_object() || !entry.contains("fingerprint") || !entry["fingerprint"].is_string() ||
+        !entry.contains("at_ms") || !entry["at_ms"].is_number_integer())
+      return json{{"error", "peer_acks: each ack needs \"fingerprint\", \"by\" and \"at_ms\""}};
+    const alerts::Acknowledgement ack{entry.value("by", std::string{}),
+                                      entry.value("comment", std::string{}),
+                                      core::from_epoch_ms(entry["at_ms"].get<std::int64_t>())};
+    const alerts::AckResult result =
+        engine_.merge_shared_ack(entry["fingerprint"].get<std::string>(), ack, now);
+    changed = changed || result.changed;  // the partner repeats its set every second
+    if (result.status != alerts::AckStatus::Acknowledged) continue;
+    ++merged;
+    spdlog::info("alert {} acknowledged by {} on the HA peer {} comment=\"{}\"",
+                 result.transition ? result.transition->id : 0, ack.by,
+                 request.value("from", std::string{}), ack.comment);
+    if (result.transition)
+      metrics_->count_transition(result.transition->rule,
+                                 std::string(alerts::to_string(result.transition->to)));
+    if (dispatcher_ && !result.notifications.empty()) dispatcher_->submit(result.notifications);
+  }
+  if (changed) publish_summary();  // the state store snapshots the acks like local ones
+  return json{{"merged", merged}, {"held", engine_.held_shared_acks()}};
+}
+
+void AlertService::refresh_alertmanager(core::Timestamp now) {
+  if (!resend_ || !dispatcher_) return;
+  if (next_refresh_ && now < *next_refresh_) return;
+  // The first call only schedules: the notices just sent are fresh.
+  if (next_refresh_) {
+    // Only Alertmanager forgets alerts: people's notifiers would only count a skipped notice.
+    std::vector<alerts::Notification> notices = engine_.refresh_notices(now);
+    for (alerts::Notification& notice : notices)
+      std::erase_if(notice.notifiers, [&](const std::string& name) {
+        return std::find(alertmanagers_.begin(), alertmanagers_.end(), name) ==
+               alertmanagers_.end();
+      });
+    std::erase_if(notices, [](const alerts::Notification& n) { return n.notifiers.empty(); });
+    if (!notices.empty()) dispatcher_->submit(notices);
+  }
+  next_refresh_ = now + *resend_;
 }
 
 std::vector<FeedAlert> AlertService::feed_alerts() const {

@@ -41,6 +41,12 @@ class AlertService {
   /// Control commands (docs/control.md): the alert list, and acknowledging one.
   nlohmann::json list_json() const;
   nlohmann::json acknowledge(const nlohmann::json& request, core::Timestamp now);
+  /// `peer_acks` from the HA partner (docs/ha.md): each acknowledgement merged by fingerprint
+  /// (AlertEngine::merge_shared_ack). Replies {"merged": N, "held": M} or an error.
+  nlohmann::json merge_peer_acks(const nlohmann::json& request, core::Timestamp now);
+  /// Re-sends every firing alert to Alertmanager (NotificationKind::Refresh) once per the
+  /// shortest `resend` of the alertmanager notifiers; the loop calls it on its tick.
+  void refresh_alertmanager(core::Timestamp now);
 
   /// What wallboards show (thread-safe copy of the last evaluation).
   std::vector<FeedAlert> feed_alerts() const;
@@ -86,6 +92,9 @@ class AlertService {
   mutable std::mutex feed_mutex_;
   std::vector<FeedAlert> feed_alerts_;
   bool changed_ = false;
+  std::optional<core::Duration> resend_;  // shortest alertmanager `resend`; none: no refresh
+  std::optional<core::Timestamp> next_refresh_;
+  std::vector<std::string> alertmanagers_;  // names of the alertmanager notifiers
 };
 
 }  // namespace floorwatch::daemon

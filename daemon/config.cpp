@@ -216,6 +216,18 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
                                       "file of `NAME PUBLIC-KEY` lines)");
                       }}});
         }},
+       {"ha",
+        [&](const YAML::Node& v, const std::string& k) {
+          reader.for_each_entry(v, k,
+                                {{"peer",
+                                  [&](const YAML::Node& p, const std::string& pk) {
+                                    config.ha.peer = reader.string_value(p, pk);
+                                  }},
+                                 {"peer_key_file", [&](const YAML::Node& f, const std::string& fk) {
+                                    config.ha.peer_key_file = reader.string_value(f, fk);
+                                  }}});
+          if (config.ha.peer.empty()) reader.fail(v.Mark(), k + ".peer", "is required");
+        }},
        // Read by floorwatch-wallboard (wallboard/README.md); the daemon only checks the shape.
        {"boards",
         [&](const YAML::Node& v, const std::string& k) {

@@ -30,6 +30,16 @@ struct SecurityConfig {
   bool curve() const { return !curve_secret_key_file.empty(); }
 };
 
+/// `ha:` (docs/ha.md): the other daemon of an HA pair, with which acknowledgements are shared.
+/// No peer = the daemon runs alone.
+struct HaConfig {
+  std::string peer;  ///< the partner's control endpoint, e.g. tcp://fw-b:5571
+  /// With CURVE: the partner daemon's public certificate NAME.key. It is both the server key
+  /// this daemon connects to and the only client key whose `peer_acks` it accepts.
+  std::string peer_key_file;
+  bool enabled() const { return !peer.empty(); }
+};
+
 /// Everything floorwatchd reads from its config file. Plain value type.
 struct DaemonConfig {
   std::string site = "default";
@@ -44,6 +54,7 @@ struct DaemonConfig {
   std::string feed_publish = "tcp://127.0.0.1:5573";
   StateConfig state;
   SecurityConfig security;
+  HaConfig ha;
   alerts::AlertsConfig alerts;  ///< `alerts:` (docs/alerts.md); no rules = no alerting
   core::FloorConfig floor;
 };

@@ -49,6 +49,8 @@ ReloadPlan plan_reload(const DaemonConfig& running, const DaemonConfig& next) {
   if (running.security.curve_secret_key_file != next.security.curve_secret_key_file ||
       running.security.curve_authorized_keys != next.security.curve_authorized_keys)
     plan.needs_restart.emplace_back("security");
+  if (running.ha.peer != next.ha.peer || running.ha.peer_key_file != next.ha.peer_key_file)
+    plan.needs_restart.emplace_back("ha");
 
   const core::FloorConfig& a = running.floor;
   const core::FloorConfig& b = next.floor;
@@ -68,6 +70,7 @@ DaemonConfig config_in_force(const DaemonConfig& running, const DaemonConfig& ne
     result.*entry.field = running.*entry.field;
   result.state = running.state;
   result.security = running.security;
+  result.ha = running.ha;  // the peer link is built at start
   return result;
 }
 

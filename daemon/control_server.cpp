@@ -124,6 +124,13 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
     signed_request["by"] = key_name;
     return alerts_->acknowledge(signed_request, now).dump();
   }
+  if (command == "peer_acks") {
+    if (!alerts_) return error_reply("no alert rules are configured (alerts: in the config)");
+    // CURVE: only the partner's key may speak for acks taken on the other daemon.
+    if (!key_name.empty() && key_name != peer_key_name_)
+      return error_reply("peer_acks: client key \"" + key_name + "\" is not this daemon's HA peer");
+    return alerts_->merge_peer_acks(parsed, now).dump();
+  }
   return error_reply("unknown command \"" + command +
                      "\" (one of: snapshot, status, alerts, ack, report)");
 }

@@ -49,6 +49,9 @@ class ControlServer {
                       const std::string& key_name = {}) const;
   /// Enables the `alerts` and `ack` commands.
   void set_alert_service(AlertService* alerts) { alerts_ = alerts; }
+  /// With CURVE, the key name (ZAP User-Id) of the HA partner: the only client whose
+  /// `peer_acks` are accepted (docs/ha.md). Empty: no client's.
+  void set_peer_key_name(std::string name) { peer_key_name_ = std::move(name); }
   /// Enables the `report` command (interval history, docs/control.md).
   void enable_reports(bool enabled) { reports_enabled_ = enabled; }
 
@@ -62,6 +65,7 @@ class ControlServer {
   DaemonInfo info_;
   AlertService* alerts_ = nullptr;
   bool reports_enabled_ = false;
+  std::string peer_key_name_;
 };
 
 }  // namespace floorwatch::daemon

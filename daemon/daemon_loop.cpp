@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <filesystem>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -83,6 +84,7 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
     control_.set_alert_service(alerts_.get());
     feed_->set_alert_provider([service = alerts_.get()] { return service->feed_alerts(); });
   }
+  if (config_.ha.enabled()) start_peer_link();
   if (!config_.state.path.empty()) {
     durable_ = std::make_unique<DurableState>(
         config_.state, DurableState::Parts{floor_, ingest_, event_clock_, self_metrics_}, context_);
@@ -105,6 +107,15 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
   sync_history(now);
   publish_view(now, std::chrono::steady_clock::now());
   if (forecasts_) forecasts_->refresh(now);  // after the view: it reads the calendar
+}
+
+void Daemon::start_peer_link() {
+  peer_ = std::make_unique<PeerLink>(context_, config_.ha, config_.security, identity_.daemon);
+  if (config_.security.curve()) {
+    // The ZAP User-Id of a client is its key file's NAME (docs/security.md).
+    control_.set_peer_key_name(std::filesystem::path(config_.ha.peer_key_file).stem().string());
+  }
+  spdlog::info("ha: sharing acknowledgements with {}", config_.ha.peer);
 }
 
 void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now) {
@@ -319,6 +330,8 @@ void Daemon::run(const std::atomic<bool>& stop) {
       // A new or cleared alert reaches the boards in this wake-up, not at the next heartbeat.
       if (evaluate_alerts(ingested, time)) feed_->publish_now();
       if (items[kControl].revents & ZMQ_POLLIN) drain_control(time);
+      // After control and evaluation: an ack taken here reaches the partner in this wake-up.
+      if (peer_ && alerts_) peer_->exchange(alerts_->engine().shared_acks(), woke);
       if (items[kFeed].revents & ZMQ_POLLIN) feed_->serve_snapshots();
       if (reports_ && (items[kReports].revents & ZMQ_POLLIN)) send_finished_reports();
       feed_->on_tick(woke);
@@ -326,6 +339,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
         next_tick = woke + kTickPeriod;
         if (systemd_) systemd_->watchdog(woke);
         if (alerts_) alerts_->release_retired_notifiers(woke);  // notifiers left by a reload
+        if (alerts_) alerts_->refresh_alertmanager(time.now);   // keeps firing alerts alive
         // An interval just ended: its final counters go to the history now.
         const bool new_interval = time.now >= history_changes_.next_boundary();
         if (history_ && (new_interval || woke >= next_history_sync_)) {

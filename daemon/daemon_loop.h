@@ -24,6 +24,7 @@
 #include "daemon/ingest_processor.h"
 #include "daemon/interval_history.h"
 #include "daemon/metrics_exporter.h"
+#include "daemon/peer_link.h"
 #include "daemon/rate_limited_log.h"
 #include "daemon/report_worker.h"
 #include "daemon/self_metrics.h"
@@ -87,6 +88,8 @@ class Daemon {
   std::chrono::milliseconds poll_timeout(const LoopTime& last) const;
   /// Publishes the floor at `now` for every reader (scrapes, feed, control, alert rules).
   void publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now);
+  /// `ha:`: the link that shares acknowledgements with the partner daemon (docs/ha.md).
+  void start_peer_link();
   /// The forecast worker over the history, exported on /metrics and sent to the boards.
   void start_forecasts();
   /// Hands the intervals changed since the last call to the history writer (memory only);
@@ -124,6 +127,7 @@ class Daemon {
   std::unique_ptr<IngestPipeline> pipeline_;
   std::unique_ptr<DurableState> durable_;   // null: no persistence configured
   std::unique_ptr<AlertService> alerts_;    // null: no alert rules configured
+  std::unique_ptr<PeerLink> peer_;          // null: no `ha:` (runs alone)
   IntervalChangeTracker history_changes_;   // what the history writer has been handed
   std::unique_ptr<HistoryWriter> history_;  // null: no persistence configured
   std::unique_ptr<ReportWorker> reports_;   // with history_; stops before context_ ends

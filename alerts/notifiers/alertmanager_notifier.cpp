@@ -9,46 +9,66 @@
 namespace floorwatch::alerts {
 
 std::string alertmanager_payload(const Notification& notification, const NotifierContext& context,
-                                 const std::string& generator_url) {
+                                 const std::string& generator_url,
+                                 std::chrono::milliseconds resend) {
   nlohmann::json labels = nlohmann::json::object();
   for (const auto& [name, value] : notification.labels) labels[name] = value;
   labels["tier"] = notification.tier;
   labels["site"] = context.site;
-  if (!context.daemon_id.empty()) labels["daemon"] = context.daemon_id;
+  // No `daemon` label: Alertmanager identifies an alert by its labels, and the two daemons of
+  // a pair must send one alert, not two (the daemon is on floorwatch's own metrics).
 
   nlohmann::json annotations = nlohmann::json::object();
   for (const auto& [name, value] : notification.annotations)
     if (!value.empty()) annotations[name] = value;
-  annotations["floorwatch_alert_id"] = std::to_string(notification.alert_id);
+  annotations["floorwatch_alert_id"] = notification.fingerprint;
 
   nlohmann::json alert = {
       {"labels", labels},
       {"annotations", annotations},
       {"startsAt", format_rfc3339(notification.starts_at)},
   };
-  // Firing alerts carry no endsAt: Alertmanager keeps them active until resolve_timeout
-  // passes without an update (config/alertmanager.yml sets it long) or until we resolve.
   if (notification.kind == NotificationKind::Resolved && notification.ends_at)
     alert["endsAt"] = format_rfc3339(*notification.ends_at);
+  else  // still firing: valid until the next refresh is overdue several times over
+    alert["endsAt"] = format_rfc3339(notification.at + 4 * resend);
   if (!generator_url.empty()) alert["generatorURL"] = generator_url;
   return nlohmann::json::array({alert}).dump();
 }
 
-AlertmanagerNotifier::AlertmanagerNotifier(const std::string& base_url, NotifierContext context,
-                                           std::string generator_url,
-                                           std::chrono::milliseconds timeout)
-    : context_(std::move(context)), generator_url_(std::move(generator_url)), timeout_(timeout) {
-  const auto url = parse_http_url(base_url);
-  if (!url) throw std::invalid_argument("alertmanager url must be http://HOST:PORT: " + base_url);
-  url_ = *url;
-  while (url_.path.ends_with('/')) url_.path.pop_back();
-  url_.path += "/api/v2/alerts";
+AlertmanagerNotifier::AlertmanagerNotifier(const std::vector<std::string>& base_urls,
+                                           NotifierContext context, std::string generator_url,
+                                           std::chrono::milliseconds timeout,
+                                           std::chrono::milliseconds resend)
+    : context_(std::move(context)),
+      generator_url_(std::move(generator_url)),
+      timeout_(timeout),
+      resend_(resend) {
+  if (base_urls.empty()) throw std::invalid_argument("alertmanager needs at least one url");
+  for (const std::string& base_url : base_urls) {
+    auto url = parse_http_url(base_url);
+    if (!url) throw std::invalid_argument("alertmanager url must be http://HOST:PORT: " + base_url);
+    while (url->path.ends_with('/')) url->path.pop_back();
+    url->path += "/api/v2/alerts";
+    urls_.push_back(std::move(*url));
+  }
 }
 
 DeliveryOutcome AlertmanagerNotifier::deliver(const Notification& notification) {
-  return outcome_of(http_post(url_, "application/json",
-                              alertmanager_payload(notification, context_, generator_url_),
-                              timeout_));
+  const std::string body = alertmanager_payload(notification, context_, generator_url_, resend_);
+  DeliveryOutcome combined{false, false, {}};
+  for (const HttpUrl& url : urls_) {
+    const DeliveryOutcome outcome = outcome_of(http_post(url, "application/json", body, timeout_));
+    if (outcome.delivered) {
+      combined.delivered = true;
+      continue;
+    }
+    combined.retryable = combined.retryable || outcome.retryable;
+    if (!combined.error.empty()) combined.error += "; ";
+    combined.error += url.host + ":" + url.port + ": " + outcome.error;
+  }
+  if (combined.delivered) combined.error.clear();
+  return combined;
 }
 
 }  // namespace floorwatch::alerts

@@ -18,6 +18,7 @@ LogNotifier::LogNotifier(LogSink sink) : sink_(std::move(sink)) {
 }
 
 DeliveryOutcome LogNotifier::deliver(const Notification& notification) {
+  if (notification.kind == NotificationKind::Refresh) return DeliveryOutcome{true, false, {}};
   sink_(log_line(notification));
   return DeliveryOutcome{true, false, {}};
 }

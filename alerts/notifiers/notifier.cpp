@@ -19,9 +19,9 @@ std::unique_ptr<Notifier> make_notifier(const NotifierConfig& config,
   switch (config.type) {
     case NotifierType::Alertmanager:
       return std::make_unique<AlertmanagerNotifier>(
-          config.url, context,
+          instance_urls(config), context,
           config.generator_url.empty() ? context.generator_url : config.generator_url,
-          config.timeout);
+          config.timeout, config.resend);
     case NotifierType::Webhook:
       return std::make_unique<WebhookNotifier>(config.url, context, config.timeout);
     case NotifierType::Log:

@@ -40,6 +40,9 @@ std::string notification_text(const Notification& notification) {
     case NotificationKind::Acknowledged:
       status = "[ACKNOWLEDGED by " + annotation(notification, "acknowledged_by") + "]";
       break;
+    case NotificationKind::Refresh:
+      status = "[FIRING, refresh]";
+      break;
   }
   std::string text = status + " " + std::string(to_string(notification.severity)) + " " +
                      annotation(notification, "summary");
@@ -62,6 +65,7 @@ std::string webhook_payload(const Notification& notification, const NotifierCont
       {"text", notification_text(notification)},
       {"status", to_string(notification.kind)},
       {"alert_id", notification.alert_id},
+      {"fingerprint", notification.fingerprint},
       {"alertname", alertname == notification.labels.end() ? "" : alertname->second},
       {"subject", subject_of(notification)},
       {"severity", to_string(notification.severity)},
@@ -105,6 +109,8 @@ WebhookNotifier::WebhookNotifier(const std::string& url, NotifierContext context
 }
 
 DeliveryOutcome WebhookNotifier::deliver(const Notification& notification) {
+  // A refresh only keeps Alertmanager's copy alive; people heard "firing" already.
+  if (notification.kind == NotificationKind::Refresh) return DeliveryOutcome{true, false, {}};
   return outcome_of(
       http_post(url_, "application/json", webhook_payload(notification, context_), timeout_));
 }

@@ -50,6 +50,7 @@ struct FloorState::Queue {
   std::set<std::pair<Timestamp, std::string>> waiting;    // oldest first
   std::array<std::int64_t, kAgentStatusCount> members{};  // member agents by state, kept live
   std::uint64_t changed_revision = 0;                     // FloorState::revision_ of last change
+  std::optional<Timestamp> last_event_at;  // event time of the last event changing it
 };
 
 namespace {
@@ -131,6 +132,13 @@ FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
 }
 
 ApplyResult FloorState::apply(const Event& e) {
+  // Queues this event changes remember its time: readers that must agree across daemons
+  // (an alert's start) take time from the floor's data, not from their own clock.
+  applying_event_at_ = e.ts;
+  struct Reset {
+    std::optional<Timestamp>& at;
+    ~Reset() { at.reset(); }
+  } reset{applying_event_at_};
   switch (e.type) {
     case EventType::CallEnqueued:
       return on_enqueued(e);
@@ -155,6 +163,7 @@ void FloorState::record(Queue& q, Timestamp at, const OutcomeCounters& delta) {
 
 void FloorState::mark_changed(Queue& q) {
   q.changed_revision = ++revision_;
+  if (applying_event_at_) q.last_event_at = applying_event_at_;
 }
 
 void FloorState::mark_all_changed() {
@@ -411,6 +420,7 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
   s.name = q.name;
   s.settings = q.settings;
   s.calls_waiting = static_cast<std::int64_t>(q.waiting.size());
+  s.last_event_at = q.last_event_at;
   if (!q.waiting.empty()) {
     s.oldest_enqueued_at = q.waiting.begin()->first;
     s.oldest_wait_seconds = std::max(0.0, to_seconds(now - *s.oldest_enqueued_at));

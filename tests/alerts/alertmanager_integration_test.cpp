@@ -16,9 +16,10 @@
 #include "alerts/http_receiver.h"
 #include "alerts/notifiers/dispatcher.h"
 #include "floorwatch/core/clock.h"
-#include "support/http_client.h"
+#include "support/alertmanager.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/wait.h"
 
 using namespace floorwatch;
 using namespace floorwatch::alerts;
@@ -27,58 +28,20 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kAlertmanager = "/usr/bin/prometheus-alertmanager";
 constexpr const char* kAmtool = "/usr/bin/amtool";
-
-bool installed(const char* path) {
-  return ::access(path, X_OK) == 0;
-}
-
-// Alerts in Alertmanager whose labels include `alertname` and `queue`.
-std::vector<nlohmann::json> alerts_named(int port, const std::string& alertname,
-                                         const std::string& queue) {
-  const auto response = http_get("127.0.0.1", port, "/api/v2/alerts");
-  std::vector<nlohmann::json> found;
-  if (response.status != 200) return found;
-  for (const auto& alert : nlohmann::json::parse(response.body))
-    if (alert["labels"].value("alertname", "") == alertname &&
-        alert["labels"].value("queue", "") == queue)
-      found.push_back(alert);
-  return found;
-}
-
-// Polls (Alertmanager ingests asynchronously) until `done` or the timeout.
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
-}
 
 }  // namespace
 
 TEST_CASE("an alert fired by the engine appears in a real Alertmanager and resolves",
           "[alerts][integration][alertmanager]") {
-  if (!installed(kAlertmanager)) {
+  if (!alertmanager_installed()) {
     WARN("prometheus-alertmanager is not installed (scripts/install-deps): skipped");
     return;
   }
   TempDir dir;
-  {
-    std::ofstream config(dir.path() / "alertmanager.yml");
-    config << "route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n";
-  }
-  const int port = closed_port();
-  ChildProcess alertmanager(
-      {kAlertmanager, "--config.file=" + (dir.path() / "alertmanager.yml").string(),
-       "--storage.path=" + (dir.path() / "data").string(),
-       "--web.listen-address=127.0.0.1:" + std::to_string(port), "--cluster.listen-address="});
-  REQUIRE(alertmanager.wait_for("Listening on", 30s));
-
-  const std::string am_url = "http://127.0.0.1:" + std::to_string(port);
+  Alertmanagers alertmanager(dir, 1);
+  const int port = alertmanager.web_port(0);
+  const std::string am_url = alertmanager.urls().front();
   const AlertsConfig config = parse_alerts_config_text(R"(
 notifiers:
   am: {type: alertmanager, url: ")" + am_url + R"(", backoff: 100ms}
@@ -106,14 +69,15 @@ rules:
   INFO(alertmanager.output());
   REQUIRE(dispatcher->counters().front().delivered == 1);
 
-  REQUIRE(eventually([&] { return alerts_named(port, "OldestWaitOver90s", "sales").size() == 1; },
-                     10s));
-  const auto alert = alerts_named(port, "OldestWaitOver90s", "sales").front();
+  REQUIRE(wait_until(
+      [&] { return alertmanager_alerts(port, "OldestWaitOver90s", "sales").size() == 1; }, 10s));
+  const auto alert = alertmanager_alerts(port, "OldestWaitOver90s", "sales").front();
   CHECK(alert["labels"]["tier"] == "floor-lead");
   CHECK(alert["labels"]["severity"] == "critical");
   CHECK(alert["labels"]["site"] == "stockholm");
   CHECK(alert["status"]["state"] == "active");
-  CHECK(alert["annotations"]["values"].get<std::string>().starts_with("oldest_wait_seconds=95"));
+  CHECK(
+      alert["annotations"]["values"].get<std::string>().starts_with("oldest_wait_seconds=90.001"));
 
   floor.nobody_waiting("sales");
   const core::Timestamp later = clock.now();
@@ -122,11 +86,12 @@ rules:
   dispatcher->submit(result.notifications);
   REQUIRE(dispatcher->wait_until_idle(10s));
   CHECK(dispatcher->counters().front().delivered == 2);
-  CHECK(eventually([&] { return alerts_named(port, "OldestWaitOver90s", "sales").empty(); }, 10s));
+  CHECK(wait_until([&] { return alertmanager_alerts(port, "OldestWaitOver90s", "sales").empty(); },
+                   10s));
 }
 
 TEST_CASE("the example alertmanager.yml routing by tier is valid", "[alerts][integration]") {
-  if (!installed(kAmtool)) {
+  if (::access(kAmtool, X_OK) != 0) {
     WARN("amtool is not installed (prometheus-alertmanager, scripts/install-deps): skipped");
     return;
   }

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/closed_port.h"
+
 namespace floorwatch::test {
 
 struct ReceivedRequest {
@@ -155,18 +157,5 @@ class HttpReceiver {
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
-
-/// A loopback port with nothing listening (bound, then closed): connections are refused.
-inline int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 }  // namespace floorwatch::test

@@ -25,6 +25,7 @@ Notification firing_notification() {
   Notification notification;
   notification.kind = NotificationKind::Firing;
   notification.alert_id = 7;
+  notification.fingerprint = "5e1f0c2a9b3d4e7f";
   notification.labels = {
       {"alertname", "OldestWaitOver90s"}, {"queue", "sales"}, {"severity", "critical"}};
   notification.annotations = {{"summary", "OldestWaitOver90s on queue sales"},
@@ -168,10 +169,11 @@ TEST_CASE("a hung receiver times out; its queue overflows by dropping the oldest
 TEST_CASE("Alertmanager notifier posts the v2 alert array", "[alerts][notifiers]") {
   HttpReceiver receiver;
   std::vector<NotificationDispatcher::Registration> registrations;
-  registrations.push_back({"am",
-                           std::make_unique<AlertmanagerNotifier>(receiver.url("/"), kContext,
-                                                                  "http://fw-a:9464/alerts", 2s),
-                           kFastRetry});
+  registrations.push_back(
+      {"am",
+       std::make_unique<AlertmanagerNotifier>(std::vector<std::string>{receiver.url("/")}, kContext,
+                                              "http://fw-a:9464/alerts", 2s),
+       kFastRetry});
   NotificationDispatcher dispatcher(std::move(registrations), 10);
   Notification firing = firing_notification();
   firing.notifiers = {"am"};
@@ -193,12 +195,13 @@ TEST_CASE("Alertmanager notifier posts the v2 alert array", "[alerts][notifiers]
                                           {"queue", "sales"},
                                           {"severity", "critical"},
                                           {"tier", "supervisor"},
-                                          {"site", "stockholm"},
-                                          {"daemon", "fw-a"}});
+                                          {"site", "stockholm"}});
   CHECK(alert["annotations"]["summary"] == "OldestWaitOver90s on queue sales");
   CHECK(alert["annotations"]["values"] == "oldest_wait_seconds=90.001");
   CHECK(alert["startsAt"] == "2026-11-23T09:00:00.000Z");
-  CHECK_FALSE(alert.contains("endsAt"));
+  CHECK(alert["annotations"]["floorwatch_alert_id"] == "5e1f0c2a9b3d4e7f");
+  // Still firing: valid for four resend intervals (1 min by default) after it was sent.
+  CHECK(alert["endsAt"] == "2026-11-23T09:07:00.000Z");
   CHECK(alert["generatorURL"] == "http://fw-a:9464/alerts");
   const auto resolved_alert = nlohmann::json::parse(requests[1].body)[0];
   CHECK(resolved_alert["endsAt"] == "2026-11-23T09:04:00.000Z");
@@ -241,4 +244,59 @@ TEST_CASE("http:// URLs only", "[alerts][notifiers]") {
   CHECK(parse_http_url("http://example.org")->port == "80");
   CHECK_FALSE(parse_http_url("https://example.org"));
   CHECK_FALSE(parse_http_url("http://:80/"));
+}
+
+TEST_CASE("an Alertmanager notifier posts every notice to every instance of a cluster",
+          "[alerts][notifiers][ha]") {
+  HttpReceiver first, second;
+  const std::string down = "http://127.0.0.1:" + std::to_string(closed_port());
+  AlertmanagerNotifier notifier({first.url("/"), down, second.url("/")}, kContext, "", 2s);
+  Notification firing = firing_notification();
+
+  SECTION("delivered once an instance accepted it; the one that is down is named") {
+    const DeliveryOutcome outcome = notifier.deliver(firing);
+    CHECK(outcome.delivered);
+    REQUIRE(first.requests().size() == 1);
+    REQUIRE(second.requests().size() == 1);
+    CHECK(first.requests()[0].body == second.requests()[0].body);
+  }
+  SECTION("failed, and worth retrying, only when every instance failed") {
+    AlertmanagerNotifier all_down({down}, kContext, "", 2s);
+    const DeliveryOutcome outcome = all_down.deliver(firing);
+    CHECK_FALSE(outcome.delivered);
+    CHECK(outcome.retryable);
+    CHECK(outcome.error.find("127.0.0.1:") != std::string::npos);
+  }
+  SECTION("a refresh goes to Alertmanager but not to people") {
+    firing.kind = NotificationKind::Refresh;
+    CHECK(notifier.deliver(firing).delivered);
+    CHECK(first.requests().size() == 1);
+    HttpReceiver hook;
+    WebhookNotifier webhook_notifier(hook.url("/hook"), kContext, 2s);
+    CHECK(webhook_notifier.deliver(firing).delivered);
+    CHECK(hook.requests().empty());
+  }
+}
+
+TEST_CASE("an alertmanager notifier takes urls: for a cluster, or url:",
+          "[alerts][notifiers][ha]") {
+  const auto parsed = config(R"(
+notifiers:
+  am: {type: alertmanager, urls: ["http://am-1:9093", "http://am-2:9093"], resend: 30s}
+  one: {type: alertmanager, url: "http://am-1:9093"}
+escalation_policies:
+  default:
+    - {name: floor-lead, notifiers: [am, one]}
+rules:
+  - {name: Waiting, expr: calls_waiting > 0}
+)");
+  CHECK(instance_urls(parsed.notifiers[0]) ==
+        std::vector<std::string>{"http://am-1:9093", "http://am-2:9093"});
+  CHECK(parsed.notifiers[0].resend == 30s);
+  CHECK(instance_urls(parsed.notifiers[1]) == std::vector<std::string>{"http://am-1:9093"});
+  CHECK_THROWS_WITH(config(R"(
+notifiers:
+  hook: {type: webhook, urls: ["http://a:1"]}
+)"),
+                    Catch::Contains("only an alertmanager notifier takes urls"));
 }

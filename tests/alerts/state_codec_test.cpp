@@ -237,3 +237,28 @@ TEST_CASE("truncated, corrupted or foreign alert state is refused", "[alerts][st
     CHECK_THROWS_AS(load_alert_state(in), core::SnapshotError);
   }
 }
+
+TEST_CASE("alert state of version 1 (before fired_values) still loads", "[alerts][state_codec]") {
+  AlertEngineState state;
+  Alert alert;
+  alert.id = 4;
+  alert.rule = "OldestWaitOver90s";
+  alert.subject = "sales";
+  alert.state = AlertState::Firing;
+  alert.active_since = kMonday9Utc;
+  alert.fired_at = kMonday9Utc;
+  alert.values = {95.0};
+  state.active.push_back(alert);
+  // Version 2 adds one list (empty here: a u64 count of 0) at the end of each alert; this
+  // state's only alert is followed by the history, silence and cooldown counts.
+  std::string bytes = encode(state);
+  bytes.erase(bytes.size() - 4 * 8, 8);
+  bytes[0] = 1;
+  core::ByteReader in(bytes);
+  const AlertEngineState loaded = load_alert_state(in);
+  CHECK(in.at_end());
+  REQUIRE(loaded.active.size() == 1);
+  CHECK(loaded.active[0].id == 4);
+  CHECK(loaded.active[0].values == std::vector<std::optional<double>>{95.0});
+  CHECK(loaded.active[0].fired_values.empty());  // notices show the live figures then
+}

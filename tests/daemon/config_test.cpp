@@ -185,3 +185,17 @@ TEST_CASE("half a CURVE setup is an error naming the missing key", "[daemon][con
                  Catch::Contains("authorized_keys"));
   CHECK_THAT(error_of("security:\n  tls: {}\n"), Catch::StartsWith("site.yaml:2: security.tls"));
 }
+
+TEST_CASE("ha: names the partner daemon; without it the daemon runs alone",
+          "[daemon][config][ha]") {
+  CHECK_FALSE(parse_config("site: s\n", "site.yaml").ha.enabled());
+  const auto config =
+      parse_config("ha:\n  peer: tcp://fw-b:5571\n  peer_key_file: /etc/floorwatch/keys/fw-b.key\n",
+                   "site.yaml");
+  CHECK(config.ha.enabled());
+  CHECK(config.ha.peer == "tcp://fw-b:5571");
+  CHECK(config.ha.peer_key_file == "/etc/floorwatch/keys/fw-b.key");
+  CHECK(error_of("ha:\n  pier: tcp://fw-b:5571\n").rfind("site.yaml:2: ha.pier: unknown key", 0) ==
+        0);
+  CHECK(error_of("ha:\n  peer_key_file: k\n").find("ha.peer: is required") != std::string::npos);
+}

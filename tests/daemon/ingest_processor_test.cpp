@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/rule_config.h"
+#include "daemon/alert_service.h"
 #include "daemon/control_server.h"
 #include "daemon/ingest_processor.h"
 
@@ -216,5 +218,47 @@ TEST_CASE("the control socket answers snapshot, status and unknown commands", "[
     INFO(request);
     REQUIRE(reply.contains("error"));
     CHECK(reply["error"].get<std::string>().size() > 10);
+  }
+}
+
+TEST_CASE("peer_acks are merged from the HA partner's key only", "[daemon][control][ha]") {
+  core::ManualClock clock(kT0 + 75s);
+  Rig rig(clock);
+  rig.views.publish(rig.floor, clock.now(), {});
+  daemon::AlertService alerts(alerts::parse_alerts_config_text(R"(
+notifiers:
+  log: {type: log}
+escalation_policies:
+  default:
+    - {name: floor-lead, notifiers: [log]}
+rules:
+  - {name: OldestWaitOver90s, expr: oldest_wait_seconds > 90}
+)",
+                                                               "test.yaml"),
+                              "UTC", {"stockholm", "fw-a"}, "");
+  daemon::ControlServer server(rig.views, rig.processor,
+                               {{"stockholm", "fw-a"}, "1.2.3", "wall", {}});
+  server.set_alert_service(&alerts);
+  server.set_peer_key_name("fw-b");
+  // An ack the partner took for an alert not firing here yet: held until it fires.
+  const std::string request =
+      R"({"command":"peer_acks","from":"fw-b","acks":[{"fingerprint":"00ff00ff00ff00ff",)"
+      R"("by":"maria","comment":"","at_ms":1795510890000}]})";
+  const auto answer = [&](const std::string& text, const std::string& key) {
+    return nlohmann::json::parse(server.handle(text, clock.now(), key).reply);
+  };
+
+  SECTION("from the partner's key, or without CURVE") {
+    CHECK(answer(request, "fw-b") == nlohmann::json{{"merged", 0}, {"held", 1}});
+    CHECK(answer(request, "") == nlohmann::json{{"merged", 0}, {"held", 1}});
+  }
+  SECTION("any other key cannot speak for the partner") {
+    const auto reply = answer(request, "maria");
+    CHECK(reply["error"].get<std::string>().find("not this daemon's HA peer") != std::string::npos);
+    CHECK(alerts.engine().held_shared_acks() == 0);
+  }
+  SECTION("a malformed list is refused") {
+    CHECK(answer(R"({"command":"peer_acks","acks":[{"by":"maria"}]})", "").contains("error"));
+    CHECK(answer(R"({"command":"peer_acks"})", "").contains("error"));
   }
 }

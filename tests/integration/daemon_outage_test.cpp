@@ -109,7 +109,7 @@ TEST_CASE(
   REQUIRE(expected_events > 50000);
 
   TempDir dir;
-  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(closed_port());
   const std::string spool = dir.file("spool");
   auto first = std::make_unique<RunningDaemon>(dir, state_config(dir), "event", endpoint);
   // 13 simulated hours at 600x: about 80 s of real time at roughly 1,000 events a second. A
@@ -183,7 +183,7 @@ TEST_CASE(
   REQUIRE(send_jsonl(reference.ingest(), all).first == 0);
   const auto expected = queue_figures(reference.scrape());
 
-  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(closed_port());
   const std::string spool = dir.file("spool");
   const std::vector<std::string> collector_argv = {collector_binary(), "jsonl",       "--endpoint",
                                                    endpoint,           "--source-id", "feed",

@@ -36,7 +36,7 @@ std::string calls(int count) {
 TEST_CASE("events read while the daemon is down are delivered exactly once when it starts",
           "[integration]") {
   TempDir dir;
-  const int port = unused_tcp_port();
+  const int port = closed_port();
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   const int call_count = 5000;
   const auto file = dir.write("calls.jsonl", calls(call_count));

@@ -51,7 +51,7 @@ TEST_CASE("a daemon killed mid-stream recovers to exactly the uninterrupted figu
   const int how = GENERATE(SIGKILL, SIGTERM);
   CAPTURE(how);
   TempDir dir;
-  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(closed_port());
   const std::string state = std::string(kQueues) + "state:\n  path: " + dir.file("state.db") +
                             "\n  snapshot_interval_seconds: 1\n";
   auto first = std::make_unique<RunningDaemon>(dir, state, "event", endpoint);

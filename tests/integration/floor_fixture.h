@@ -1,10 +1,6 @@
 #pragma once
 // Starts a real floorwatchd on loopback with OS-chosen ports and gives tests its endpoints,
 // plus helpers to run the real collector and floorwatchctl binaries against it.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -15,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/binaries.h"
+#include "support/closed_port.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/prometheus_text.h"
@@ -23,24 +20,13 @@
 
 namespace floorwatch::test {
 
-/// A loopback TCP port nobody listens on right now (for a daemon that must come back on the
-/// same address after a restart).
-inline int unused_tcp_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-/// The `site:` and `daemon_id:` a test daemon reports as labels on every series.
+/// Who a RunningDaemon is, for tests that run several (sites, or an HA pair): the `site:` and
+/// `daemon_id:` it reports on every series, and its control bind (a fixed port when a partner
+/// must know it before it starts).
 struct DaemonIdentity {
   std::string site = "testsite";
   std::string daemon_id = "test-daemon";
+  std::string control_bind = "tcp://127.0.0.1:*";
 };
 
 /// A running floorwatchd. `config_body` is YAML appended after the generated listen settings.
@@ -61,7 +47,8 @@ class RunningDaemon {
                 const std::vector<std::string>& extra_env = {}) {
     listen_settings_ = "site: " + identity.site + "\ndaemon_id: " + identity.daemon_id +
                        "\ningest:\n  bind: " + ingest_bind + "\n" + more_ingest_settings +
-                       "control:\n  bind: tcp://127.0.0.1:*\n"
+                       "control:\n  bind: " + identity.control_bind +
+                       "\n"
                        "feed:\n  bind: tcp://127.0.0.1:*\n  publish: tcp://127.0.0.1:*\n"
                        "metrics:\n  listen: 127.0.0.1:0\n";
     config_path_ = dir.write("floorwatch.yaml", listen_settings_ + config_body);

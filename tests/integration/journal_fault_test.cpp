@@ -362,7 +362,7 @@ TEST_CASE("a daemon killed during a journal fault recovers every acknowledged ev
   const auto expected = reference_figures(events);
   SmallDisk disk(dir.file("state"), "1m");
   const std::string config = state_config(disk.file("state.db"));
-  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(closed_port());
   auto daemon = std::make_unique<RunningDaemon>(dir, config, "event", endpoint);
   ChildProcess collector = start_jsonl(endpoint, events);
   check_paused(*daemon, collector);

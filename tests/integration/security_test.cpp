@@ -12,6 +12,7 @@
 
 #include "integration/floor_fixture.h"
 #include "support/board_model_wait.h"
+#include "support/closed_port.h"
 
 #ifdef FLOORWATCH_HAVE_WALLBOARD
 #include "security/socket_security.h"
@@ -45,9 +46,10 @@ class KeyRing {
     return (keys_ / (name + ".key_secret")).string();
   }
   std::string authorized() const { return authorized_.string(); }
-  /// The collector / floorwatchctl options for key `name` against this daemon.
-  std::vector<std::string> options(const std::string& name) const {
-    return {"--curve-server-key", public_key("daemon"), "--curve-key", secret_key(name)};
+  /// The collector / floorwatchctl options for key `name` against the daemon keyed `server`.
+  std::vector<std::string> options(const std::string& name,
+                                   const std::string& server = "daemon") const {
+    return {"--curve-server-key", public_key(server), "--curve-key", secret_key(name)};
   }
 
  private:
@@ -242,7 +244,7 @@ TEST_CASE(
   keys.make("daemon", false);
   keys.make("pbx-collector", false);  // the operator forgot to list it
   keys.make("maria", true);
-  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(unused_tcp_port());
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(closed_port());
   auto first_daemon = std::make_unique<RunningDaemon>(dir, curve_config(keys), "event", endpoint);
 
   std::string lines;
@@ -364,6 +366,74 @@ TEST_CASE("a board with a listed key follows the CURVE feed and acks under its k
   CHECK(refused_plaintext(samples, "feed_publish") >= 1);
 }
 #endif
+
+namespace {
+
+// The alerts `maria` reads on a CURVE daemon keyed `server`, once `done` holds (10 s at most).
+template <typename Done>
+nlohmann::json alerts_when(const KeyRing& keys, const RunningDaemon& daemon,
+                           const std::string& server, Done done) {
+  nlohmann::json listed;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  do {
+    auto [status, output] =
+        run_command(concat({ctl_binary(), "alerts", "--json", "--control", daemon.control()},
+                           keys.options("maria", server)),
+                    10s);
+    if (status != 0) throw std::runtime_error(output);
+    listed = nlohmann::json::parse(output);
+  } while (!done(listed) && std::chrono::steady_clock::now() < deadline);
+  return listed;
+}
+
+}  // namespace
+
+TEST_CASE("with CURVE an HA pair shares acks over the authenticated link",
+          "[integration][security][ha]") {
+  TempDir dir, dir_a, dir_b;
+  KeyRing keys(dir);
+  for (const char* name : {"fw-a", "fw-b", "maria", "pbx"}) keys.make(name, true);
+  const int control_a = closed_port(), control_b = closed_port();
+  const auto config = [&](const std::string& self, const std::string& partner, int port) {
+    return "security:\n  curve:\n    secret_key_file: " + keys.secret_key(self) +
+           "\n    authorized_keys: " + keys.authorized() +
+           "\nha:\n  peer: tcp://127.0.0.1:" + std::to_string(port) +
+           "\n  peer_key_file: " + keys.public_key(partner) +
+           "\nqueues:\n  support: {}\n"
+           "alerts:\n  rules:\n    - name: CallersWaiting\n      expr: calls_waiting > 0\n";
+  };
+  RunningDaemon fw_a(dir_a, DaemonIdentity{"testsite", "fw-a", loopback_endpoint(control_a)},
+                     config("fw-a", "fw-b", control_b), "event");
+  RunningDaemon fw_b(dir_b, DaemonIdentity{"testsite", "fw-b", loopback_endpoint(control_b)},
+                     config("fw-b", "fw-a", control_a), "event");
+  const auto file = dir.write("one.jsonl", event_line("c1"));
+  for (auto* daemon : {&fw_a, &fw_b}) {
+    const std::string server = daemon == &fw_a ? "fw-a" : "fw-b";
+    REQUIRE(run_command(concat({collector_binary(), "jsonl", "--endpoint", daemon->ingest(),
+                                "--file", file, "--source-id", "pbx"},
+                               keys.options("pbx", server)),
+                        30s)
+                .first == 0);
+  }
+  const auto firing = [](const nlohmann::json& listed) { return !listed["alerts"].empty(); };
+  const auto on_a = alerts_when(keys, fw_a, "fw-a", firing);
+  REQUIRE(on_a["alerts"].size() == 1);
+  auto [ack_status, ack_output] =
+      run_command(concat({ctl_binary(), "ack", std::to_string(on_a["alerts"][0]["id"].get<long>()),
+                          "--control", fw_a.control()},
+                         keys.options("maria", "fw-a")),
+                  10s);
+  INFO(ack_output);
+  REQUIRE(ack_status == 0);
+
+  const auto on_b = alerts_when(keys, fw_b, "fw-b", [](const nlohmann::json& listed) {
+    return !listed["alerts"].empty() && listed["alerts"][0]["state"] == "acknowledged";
+  });
+  INFO(on_b.dump() << "\n" << fw_a.process().output() << "\n" << fw_b.process().output());
+  REQUIRE(on_b["alerts"].size() == 1);
+  CHECK(on_b["alerts"][0]["acknowledged_by"] == "maria");
+  CHECK(on_b["alerts"][0]["fingerprint"] == on_a["alerts"][0]["fingerprint"]);
+}
 
 TEST_CASE("an HA pair with a key each: one collector and floorwatchctl reach both daemons",
           "[integration][security][ha]") {

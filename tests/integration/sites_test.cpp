@@ -164,12 +164,12 @@ TEST_CASE("a central Prometheus gives per-site and enterprise figures from two t
                      {{"queue", "support"}, {"window", "today"}}) == 5);
 
   RunningPrometheus stockholm_prometheus(
-      prometheus_dir, "stockholm", site_prometheus_config({&sto_a, &sto_b}), unused_tcp_port());
+      prometheus_dir, "stockholm", site_prometheus_config({&sto_a, &sto_b}), closed_port());
   RunningPrometheus new_york_prometheus(prometheus_dir, "new_york", site_prometheus_config({&nyc}),
-                                        unused_tcp_port());
+                                        closed_port());
   RunningPrometheus central(
       prometheus_dir, "central",
-      central_prometheus_config({&stockholm_prometheus, &new_york_prometheus}), unused_tcp_port());
+      central_prometheus_config({&stockholm_prometheus, &new_york_prometheus}), closed_port());
 
   // Scrape, federation and rule evaluation each take up to a second.
   const auto settled = [&](const std::string& promql, double expected) {

@@ -51,6 +51,9 @@ struct QueueSnapshot {
   QueueSettings settings;
   std::int64_t calls_waiting = 0;
   std::optional<Timestamp> oldest_enqueued_at;
+  /// Event time (the source's clock) of the latest event that changed this queue since the
+  /// state was built; nullopt before one. Same on every daemon fed the same events.
+  std::optional<Timestamp> last_event_at;
   std::optional<double> oldest_wait_seconds;  ///< live: now - oldest_enqueued_at
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< members, by AgentStatus
   std::int64_t staffed_agents = 0;                  ///< available + ringing + busy + wrapup

@@ -127,6 +127,7 @@ class FloorState {
   std::unordered_map<std::string, Call> calls_;
   std::unordered_map<std::string, Agent> agents_;
   Timestamp latest_advance_{};
+  std::optional<Timestamp> applying_event_at_;  // set while apply() runs
   Timestamp last_prune_day_{};
   // Change tracking, so readers can ask for the queues changed since their last snapshot.
   std::uint64_t revision_ = 0;
