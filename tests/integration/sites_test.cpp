@@ -163,8 +163,8 @@ TEST_CASE("a central Prometheus gives per-site and enterprise figures from two t
   REQUIRE(nyc.metric("floorwatch_queue_service_level_denominator",
                      {{"queue", "support"}, {"window", "today"}}) == 5);
 
-  RunningPrometheus stockholm_prometheus(
-      prometheus_dir, "stockholm", site_prometheus_config({&sto_a, &sto_b}), closed_port());
+  RunningPrometheus stockholm_prometheus(prometheus_dir, "stockholm",
+                                         site_prometheus_config({&sto_a, &sto_b}), closed_port());
   RunningPrometheus new_york_prometheus(prometheus_dir, "new_york", site_prometheus_config({&nyc}),
                                         closed_port());
   RunningPrometheus central(
