@@ -203,17 +203,9 @@ int main(int argc, char** argv) {
   options.spool_max_bytes = common.spool_max_bytes;
   std::vector<security::ClientSecurity> securities;
   try {
-    const auto& keys = common.curve_server_keys;
-    if (keys.size() > 1 && keys.size() != common.endpoints.size())
-      throw security::KeyFileError(
-          "--curve-server-key: give one key for every daemon or one per --endpoint (" +
-          std::to_string(common.endpoints.size()) + " endpoints, " + std::to_string(keys.size()) +
-          " keys)");
-    options.security =
-        security::load_client_security(keys.empty() ? "" : keys.front(), common.curve_key);
-    if (keys.size() > 1)
-      for (const std::string& key : keys)
-        securities.push_back(security::load_client_security(key, common.curve_key));
+    securities = security::load_client_securities(common.curve_server_keys, common.curve_key,
+                                                  common.endpoints.size(), "--curve-server-key",
+                                                  "--endpoint");
   } catch (const security::KeyFileError& error) {
     spdlog::error("{}", error.what());
     stop_signal_thread();

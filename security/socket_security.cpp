@@ -51,6 +51,24 @@ ClientSecurity load_client_security(const std::string& server_key_file,
   return security;
 }
 
+std::vector<ClientSecurity> load_client_securities(const std::vector<std::string>& server_key_files,
+                                                   const std::string& key_file, std::size_t daemons,
+                                                   const std::string& option,
+                                                   const std::string& per) {
+  if (server_key_files.size() > 1 && server_key_files.size() != daemons)
+    throw KeyFileError(option + ": give one key for every daemon or one per " + per + " (" +
+                       std::to_string(daemons) + " daemons, " +
+                       std::to_string(server_key_files.size()) + " keys)");
+  if (server_key_files.size() <= 1) {
+    const std::string shared = server_key_files.empty() ? "" : server_key_files.front();
+    return std::vector<ClientSecurity>(daemons, load_client_security(shared, key_file));
+  }
+  std::vector<ClientSecurity> securities;
+  for (const std::string& server_key_file : server_key_files)
+    securities.push_back(load_client_security(server_key_file, key_file));
+  return securities;
+}
+
 bool is_loopback_endpoint(const std::string& endpoint) {
   const auto scheme_end = endpoint.find("://");
   if (scheme_end == std::string::npos) return false;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -39,6 +40,15 @@ void apply_client_security(zmq::socket_t& socket, const ClientSecurity& security
 /// (NAME.key_secret). Neither = plaintext. Throws KeyFileError.
 ClientSecurity load_client_security(const std::string& server_key_file,
                                     const std::string& key_file);
+
+/// The same for a client of several daemons (an HA pair): `server_key_files` holds none
+/// (plaintext), one (every daemon shares it) or one per daemon, in endpoint order; one entry per
+/// daemon comes back. Otherwise throws KeyFileError `OPTION: give one key for every daemon or
+/// one per PER (N daemons, M keys)`, `option` and `per` naming the client's own words.
+std::vector<ClientSecurity> load_client_securities(const std::vector<std::string>& server_key_files,
+                                                   const std::string& key_file, std::size_t daemons,
+                                                   const std::string& option,
+                                                   const std::string& per);
 
 /// True when `endpoint` cannot be reached from another machine: tcp:// on 127.0.0.0/8, ::1,
 /// localhost or the `lo` interface, and ipc:// / inproc://.

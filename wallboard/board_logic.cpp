@@ -386,8 +386,11 @@ ConnectionDisplay connection_display(const BoardModel& model, SteadyTime now,
                                ? " \u00B7 " + model.daemon  // ·
                                : "";
   if (model.feed_state != FeedState::Live) {
-    if (model.last_resync_reason == "failover" || model.last_resync_reason == "snapshot_timeout")
-      if (model.daemons_configured > 1) return {"\u21BB SWITCHING DAEMON", Level::Warning};
+    // With a partner, both reasons move the board to it (FeedSync::fail_over).
+    const bool switching = model.last_resync_reason == to_string(ResyncReason::Failover) ||
+                           model.last_resync_reason == to_string(ResyncReason::SnapshotTimeout);
+    if (switching && model.daemons_configured > 1)
+      return {"\u21BB SWITCHING DAEMON", Level::Warning};
     return {"\u21BB RE-SYNCING" + from, Level::Warning};  // ↻
   }
   return {"\u25CF LIVE" + from, Level::Ok};  // ●

@@ -160,18 +160,12 @@ void set_daemon_endpoints(BoardOptions& options, const std::vector<std::string>&
 }
 
 void load_board_keys(BoardOptions& options) {
-  const auto& servers = options.curve_server_key_files;
-  if (servers.size() > 1 && servers.size() != options.daemons.size())
-    throw BoardConfigError("curve_server_key: give one key for every daemon or one per daemon (" +
-                           std::to_string(options.daemons.size()) + " daemons, " +
-                           std::to_string(servers.size()) + " keys)");
   try {
-    for (std::size_t i = 0; i < options.daemons.size(); ++i) {
-      const std::string server = servers.empty()       ? std::string()
-                                 : servers.size() == 1 ? servers.front()
-                                                       : servers[i];
-      options.daemons[i].security = security::load_client_security(server, options.curve_key_file);
-    }
+    const auto securities =
+        security::load_client_securities(options.curve_server_key_files, options.curve_key_file,
+                                         options.daemons.size(), "curve_server_key", "daemon");
+    for (std::size_t i = 0; i < options.daemons.size(); ++i)
+      options.daemons[i].security = securities[i];
   } catch (const security::KeyFileError& error) {
     throw BoardConfigError(error.what());
   }

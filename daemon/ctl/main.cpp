@@ -44,15 +44,12 @@ std::vector<floorwatch::ctl::ControlEndpoint> control_endpoints(const std::strin
                                                                 const std::string& server_keys,
                                                                 const std::string& client_key) {
   const auto endpoints = floorwatch::common::split_list(control);
-  const auto keys = floorwatch::common::split_list(server_keys);
-  if (keys.size() > 1 && keys.size() != endpoints.size())
-    throw floorwatch::security::KeyFileError(
-        "--curve-server-key: give one key for every daemon or one per --control endpoint");
+  const auto securities = floorwatch::security::load_client_securities(
+      floorwatch::common::split_list(server_keys), client_key, endpoints.size(),
+      "--curve-server-key", "--control endpoint");
   std::vector<floorwatch::ctl::ControlEndpoint> daemons;
-  for (std::size_t i = 0; i < endpoints.size(); ++i) {
-    const std::string key = keys.empty() ? "" : keys.size() == 1 ? keys.front() : keys[i];
-    daemons.push_back({endpoints[i], floorwatch::security::load_client_security(key, client_key)});
-  }
+  for (std::size_t i = 0; i < endpoints.size(); ++i)
+    daemons.push_back({endpoints[i], securities[i]});
   return daemons;
 }
 
