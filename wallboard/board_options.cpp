@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -19,6 +20,41 @@ std::string bind_of(const YAML::Node& root, const char* section, const char* key
   const YAML::Node node = root[section];
   if (!node || !node.IsMap() || !node[key] || !node[key].IsScalar()) return "";
   return node[key].Scalar();
+}
+
+// `sound:` of a board. A relative file is read from the config file's directory, so the example
+// config's sounds work from any working directory.
+void read_sound(const Reader& reader, const YAML::Node& node, const std::string& key,
+                const std::string& file_name, SoundSettings& sound) {
+  if (!node.IsMap()) reader.fail(node.Mark(), key, "expected a mapping (critical, warning, ...)");
+  auto sound_file = [&](std::string& target) {
+    return [&](const YAML::Node& value, const std::string& entry) {
+      target = reader.string_value(value, entry);
+      if (target.empty() || target == "builtin" || std::filesystem::path(target).is_absolute())
+        return;
+      target = (std::filesystem::path(file_name).parent_path() / target).lexically_normal();
+    };
+  };
+  reader.for_each_entry(
+      node, key,
+      {{"enabled",
+        [&](const YAML::Node& value, const std::string& entry) {
+          if (!value.IsScalar() || (value.Scalar() != "true" && value.Scalar() != "false"))
+            reader.fail(value.Mark(), entry, "expected true or false");
+          sound.enabled = value.Scalar() == "true";
+        }},
+       {"critical", sound_file(sound.critical)},
+       {"warning", sound_file(sound.warning)},
+       {"info", sound_file(sound.info)},
+       {"repeat_seconds",
+        [&](const YAML::Node& value, const std::string& entry) {
+          sound.repeat = std::chrono::seconds(reader.whole_number(value, entry, 0, 3600));
+        }},
+       {"quiet_hours", [&](const YAML::Node& value, const std::string& entry) {
+          sound.quiet_hours = parse_quiet_hours(reader.string_value(value, entry));
+          if (!sound.quiet_hours)
+            reader.fail(value.Mark(), entry, "expected local times such as \"22:00-07:00\"");
+        }}});
 }
 
 }  // namespace
@@ -134,7 +170,10 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
        {"snapshot", one_or_list(snapshot)},
        {"control", one_or_list(control)},
        {"curve_server_key", one_or_list(options.curve_server_key_files)},
-       {"curve_key", text(options.curve_key_file)}});
+       {"curve_key", text(options.curve_key_file)},
+       {"sound", [&](const YAML::Node& value, const std::string& key) {
+          read_sound(reader, value, key, file_name, options.sound);
+        }}});
   set_daemon_endpoints(options, publish, snapshot, control,
                        file_name + ": boards." + selected_name);
 }

@@ -11,6 +11,7 @@
 #include "common/string_list.h"
 #include "wallboard/board_logic.h"
 #include "wallboard/feed_client.h"
+#include "wallboard/sound_policy.h"
 #include "yaml_config/config_file_error.h"
 
 namespace floorwatch::wallboard {
@@ -35,6 +36,7 @@ struct BoardOptions {
   int rotate_seconds = 20;
   double stale_after_seconds = 3;
   bool fullscreen = false;
+  SoundSettings sound;  ///< alert sounds (`sound:`); `--no-sound` turns them off
   std::string font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   std::string bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
   // Screenshot mode (tests, docs): render off the live feed, write a PNG, exit.

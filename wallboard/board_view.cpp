@@ -12,7 +12,7 @@ namespace {
 
 // Every non-ASCII glyph the board draws; only these are rasterised besides Latin-1.
 constexpr const char* kSymbols =
-    "\u2713\u25B2\u2716\u26A0\u25CF\u25CC\u21BB\u2014\u00B7\u2026\u25B6";
+    "\u2713\u25B2\u2716\u26A0\u25CF\u25CC\u21BB\u2014\u00B7\u2026\u25B6\u266A";
 constexpr Rgba kHeaderFill{24, 28, 34};
 constexpr Rgba kNeutralFill{48, 56, 66};
 constexpr Rgba kOnColourText{16, 20, 24};  // dark text on ok/warning/critical fills
@@ -86,8 +86,18 @@ void draw_header(Frame& f, const Rect& r) {
                                                   : "floorwatch";
   text_in(f.draw, f.in.fonts.large, f.in.fonts.sizes.large, inner.columns(0.0f, 0.42f),
           Palette::text, title);
-  text_in(f.draw, f.in.fonts.body, f.in.fonts.sizes.body, inner.columns(0.43f, 0.62f),
-          Palette::dim_text, std::string(page_title(f.in.page)), Align::Center);
+  const Rect middle = inner.columns(0.43f, 0.62f);
+  if (f.in.sound_note.empty()) {
+    text_in(f.draw, f.in.fonts.body, f.in.fonts.sizes.body, middle, Palette::dim_text,
+            std::string(page_title(f.in.page)), Align::Center);
+  } else {
+    // A muted board says so where everyone looks, so nobody wonders why it stayed quiet.
+    text_in(f.draw, f.in.fonts.body, f.in.fonts.sizes.body, middle.rows(0.0f, 0.5f),
+            Palette::dim_text, std::string(page_title(f.in.page)), Align::Center);
+    text_in(f.draw, f.in.fonts.body, f.in.fonts.sizes.body, middle.rows(0.5f, 1.0f),
+            Palette::warning, "\u266A " + std::string(f.in.sound_note), Align::Center);
+    f.regions.push_back({"sound_note", middle.rows(0.5f, 1.0f)});
+  }
   const std::string clock =
       model.has_data ? format_time_of_day(f.now_utc, model.utc_offset_seconds) : "--:--:--";
   text_in(f.draw, f.in.fonts.large, f.in.fonts.sizes.large, inner.columns(0.63f, 0.78f),

@@ -42,7 +42,8 @@ struct ViewInput {
   Page page;
   float width;
   float height;
-  std::size_t part = 0;  ///< which screen of a paged list (PageRotation::part)
+  std::size_t part = 0;         ///< which screen of a paged list (PageRotation::part)
+  std::string_view sound_note;  ///< why the board is silent ("sound muted (M)"), or empty
 };
 
 /// What the people in front of the board asked for, and where things were drawn.

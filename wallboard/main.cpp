@@ -22,6 +22,7 @@
 #include <imgui_impl_opengl3_loader.h>
 
 #include "wallboard/board_options.h"
+#include "wallboard/board_sound.h"
 #include "wallboard/board_view.h"
 #include "wallboard/feed_client.h"
 #include "wallboard/png_image.h"
@@ -105,7 +106,8 @@ bool critical_firing(const fw::BoardModel& model) {
 
 // The board's frame loop: copy the model when the feed changed it, draw it, sleep until the
 // next second (or the next delta).
-int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOptions& options) {
+int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOptions& options,
+                   fw::BoardSound& sound) {
   fw::BoardModel model;
   std::uint64_t seen_version = 0;
   fw::PageRotation rotation;
@@ -144,16 +146,19 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     const bool stale = fw::is_stale(model, now, silence_limit);
     const fw::Page page = rotation.advance(now, fw::any_alert_firing(model) && !stale);
     status.report(model, stale);
+    const fw::SoundSilence silence = sound.update(model, now, stale);
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const fw::ViewOutput drawn = fw::draw_board(
-        {model, options, fonts, now, page, display.x, display.y, rotation.part(now)});
+    const fw::ViewOutput drawn =
+        fw::draw_board({model, options, fonts, now, page, display.x, display.y, rotation.part(now),
+                        fw::silence_note(silence)});
     rotation.parts = drawn.parts;
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q))
       glfwSetWindowShouldClose(window, 1);
+    if (!ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_M, false)) sound.toggle_mute();
     ImGui::Render();
     glViewport(0, 0, fb_width, fb_height);
     const auto bg = fw::Palette::background;
@@ -190,14 +195,16 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     }
     glfwSwapBuffers(window);
     const bool flashing = critical_firing(model) && !stale;
-    glfwWaitEventsTimeout(screenshot_mode && frames_since_ready > 0
-                              ? 0.0
-                              : seconds_until_next_wake(model, now, flashing));
+    double wait = seconds_until_next_wake(model, now, flashing);
+    if (const auto repeat = sound.next_wake())
+      wait = std::clamp(std::chrono::duration<double>(*repeat - now).count(), 0.01, wait);
+    glfwWaitEventsTimeout(screenshot_mode && frames_since_ready > 0 ? 0.0 : wait);
   }
   return 0;
 }
 
-int run_board(const fw::BoardOptions& options) {
+int run_board(const fw::BoardOptions& options,
+              const std::map<fw::AlertSeverity, fw::WavSound>& sounds) {
   glfwSetErrorCallback(
       [](int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); });
   if (!glfwInit()) return 1;
@@ -240,8 +247,9 @@ int run_board(const fw::BoardOptions& options) {
         std::chrono::milliseconds(static_cast<int>(options.stale_after_seconds * 1000));
     // The feed thread wakes the frame loop the moment a delta is applied.
     fw::FeedClient client(options.daemons, options.name, timings, [] { glfwPostEmptyEvent(); });
+    fw::BoardSound sound(options.sound, sounds);
     try {
-      status = run_frame_loop(window, client, options);
+      status = run_frame_loop(window, client, options, sound);
     } catch (const std::exception& error) {
       std::fprintf(stderr, "wallboard: %s\n", error.what());
       status = 1;
@@ -264,7 +272,7 @@ int main(int argc, char** argv) {
   std::optional<int> rotate_seconds;
   std::optional<double> stale_after;
   fw::BoardOptions cli;
-  bool fullscreen = false;
+  bool fullscreen = false, no_sound = false;
   app.add_option("--config", config_path,
                  "floorwatch.yaml: `boards:`, `feed:` and `control:` (wallboard/README.md)");
   app.add_option("--board", board,
@@ -293,6 +301,7 @@ int main(int argc, char** argv) {
                  "seconds without data before the board greys out (default 3)");
   app.add_flag("--fullscreen,--kiosk", fullscreen,
                "full screen on the primary monitor, cursor hidden");
+  app.add_flag("--no-sound", no_sound, "never play alert sounds (the config's `sound:`)");
   app.add_option("--font", cli.font, "regular TTF font");
   app.add_option("--bold-font", cli.bold_font, "bold TTF font");
   app.add_option("--screenshot", cli.screenshot, "render off the live feed, write this PNG, exit");
@@ -305,6 +314,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   fw::BoardOptions options = cli;
+  std::map<fw::AlertSeverity, fw::WavSound> sounds;
   try {
     char host[256] = {};
     options.name = gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "wallboard";
@@ -336,8 +346,14 @@ int main(int argc, char** argv) {
     if (stale_after) options.stale_after_seconds = std::max(1.0, *stale_after);
     if (fullscreen) options.fullscreen = true;
     std::tie(options.width, options.height) = fw::parse_size(size);
+    // A screenshot run (tests, docs) is silent.
+    if (no_sound || !options.screenshot.empty()) options.sound.enabled = false;
+    if (options.sound.enabled) sounds = fw::load_alert_sounds(options.sound);
   } catch (const fw::BoardConfigError& error) {
     std::fprintf(stderr, "wallboard: config error: %s\n", error.what());
+    return 2;
+  } catch (const fw::WavError& error) {
+    std::fprintf(stderr, "wallboard: config error: sound: %s\n", error.what());
     return 2;
   }
 
@@ -350,5 +366,5 @@ int main(int argc, char** argv) {
     std::printf("wallboard: board=%s feed=%s snapshot=%s control=%s\n", options.name.c_str(),
                 daemon.publish.c_str(), daemon.snapshot.c_str(), daemon.control.c_str());
   std::fflush(stdout);
-  return run_board(options);
+  return run_board(options, sounds);
 }
