@@ -46,6 +46,8 @@ struct BoardOptions {
   std::uint64_t after_updates = 1;  ///< feed updates (snapshot/deltas) to wait for
   bool after_stale = false;         ///< ...and then for the data to go stale
   double screenshot_timeout_seconds = 60;
+  /// Benchmarks: print when a new reason of this agent is first on screen (after the swap).
+  std::string trace_agent;
 };
 
 /// Reads floorwatch.yaml: `boards.<board>` (the first board when `board` is empty; none is

@@ -104,6 +104,31 @@ bool critical_firing(const fw::BoardModel& model) {
   return false;
 }
 
+// `--trace-agent`: after each presented frame, the traced agent's reason when it changed, with
+// the monotonic time (what bench/frame_latency_bench.cpp compares with when it sent the event).
+class PresentedTrace {
+ public:
+  explicit PresentedTrace(std::string agent) : agent_(std::move(agent)) {}
+  void after_swap(const fw::BoardModel& model) {
+    if (agent_.empty()) return;
+    const auto it = std::lower_bound(
+        model.agents.begin(), model.agents.end(), agent_,
+        [](const fw::AgentView& a, const std::string& id) { return a.agent < id; });
+    if (it == model.agents.end() || it->agent != agent_ || it->reason == last_reason_) return;
+    last_reason_ = it->reason;
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch())
+                        .count();
+    std::printf("presented agent=%s reason=%s steady_ns=%lld\n", agent_.c_str(),
+                last_reason_.c_str(), static_cast<long long>(ns));
+    std::fflush(stdout);
+  }
+
+ private:
+  std::string agent_;
+  std::string last_reason_;
+};
+
 // The board's frame loop: copy the model when the feed changed it, draw it, sleep until the
 // next second (or the next delta).
 int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOptions& options,
@@ -122,6 +147,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
   const auto started = std::chrono::steady_clock::now();
   int frames_since_ready = 0;
 
+  PresentedTrace trace(options.trace_agent);
   fw::SteadyTime last_frame{};
   while (!glfwWindowShouldClose(window) && !stop_requested.load()) {
     // A burst of deltas draws at most 30 frames a second: each still shows the newest model.
@@ -194,6 +220,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
       }
     }
     glfwSwapBuffers(window);
+    trace.after_swap(model);
     const bool flashing = critical_firing(model) && !stale;
     double wait = seconds_until_next_wake(model, now, flashing);
     if (const auto repeat = sound.next_wake())
@@ -309,6 +336,8 @@ int main(int argc, char** argv) {
   app.add_option("--after-updates", cli.after_updates,
                  "screenshot after this many feed updates (default 1)");
   app.add_flag("--after-stale", cli.after_stale, "screenshot once the data has gone stale");
+  app.add_option("--trace-agent", cli.trace_agent,
+                 "print when a change of this agent's reason was first presented (benchmarks)");
   app.add_option("--timeout", cli.screenshot_timeout_seconds,
                  "give up a screenshot after N seconds (exit 3)");
   CLI11_PARSE(app, argc, argv);

@@ -99,6 +99,7 @@ class ChildProcess {
     if (running()) kill(pid_, sig);
   }
 
+  pid_t pid() const { return pid_; }
   bool running() {
     if (exited_) return false;
     int status = 0;

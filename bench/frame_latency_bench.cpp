@@ -1,0 +1,191 @@
+// Event -> presented frame: from the moment a collector sends an event to floorwatchd until the
+// real floorwatch-wallboard has presented the first frame drawn with it (after its buffer swap),
+// under Xvfb with Mesa's software GL. A real daemon runs in-process (wall clock, loopback TCP) on
+// a floor of `queues` x `agents_per_queue` agents, with `background` other agent events a second
+// (a busy floor keeps the board drawing); every `interval_ms` one probe agent's reason changes.
+// The board prints when each reason was first presented (--trace-agent) with CLOCK_MONOTONIC,
+// the same clock this program stamps the sends with. Also reports the board's CPU.
+// Usage: floorwatch_bench_frame BOARD_BINARY [samples=300] [queues=50] [agents_per_queue=40]
+//        [interval_ms=100] [background=20] [size=1920x1080]
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "daemon/daemon_loop.h"
+#include "support/process.h"
+#include "wire_codec.h"
+
+using namespace floorwatch;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+core::Event agent_event(const std::string& agent, const std::string& queue, core::AgentStatus state,
+                        std::string reason) {
+  core::Event e;
+  e.type = core::EventType::AgentState;
+  e.ts = core::SystemClock().now();
+  e.agent = agent;
+  e.state = state;
+  e.reason = std::move(reason);
+  e.queues = std::vector<std::string>{queue};
+  return e;
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+// CPU seconds (user + system) a process has used so far.
+double cpu_seconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  std::istringstream fields(line.substr(line.rfind(')') + 2));
+  std::string skip;
+  for (int i = 3; i < 14; ++i) fields >> skip;
+  double user = 0, system = 0;
+  fields >> user >> system;
+  return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s BOARD_BINARY [samples] [queues] [agents_per_queue] "
+                         "[interval_ms] [background] [size]\n", argv[0]);
+    return 2;
+  }
+  const std::string board_binary = argv[1];
+  const int samples = argc > 2 ? std::atoi(argv[2]) : 300;
+  const int queues = argc > 3 ? std::atoi(argv[3]) : 50;
+  const int agents_per_queue = argc > 4 ? std::atoi(argv[4]) : 40;
+  const int interval_ms = argc > 5 ? std::atoi(argv[5]) : 100;
+  const int background = argc > 6 ? std::atoi(argv[6]) : 20;
+  const std::string size = argc > 7 ? argv[7] : "1920x1080";
+
+  daemon::DaemonConfig config;
+  config.site = config.daemon_id = "bench";
+  config.ingest_bind = config.control_bind = config.feed_bind = config.feed_publish =
+      "tcp://127.0.0.1:*";
+  config.metrics_listen = "127.0.0.1:0";
+  for (int q = 0; q < queues; ++q) config.floor.queues["queue-" + std::to_string(q)] = {};
+  daemon::Daemon daemon(config, daemon::ClockMode::Wall);
+  std::atomic<bool> stop{false};
+  std::thread loop([&] { daemon.run(stop); });
+
+  zmq::context_t context(1);
+  zmq::socket_t dealer(context, zmq::socket_type::dealer);
+  dealer.set(zmq::sockopt::linger, 0);
+  dealer.connect(daemon.ingest_endpoint());
+  std::uint64_t seq = 0;
+  auto send = [&](const std::vector<core::Event>& events) {
+    wire::Batch batch{"bench", 1, {}};
+    for (const auto& event : events) batch.events.push_back({++seq, event});
+    dealer.send(zmq::buffer(wire::encode_batch(batch)), zmq::send_flags::none);
+    zmq::message_t ack;
+    while (dealer.recv(ack, zmq::recv_flags::dontwait)) {
+    }
+  };
+  std::vector<core::Event> floor;
+  for (int q = 0; q < queues; ++q)
+    for (int a = 0; a < agents_per_queue; ++a)
+      floor.push_back(agent_event("agent-" + std::to_string(q) + "-" + std::to_string(a),
+                                  "queue-" + std::to_string(q),
+                                  a % 3 == 0 ? core::AgentStatus::Available
+                                             : core::AgentStatus::Busy,
+                                  ""));
+  send(floor);
+
+  test::ChildProcess xvfb({"/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", size + "x24",
+                           "-nolisten", "tcp"});
+  const auto display = xvfb.wait_for(R"((^|\n)(\d+)\n)", std::chrono::seconds(20));
+  if (!display) {
+    std::fprintf(stderr, "Xvfb did not start\n");
+    return 1;
+  }
+  test::ChildProcess board({"/usr/bin/env", "DISPLAY=:" + (*display)[2].str(), board_binary,
+                            "--feed", daemon.feed_publish_endpoint(), "--snapshot",
+                            daemon.feed_endpoint(), "--control", daemon.control_endpoint(),
+                            "--size", size, "--pages", "queues", "--no-sound", "--trace-agent",
+                            "zz-probe"});
+  if (!board.wait_for("state=live", std::chrono::seconds(30))) {
+    std::fprintf(stderr, "the board did not connect:\n%s\n", board.output().c_str());
+    return 1;
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // fonts, first frames
+
+  // Probes every interval_ms; background agents change state at `background` a second between.
+  std::vector<std::int64_t> sent_ns(static_cast<std::size_t>(samples) + 1);
+  std::mt19937 random(7);
+  const double cpu_before = cpu_seconds(board.pid());
+  const auto started = Clock::now();
+  auto next_background = started;
+  const auto background_period =
+      background > 0 ? std::chrono::nanoseconds(1'000'000'000 / background) : std::chrono::hours(1);
+  for (int i = 1; i <= samples; ++i) {
+    const auto probe_at = started + std::chrono::milliseconds(interval_ms) * i;
+    while (next_background < probe_at) {
+      std::this_thread::sleep_until(next_background);
+      const int q = static_cast<int>(random() % static_cast<unsigned>(queues));
+      const int a = static_cast<int>(random() % static_cast<unsigned>(agents_per_queue));
+      send({agent_event("agent-" + std::to_string(q) + "-" + std::to_string(a),
+                        "queue-" + std::to_string(q),
+                        random() % 2 ? core::AgentStatus::Busy : core::AgentStatus::Available, "")});
+      next_background += background_period;
+      board.output();  // keep the pipe drained
+    }
+    std::this_thread::sleep_until(probe_at);
+    sent_ns[static_cast<std::size_t>(i)] = now_ns();
+    send({agent_event("zz-probe", "queue-0",
+                      i % 2 ? core::AgentStatus::Paused : core::AgentStatus::Wrapup,
+                      "probe-" + std::to_string(i))});
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const double board_cpu = (cpu_seconds(board.pid()) - cpu_before) / seconds * 100;
+
+  std::map<int, std::int64_t> presented_ns;
+  const std::regex line(R"(presented agent=zz-probe reason=probe-(\d+) steady_ns=(\d+))");
+  const std::string output = board.output();
+  for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it)
+    presented_ns.emplace(std::stoi((*it)[1]), std::stoll((*it)[2]));
+  std::vector<double> latencies_ms;
+  for (const auto& [n, at] : presented_ns)
+    if (n >= 1 && n <= samples)
+      latencies_ms.push_back(double(at - sent_ns[static_cast<std::size_t>(n)]) / 1e6);
+  std::printf(
+      "frame_latency samples=%zu/%d queues=%d agents=%d size=%s background_per_s=%d "
+      "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f board_cpu_percent=%.1f\n",
+      latencies_ms.size(), samples, queues, queues * agents_per_queue, size.c_str(), background,
+      percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9),
+      percentile(latencies_ms, 0.99),
+      latencies_ms.empty() ? 0.0 : *std::max_element(latencies_ms.begin(), latencies_ms.end()),
+      board_cpu);
+  stop = true;
+  loop.join();
+  return latencies_ms.size() == static_cast<std::size_t>(samples) ? 0 : 1;
+}
