@@ -75,8 +75,10 @@ std::int64_t now_ns() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s BOARD_BINARY [samples] [queues] [agents_per_queue] "
-                         "[interval_ms] [background] [size]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s BOARD_BINARY [samples] [queues] [agents_per_queue] "
+                 "[interval_ms] [background] [size]\n",
+                 argv[0]);
     return 2;
   }
   const std::string board_binary = argv[1];
@@ -113,15 +115,13 @@ int main(int argc, char** argv) {
   std::vector<core::Event> floor;
   for (int q = 0; q < queues; ++q)
     for (int a = 0; a < agents_per_queue; ++a)
-      floor.push_back(agent_event("agent-" + std::to_string(q) + "-" + std::to_string(a),
-                                  "queue-" + std::to_string(q),
-                                  a % 3 == 0 ? core::AgentStatus::Available
-                                             : core::AgentStatus::Busy,
-                                  ""));
+      floor.push_back(agent_event(
+          "agent-" + std::to_string(q) + "-" + std::to_string(a), "queue-" + std::to_string(q),
+          a % 3 == 0 ? core::AgentStatus::Available : core::AgentStatus::Busy, ""));
   send(floor);
 
-  test::ChildProcess xvfb({"/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", size + "x24",
-                           "-nolisten", "tcp"});
+  test::ChildProcess xvfb(
+      {"/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", size + "x24", "-nolisten", "tcp"});
   const auto display = xvfb.wait_for(R"((^|\n)(\d+)\n)", std::chrono::seconds(20));
   if (!display) {
     std::fprintf(stderr, "Xvfb did not start\n");
@@ -152,9 +152,9 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_until(next_background);
       const int q = static_cast<int>(random() % static_cast<unsigned>(queues));
       const int a = static_cast<int>(random() % static_cast<unsigned>(agents_per_queue));
-      send({agent_event("agent-" + std::to_string(q) + "-" + std::to_string(a),
-                        "queue-" + std::to_string(q),
-                        random() % 2 ? core::AgentStatus::Busy : core::AgentStatus::Available, "")});
+      send({agent_event(
+          "agent-" + std::to_string(q) + "-" + std::to_string(a), "queue-" + std::to_string(q),
+          random() % 2 ? core::AgentStatus::Busy : core::AgentStatus::Available, "")});
       next_background += background_period;
       board.output();  // keep the pipe drained
     }
@@ -169,22 +169,27 @@ int main(int argc, char** argv) {
   const double board_cpu = (cpu_seconds(board.pid()) - cpu_before) / seconds * 100;
 
   std::map<int, std::int64_t> presented_ns;
-  const std::regex line(R"(presented agent=zz-probe reason=probe-(\d+) steady_ns=(\d+))");
+  std::vector<double> draw_ms, swap_ms;
+  const std::regex line(
+      R"(presented agent=zz-probe reason=probe-(\d+) steady_ns=(\d+) draw_ms=(\S+) swap_ms=(\S+))");
   const std::string output = board.output();
-  for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it)
+  for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it) {
     presented_ns.emplace(std::stoi((*it)[1]), std::stoll((*it)[2]));
+    draw_ms.push_back(std::stod((*it)[3]));
+    swap_ms.push_back(std::stod((*it)[4]));
+  }
   std::vector<double> latencies_ms;
   for (const auto& [n, at] : presented_ns)
     if (n >= 1 && n <= samples)
       latencies_ms.push_back(double(at - sent_ns[static_cast<std::size_t>(n)]) / 1e6);
   std::printf(
       "frame_latency samples=%zu/%d queues=%d agents=%d size=%s background_per_s=%d "
-      "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f board_cpu_percent=%.1f\n",
+      "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f draw_p50_ms=%.2f swap_p50_ms=%.2f "
+      "board_cpu_percent=%.1f\n",
       latencies_ms.size(), samples, queues, queues * agents_per_queue, size.c_str(), background,
-      percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9),
-      percentile(latencies_ms, 0.99),
+      percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9), percentile(latencies_ms, 0.99),
       latencies_ms.empty() ? 0.0 : *std::max_element(latencies_ms.begin(), latencies_ms.end()),
-      board_cpu);
+      percentile(draw_ms, 0.5), percentile(swap_ms, 0.5), board_cpu);
   stop = true;
   loop.join();
   return latencies_ms.size() == static_cast<std::size_t>(samples) ? 0 : 1;

@@ -109,18 +109,22 @@ bool critical_firing(const fw::BoardModel& model) {
 class PresentedTrace {
  public:
   explicit PresentedTrace(std::string agent) : agent_(std::move(agent)) {}
-  void after_swap(const fw::BoardModel& model) {
+  /// `frame_start`: when this frame's loop pass began; `swap_start`: just before the swap.
+  void after_swap(const fw::BoardModel& model, fw::SteadyTime frame_start,
+                  fw::SteadyTime swap_start) {
     if (agent_.empty()) return;
     const auto it = std::lower_bound(
         model.agents.begin(), model.agents.end(), agent_,
         [](const fw::AgentView& a, const std::string& id) { return a.agent < id; });
     if (it == model.agents.end() || it->agent != agent_ || it->reason == last_reason_) return;
     last_reason_ = it->reason;
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::steady_clock::now().time_since_epoch())
-                        .count();
-    std::printf("presented agent=%s reason=%s steady_ns=%lld\n", agent_.c_str(),
-                last_reason_.c_str(), static_cast<long long>(ns));
+    const auto now = std::chrono::steady_clock::now();
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+    using Ms = std::chrono::duration<double, std::milli>;
+    std::printf("presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f\n",
+                agent_.c_str(), last_reason_.c_str(), static_cast<long long>(ns),
+                Ms(swap_start - frame_start).count(), Ms(now - swap_start).count());
     std::fflush(stdout);
   }
 
@@ -219,8 +223,9 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
         return 3;
       }
     }
+    const fw::SteadyTime swap_start = std::chrono::steady_clock::now();
     glfwSwapBuffers(window);
-    trace.after_swap(model);
+    trace.after_swap(model, now, swap_start);
     const bool flashing = critical_firing(model) && !stale;
     double wait = seconds_until_next_wake(model, now, flashing);
     if (const auto repeat = sound.next_wake())
