@@ -17,34 +17,16 @@
 #include <zmq.hpp>
 
 #include "daemon/daemon_loop.h"
+#include "live_probe.h"
 #include "wallboard/feed_client.h"
 #include "wire_codec.h"
 
 using namespace floorwatch;
 using Clock = std::chrono::steady_clock;
+using bench::agent_event;
+using bench::percentile;
 
-namespace {
-
-core::Event agent_event(const std::string& agent, const std::string& queue, core::AgentStatus state,
-                        std::string reason) {
-  core::Event e;
-  e.type = core::EventType::AgentState;
-  e.ts = core::SystemClock().now();
-  e.agent = agent;
-  e.state = state;
-  e.reason = std::move(reason);
-  e.queues = std::vector<std::string>{queue};
-  return e;
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
   const int samples = argc > 1 ? std::atoi(argv[1]) : 1000;
@@ -52,32 +34,10 @@ int main(int argc, char** argv) {
   const int agents_per_queue = argc > 3 ? std::atoi(argv[3]) : 20;
   const int interval_ms = argc > 4 ? std::atoi(argv[4]) : 10;
 
-  daemon::DaemonConfig config;
-  config.site = "bench";
-  config.daemon_id = "bench";
-  config.ingest_bind = config.control_bind = config.feed_bind = config.feed_publish =
-      "tcp://127.0.0.1:*";
-  config.metrics_listen = "127.0.0.1:0";
-  for (int q = 0; q < queues; ++q) config.floor.queues["queue-" + std::to_string(q)] = {};
-  daemon::Daemon daemon(config, daemon::ClockMode::Wall);
-  std::atomic<bool> stop{false};
-  std::thread loop([&] { daemon.run(stop); });
-
-  zmq::context_t context(1);
-  zmq::socket_t dealer(context, zmq::socket_type::dealer);
-  dealer.set(zmq::sockopt::linger, 0);
-  dealer.connect(daemon.ingest_endpoint());
-  std::uint64_t seq = 0;
-  auto send = [&](const std::vector<core::Event>& events) {
-    wire::Batch batch{"bench", 1, {}};
-    for (const auto& event : events) batch.events.push_back({++seq, event});
-    dealer.send(zmq::buffer(wire::encode_batch(batch)), zmq::send_flags::none);
-  };
-  auto drain_acks = [&] {
-    zmq::message_t ack;
-    while (dealer.recv(ack, zmq::recv_flags::dontwait)) {
-    }
-  };
+  bench::LiveDaemon live(queues);
+  daemon::Daemon& daemon = live.daemon();
+  auto send = [&](const std::vector<core::Event>& events) { live.send(events); };
+  auto drain_acks = [&] { live.drain_acks(); };
 
   // The floor: every agent signed in, a few callers waiting in each queue.
   std::vector<core::Event> floor;
@@ -165,7 +125,5 @@ int main(int argc, char** argv) {
       latencies_ms.empty() ? 0.0 : *std::max_element(latencies_ms.begin(), latencies_ms.end()),
       static_cast<unsigned long long>(daemon.feed_counters().deltas),
       static_cast<unsigned long long>(model.resyncs));
-  stop = true;
-  loop.join();
   return latencies_ms.size() == static_cast<std::size_t>(samples) ? 0 : 1;
 }
