@@ -6,7 +6,7 @@
 // The board prints when each reason was first presented (--trace-agent) with CLOCK_MONOTONIC,
 // the same clock this program stamps the sends with. Also reports the board's CPU.
 // Usage: floorwatch_bench_frame BOARD_BINARY [samples=300] [queues=50] [agents_per_queue=40]
-//        [interval_ms=100] [background=20] [size=1920x1080]
+//        [interval_ms=100] [background=20] [size=1920x1080] [page=queues]
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   const int interval_ms = argc > 5 ? std::atoi(argv[5]) : 100;
   const int background = argc > 6 ? std::atoi(argv[6]) : 20;
   const std::string size = argc > 7 ? argv[7] : "1920x1080";
+  const std::string page = argc > 8 ? argv[8] : "queues";
 
   bench::LiveDaemon live(queues);
   daemon::Daemon& daemon = live.daemon();
@@ -97,7 +98,7 @@ int main(int argc, char** argv) {
   test::ChildProcess board({"/usr/bin/env", "DISPLAY=:" + (*display)[2].str(), board_binary,
                             "--feed", daemon.feed_publish_endpoint(), "--snapshot",
                             daemon.feed_endpoint(), "--control", daemon.control_endpoint(),
-                            "--size", size, "--pages", "queues", "--no-sound", "--trace-agent",
+                            "--size", size, "--pages", page, "--no-sound", "--trace-agent",
                             "zz-probe"});
   if (!board.wait_for("state=live", std::chrono::seconds(30))) {
     std::fprintf(stderr, "the board did not connect:\n%s\n", board.output().c_str());
@@ -150,11 +151,12 @@ int main(int argc, char** argv) {
     if (n >= 1 && n <= samples)
       latencies_ms.push_back(double(at - sent_ns[static_cast<std::size_t>(n)]) / 1e6);
   std::printf(
-      "frame_latency samples=%zu/%d queues=%d agents=%d size=%s background_per_s=%d "
+      "frame_latency samples=%zu/%d queues=%d agents=%d size=%s page=%s background_per_s=%d "
       "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f draw_p50_ms=%.2f swap_p50_ms=%.2f "
       "board_cpu_percent=%.1f\n",
-      latencies_ms.size(), samples, queues, queues * agents_per_queue, size.c_str(), background,
-      percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9), percentile(latencies_ms, 0.99),
+      latencies_ms.size(), samples, queues, queues * agents_per_queue, size.c_str(), page.c_str(),
+      background, percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9),
+      percentile(latencies_ms, 0.99),
       latencies_ms.empty() ? 0.0 : *std::max_element(latencies_ms.begin(), latencies_ms.end()),
       percentile(draw_ms, 0.5), percentile(swap_ms, 0.5), board_cpu);
   return latencies_ms.size() == static_cast<std::size_t>(samples) ? 0 : 1;

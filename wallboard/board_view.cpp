@@ -1,7 +1,10 @@
 #include "wallboard/board_view.h"
 
+#include <imgui_impl_opengl3_loader.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <stdexcept>
 
@@ -30,6 +33,49 @@ ImVec2 top_left(const Rect& r) {
 }
 ImVec2 bottom_right(const Rect& r) {
   return {r.right(), r.bottom()};
+}
+
+// ImGui draw-list callback: clears the command's clip rectangle to the colour packed in its
+// user data. Runs inside ImGui_ImplOpenGL3_RenderDrawData, in draw order, with the scissor test on.
+void clear_clip_rect(const ImDrawList*, const ImDrawCmd* cmd) {
+  GLint viewport[4];
+  glGetIntegerv(GL_VIEWPORT, viewport);
+  const ImVec2 scale = ImGui::GetDrawData()->FramebufferScale;
+  const ImVec4 clip = cmd->ClipRect;
+  glScissor(static_cast<GLint>(clip.x * scale.x),
+            static_cast<GLint>(static_cast<float>(viewport[3]) - clip.w * scale.y),
+            static_cast<GLsizei>((clip.z - clip.x) * scale.x),
+            static_cast<GLsizei>((clip.w - clip.y) * scale.y));
+  const ImVec4 c = ImGui::ColorConvertU32ToFloat4(
+      static_cast<ImU32>(reinterpret_cast<std::uintptr_t>(cmd->UserCallbackData)));
+  glClearColor(c.x, c.y, c.z, c.w);
+  glClear(GL_COLOR_BUFFER_BIT);
+}
+
+// An opaque filled rectangle, optionally with rounded corners. Large areas are cleared under a
+// scissor instead of drawn as triangles: with software GL (Mesa llvmpipe: wall PCs without a
+// GPU, Xvfb) shading a pixel costs far more than clearing it, and full-screen fills made up
+// most of a frame's time (docs/benchmarks.md). Only the corners are drawn.
+void fill_rect(ImDrawList* draw, const Rect& r, Rgba c, float rounding = 0) {
+  if (r.empty()) return;
+  rounding = std::min({rounding, r.w / 2, r.h / 2});
+  auto clear = [&](float x1, float y1, float x2, float y2) {
+    draw->PushClipRect({x1, y1}, {x2, y2}, true);
+    draw->AddCallback(clear_clip_rect,
+                      reinterpret_cast<void*>(static_cast<std::uintptr_t>(colour(c))));
+    draw->PopClipRect();
+  };
+  if (rounding < 1) {
+    clear(r.x, r.y, r.right(), r.bottom());
+    return;
+  }
+  clear(r.x + rounding, r.y, r.right() - rounding, r.bottom());
+  clear(r.x, r.y + rounding, r.right(), r.bottom() - rounding);
+  for (const ImVec2 corner :
+       {ImVec2{r.x + rounding, r.y + rounding}, ImVec2{r.right() - rounding, r.y + rounding},
+        ImVec2{r.x + rounding, r.bottom() - rounding},
+        ImVec2{r.right() - rounding, r.bottom() - rounding}})
+    draw->AddCircleFilled(corner, rounding, colour(c));
 }
 
 // Draws `text` in `r`, vertically centred, at `size` px (never above the rasterised size, so
@@ -79,7 +125,7 @@ struct Frame {
 
 void draw_header(Frame& f, const Rect& r) {
   const BoardModel& model = f.in.model;
-  f.draw->AddRectFilled(top_left(r), bottom_right(r), colour(kHeaderFill));
+  fill_rect(f.draw, r, kHeaderFill);
   const Rect inner = r.inset(std::round(r.h * 0.15f));
   std::string title = !f.in.options.title.empty() ? f.in.options.title
                       : !model.site.empty()       ? model.site
@@ -111,7 +157,7 @@ void draw_header(Frame& f, const Rect& r) {
 }
 
 void draw_stale_banner(Frame& f, const Rect& r) {
-  f.draw->AddRectFilled(top_left(r), bottom_right(r), colour(Palette::warning));
+  fill_rect(f.draw, r, Palette::warning);
   const std::string text =
       f.in.model.has_data
           ? "\u26A0 NO DATA FOR " + format_age(seconds_without_data(f.in.model, f.in.now)) +
@@ -145,7 +191,7 @@ std::optional<std::string> draw_alert_banner(Frame& f, const Rect& r) {
                        : kAcknowledgedFill;
     if (firing && level == Level::Critical && flash_phase) fill = kCriticalFlash;
     if (f.stale) fill = Palette::stale_fill;
-    f.draw->AddRectFilled(top_left(line), bottom_right(line), colour(fill));
+    fill_rect(f.draw, line, fill);
     const Rect inner = line.inset(line.h * 0.12f);
     std::string text = std::string(level_icon(level == Level::Neutral ? Level::Warning : level)) +
                        (alert.severity == AlertSeverity::Critical  ? " CRITICAL"
@@ -200,8 +246,7 @@ std::optional<std::string> draw_alert_banner(Frame& f, const Rect& r) {
 }
 
 void draw_sparkline(Frame& f, const QueueView& queue, const Rect& r) {
-  f.draw->AddRectFilled(top_left(r), bottom_right(r),
-                        colour(f.stale ? Palette::stale_fill : kSparklineFill), r.h * 0.08f);
+  fill_rect(f.draw, r, f.stale ? Palette::stale_fill : kSparklineFill, r.h * 0.08f);
   const Rect plot = r.inset(std::round(r.h * 0.1f));
   // The y axis runs from a floor below both the target and the worst interval up to 100 %, so
   // the usual 70-100 % band is not squashed into the top of the plot.
@@ -250,8 +295,7 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   const TileLayout t = layout_tile(r);
   const bool stale = f.stale;
   const float rounding = std::round(std::min(r.w, r.h) * 0.03f);
-  f.draw->AddRectFilled(top_left(r), bottom_right(r),
-                        colour(stale ? Rgba{40, 40, 40} : Palette::tile), rounding);
+  fill_rect(f.draw, r, stale ? Rgba{40, 40, 40} : Palette::tile, rounding);
   const std::string region = "tile:" + queue.name;
   f.regions.push_back({region, r});
 
@@ -282,7 +326,7 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   const Level wait_lvl = wait ? wait_level(*wait, queue.answer_target_seconds) : Level::Neutral;
   const Rgba box =
       wait ? level_colour(wait_lvl, stale) : (stale ? Palette::stale_fill : kNeutralFill);
-  f.draw->AddRectFilled(top_left(t.oldest), bottom_right(t.oldest), colour(box), rounding * 0.6f);
+  fill_rect(f.draw, t.oldest, box, rounding * 0.6f);
   const Rgba on_box = stale ? Palette::stale_text : wait ? kOnColourText : Palette::dim_text;
   const Rect box_inner = t.oldest.inset(t.oldest.h * 0.06f);
   text_in(f.draw, fonts.bold, fonts.sizes.large, box_inner.rows(0.0f, 0.66f), on_box,
@@ -501,8 +545,8 @@ ViewOutput draw_board(const ViewInput& in) {
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                    ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse);
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  ImGui::GetBackgroundDrawList()->AddRectFilled({0, 0}, {in.width, in.height},
-                                                colour(Palette::background));
+  // No background rectangle: the frame loop clears to Palette::background, and with software
+  // GL (Mesa llvmpipe) a full-screen fill costs as much as the rest of the board.
 
   Frame frame{in, draw, daemon_now(in.model, in.now), stale, screen.unit, out.regions};
   draw_header(frame, screen.header);
