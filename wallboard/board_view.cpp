@@ -12,7 +12,7 @@ namespace {
 
 // Every non-ASCII glyph the board draws; only these are rasterised besides Latin-1.
 constexpr const char* kSymbols =
-    "\u2713\u25B2\u2716\u26A0\u25CF\u25CC\u21BB\u2014\u00B7\u2026\u25B6\u00D7";
+    "\u2713\u25B2\u2716\u26A0\u25CF\u25CC\u21BB\u2014\u00B7\u2026\u25B6";
 constexpr Rgba kHeaderFill{24, 28, 34};
 constexpr Rgba kNeutralFill{48, 56, 66};
 constexpr Rgba kOnColourText{16, 20, 24};  // dark text on ok/warning/critical fills
