@@ -16,7 +16,7 @@ std::string error_reply(const std::string& message) {
 }
 
 ControlReply error_of(const std::string& message) {
-  return ControlReply{error_reply(message), std::nullopt};
+  return ControlReply{error_reply(message), std::nullopt, std::nullopt};
 }
 
 // `report`, the cheap part on the loop: validates and resolves from/to in the site's calendar;
@@ -53,7 +53,8 @@ ControlReply resolve_report(const core::SiteCalendar& calendar, const json& requ
   if (to <= from)
     return error_of("to: must be after from (from " + format_local_time(from, calendar) + ", to " +
                     format_local_time(to, calendar) + ")");
-  return ControlReply{{}, ReportRequest{from, to, std::move(queue), now, calendar, forecast}};
+  return ControlReply{
+      {}, ReportRequest{from, to, std::move(queue), now, calendar, forecast}, std::nullopt};
 }
 
 }  // namespace
@@ -66,13 +67,21 @@ ControlReply ControlServer::handle(std::string_view request, core::Timestamp now
       return error_of("request is not a JSON object");
     const auto command = parsed.find("command");
     if (command == parsed.end() || !command->is_string())
-      return error_of("missing \"command\" (one of: snapshot, status, alerts, ack, report)");
+      return error_of(
+          "missing \"command\" (one of: snapshot, status, alerts, ack, report, callbacks, "
+          "callback_done)");
     if (*command == "report") {
       if (!reports_enabled_)
         return error_of("no interval history: it needs state.path (docs/durability.md)");
       return resolve_report(*views_.current()->calendar, parsed, now);
     }
-    return ControlReply{answer(parsed, command->get<std::string>(), now, key_name), std::nullopt};
+    if (*command == "callback_done") {
+      auto done = parse_callback_done(parsed, key_name);
+      if (const auto* problem = std::get_if<std::string>(&done)) return error_of(*problem);
+      return ControlReply{{}, std::nullopt, std::get<CallbackDoneRequest>(std::move(done))};
+    }
+    return ControlReply{answer(parsed, command->get<std::string>(), now, key_name), std::nullopt,
+                        std::nullopt};
   } catch (const std::exception& error) {
     // Never let an exception cross the loop: a bad request must not stop ingestion.
     return error_of(std::string("internal error: ") + error.what());
@@ -110,6 +119,13 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
                 {"streams", std::move(streams)}}
         .dump();
   }
+  if (command == "callbacks") {
+    core::SnapshotOptions options;
+    options.include_callbacks = true;
+    options.include_predictions = false;
+    const std::shared_ptr<const FloorView> view = views_.current();
+    return callbacks_json(view->snapshot(view->published_at, options)).dump();
+  }
   if (command == "alerts" || command == "ack") {
     if (!alerts_) return error_reply("no alert rules are configured (alerts: in the config)");
     if (command == "alerts") return alerts_->list_json().dump();
@@ -131,8 +147,9 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
       return error_reply("peer_acks: client key \"" + key_name + "\" is not this daemon's HA peer");
     return alerts_->merge_peer_acks(parsed, now).dump();
   }
-  return error_reply("unknown command \"" + command +
-                     "\" (one of: snapshot, status, alerts, ack, report)");
+  return error_reply(
+      "unknown command \"" + command +
+      "\" (one of: snapshot, status, alerts, ack, report, callbacks, callback_done)");
 }
 
 }  // namespace floorwatch::daemon

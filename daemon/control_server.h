@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "daemon/callback_commands.h"
 #include "daemon/floor_view.h"
 #include "daemon/ingest_processor.h"
 #include "daemon/report_worker.h"
@@ -30,6 +31,9 @@ struct DaemonInfo {
 struct ControlReply {
   std::string reply;                    ///< the JSON reply; empty when `report` is set
   std::optional<ReportRequest> report;  ///< a valid `report`; the caller makes history current
+  /// A valid `callback_done`: the loop applies it to the floor state, makes it durable and
+  /// replies with callback_done_reply (`reply` is empty then).
+  std::optional<CallbackDoneRequest> callback_done;
 };
 
 /// Answers control requests. Not thread-safe: runs on the daemon loop, which also owns the

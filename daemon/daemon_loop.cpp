@@ -244,6 +244,10 @@ void Daemon::drain_control(const LoopTime& time) {
                                   " reports in progress, try again later");
       }
     }
+    if (answer.callback_done) {
+      close_callback(std::move(frames), *answer.callback_done, time);
+      continue;
+    }
     // An acknowledgement is durable before the supervisor hears "acknowledged", and the
     // boards show it at once.
     if (alerts_ && alerts_->take_changes()) {
@@ -257,6 +261,27 @@ void Daemon::drain_control(const LoopTime& time) {
     if (!reply(control_socket_, frames, answer.reply, why_not))
       spdlog::debug("control reply not sent reason={}", why_not);
   }
+}
+
+void Daemon::close_callback(std::vector<zmq::message_t> request, const CallbackDoneRequest& done,
+                            const LoopTime& time) {
+  const std::optional<core::CallbackEntry> closed = floor_.close_callback(done.id);
+  const std::string reply_text = callback_done_reply(closed, done, time.now).dump();
+  if (closed) {
+    spdlog::info("callback {} caller={} queue={} called back by {}", closed->id, closed->caller,
+                 closed->queue, done.by);
+    publish_view(time.now, time.steady);
+    feed_->publish_changes();
+    // In the snapshot before the supervisor hears "done": a crash right after cannot reopen it
+    // (docs/durability.md).
+    if (durable_) {
+      reply_when_durable(std::move(request), reply_text);
+      return;
+    }
+  }
+  std::string why_not;
+  if (!reply(control_socket_, request, reply_text, why_not))
+    spdlog::debug("control reply not sent reason={}", why_not);
 }
 
 void Daemon::send_finished_reports() {

@@ -98,6 +98,10 @@ class Daemon {
   /// An alert changed by a control command: snapshotted before its client hears back.
   void reply_when_durable(std::vector<zmq::message_t> request, std::string reply);
   void drain_control(const LoopTime& time);
+  /// `callback_done`: closes the call-back on the floor state (the loop owns it), shows it to
+  /// boards and scrapes at once, and replies once it is durable, as an alert ack.
+  void close_callback(std::vector<zmq::message_t> request, const CallbackDoneRequest& done,
+                      const LoopTime& time);
   /// Sends each report the worker has finished to the client that asked for it.
   void send_finished_reports();
   /// Reads the keys and starts the ZAP handler (CURVE), or warns about plaintext sockets

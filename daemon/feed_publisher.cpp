@@ -78,6 +78,18 @@ void fill_abandon(const core::AbandonedCall& abandon, v1::FeedAbandon& out) {
   out.set_short_abandon(abandon.short_abandon);
 }
 
+// A worklist entry travels as its latest abandon plus the call-back fields.
+void fill_callback(const core::CallbackEntry& entry, v1::FeedAbandon& out) {
+  out.set_call(entry.call);
+  out.set_caller(entry.caller);
+  out.set_queue(entry.queue);
+  out.set_wait_seconds(core::to_seconds(entry.last_wait));
+  out.set_abandoned_at_ms(ms(entry.last_abandoned_at));
+  out.set_callback_id(entry.id);
+  out.set_attempts(entry.attempts);
+  out.set_first_abandoned_at_ms(ms(entry.first_abandoned_at));
+}
+
 void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
   out.set_agent(agent.agent);
   out.set_name(agent.name);
@@ -142,12 +154,14 @@ void FeedModel::start_new_epoch() {
   alerts_bytes_.clear();
   alert_messages_.clear();
   abandons_published_ = 0;  // the new epoch's first delta carries the call-back list again
+  callbacks_dirty_ = true;
   agents_dirty_ = true;
 }
 
 std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, bool agents_included,
                                              const std::vector<FeedAlert>& alerts,
-                                             const ForecastSet* forecasts) {
+                                             const ForecastSet* forecasts,
+                                             bool callbacks_included) {
   if (agents_included) {
     agents_dirty_ = false;
     agents_revision_ = floor.agents_revision;
@@ -196,6 +210,9 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
     out.set_staffing_model(to_wire(queue.staffing_model));
     if (queue.mean_patience_seconds) out.set_mean_patience_seconds(*queue.mean_patience_seconds);
     if (queue.estimated_wait_seconds) out.set_estimated_wait_seconds(*queue.estimated_wait_seconds);
+    out.set_callbacks_open(queue.callbacks_open);
+    if (queue.oldest_callback_since)
+      out.set_oldest_callback_since_ms(ms(*queue.oldest_callback_since));
     if (const auto* forecast = forecasts ? forecasts->find(queue.name) : nullptr)
       fill_forecast(*forecast, *out.mutable_forecast());
     fill_window(queue.window(core::WindowKind::Interval), *out.mutable_interval());
@@ -249,6 +266,23 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
   if (floor.abandons_recorded != abandons_published_) {
     abandons_published_ = floor.abandons_recorded;
     abandons_ = floor.recent_abandons;
+  }
+
+  if (callbacks_included) {
+    callbacks_dirty_ = false;
+    callbacks_revision_ = floor.callbacks_revision;
+    v1::FeedDelta worklist;
+    for (const core::CallbackEntry& entry : floor.callbacks)
+      fill_callback(entry, *worklist.add_open_callbacks());
+    // Only a real change costs boards a delta (a new epoch's snapshot carries the list anyway).
+    std::string bytes = worklist.SerializeAsString();
+    if (bytes != callbacks_bytes_) {
+      callbacks_bytes_ = std::move(bytes);
+      callbacks_ = floor.callbacks;
+      delta.set_callbacks_changed(true);
+      delta.mutable_open_callbacks()->Swap(worklist.mutable_open_callbacks());
+      changed = true;
+    }
   }
 
   std::vector<std::string> alert_messages;
@@ -305,6 +339,8 @@ std::string FeedModel::snapshot(core::Timestamp now) const {
   for (const core::AbandonedCall& abandon : abandons_)
     fill_abandon(abandon, *snapshot.add_recent_abandons());
   for (const std::string& alert : alert_messages_) snapshot.add_alerts()->ParseFromString(alert);
+  for (const core::CallbackEntry& entry : callbacks_)
+    fill_callback(entry, *snapshot.add_open_callbacks());
   return message.SerializeAsString();
 }
 
@@ -343,12 +379,14 @@ void FeedPublisher::update_and_publish() {
   options.include_today_intervals = true;
   options.include_abandons = true;
   options.include_agents = model_.agents_stale(view->agents_revision);
+  options.include_callbacks = model_.callbacks_stale(view->callbacks_revision);
   const core::FloorSnapshot picture = view->snapshot(view->published_at, options);
   revision_published_ = view->revision;
   std::vector<FeedAlert> alerts;
   if (alert_provider_) alerts = alert_provider_();
   const auto forecasts = forecast_provider_ ? forecast_provider_() : nullptr;
-  if (auto delta = model_.update(picture, options.include_agents, alerts, forecasts.get())) {
+  if (auto delta = model_.update(picture, options.include_agents, alerts, forecasts.get(),
+                                 options.include_callbacks)) {
     send(*delta);
     ++counters_.deltas;
   }

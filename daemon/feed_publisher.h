@@ -65,14 +65,20 @@ class FeedModel {
   bool agents_stale(std::uint64_t agents_revision) const {
     return agents_dirty_ || agents_revision != agents_revision_;
   }
+  /// A picture whose call-back worklist (callbacks_revision) differs from the one last
+  /// published: take the open call-backs in that picture (include_callbacks).
+  bool callbacks_stale(std::uint64_t callbacks_revision) const {
+    return callbacks_dirty_ || callbacks_revision != callbacks_revision_;
+  }
 
   /// Folds in `floor` (taken with waiting calls, today's intervals and abandons; with agents
-  /// when `agents_included`) and the
+  /// when `agents_included`, with the open call-backs when `callbacks_included`) and the
   /// current alerts and forecasts. Returns a serialized FeedMessage delta when anything changed
   /// (seq + 1), nullopt otherwise.
   std::optional<std::string> update(const core::FloorSnapshot& floor, bool agents_included,
                                     const std::vector<FeedAlert>& alerts,
-                                    const ForecastSet* forecasts = nullptr);
+                                    const ForecastSet* forecasts = nullptr,
+                                    bool callbacks_included = false);
   /// Serialized heartbeat carrying the current seq.
   std::string heartbeat(core::Timestamp now) const;
   /// Serialized snapshot of everything published up to seq (the state a board needs).
@@ -98,10 +104,15 @@ class FeedModel {
   std::uint64_t agents_revision_ = 0;  // of the last picture whose agents were folded in
   std::vector<core::AbandonedCall> abandons_;  // as last published, oldest first
   std::uint64_t abandons_published_ = 0;       // the number of the newest one published
-  std::map<std::string, Published> queues_;    // by name
-  std::map<std::string, Published> agents_;    // by id
-  std::string alerts_bytes_;                   // serialized alert list as last published
-  std::vector<std::string> alert_messages_;    // serialized FeedAlert, as last published
+  // The call-back worklist as last published (a board replaces its whole list on a change).
+  std::vector<core::CallbackEntry> callbacks_;
+  std::string callbacks_bytes_;  // their wire form, to publish only a real change
+  std::uint64_t callbacks_revision_ = 0;
+  bool callbacks_dirty_ = true;              // a new epoch: the next picture carries the worklist
+  std::map<std::string, Published> queues_;  // by name
+  std::map<std::string, Published> agents_;  // by id
+  std::string alerts_bytes_;                 // serialized alert list as last published
+  std::vector<std::string> alert_messages_;  // serialized FeedAlert, as last published
 };
 
 /// Counters of the feed, for logs and tests. Plain value type.

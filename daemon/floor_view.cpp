@@ -19,6 +19,9 @@ core::FloorSnapshot FloorView::snapshot(std::chrono::steady_clock::time_point re
   if (options.include_abandons && abandons)
     snapshot.recent_abandons.assign(abandons->begin(), abandons->end());
   if (options.include_agents && agents) snapshot.agents = *agents;
+  snapshot.callback_counters = callback_counters;
+  snapshot.callbacks_revision = callbacks_revision;
+  if (options.include_callbacks && callbacks) snapshot.callbacks = *callbacks;
 
   // As FloorState::snapshot: a revision from before the last complete picture cannot say what
   // changed, so such a reader gets every queue.
@@ -75,6 +78,11 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
         std::make_shared<const std::vector<core::AbandonedCall>>(recent.begin(), recent.end());
     abandons_recorded_ = state.abandons_recorded();
   }
+  // The worklist's revision restarts with load(), which also makes this publish complete.
+  if (complete || state.callbacks().revision() != callbacks_revision_) {
+    callbacks_ = std::make_shared<const std::vector<core::CallbackEntry>>(state.callbacks().open());
+    callbacks_revision_ = state.callbacks().revision();
+  }
   revision_ = changed.revision;
   published_ = true;
 
@@ -88,6 +96,9 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
   view->agents_revision = agents_revision_;
   view->abandons = abandons_;
   view->abandons_recorded = abandons_recorded_;
+  view->callbacks = callbacks_;
+  view->callback_counters = changed.callback_counters;
+  view->callbacks_revision = callbacks_revision_;
   view->agents_by_state = changed.agents_by_state;
   view->active_calls = changed.active_calls;
   view->calendar = std::move(changed.calendar);

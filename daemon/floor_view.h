@@ -49,6 +49,10 @@ struct FloorView {
   std::uint64_t agents_revision = 0;  ///< moves when `agents` may differ from an earlier view
   std::shared_ptr<const std::vector<core::AbandonedCall>> abandons;  ///< oldest first
   std::uint64_t abandons_recorded = 0;
+  /// Open call-backs, oldest first (core::CallbackWorklist::open()), and the worklist's totals.
+  std::shared_ptr<const std::vector<core::CallbackEntry>> callbacks;
+  core::CallbackCounters callback_counters;
+  std::uint64_t callbacks_revision = 0;
   std::array<std::int64_t, core::kAgentStatusCount> agents_by_state{};
   std::int64_t active_calls = 0;
   std::shared_ptr<const core::SiteCalendar> calendar;
@@ -88,6 +92,9 @@ class FloorViewPublisher {
   std::shared_ptr<const std::vector<core::AbandonedCall>> abandons_ =
       std::make_shared<const std::vector<core::AbandonedCall>>();
   std::uint64_t abandons_recorded_ = 0;
+  std::shared_ptr<const std::vector<core::CallbackEntry>> callbacks_ =
+      std::make_shared<const std::vector<core::CallbackEntry>>();
+  std::uint64_t callbacks_revision_ = 0;
   bool clock_runs_;
   mutable std::mutex mutex_;  // guards current_ (a pointer swap, never held for long)
   std::shared_ptr<const FloorView> current_ = std::make_shared<const FloorView>();

@@ -1,5 +1,8 @@
 #include "daemon/metrics_exporter.h"
 
+#include "daemon/callback_metrics.h"
+
+#include <algorithm>
 #include <limits>
 #include <optional>
 
@@ -75,6 +78,8 @@ enum Family : std::size_t {
   kInfo,
   kAnswerTarget,
   kServiceLevelTarget,
+  kCallbacksOpen,
+  kCallbackOldestAge,
   kFamilyCount,
 };
 
@@ -157,6 +162,14 @@ std::vector<MetricFamily> empty_families() {
                             "Answer target (the X of 'Y% answered within X seconds')", G);
   f[kServiceLevelTarget] = family("floorwatch_queue_service_level_target_ratio",
                                   "Service-level target (the Y of 'Y% within X seconds')", G);
+  f[kCallbacksOpen] = family("floorwatch_queue_callbacks_open",
+                             "Callers owed a call-back whose latest abandon was in this queue: "
+                             "not yet called back nor answered since",
+                             G);
+  f[kCallbackOldestAge] = family("floorwatch_queue_callback_oldest_age_seconds",
+                                 "Time since the first abandon of the oldest open call-back "
+                                 "(0 when none is open)",
+                                 G);
   return f;
 }
 
@@ -245,6 +258,11 @@ std::vector<MetricFamily> build_floor_families(const core::FloorSnapshot& snapsh
               1);
     add_gauge(f[kAnswerTarget], labels, core::to_seconds(queue.settings.answer_target));
     add_gauge(f[kServiceLevelTarget], labels, queue.settings.service_level_target);
+    add_gauge(f[kCallbacksOpen], labels, static_cast<double>(queue.callbacks_open));
+    add_gauge(f[kCallbackOldestAge], labels,
+              queue.oldest_callback_since
+                  ? std::max(0.0, core::to_seconds(snapshot.now - *queue.oldest_callback_since))
+                  : 0.0);
   }
 
   std::erase_if(f, [](const MetricFamily& family) { return family.metric.empty(); });
@@ -253,8 +271,12 @@ std::vector<MetricFamily> build_floor_families(const core::FloorSnapshot& snapsh
 
 std::vector<MetricFamily> FloorCollectable::Collect() const {
   // The reader's own moment: with a running clock, live waits are exact at scrape time.
-  return build_floor_families(views_.current()->to_snapshot(std::chrono::steady_clock::now()),
-                              identity_);
+  const core::FloorSnapshot snapshot =
+      views_.current()->to_snapshot(std::chrono::steady_clock::now());
+  std::vector<MetricFamily> families = build_floor_families(snapshot, identity_);
+  for (MetricFamily& family : build_callback_families(snapshot.callback_counters, identity_))
+    families.push_back(std::move(family));
+  return families;
 }
 
 MetricsExporter::MetricsExporter(const std::string& listen, const FloorViewPublisher& views,

@@ -111,6 +111,20 @@ std::string format_duration(double seconds) {
   return text;
 }
 
+std::string callbacks_text(const QueueView& queue, EpochMs now) {
+  if (queue.callbacks_open <= 0) return "no call-backs";
+  std::string text = std::to_string(queue.callbacks_open) +
+                     (queue.callbacks_open == 1 ? " call-back" : " call-backs");
+  if (queue.oldest_callback_since)
+    text += " \u00B7 " +
+            format_duration(static_cast<double>(now - *queue.oldest_callback_since) / 1000.0);
+  return text;
+}
+
+Level callbacks_level(const QueueView& queue) {
+  return queue.callbacks_open > 0 ? Level::Warning : Level::Neutral;
+}
+
 std::string format_percent(std::optional<double> fraction) {
   if (!fraction) return "\u2014";
   char text[16];
@@ -317,7 +331,7 @@ std::string_view page_title(Page page) {
     case Page::Agents:
       return "Agents";
     case Page::Abandons:
-      return "Abandoned calls";
+      return "Call-backs";
   }
   return "";
 }

@@ -66,6 +66,10 @@ std::string staffing_text(const QueueView& queue);
 /// The forecast row: "next 30 min: ~48 calls, need 9"; "next 30 min: ~48 calls" without a
 /// staffing figure; "no forecast" when the daemon has none (no history for the queue).
 std::string forecast_text(const QueueView& queue);
+/// The tile's call-back line: "3 call-backs · 12:05" (the oldest one's age at `now`),
+/// "no call-backs" when none is open. Warning while any is open: someone should be calling.
+std::string callbacks_text(const QueueView& queue, EpochMs now);
+Level callbacks_level(const QueueView& queue);
 std::string formula_small_print(const QueueView& queue);
 /// Local wall time "14:05:09" for a UTC time and a zone offset.
 std::string format_time_of_day(EpochMs utc, std::int32_t utc_offset_seconds);

@@ -82,6 +82,9 @@ struct QueueView {
   WindowView rolling_15m;
   std::vector<ServiceLevelPoint> service_level_history;  ///< today, oldest first
   std::optional<ForecastView> forecast;  ///< absent: the queue has no history (no forecast)
+  // Call-back worklist (the tile's "call-backs" line).
+  std::int64_t callbacks_open = 0;
+  std::optional<EpochMs> oldest_callback_since;  ///< the oldest open one's first abandon
 };
 
 struct AgentView {
@@ -104,6 +107,18 @@ struct AbandonView {
   double wait_seconds = 0;
   EpochMs abandoned_at = 0;
   bool short_abandon = false;
+};
+
+/// One caller owed a call-back (the daemon's worklist): the latest attempt, how many there were
+/// and since when the call-back is owed.
+struct CallbackView {
+  std::uint64_t id = 0;  ///< what the board sends in {"command":"callback_done","id":...}
+  std::string caller;
+  std::string queue;  ///< of the latest attempt
+  std::int64_t attempts = 1;
+  EpochMs first_abandoned_at = 0;
+  EpochMs last_abandoned_at = 0;
+  double last_wait_seconds = 0;
 };
 
 struct AlertView {
@@ -150,6 +165,9 @@ struct BoardModel {
   std::vector<AgentView> agents;     ///< sorted by id
   std::deque<AbandonView> abandons;  ///< oldest first, at most kRecentAbandonCapacity
   std::vector<AlertView> alerts;
+  // The call-back worklist: open call-backs, oldest first, replaced whole on a change.
+  std::vector<CallbackView> callbacks;
+  std::string callback_status;  ///< outcome of the last "called back" sent from this board
 
   // Counters (header tooltip, tests, logs).
   std::uint64_t updates_applied = 0;  ///< snapshots + deltas applied

@@ -365,7 +365,13 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   text_in(f.draw, fonts.small, fonts.sizes.small, t.formula, dim_colour(stale),
           formula_small_print(queue), Align::Right);
 
-  text_in(f.draw, fonts.body, fonts.sizes.body, t.figures, text_colour(stale),
+  // The figures row: call-backs owed on the left, ASA and abandoned today on the right.
+  const Rect callbacks = t.figures.columns(0.0f, 0.46f);
+  const Level callbacks_lvl = callbacks_level(queue);
+  text_in(f.draw, fonts.body, fonts.sizes.body, callbacks, level_text_colour(callbacks_lvl, stale),
+          with_icon(callbacks_lvl, callbacks_text(queue, f.now_utc)));
+  f.regions.push_back({region + ":callbacks", callbacks});
+  text_in(f.draw, fonts.body, fonts.sizes.body, t.figures.columns(0.5f, 1.0f), text_colour(stale),
           "ASA " + format_seconds(queue.today.asa_seconds) + "  \u00B7  abandoned " +
               std::to_string(queue.today.abandoned),
           Align::Right);
@@ -443,37 +449,60 @@ std::size_t draw_agents_page(Frame& f, const Rect& page) {
   return parts;
 }
 
-void draw_abandons_page(Frame& f, const Rect& page) {
+// The call-back worklist, oldest first: each caller owed a call, with a button (and the C key
+// for the first row) that tells the daemon they were called back.
+std::optional<std::uint64_t> draw_callbacks_page(Frame& f, const Rect& page) {
+  std::optional<std::uint64_t> done;
   const BoardFonts& fonts = f.in.fonts;
-  const auto& abandons = f.in.model.abandons;
+  const auto& callbacks = f.in.model.callbacks;
   const Rect heading = page.rows(0.0f, 0.06f);
-  const float columns[5] = {0.0f, 0.16f, 0.46f, 0.70f, 0.86f};
-  const char* titles[4] = {"time", "caller", "queue", "waited"};
-  for (int c = 0; c < 4; ++c)
+  const float columns[6] = {0.0f, 0.12f, 0.38f, 0.56f, 0.68f, 0.78f};
+  const char* titles[5] = {"owed for", "caller", "queue", "attempts", "last hung up"};
+  for (int c = 0; c < 5; ++c)
     text_in(f.draw, fonts.small, fonts.sizes.small, heading.columns(columns[c], columns[c + 1]),
             dim_colour(f.stale), titles[c]);
+  text_in(f.draw, fonts.small, fonts.sizes.small, heading.columns(0.80f, 1.0f), dim_colour(f.stale),
+          f.in.model.callback_status, Align::Right);
   const Rect list_area{page.x, heading.bottom(), page.w, page.h - heading.h};
-  const ListLayout list = list_layout(list_area, fonts.sizes.body * 1.5f, page.w, abandons.size());
+  const ListLayout list = list_layout(list_area, fonts.sizes.body * 1.5f, page.w, callbacks.size());
   for (std::size_t i = 0; i < list.visible; ++i) {
-    const AbandonView& a = abandons[abandons.size() - 1 - i];  // most recent first
+    const CallbackView& c = callbacks[i];
     const Rect row = list.row(list_area, i).inset(2 * f.unit);
     if (i % 2 == 0) f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(Palette::tile));
     const Rgba fg = text_colour(f.stale);
-    text_in(f.draw, fonts.body, fonts.sizes.body, row.columns(columns[0], columns[1]), fg,
-            format_time_of_day(a.abandoned_at, f.in.model.utc_offset_seconds));
+    text_in(f.draw, fonts.bold, fonts.sizes.body, row.columns(columns[0], columns[1]), fg,
+            format_duration(static_cast<double>(f.now_utc - c.first_abandoned_at) / 1000.0));
     text_in(f.draw, fonts.bold, fonts.sizes.body, row.columns(columns[1], columns[2]), fg,
-            a.caller.empty() ? "(no caller id)" : a.caller);
-    text_in(f.draw, fonts.body, fonts.sizes.body, row.columns(columns[2], columns[3]), fg, a.queue);
+            c.caller);
+    text_in(f.draw, fonts.body, fonts.sizes.body, row.columns(columns[2], columns[3]), fg, c.queue);
     text_in(f.draw, fonts.body, fonts.sizes.body, row.columns(columns[3], columns[4]), fg,
-            format_duration(a.wait_seconds));
-    if (a.short_abandon)
-      text_in(f.draw, fonts.small, fonts.sizes.small, row.columns(columns[4], 1.0f),
-              dim_colour(f.stale), "short abandon");
+            c.attempts > 1 ? "\u00D7" + std::to_string(c.attempts) : "1");
+    text_in(f.draw, fonts.body, fonts.sizes.body, row.columns(columns[4], columns[5]), fg,
+            format_time_of_day(c.last_abandoned_at, f.in.model.utc_offset_seconds).substr(0, 5));
+    const std::string id = std::to_string(c.id);
+    f.regions.push_back({"callback:" + id, row});
+    // A stale board must not close what it can no longer see live.
+    if (f.stale) continue;
+    const Rect action = row.columns(0.80f, 1.0f).inset(row.h * 0.06f);
+    ImGui::SetCursorScreenPos(top_left(action));
+    ImGui::PushFont(fonts.bold);
+    ImGui::PushID(id.c_str());
+    if (ImGui::Button(i == 0 ? "\u2713 Called back (C)" : "\u2713 Called back",
+                      {action.w, action.h}))
+      done = c.id;
+    ImGui::PopID();
+    ImGui::PopFont();
+    f.regions.push_back({"callback_button:" + id, action});
   }
-  if (abandons.empty())
+  if (callbacks.empty())
     text_in(f.draw, fonts.large, fonts.sizes.large, list_area, dim_colour(f.stale),
-            "No abandoned calls", Align::Center);
-  f.regions.push_back({"abandons", page});
+            "No call-backs owed", Align::Center);
+  // The keyboard (or a remote) closes the oldest one.
+  if (!done && !f.stale && !callbacks.empty() &&
+      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_C), false))
+    done = callbacks.front().id;
+  f.regions.push_back({"callbacks", page});
+  return done;
 }
 
 }  // namespace
@@ -560,7 +589,7 @@ ViewOutput draw_board(const ViewInput& in) {
       out.parts = draw_agents_page(frame, screen.page);
       break;
     case Page::Abandons:
-      draw_abandons_page(frame, screen.page);
+      out.callback_done = draw_callbacks_page(frame, screen.page);
       break;
   }
   ImGui::End();

@@ -48,7 +48,8 @@ struct ViewInput {
 
 /// What the people in front of the board asked for, and where things were drawn.
 struct ViewOutput {
-  std::optional<std::string> acknowledge;  ///< alert id to acknowledge
+  std::optional<std::string> acknowledge;      ///< alert id to acknowledge
+  std::optional<std::uint64_t> callback_done;  ///< call-back id someone called back
   std::vector<Region> regions;
   std::size_t parts = 1;  ///< screens the drawn page needs (PageRotation::parts)
 };

@@ -32,7 +32,23 @@ zmq::socket_t subscribe(zmq::context_t& context, const FeedEndpoints& daemon) {
   return subscriber;
 }
 
+std::string& status_of(BoardModel& model, bool callback) {
+  return callback ? model.callback_status : model.ack_status;
+}
+
 }  // namespace
+
+std::string describe_callback_reply(const std::string& callback_id, const std::string& reply) {
+  const auto parsed = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object())
+    return "call-back " + callback_id + ": unexpected reply";
+  const auto error = parsed.find("error");
+  if (error == parsed.end()) return "\u2713 called back " + callback_id;
+  const std::string text = error->is_string() ? error->get<std::string>() : error->dump();
+  if (text.find("unknown command") != std::string::npos)
+    return "call-back " + callback_id + ": this daemon does not keep a call-back list yet";
+  return "call-back " + callback_id + " failed: " + text;
+}
 
 std::string describe_ack_reply(const std::string& alert_id, const std::string& reply) {
   const auto parsed = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
@@ -83,6 +99,11 @@ void FeedClient::acknowledge(const std::string& alert_id) {
   pending_acks_.push_back(alert_id);
 }
 
+void FeedClient::callback_done(std::uint64_t callback_id) {
+  std::lock_guard lock(mutex_);
+  pending_callbacks_.push_back(callback_id);
+}
+
 void FeedClient::set_model_observer(std::function<void(const BoardModel&)> observer) {
   std::lock_guard lock(mutex_);
   observer_ = std::move(observer);
@@ -95,9 +116,11 @@ void FeedClient::run() {
   zmq::socket_t subscriber = subscribe(context, daemons_[followed]);
   std::optional<zmq::socket_t> snapshot_socket;
   std::optional<zmq::socket_t> control_socket;
+  // Acks and call-backs share the control socket; replies come back in request order.
   struct AckInFlight {
     std::string id;
     SteadyTime deadline;
+    bool callback = false;  ///< a `callback_done` (its outcome goes to callback_status)
   };
   std::deque<AckInFlight> acks_in_flight;
 
@@ -114,9 +137,10 @@ void FeedClient::run() {
         subscriber = subscribe(context, daemons_[followed]);
         snapshot_socket.reset();
         control_socket.reset();
-        if (!acks_in_flight.empty())
-          sync.mutable_model().ack_status =
-              "acknowledge " + acks_in_flight.front().id + ": the daemon went away; try again";
+        for (const AckInFlight& request : acks_in_flight)
+          status_of(sync.mutable_model(), request.callback) =
+              (request.callback ? "call-back " : "acknowledge ") + request.id +
+              ": the daemon went away; try again";
         acks_in_flight.clear();
       }
       const FeedEndpoints& daemon = daemons_[followed];
@@ -130,9 +154,23 @@ void FeedClient::run() {
         snapshot_socket->send(zmq::buffer(request.SerializeAsString()), zmq::send_flags::dontwait);
       }
       std::vector<std::string> acks;
+      std::vector<std::uint64_t> callbacks_done;
       {
         std::lock_guard lock(mutex_);
         acks.swap(pending_acks_);
+        callbacks_done.swap(pending_callbacks_);
+      }
+      for (const std::uint64_t id : callbacks_done) {
+        if (!control_socket)
+          control_socket = connect_dealer(context, daemon.control, daemon.security);
+        nlohmann::json request{{"command", "callback_done"}, {"id", id}};
+        // With CURVE the daemon records the board's key name, as for acks.
+        if (!daemon.security.curve()) request["by"] = board_name_;
+        control_socket->send(zmq::buffer(request.dump()), zmq::send_flags::dontwait);
+        acks_in_flight.push_back(
+            {std::to_string(id), std::chrono::steady_clock::now() + kAckTimeout, true});
+        sync.mutable_model().callback_status = "call-back " + std::to_string(id) + " …";
+        sync.touch();
       }
       for (const std::string& id : acks) {
         if (!control_socket)
@@ -163,14 +201,20 @@ void FeedClient::run() {
       if (control_socket) {
         while (!acks_in_flight.empty() &&
                control_socket->recv(message, zmq::recv_flags::dontwait)) {
-          sync.mutable_model().ack_status =
-              describe_ack_reply(acks_in_flight.front().id, message.to_string());
+          const AckInFlight& answered = acks_in_flight.front();
+          if (answered.callback)
+            sync.mutable_model().callback_status =
+                describe_callback_reply(answered.id, message.to_string());
+          else
+            sync.mutable_model().ack_status = describe_ack_reply(answered.id, message.to_string());
           acks_in_flight.pop_front();
           sync.touch();
         }
         if (!acks_in_flight.empty() && now > acks_in_flight.front().deadline) {
-          sync.mutable_model().ack_status =
-              "acknowledge " + acks_in_flight.front().id + ": no answer from the daemon";
+          const AckInFlight& late = acks_in_flight.front();
+          status_of(sync.mutable_model(), late.callback) =
+              (late.callback ? "call-back " : "acknowledge ") + late.id +
+              ": no answer from the daemon";
           acks_in_flight.clear();
           control_socket.reset();  // late replies must not be matched to later requests
           sync.touch();

@@ -47,6 +47,9 @@ class FeedClient {
   /// without `by`: the daemon records the key's name); the outcome appears in
   /// BoardModel::ack_status.
   void acknowledge(const std::string& alert_id);
+  /// Sends {"command":"callback_done","id":...,"by":<board name>} (with CURVE the daemon
+  /// records the key's name); the outcome lands in BoardModel::callback_status.
+  void callback_done(std::uint64_t callback_id);
 
   /// Lets a caller watch every applied change on the feed thread (benchmarks): called with the
   /// model after each change, before on_change. Set before the first message matters.
@@ -61,16 +64,20 @@ class FeedClient {
   std::function<void()> on_change_;
   std::function<void(const BoardModel&)> observer_;
 
-  mutable std::mutex mutex_;  // guards shared_model_, shared_version_, pending_acks_, observer_
+  mutable std::mutex
+      mutex_;  // guards shared_model_, shared_version_, pending_acks_/_callbacks_, observer_
   BoardModel shared_model_;
   std::uint64_t shared_version_ = 0;
   std::vector<std::string> pending_acks_;
+  std::vector<std::uint64_t> pending_callbacks_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
 
 /// What a control-socket reply to an ack means for the people looking at the board.
 /// `reply` is the JSON text; never throws.
+/// What a reply to `callback_done` means for the people looking at the board.
+std::string describe_callback_reply(const std::string& callback_id, const std::string& reply);
 std::string describe_ack_reply(const std::string& alert_id, const std::string& reply);
 
 }  // namespace floorwatch::wallboard

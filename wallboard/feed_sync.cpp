@@ -108,6 +108,8 @@ QueueView from_wire(const v1::FeedQueue& q) {
   if (q.has_mean_patience_seconds()) out.mean_patience_seconds = q.mean_patience_seconds();
   if (q.has_estimated_wait_seconds()) out.estimated_wait_seconds = q.estimated_wait_seconds();
   if (q.has_forecast()) out.forecast = from_wire(q.forecast());
+  out.callbacks_open = q.callbacks_open();
+  if (q.oldest_callback_since_ms() != 0) out.oldest_callback_since = q.oldest_callback_since_ms();
   out.interval = from_wire(q.interval());
   out.today = from_wire(q.today());
   out.rolling_15m = from_wire(q.rolling_15m());
@@ -139,6 +141,22 @@ AgentView from_wire(const v1::FeedAgent& a) {
 AbandonView from_wire(const v1::FeedAbandon& a) {
   return AbandonView{a.call(),         a.caller(),          a.queue(),
                      a.wait_seconds(), a.abandoned_at_ms(), a.short_abandon()};
+}
+
+CallbackView callback_from_wire(const v1::FeedAbandon& a) {
+  return CallbackView{a.callback_id(),
+                      a.caller(),
+                      a.queue(),
+                      std::max<std::int64_t>(a.attempts(), 1),
+                      a.first_abandoned_at_ms(),
+                      a.abandoned_at_ms(),
+                      a.wait_seconds()};
+}
+
+void replace_callbacks(BoardModel& model,
+                       const google::protobuf::RepeatedPtrField<v1::FeedAbandon>& open) {
+  model.callbacks.clear();
+  for (const auto& entry : open) model.callbacks.push_back(callback_from_wire(entry));
 }
 
 AlertView from_wire(const v1::FeedAlert& a) {
@@ -191,6 +209,7 @@ void apply_snapshot(BoardModel& model, const v1::FeedMessage& message, SteadyTim
   for (const auto& a : s.recent_abandons()) add_abandon(model, from_wire(a));
   model.alerts.clear();
   for (const auto& a : s.alerts()) model.alerts.push_back(from_wire(a));
+  replace_callbacks(model, s.open_callbacks());
   apply_header(model, message, now);
   model.has_data = true;
   model.feed_state = FeedState::Live;
@@ -209,6 +228,7 @@ void apply_delta(BoardModel& model, const v1::FeedMessage& message, SteadyTime n
     std::erase_if(model.agents, [&](const AgentView& v) { return v.agent == removed; });
   }
   for (const auto& a : d.new_abandons()) add_abandon(model, from_wire(a));
+  if (d.callbacks_changed()) replace_callbacks(model, d.open_callbacks());
   if (d.alerts_changed()) {
     model.alerts.clear();
     for (const auto& a : d.alerts()) model.alerts.push_back(from_wire(a));

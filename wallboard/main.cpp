@@ -196,6 +196,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     if (drawn.acknowledge) client.acknowledge(*drawn.acknowledge);
+    if (drawn.callback_done) client.callback_done(*drawn.callback_done);
 
     if (screenshot_mode) {
       const bool ready =

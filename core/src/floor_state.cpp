@@ -220,6 +220,7 @@ ApplyResult FloorState::on_answered(const Event& e) {
   a.handlings.push_back(Handling{e.call, call.queue, e.ts});
   set_agent_state(a, AgentStatus::Busy, e.ts);
   a.reason.clear();
+  if (auto closed_in = callbacks_.on_answered(call.caller, e.ts)) mark_changed(*closed_in);
   return ApplyResult::ok();
 }
 
@@ -246,8 +247,19 @@ ApplyResult FloorState::on_left_queue(const Event& e) {
 }
 
 void FloorState::remember_abandon(AbandonedCall abandon) {
+  for (const std::string& changed : callbacks_.on_abandon(abandon)) mark_changed(changed);
   recent_abandons_.push_back(std::move(abandon));
   if (recent_abandons_.size() > kRecentAbandons) recent_abandons_.pop_front();
+}
+
+std::optional<CallbackEntry> FloorState::close_callback(std::uint64_t id) {
+  auto closed = callbacks_.close(id);
+  if (closed) mark_changed(closed->queue);
+  return closed;
+}
+
+void FloorState::mark_changed(const std::string& queue_name) {
+  if (auto it = queues_.find(queue_name); it != queues_.end()) mark_changed(*it->second);
 }
 
 ApplyResult FloorState::on_completed(const Event& e) {
@@ -370,6 +382,9 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
     result.recent_abandons.assign(recent_abandons_.begin(), recent_abandons_.end());
   result.active_calls = static_cast<std::int64_t>(calls_.size());
   result.agents_by_state = agents_by_state_;
+  result.callback_counters = callbacks_.counters();
+  result.callbacks_revision = callbacks_.revision();
+  if (options.include_callbacks) result.callbacks = callbacks_.open();
 
   // A revision from before load() (or not from this state) cannot say what changed.
   const bool only_changed = options.changed_since &&
@@ -425,6 +440,9 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
     s.oldest_enqueued_at = q.waiting.begin()->first;
     s.oldest_wait_seconds = std::max(0.0, to_seconds(now - *s.oldest_enqueued_at));
   }
+  const QueueCallbacks callbacks = callbacks_.in_queue(q.name);
+  s.callbacks_open = callbacks.open;
+  s.oldest_callback_since = callbacks.oldest_since;
   s.agents_by_state = members;
   const auto count = [&](AgentStatus state) { return members[static_cast<std::size_t>(state)]; };
   for (std::size_t i = 0; i < kAgentStatusCount; ++i) {
@@ -554,8 +572,8 @@ namespace floorwatch::core {
 namespace {
 constexpr std::string_view kSnapshotMagic = "floorwatch-state";
 // Version 2 adds the recent abandons, version 3 the abandoned and exited wait sums of every
-// counter; older snapshots still load (without them).
-constexpr std::uint64_t kSnapshotVersion = 3;
+// counter, version 4 the call-back worklist; older snapshots still load (without them).
+constexpr std::uint64_t kSnapshotVersion = 4;
 
 template <typename Map>
 std::vector<typename Map::const_iterator> sorted_by_key(const Map& map) {
@@ -621,6 +639,8 @@ std::string FloorState::save() const {
     out.boolean(a.short_abandon);
     out.u64(a.number);
   }
+  // Version 4: the call-back worklist, its own block (CallbackWorklist::save).
+  callbacks_.save(out);
   out.u64(fnv1a64(out.bytes()));
   return std::move(out.bytes());
 }
@@ -725,6 +745,8 @@ void FloorState::load(std::string_view bytes) {
       recent_abandons.push_back(std::move(a));
     }
   }
+  // Version 4: the call-back worklist; before it none was kept (abandons started none).
+  CallbackWorklist callbacks = version >= 4 ? CallbackWorklist::load(in) : CallbackWorklist{};
   if (!in.at_end()) throw SnapshotError("snapshot corrupted: trailing bytes");
 
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};
@@ -740,6 +762,7 @@ void FloorState::load(std::string_view bytes) {
   latest_advance_ = latest_advance;
   abandons_recorded_ = abandons_recorded;
   recent_abandons_ = std::move(recent_abandons);
+  callbacks_ = std::move(callbacks);
   last_prune_day_ = Timestamp{};
   for (const auto& [name, settings] : config_.queues) queue(name);
   mark_all_changed();

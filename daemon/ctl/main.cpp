@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/string_list.h"
+#include "daemon/ctl/callbacks_view.h"
 #include "daemon/ctl/ctl_commands.h"
 #include "daemon/ctl/duration.h"
 #include "daemon/ctl/forecast_report_view.h"
@@ -129,6 +130,29 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 
+  auto* callbacks =
+      app.add_subcommand("callbacks", "open call-backs: callers who hung up, not yet called back");
+  callbacks->add_option("--control", control, kControlHelp)->capture_default_str();
+  callbacks->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  callbacks->add_flag("--json", as_json, "print the raw JSON reply");
+
+  auto* callback = app.add_subcommand("callback", "close an open call-back");
+  callback->require_subcommand(1);
+  auto* callback_done = callback->add_subcommand("done", "the caller was called back");
+  std::uint64_t callback_id = 0;
+  callback_done->add_option("id", callback_id, "call-back id (from floorwatchctl callbacks)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  callback_done->add_option(
+      "--by", by,
+      "who called the caller back (recorded); with CURVE the daemon records the key's name");
+  callback_done->add_option("--control", control, kControlHelp)->capture_default_str();
+  callback_done->add_option("--timeout", timeout_seconds, "seconds to wait for the daemon")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
   auto* report = app.add_subcommand(
       "report", "interval history: one row per queue per interval, with totals per queue");
   std::string report_from, report_to, report_queue;
@@ -162,7 +186,7 @@ int main(int argc, char** argv) {
 
   // Every subcommand that talks to the daemon takes the same CURVE keys (docs/security.md).
   std::string curve_server_key, curve_key;
-  for (CLI::App* command : {top, status, alerts, ack, report}) {
+  for (CLI::App* command : {top, status, alerts, ack, report, callbacks, callback_done}) {
     command->add_option("--curve-server-key", curve_server_key,
                         "the daemon's public certificate (NAME.key): turns CURVE on; a list "
                         "when the daemons of a pair have their own keys");
@@ -198,6 +222,13 @@ int main(int argc, char** argv) {
   if (ack->parsed() && by.empty() && (daemons.empty() || !daemons.front().security.curve())) {
     std::cerr << "floorwatchctl ack: --by NAME is required (with CURVE keys the daemon records "
                  "the key's name)\n";
+    return 2;
+  }
+
+  if (callback_done->parsed() && by.empty() &&
+      (daemons.empty() || !daemons.front().security.curve())) {
+    std::cerr << "floorwatchctl callback done: --by NAME is required (with CURVE keys the daemon "
+                 "records the key's name)\n";
     return 2;
   }
 
@@ -248,6 +279,21 @@ int main(int argc, char** argv) {
       const std::string recorded_by =
           acknowledged.is_object() ? acknowledged.value("acknowledged_by", by) : by;
       std::cout << "alert " << alert_id << " acknowledged by " << recorded_by << "\n";
+      return 0;
+    }
+    if (callbacks->parsed()) {
+      const auto reply = ask({{"command", "callbacks"}});
+      std::cout << (as_json ? reply.dump(2) + "\n" : floorwatch::ctl::format_callbacks(reply));
+      return 0;
+    }
+    if (callback_done->parsed()) {
+      nlohmann::json request{{"command", "callback_done"}, {"id", callback_id}};
+      if (!by.empty()) request["by"] = by;
+      const auto reply = ask(request);
+      const auto done = reply.value("called_back", nlohmann::json::object());
+      if (reply.contains("warning")) std::cerr << "warning: " << reply["warning"] << "\n";
+      std::cout << "call-back " << callback_id << " (" << done.value("caller", "?") << ") done by "
+                << done.value("by", by) << "\n";
       return 0;
     }
     if (report->parsed()) {

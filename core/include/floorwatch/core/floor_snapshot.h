@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "floorwatch/core/callback_worklist.h"
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/outcome_counters.h"
 #include "floorwatch/core/queue_settings.h"
@@ -75,6 +76,10 @@ struct QueueSnapshot {
   /// Today's reporting intervals up to now as (interval start, figures), oldest first; only if
   /// requested (the wallboard's service-level sparkline).
   std::vector<std::pair<Timestamp, WindowFigures>> today_intervals;
+  /// Call-backs owed to callers whose latest abandon was in this queue (CallbackWorklist).
+  std::int64_t callbacks_open = 0;
+  /// The oldest open one's first abandon; nullopt when none is open. Its age is now - this.
+  std::optional<Timestamp> oldest_callback_since;
 
   const WindowFigures& window(WindowKind kind) const {
     return windows[static_cast<std::size_t>(kind)];
@@ -119,6 +124,9 @@ struct SnapshotOptions {
   /// Only the queues whose figures changed after this revision (FloorSnapshot::revision of an
   /// earlier snapshot): for readers that keep the rest. nullopt: every queue.
   std::optional<std::uint64_t> changed_since;
+  /// The open call-backs (FloorSnapshot::callbacks). Last, so positional initializers keep
+  /// their meaning.
+  bool include_callbacks = false;
 };
 
 struct FloorSnapshot {
@@ -143,6 +151,10 @@ struct FloorSnapshot {
   /// newest abandon ever (0: none), so a reader can tell which ones it has not seen.
   std::vector<AbandonedCall> recent_abandons;
   std::uint64_t abandons_recorded = 0;
+  /// Open call-backs, oldest first; only if requested. The counters and revision always.
+  std::vector<CallbackEntry> callbacks;
+  CallbackCounters callback_counters;
+  std::uint64_t callbacks_revision = 0;  ///< CallbackWorklist::revision()
 };
 
 }  // namespace floorwatch::core

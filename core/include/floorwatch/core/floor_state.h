@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "floorwatch/core/callback_worklist.h"
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/floor_snapshot.h"
 #include "floorwatch/core/queue_settings.h"
@@ -94,6 +95,10 @@ class FloorState {
   /// save()/load(), so a board's call-back list survives a restart.
   const std::deque<AbandonedCall>& recent_abandons() const { return recent_abandons_; }
   static constexpr std::size_t kRecentAbandons = 50;
+  /// Callers owed a call-back; closed by answers in apply() and by close_callback().
+  const CallbackWorklist& callbacks() const { return callbacks_; }
+  /// Someone called the caller back (`callback done`). nullopt: no open call-back `id`.
+  std::optional<CallbackEntry> close_callback(std::uint64_t id);
   std::size_t active_call_count() const { return calls_.size(); }
   std::size_t agent_count() const { return agents_.size(); }
   std::size_t queue_count() const { return queues_.size(); }
@@ -118,6 +123,7 @@ class FloorState {
   void mark_all_changed();
   void count_members(const Agent& agent, std::int64_t sign);
   void remember_abandon(AbandonedCall abandon);
+  void mark_changed(const std::string& queue_name);
   QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
                                const SnapshotOptions& options) const;
 
@@ -137,6 +143,7 @@ class FloorState {
   std::deque<AbandonedCall> recent_abandons_;
   std::uint64_t abandons_recorded_ = 0;  // numbers the abandons: readers take the new ones
   std::uint64_t agents_revision_ = 0;    // every path that changes an agent goes via agent()
+  CallbackWorklist callbacks_;
 };
 
 }  // namespace floorwatch::core
