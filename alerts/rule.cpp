@@ -9,7 +9,7 @@
 namespace floorwatch::alerts {
 namespace {
 
-constexpr std::array<std::pair<Metric, std::string_view>, 9> kMetricNames{{
+constexpr std::array<std::pair<Metric, std::string_view>, 10> kMetricNames{{
     {Metric::OldestWaitSeconds, "oldest_wait_seconds"},
     {Metric::CallsWaiting, "calls_waiting"},
     {Metric::ServiceLevelRatio, "service_level_ratio"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<Metric, std::string_view>, 9> kMetricNames{{
     {Metric::PredictedServiceLevelRatio, "predicted_service_level_ratio"},
     {Metric::BreachWithinSeconds, "breach_within_seconds"},
     {Metric::SourceSilentSeconds, "source_silent_seconds"},
+    {Metric::AgentsOverLimit, "agents_over_limit"},
 }};
 
 constexpr std::array<std::pair<core::WindowKind, std::string_view>, core::kWindowCount>
@@ -188,6 +189,16 @@ class ExpressionParser {
              ", staffed)");
       }
       selector.agent_state = *state;
+    } else if (label == "state" && selector.metric == Metric::AgentsOverLimit) {
+      const auto state = parse_agent_state_name(value);
+      if (!state) {
+        position_ = value_at;
+        fail("unknown agent state \"" + value + "\" (allowed: " + joined_names(kAgentStateNames) +
+             ")");
+      }
+      selector.agent_state = *state;
+    } else if (label == "reason" && selector.metric == Metric::AgentsOverLimit) {
+      selector.reason = value;
     } else if (label == "source" && selector.metric == Metric::SourceSilentSeconds) {
       selector.source = value;
     } else {
@@ -261,7 +272,7 @@ bool is_source_metric(Metric metric) {
 
 bool is_time_driven(Metric metric) {
   return metric == Metric::OldestWaitSeconds || metric == Metric::BreachWithinSeconds ||
-         metric == Metric::SourceSilentSeconds;
+         metric == Metric::SourceSilentSeconds || metric == Metric::AgentsOverLimit;
 }
 
 std::string_view window_name(core::WindowKind window) {
@@ -339,6 +350,14 @@ std::string describe(const MetricSelector& selector) {
         "{state=" +
         std::string(selector.agent_state ? agent_state_name(*selector.agent_state) : "staffed") +
         "}";
+  } else if (selector.metric == Metric::AgentsOverLimit &&
+             (selector.agent_state || !selector.reason.empty())) {
+    std::string labels;
+    if (selector.agent_state)
+      labels = "state=" + std::string(agent_state_name(*selector.agent_state));
+    if (!selector.reason.empty())
+      labels += (labels.empty() ? "" : ",") + ("reason=" + selector.reason);
+    text += "{" + labels + "}";
   } else if (selector.metric == Metric::SourceSilentSeconds && !selector.source.empty()) {
     text += "{source=" + selector.source + "}";
   }

@@ -27,6 +27,9 @@ enum class Metric {
   PredictedServiceLevelRatio,  ///< Erlang C with the agents staffed now
   BreachWithinSeconds,         ///< answer target - oldest wait, only when no agent is available
   SourceSilentSeconds,         ///< time since a collector source last sent an event
+  /// Member agents over their red time-in-state limit (`agent_limits:`), optionally only in
+  /// one state (`state=`) and with one pause reason (`reason=`); grows with time alone.
+  AgentsOverLimit,
 };
 
 std::string_view to_string(Metric metric);
@@ -57,7 +60,9 @@ std::optional<Severity> parse_severity(std::string_view text);
 struct MetricSelector {
   Metric metric = Metric::CallsWaiting;
   core::WindowKind window = core::WindowKind::Interval;  ///< windowed metrics only
-  std::optional<core::AgentStatus> agent_state;          ///< `agents` only; nullopt = staffed
+  /// `agents`: nullopt = staffed; `agents_over_limit`: nullopt = any state.
+  std::optional<core::AgentStatus> agent_state;
+  std::string reason;  ///< `agents_over_limit` only: this pause reason; empty = any
   std::string source;  ///< `source_silent_seconds` only; empty = every source
 };
 

@@ -14,6 +14,8 @@ double threshold_of(const Rule& rule, std::size_t term_index, bool clearing) {
 
 bool term_holds(const Term& term, double threshold, const TermValue& value, core::Timestamp t) {
   if (value.constant) return compare(*value.constant, term.comparison, threshold);
+  if (value.counts_steps)
+    return compare(static_cast<double>(value.steps_at(t)), term.comparison, threshold);
   if (value.anchor) {
     // Compared in whole milliseconds so the crossing instant is exact (90 s -> 90000 ms).
     const double value_ms = static_cast<double>(value.slope) * (t - *value.anchor).count();
@@ -54,14 +56,24 @@ std::optional<core::Timestamp> next_condition_change(const Rule& rule,
       if (candidate > core::to_epoch_ms(now) && count < candidates.size())
         candidates[count++] = candidate;
   }
-  if (count == 0) return std::nullopt;
-  std::sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count));
   const bool holds_now = condition_holds(rule, values, clearing, now);
-  for (std::size_t c = 0; c < count; ++c) {
-    const core::Timestamp at = core::from_epoch_ms(candidates[c]);
-    if (condition_holds(rule, values, clearing, at) != holds_now) return at;
+  std::optional<core::Timestamp> change;
+  if (count > 0) {
+    std::sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count));
+    for (std::size_t c = 0; c < count && !change; ++c) {
+      const core::Timestamp at = core::from_epoch_ms(candidates[c]);
+      if (condition_holds(rule, values, clearing, at) != holds_now) change = at;
+    }
   }
-  return std::nullopt;
+  // A count of agents over their limit moves only at its steps: the first one at which the
+  // condition turns, if it turns before any linear term does.
+  for (const TermValue& value : values) {
+    if (!value.counts_steps) continue;
+    for (auto at = std::upper_bound(value.steps.begin(), value.steps.end(), now);
+         at != value.steps.end() && (!change || *at < *change); ++at)
+      if (condition_holds(rule, values, clearing, *at) != holds_now) change = *at;
+  }
+  return change;
 }
 
 namespace {
@@ -83,6 +95,20 @@ std::optional<core::Timestamp> term_start(const Term& term, const TermValue& val
   return std::nullopt;
 }
 
+// The step at which a count started to hold (the agent whose crossing made it so), if it did
+// at some step at or before `now`; nullopt when it held before every step or does not hold.
+std::optional<core::Timestamp> step_term_start(const Term& term, const TermValue& value,
+                                               core::Timestamp now) {
+  const auto holds = [&](core::Timestamp t) { return term_holds(term, term.threshold, value, t); };
+  if (!holds(now)) return std::nullopt;
+  std::optional<core::Timestamp> start;
+  for (const core::Timestamp step : value.steps) {
+    if (step > now) break;
+    if (holds(step) && !holds(step - core::Duration{1})) start = step;
+  }
+  return start;
+}
+
 }  // namespace
 
 core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& values,
@@ -95,6 +121,10 @@ core::Timestamp condition_onset(const Rule& rule, const std::vector<TermValue>& 
   for (std::size_t i = 0; i < rule.terms.size() && i < values.size(); ++i) {
     if (values[i].anchor) {
       if (const auto start = term_start(rule.terms[i], values[i], now)) note(*start);
+    } else if (const auto step = values[i].counts_steps
+                                     ? step_term_start(rule.terms[i], values[i], now)
+                                     : std::nullopt) {
+      note(*step);
     } else if (last_event_at) {
       note(*last_event_at);
     }
@@ -151,6 +181,15 @@ TermValue queue_term_value(const MetricSelector& selector, const core::QueueSnap
       }
       break;
     }
+    case Metric::AgentsOverLimit:
+      value.counts_steps = true;
+      for (const core::AgentLimitCrossing& crossing : queue.agent_limit_crossings) {
+        if (selector.agent_state && crossing.state != *selector.agent_state) continue;
+        if (!selector.reason.empty() && crossing.reason != selector.reason) continue;
+        value.steps.push_back(crossing.critical_at);
+      }
+      std::sort(value.steps.begin(), value.steps.end());
+      break;
     case Metric::SourceSilentSeconds:
       break;
   }

@@ -2,6 +2,7 @@
 // A rule's condition for one subject (a queue or a source) as a function of time. The engine
 // sleeps until the next instant a condition can change instead of polling, so each figure is
 // kept as "constant" or "linear in time" and crossings are computed, not sampled.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -13,16 +14,24 @@
 namespace floorwatch::alerts {
 
 /// A term's metric for one subject: either a constant (from the snapshot), or linear in time
-/// with slope +-1 s/s (waits, silence), or absent.
+/// with slope +-1 s/s (waits, silence), or a count that steps up by one at each of `steps`
+/// (agents going over their limit), or absent.
 struct TermValue {
   std::optional<double> constant;
   std::optional<core::Timestamp> anchor;  ///< value(t) = slope * (t - anchor)
   int slope = 0;
+  bool counts_steps = false;            ///< value(t) = number of `steps` at or before t
+  std::vector<core::Timestamp> steps;  ///< sorted
 
   std::optional<double> seconds_at(core::Timestamp t) const {
     if (constant) return constant;
     if (anchor) return slope * core::to_seconds(t - *anchor);
+    if (counts_steps) return static_cast<double>(steps_at(t));
     return std::nullopt;
+  }
+  std::size_t steps_at(core::Timestamp t) const {
+    return static_cast<std::size_t>(std::upper_bound(steps.begin(), steps.end(), t) -
+                                    steps.begin());
   }
 };
 

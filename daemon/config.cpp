@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "daemon/agent_limits_config.h"
 #include "yaml_config/reader.h"
 
 #include "floorwatch/core/site_calendar.h"
@@ -271,6 +272,10 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
             if (name.empty()) reader.fail(entry.second.Mark(), key, "name must not be empty");
             config.floor.agent_names[id] = name;
           }
+        }},
+       {"agent_limits",
+        [&](const YAML::Node& v, const std::string& k) {
+          config.floor.agent_limits = read_agent_limits(reader, v, k);
         }},
        {"defaults", [&](const YAML::Node& v, const std::string&) { defaults_node = v; }},
        {"queues", [&](const YAML::Node& v, const std::string& k) {

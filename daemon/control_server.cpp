@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/agent_json.h"
 #include "daemon/alert_service.h"
 #include "daemon/interval_history.h"
 #include "daemon/snapshot_json.h"
@@ -68,7 +69,7 @@ ControlReply ControlServer::handle(std::string_view request, core::Timestamp now
     const auto command = parsed.find("command");
     if (command == parsed.end() || !command->is_string())
       return error_of(
-          "missing \"command\" (one of: snapshot, status, alerts, ack, report, callbacks, "
+          "missing \"command\" (one of: snapshot, status, alerts, ack, report, agents, callbacks, "
           "callback_done)");
     if (*command == "report") {
       if (!reports_enabled_)
@@ -96,6 +97,16 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
     options.include_agents = true;
     const std::shared_ptr<const FloorView> view = views_.current();
     json reply = to_json(view->snapshot(view->published_at, options));
+    reply["site"] = info_.identity.site;
+    reply["daemon"] = info_.identity.daemon;
+    return reply.dump();
+  }
+  if (command == "agents") {
+    core::SnapshotOptions options;
+    options.include_agents = true;
+    options.include_predictions = false;
+    const std::shared_ptr<const FloorView> view = views_.current();
+    json reply = agents_report_json(view->snapshot(view->published_at, options));
     reply["site"] = info_.identity.site;
     reply["daemon"] = info_.identity.daemon;
     return reply.dump();
@@ -149,7 +160,7 @@ std::string ControlServer::answer(const nlohmann::json& parsed, const std::strin
   }
   return error_reply(
       "unknown command \"" + command +
-      "\" (one of: snapshot, status, alerts, ack, report, callbacks, callback_done)");
+      "\" (one of: snapshot, status, alerts, ack, report, agents, callbacks, callback_done)");
 }
 
 }  // namespace floorwatch::daemon

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/agent_json.h"
+
 namespace floorwatch::daemon {
 namespace {
 
@@ -110,6 +112,7 @@ json to_json(const core::FloorSnapshot& snapshot) {
                       {"call_answered_at",
                        agent.call.empty() ? json(nullptr)
                                           : json(core::format_timestamp(agent.call_answered_at))}});
+    agents.back().update(agent_today_json(agent, snapshot.now));
   }
   return {
       {"now", core::format_timestamp(snapshot.now)},

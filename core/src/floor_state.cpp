@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "floorwatch/core/byte_codec.h"
 #include "floorwatch/core/erlang_a.h"
 #include "floorwatch/core/erlang_c.h"
 #include "floorwatch/core/patience.h"
@@ -37,6 +38,7 @@ struct FloorState::Agent {
   std::vector<std::string> queues;  // sorted, unique
   std::vector<Queue*> member_of;    // the queues named in `queues`, for the live member counts
   std::vector<Handling> handlings;
+  AgentDay day;  // today's figures (docs/metrics.md#today-per-agent)
 };
 
 struct FloorState::Queue {
@@ -126,6 +128,8 @@ FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
   if (inserted) {
     it->second.state_since = ts;
     it->second.last_change = ts;
+    it->second.day.counted_to = ts;
+    count_spell(it->second.day, it->second.state, it->second.reason, ts, *calendar_);
     ++agents_by_state_[static_cast<std::size_t>(it->second.state)];
   }
   return it->second;
@@ -281,7 +285,7 @@ ApplyResult FloorState::on_completed(const Event& e) {
       // The agent had already left the call (an agent_state said so): handle time ends now.
       Handling finished = *handling;
       a.handlings.erase(handling);
-      record(queue(finished.queue), e.ts, classify_handle_end(e.ts - finished.answered_at));
+      count_handle_end(a, queue(finished.queue), finished.answered_at, e.ts);
     } else {
       const bool still_talking = std::any_of(a.handlings.begin(), a.handlings.end(),
                                              [](const Handling& h) { return !h.completed; });
@@ -301,8 +305,15 @@ ApplyResult FloorState::on_agent_state(const Event& e) {
     return ApplyResult::rejected(RejectReason::OutOfOrder);
   }
   Agent& a = agent(e.agent, e.ts);
-  // A new reason in the same state (lunch -> training) restarts the time in state.
-  if (a.state == e.state && a.reason != e.reason) a.state_since = e.ts;
+  // A new reason in the same state (lunch -> training) restarts the time in state; with a red
+  // limit in play, the member queues' limit crossings (agents_over_limit) move with it.
+  if (a.state == e.state && a.reason != e.reason) {
+    a.state_since = e.ts;
+    const AgentLimits& limits = config_.agent_limits;
+    if (limits.limit_for(a.state, a.reason).critical ||
+        limits.limit_for(e.state, e.reason).critical)
+      for (Queue* q : a.member_of) mark_changed(*q);
+  }
   set_agent_state(a, e.state, e.ts);
   a.reason = e.reason;
   a.last_change = e.ts;
@@ -311,6 +322,8 @@ ApplyResult FloorState::on_agent_state(const Event& e) {
 }
 
 void FloorState::set_agent_state(Agent& a, AgentStatus state, Timestamp ts) {
+  // The spell in the old state and reason ends here (callers change the reason after this).
+  count_spell(a.day, a.state, a.reason, ts, *calendar_);
   if (a.state == AgentStatus::Wrapup && state != AgentStatus::Wrapup) end_handling(a, ts);
   if (state != AgentStatus::Busy && state != AgentStatus::Wrapup) {
     for (auto& h : a.handlings) h.detached = true;
@@ -340,12 +353,18 @@ void FloorState::end_handling(Agent& a, Timestamp ts) {
   // Wrap-up ends: every completed call's handle time (answer → now) is counted now.
   for (auto it = a.handlings.begin(); it != a.handlings.end();) {
     if (it->completed) {
-      record(queue(it->queue), ts, classify_handle_end(ts - it->answered_at));
+      count_handle_end(a, queue(it->queue), it->answered_at, ts);
       it = a.handlings.erase(it);
     } else {
       ++it;
     }
   }
+}
+
+// The queue's AHT and the agent's count the same handle time at the same instant.
+void FloorState::count_handle_end(Agent& a, Queue& q, Timestamp answered_at, Timestamp ended_at) {
+  record(q, ended_at, classify_handle_end(ended_at - answered_at));
+  count_handled_call(a.day, ended_at - answered_at, ended_at, *calendar_);
 }
 
 void FloorState::advance(Timestamp now) {
@@ -369,6 +388,7 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   const Timestamp day = calendar_->day_start(now);
   if (interval != figures_interval_ || day != figures_day_) {
     figures_interval_ = interval;
+    if (day != figures_day_) ++agents_revision_;  // every agent's today starts over
     figures_day_ = day;
     mark_all_changed();
   }
@@ -397,8 +417,31 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
     result.queues.push_back(snapshot_queue(*q, now, options));
   }
 
+  add_limit_crossings(result);
   if (options.include_agents) result.agents = agents();
   return result;
+}
+
+// One pass over the agents for every queue in the picture: only agents in a state with a red
+// limit are listed, each under the queues it is a member of.
+void FloorState::add_limit_crossings(FloorSnapshot& snapshot) const {
+  if (snapshot.queues.empty()) return;
+  const auto by_name = [](const QueueSnapshot& q, const std::string& name) {
+    return q.name < name;
+  };
+  for (const auto& [id, a] : agents_) {
+    const auto at = critical_at(config_.agent_limits.limit_for(a.state, a.reason), a.state_since);
+    if (!at) continue;
+    for (const std::string& name : a.queues) {
+      auto q = std::lower_bound(snapshot.queues.begin(), snapshot.queues.end(), name, by_name);
+      if (q == snapshot.queues.end() || q->name != name) continue;
+      q->agent_limit_crossings.push_back(AgentLimitCrossing{id, a.state, a.reason, *at});
+    }
+  }
+  // Sorted by agent id, so equal states give equal pictures whatever the hash order.
+  for (QueueSnapshot& q : snapshot.queues)
+    std::sort(q.agent_limit_crossings.begin(), q.agent_limit_crossings.end(),
+              [](const auto& x, const auto& y) { return x.agent < y.agent; });
 }
 
 std::vector<AgentSnapshot> FloorState::agents() const {
@@ -421,6 +464,8 @@ std::vector<AgentSnapshot> FloorState::agents() const {
       const auto call = calls_.find(h.call);
       agent_snapshot.caller = call != calls_.end() ? call->second.caller : std::string();
     }
+    agent_snapshot.limit = config_.agent_limits.limit_for(a.state, a.reason);
+    agent_snapshot.today = a.day;
     result.push_back(std::move(agent_snapshot));
   }
   std::sort(result.begin(), result.end(),
@@ -554,7 +599,8 @@ void FloorState::reconfigure(FloorConfig config) {
                                                     config.interval_minutes);
   }
   // New names change every agent's picture: readers that copy agents must take them again.
-  if (config.agent_names != config_.agent_names) ++agents_revision_;
+  if (config.agent_names != config_.agent_names || config.agent_limits != config_.agent_limits)
+    ++agents_revision_;
   config_ = std::move(config);
   if (calendar) {
     for (auto& [name, q] : queues_) q->windows.set_calendar(calendar.get());
@@ -572,8 +618,11 @@ namespace floorwatch::core {
 namespace {
 constexpr std::string_view kSnapshotMagic = "floorwatch-state";
 // Version 2 adds the recent abandons, version 3 the abandoned and exited wait sums of every
-// counter, version 4 the call-back worklist; older snapshots still load (without them).
+// Version 2 adds the recent abandons, version 3 the abandoned and exited wait sums of every
+// counter, version 4 the call-back worklist and the agents' today figures (each a block of its
+// own at the end); older snapshots still load (without them).
 constexpr std::uint64_t kSnapshotVersion = 4;
+constexpr std::uint64_t kAgentDaysSince = 4;
 
 template <typename Map>
 std::vector<typename Map::const_iterator> sorted_by_key(const Map& map) {
@@ -639,8 +688,9 @@ std::string FloorState::save() const {
     out.boolean(a.short_abandon);
     out.u64(a.number);
   }
-  // Version 4: the call-back worklist, its own block (CallbackWorklist::save).
+  // Version 4: the call-back worklist, then the agents' day, each its own block.
   callbacks_.save(out);
+  save_agent_days(out);
   out.u64(fnv1a64(out.bytes()));
   return std::move(out.bytes());
 }
@@ -747,6 +797,7 @@ void FloorState::load(std::string_view bytes) {
   }
   // Version 4: the call-back worklist; before it none was kept (abandons started none).
   CallbackWorklist callbacks = version >= 4 ? CallbackWorklist::load(in) : CallbackWorklist{};
+  load_agent_days(in, version, agents);
   if (!in.at_end()) throw SnapshotError("snapshot corrupted: trailing bytes");
 
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};
@@ -767,6 +818,57 @@ void FloorState::load(std::string_view bytes) {
   for (const auto& [name, settings] : config_.queues) queue(name);
   mark_all_changed();
   reloaded_at_revision_ = revision_;
+}
+
+}  // namespace floorwatch::core
+
+namespace floorwatch::core {
+
+// The agents' today figures, in a block of their own after everything else: one entry per
+// agent, in id order (the agents block's order).
+void FloorState::save_agent_days(ByteWriter& out) const {
+  for (auto it : sorted_by_key(agents_)) {
+    const AgentDay& day = it->second.day;
+    out.time(day.day_start);
+    out.time(day.day_end);
+    out.time(day.counted_to);
+    out.i64(day.calls_handled);
+    for (Duration d : {day.handle_time, day.staffed, day.occupied, day.paused}) out.i64(d.count());
+    out.u64(day.paused_by_reason.size());
+    for (const auto& [reason, length] : day.paused_by_reason) {
+      out.string(reason);
+      out.i64(length.count());
+    }
+  }
+}
+
+// Before version 4 there are no figures: each agent's day starts at its current spell.
+void FloorState::load_agent_days(ByteReader& in, std::uint64_t version,
+                                 std::unordered_map<std::string, Agent>& agents) const {
+  std::vector<std::pair<const std::string*, Agent*>> in_id_order;
+  for (auto& [id, a] : agents) in_id_order.emplace_back(&id, &a);
+  std::sort(in_id_order.begin(), in_id_order.end(),
+            [](const auto& x, const auto& y) { return *x.first < *y.first; });
+  for (const auto& entry : in_id_order) {
+    Agent* agent = entry.second;
+    AgentDay& day = agent->day;
+    if (version < kAgentDaysSince) {
+      day.counted_to = agent->state_since;
+      count_spell(day, agent->state, agent->reason, agent->state_since, *calendar_);
+      continue;
+    }
+    day.day_start = in.time();
+    day.day_end = in.time();
+    day.counted_to = in.time();
+    day.calls_handled = in.i64();
+    for (Duration* d : {&day.handle_time, &day.staffed, &day.occupied, &day.paused})
+      *d = Duration{in.i64()};
+    const std::size_t reasons = in.count(16);
+    for (std::size_t r = 0; r < reasons; ++r) {
+      std::string reason = in.string();
+      day.paused_by_reason[std::move(reason)] = Duration{in.i64()};
+    }
+  }
 }
 
 }  // namespace floorwatch::core

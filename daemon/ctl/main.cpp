@@ -9,6 +9,7 @@
 
 #include "common/string_list.h"
 #include "daemon/ctl/callbacks_view.h"
+#include "daemon/ctl/agents_report_view.h"
 #include "daemon/ctl/ctl_commands.h"
 #include "daemon/ctl/duration.h"
 #include "daemon/ctl/forecast_report_view.h"
@@ -155,17 +156,20 @@ int main(int argc, char** argv) {
 
   auto* report = app.add_subcommand(
       "report", "interval history: one row per queue per interval, with totals per queue");
-  std::string report_from, report_to, report_queue;
-  bool as_csv = false, report_forecast = false;
-  report
-      ->add_option("--from", report_from,
-                   "first day YYYY-MM-DD or local time YYYY-MM-DDTHH:MM (site time zone), or "
-                   "epoch ms")
-      ->required();
-  report
-      ->add_option("--to", report_to,
-                   "last day YYYY-MM-DD (included), or local time / epoch ms (excluded)")
-      ->required();
+  std::string report_from, report_to, report_queue, report_format;
+  bool as_csv = false, report_forecast = false, report_agents = false;
+  report->add_option("--from", report_from,
+                     "first day YYYY-MM-DD or local time YYYY-MM-DDTHH:MM (site time zone), or "
+                     "epoch ms (required but with --agents)");
+  report->add_option("--to", report_to,
+                     "last day YYYY-MM-DD (included), or local time / epoch ms (excluded)");
+  auto* agents_flag = report->add_flag(
+      "--agents", report_agents,
+      "today per agent: calls handled, AHT, occupancy, time paused by reason (live, no history)");
+  report->add_option("--format", report_format, "table (default), csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  report->get_option("--from")->excludes(agents_flag);
+  report->get_option("--to")->excludes(agents_flag);
   report->add_option("--queue", report_queue, "only this queue");
   report->add_flag("--forecast", report_forecast,
                    "forecast vs actual offered calls per interval, with the MAPE per queue");
@@ -296,7 +300,27 @@ int main(int argc, char** argv) {
                 << done.value("by", by) << "\n";
       return 0;
     }
+    if (report->parsed() && report_agents) {
+      const auto reply = ask({{"command", "agents"}});
+      const std::string format = !report_format.empty() ? report_format
+                                 : as_json              ? "json"
+                                 : as_csv               ? "csv"
+                                                        : "table";
+      if (format == "json")
+        std::cout << reply.dump(2) << "\n";
+      else if (format == "csv")
+        std::cout << floorwatch::ctl::format_agents_report_csv(reply);
+      else
+        std::cout << floorwatch::ctl::format_agents_report_table(reply);
+      return 0;
+    }
     if (report->parsed()) {
+      if (report_format == "csv") as_csv = true;
+      if (report_format == "json") as_json = true;
+      if (report_from.empty() || report_to.empty()) {
+        std::cerr << "floorwatchctl report: --from and --to are required (or --agents)\n";
+        return 2;
+      }
       // Check the shape here so a typo names its option; the daemon resolves the time zone.
       for (const auto& [option, text] : {std::pair{"--from", report_from}, {"--to", report_to}}) {
         if (!floorwatch::daemon::parse_report_time(text)) {

@@ -123,12 +123,26 @@ TEST_CASE("an agent changing state or queues changes every queue it belongs to",
   CHECK(moved.queues[1].agents_by_state == std::array<std::int64_t, kAgentStatusCount>{});
   CHECK(moved.agents_by_state[index_of(AgentStatus::Paused)] == 1);  // the site: still one
 
-  SECTION("the same state again (a new reason) changes no queue figure") {
+  SECTION("the same state again (a new reason) changes only what its red limit counts") {
+    // Paused has a red limit (20 min by default): the new reason restarts the time in state,
+    // so billing's agents_over_limit crossing moves; its other figures do not.
     REQUIRE(floor
                 .apply(agent_state(t0 + seconds(3), "ann", AgentStatus::Paused, std::nullopt,
                                    "training"))
                 .applied);
-    CHECK(floor.snapshot(t0 + seconds(3), changed_since(moved.revision)).queues.empty());
+    const FloorSnapshot renamed = floor.snapshot(t0 + seconds(3), changed_since(moved.revision));
+    REQUIRE(names_of(renamed) == std::vector<std::string>{"billing"});
+    CHECK(renamed.queues[0].agent_limit_crossings.at(0).critical_at ==
+          t0 + seconds(3) + minutes(20));
+  }
+  SECTION("a new reason in a state without a red limit changes no queue figure") {
+    REQUIRE(floor.apply(agent_state(t0 + seconds(3), "ann", AgentStatus::Busy)).applied);
+    const FloorSnapshot busy = floor.snapshot(t0 + seconds(3), changed_since(moved.revision));
+    REQUIRE(
+        floor
+            .apply(agent_state(t0 + seconds(4), "ann", AgentStatus::Busy, std::nullopt, "outbound"))
+            .applied);
+    CHECK(floor.snapshot(t0 + seconds(4), changed_since(busy.revision)).queues.empty());
   }
 }
 

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "floorwatch/core/callback_worklist.h"
+#include "floorwatch/core/agent_day.h"
+#include "floorwatch/core/agent_limits.h"
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/outcome_counters.h"
 #include "floorwatch/core/queue_settings.h"
@@ -47,6 +49,15 @@ struct WaitingCallSnapshot {
   Timestamp enqueued_at{};
 };
 
+/// A member agent with a red limit in its current state: from `critical_at` on it is over it
+/// (agents_over_limit). Same on every daemon fed the same events: state_since + limit.
+struct AgentLimitCrossing {
+  std::string agent;
+  AgentStatus state = AgentStatus::Paused;
+  std::string reason;
+  Timestamp critical_at{};
+};
+
 struct QueueSnapshot {
   std::string name;
   QueueSettings settings;
@@ -80,6 +91,8 @@ struct QueueSnapshot {
   std::int64_t callbacks_open = 0;
   /// The oldest open one's first abandon; nullopt when none is open. Its age is now - this.
   std::optional<Timestamp> oldest_callback_since;
+  /// Members in a state with a red limit (FloorConfig::agent_limits), by agent id.
+  std::vector<AgentLimitCrossing> agent_limit_crossings;
 
   const WindowFigures& window(WindowKind kind) const {
     return windows[static_cast<std::size_t>(kind)];
@@ -97,6 +110,10 @@ struct AgentSnapshot {
   std::string call_queue;        ///< the current call's queue
   std::string caller;            ///< the current call's caller number, when the source gave one
   Timestamp call_answered_at{};  ///< talk time counts from here (current call only)
+  AgentLimit limit;  ///< the limits of the current state and reason (FloorConfig::agent_limits)
+  /// Today's figures counted up to today.counted_to; day_at(today, state, reason, now) adds
+  /// the running spell.
+  AgentDay today;
 };
 
 /// A caller who hung up while queued, for the board's call-back list. Plain value type.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "floorwatch/core/callback_worklist.h"
+#include "floorwatch/core/agent_limits.h"
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/floor_snapshot.h"
 #include "floorwatch/core/queue_settings.h"
@@ -19,6 +20,9 @@
 #include "floorwatch/core/windows.h"
 
 namespace floorwatch::core {
+
+class ByteWriter;
+class ByteReader;
 
 /// What the engine needs from configuration.
 struct FloorConfig {
@@ -30,6 +34,8 @@ struct FloorConfig {
   /// Agent id (e.g. "SIP/2503") -> the name people know ("Maria Lopez"). Display only: ids stay
   /// the key everywhere; an agent without an entry is shown by its id.
   std::map<std::string, std::string> agent_names;
+  /// Time-in-state limits (`agent_limits:`): the agents' levels and AgentLimitCrossing.
+  AgentLimits agent_limits = default_agent_limits();
 };
 
 /// Outcome of applying one event.
@@ -124,6 +130,11 @@ class FloorState {
   void count_members(const Agent& agent, std::int64_t sign);
   void remember_abandon(AbandonedCall abandon);
   void mark_changed(const std::string& queue_name);
+  void count_handle_end(Agent& agent, Queue& queue, Timestamp answered_at, Timestamp ended_at);
+  void add_limit_crossings(FloorSnapshot& snapshot) const;
+  void save_agent_days(ByteWriter& out) const;
+  void load_agent_days(ByteReader& in, std::uint64_t version,
+                       std::unordered_map<std::string, Agent>& agents) const;
   QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
                                const SnapshotOptions& options) const;
 
