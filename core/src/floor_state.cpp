@@ -6,6 +6,7 @@
 #include "floorwatch/core/erlang_a.h"
 #include "floorwatch/core/erlang_c.h"
 #include "floorwatch/core/patience.h"
+#include "floorwatch/core/waiting_forecast.h"
 
 namespace floorwatch::core {
 
@@ -101,6 +102,7 @@ FloorState::FloorState(FloorConfig config)
       calendar_(std::make_shared<const SiteCalendar>(config_.time_zone, config_.day_start_minutes,
                                                      config_.interval_minutes)) {
   for (const auto& [name, settings] : config_.queues) queue(name);
+  groups_.configure(config_.groups, calendar_.get());
 }
 
 FloorState::~FloorState() = default;
@@ -161,6 +163,11 @@ void FloorState::record(Queue& q, Timestamp at, const OutcomeCounters& delta) {
   mark_changed(q);
 }
 
+void FloorState::record_in_groups(const std::string& queue_name, Timestamp at,
+                                  const QueueGroups::Classify& classify) {
+  groups_.record(queue_name, at, classify);
+}
+
 void FloorState::mark_changed(Queue& q) {
   q.changed_revision = ++revision_;
   if (applying_event_at_) q.last_event_at = applying_event_at_;
@@ -191,6 +198,7 @@ ApplyResult FloorState::on_enqueued(const Event& e) {
   Queue& q = queue(e.queue);
   q.waiting.emplace(e.ts, e.call);
   record(q, e.ts, classify_enqueue());
+  record_in_groups(e.queue, e.ts, [](const QueueSettings&) { return classify_enqueue(); });
   return ApplyResult::ok();
 }
 
@@ -206,6 +214,8 @@ ApplyResult FloorState::on_answered(const Event& e) {
   const Duration wait = e.ts - call.enqueued_at;
   q.waiting.erase({call.enqueued_at, e.call});
   record(q, e.ts, classify_answer(wait, q.settings));
+  record_in_groups(call.queue, e.ts,
+                   [&](const QueueSettings& group) { return classify_answer(wait, group); });
   ++q.wait_bucket_counts[wait_bucket_index(wait)];
   call.connected = true;
   call.agent = e.agent;
@@ -238,6 +248,10 @@ ApplyResult FloorState::on_left_queue(const Event& e) {
                                       ? classify_abandon(wait, q.settings)
                                       : classify_exit(wait, e.exit_reason);
   record(q, e.ts, outcome);
+  record_in_groups(call.queue, e.ts, [&](const QueueSettings& group) {
+    return e.type == EventType::CallAbandoned ? classify_abandon(wait, group)
+                                              : classify_exit(wait, e.exit_reason);
+  });
   if (e.type == EventType::CallAbandoned)
     remember_abandon(AbandonedCall{e.call, call.caller, call.queue, wait, e.ts,
                                    outcome.abandoned_short > 0, ++abandons_recorded_});
@@ -269,7 +283,9 @@ ApplyResult FloorState::on_completed(const Event& e) {
       // The agent had already left the call (an agent_state said so): handle time ends now.
       Handling finished = *handling;
       a.handlings.erase(handling);
-      record(queue(finished.queue), e.ts, classify_handle_end(e.ts - finished.answered_at));
+      const OutcomeCounters handled = classify_handle_end(e.ts - finished.answered_at);
+      record(queue(finished.queue), e.ts, handled);
+      record_in_groups(finished.queue, e.ts, [&](const QueueSettings&) { return handled; });
     } else {
       const bool still_talking = std::any_of(a.handlings.begin(), a.handlings.end(),
                                              [](const Handling& h) { return !h.completed; });
@@ -328,7 +344,9 @@ void FloorState::end_handling(Agent& a, Timestamp ts) {
   // Wrap-up ends: every completed call's handle time (answer → now) is counted now.
   for (auto it = a.handlings.begin(); it != a.handlings.end();) {
     if (it->completed) {
-      record(queue(it->queue), ts, classify_handle_end(ts - it->answered_at));
+      const OutcomeCounters handled = classify_handle_end(ts - it->answered_at);
+      record(queue(it->queue), ts, handled);
+      record_in_groups(it->queue, ts, [&](const QueueSettings&) { return handled; });
       it = a.handlings.erase(it);
     } else {
       ++it;
@@ -341,12 +359,14 @@ void FloorState::advance(Timestamp now) {
   latest_advance_ = now;
   for (auto& [name, q] : queues_)
     if (q->windows.advance(now)) mark_changed(*q);
+  groups_.advance(now);
   // Keep yesterday and today for the calendar windows; prune once per day.
   const Timestamp today = calendar_->day_start(now);
   if (today != last_prune_day_) {
     last_prune_day_ = today;
     const Timestamp keep_after = calendar_->day_start(today - Duration{1});
     for (auto& [name, q] : queues_) q->windows.prune(keep_after);
+    groups_.prune(keep_after);
   }
 }
 
@@ -383,6 +403,32 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   }
 
   if (options.include_agents) result.agents = agents();
+  result.groups = snapshot_groups(now);
+  return result;
+}
+
+std::vector<GroupSnapshot> FloorState::snapshot_groups(Timestamp now) const {
+  std::vector<GroupSnapshot> result;
+  result.reserve(groups_.groups().size());
+  for (const auto& [name, group] : groups_.groups()) {
+    GroupSnapshot s;
+    s.name = name;
+    s.queues = group.config.queues;
+    s.settings = group.config.settings;
+    for (const std::string& member : s.queues) {
+      const auto q = queues_.find(member);
+      if (q == queues_.end() || q->second->waiting.empty()) continue;
+      s.calls_waiting += static_cast<std::int64_t>(q->second->waiting.size());
+      const Timestamp oldest = q->second->waiting.begin()->first;
+      if (!s.oldest_enqueued_at || oldest < *s.oldest_enqueued_at) s.oldest_enqueued_at = oldest;
+    }
+    if (s.oldest_enqueued_at)
+      s.oldest_wait_seconds = std::max(0.0, to_seconds(now - *s.oldest_enqueued_at));
+    for (std::size_t i = 0; i < kWindowCount; ++i)
+      s.windows[i] = figures(group.windows->totals(kAllWindows[i], now), s.settings.formula);
+    s.lifetime = group.lifetime;
+    result.push_back(std::move(s));
+  }
   return result;
 }
 
@@ -471,10 +517,34 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
     for (const auto& [enqueued_at, call_id] : q.waiting) {
       const Call& call = calls_.at(call_id);
       s.waiting_calls.push_back(
-          WaitingCallSnapshot{call_id, call.caller, call.channel, enqueued_at});
+          WaitingCallSnapshot{call_id, call.caller, call.channel, enqueued_at, {}, {}, false});
     }
+    forecast_waiting(q, now, s);
   }
   return s;
+}
+
+void FloorState::forecast_waiting(const Queue& q, Timestamp now, QueueSnapshot& s) const {
+  if (s.waiting_calls.empty()) return;
+  std::vector<AnsweringAgent> members;
+  for (const auto& [id, a] : agents_) {
+    if (std::find(a.member_of.begin(), a.member_of.end(), &q) == a.member_of.end()) continue;
+    AnsweringAgent member{a.state, a.state_since};
+    for (const Handling& h : a.handlings)
+      if (!h.completed) member.busy_since = h.answered_at;  // talk so far of the current call
+    members.push_back(member);
+  }
+  std::vector<Timestamp> enqueued;
+  enqueued.reserve(s.waiting_calls.size());
+  for (const WaitingCallSnapshot& call : s.waiting_calls) enqueued.push_back(call.enqueued_at);
+  const auto forecasts = forecast_waiting_callers(
+      enqueued, q.settings.answer_target, agents_free_at(members, s.handle_time_seconds, now),
+      s.handle_time_seconds, now);
+  for (std::size_t i = 0; i < forecasts.size(); ++i) {
+    s.waiting_calls[i].breach_at = forecasts[i].breach_at;
+    s.waiting_calls[i].predicted_answer_at = forecasts[i].predicted_answer_at;
+    s.waiting_calls[i].breach_predicted = forecasts[i].breach_predicted;
+  }
 }
 
 std::string_view to_string(StaffingModel model) {
@@ -545,6 +615,7 @@ void FloorState::reconfigure(FloorConfig config) {
   }
   for (auto& [name, q] : queues_) q->settings = settings_for(name);
   for (const auto& [name, settings] : config_.queues) queue(name);
+  groups_.configure(config_.groups, calendar_.get());
   mark_all_changed();  // settings (targets, formula) and calendar feed every queue's figures
 }
 
@@ -554,8 +625,9 @@ namespace floorwatch::core {
 namespace {
 constexpr std::string_view kSnapshotMagic = "floorwatch-state";
 // Version 2 adds the recent abandons, version 3 the abandoned and exited wait sums of every
-// counter; older snapshots still load (without them).
-constexpr std::uint64_t kSnapshotVersion = 3;
+// counter, version 4 the queue groups' counters; older snapshots still load (without them).
+constexpr std::uint64_t kSnapshotVersion = 4;
+constexpr std::uint64_t kFirstVersionWithGroups = 4;
 
 template <typename Map>
 std::vector<typename Map::const_iterator> sorted_by_key(const Map& map) {
@@ -621,6 +693,7 @@ std::string FloorState::save() const {
     out.boolean(a.short_abandon);
     out.u64(a.number);
   }
+  groups_.save(out);  // version 4
   out.u64(fnv1a64(out.bytes()));
   return std::move(out.bytes());
 }
@@ -725,6 +798,8 @@ void FloorState::load(std::string_view bytes) {
       recent_abandons.push_back(std::move(a));
     }
   }
+  std::vector<QueueGroups::Saved> saved_groups;
+  if (version >= kFirstVersionWithGroups) saved_groups = groups_.read(in);
   if (!in.at_end()) throw SnapshotError("snapshot corrupted: trailing bytes");
 
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};
@@ -740,6 +815,7 @@ void FloorState::load(std::string_view bytes) {
   latest_advance_ = latest_advance;
   abandons_recorded_ = abandons_recorded;
   recent_abandons_ = std::move(recent_abandons);
+  groups_.restore(std::move(saved_groups));
   last_prune_day_ = Timestamp{};
   for (const auto& [name, settings] : config_.queues) queue(name);
   mark_all_changed();

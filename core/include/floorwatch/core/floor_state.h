@@ -12,6 +12,7 @@
 
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/floor_snapshot.h"
+#include "floorwatch/core/queue_groups.h"
 #include "floorwatch/core/queue_settings.h"
 #include "floorwatch/core/reject_reason.h"
 #include "floorwatch/core/site_calendar.h"
@@ -29,6 +30,8 @@ struct FloorConfig {
   /// Agent id (e.g. "SIP/2503") -> the name people know ("Maria Lopez"). Display only: ids stay
   /// the key everywhere; an agent without an entry is shown by its id.
   std::map<std::string, std::string> agent_names;
+  /// Queue groups by name (`groups:`): members and the group's own settings.
+  std::map<std::string, QueueGroupConfig> groups;
 };
 
 /// Outcome of applying one event.
@@ -118,8 +121,12 @@ class FloorState {
   void mark_all_changed();
   void count_members(const Agent& agent, std::int64_t sign);
   void remember_abandon(AbandonedCall abandon);
+  void record_in_groups(const std::string& queue, Timestamp at,
+                        const QueueGroups::Classify& classify);
   QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
                                const SnapshotOptions& options) const;
+  void forecast_waiting(const Queue& queue, Timestamp now, QueueSnapshot& snapshot) const;
+  std::vector<GroupSnapshot> snapshot_groups(Timestamp now) const;
 
   FloorConfig config_;
   std::shared_ptr<const SiteCalendar> calendar_;  // replaced, never changed, by reconfigure()
@@ -137,6 +144,7 @@ class FloorState {
   std::deque<AbandonedCall> recent_abandons_;
   std::uint64_t abandons_recorded_ = 0;  // numbers the abandons: readers take the new ones
   std::uint64_t agents_revision_ = 0;    // every path that changes an agent goes via agent()
+  QueueGroups groups_;                   // fed by record_in_groups() with every member outcome
 };
 
 }  // namespace floorwatch::core
