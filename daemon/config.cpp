@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -28,52 +29,98 @@ using ConfigReader = yaml_config::Reader;
 // tests/fuzz/config_fuzz.cpp).
 constexpr double kLongestQueueSeconds = 86'400;
 
+// `more_keys`: what a group adds to a queue's keys (its members).
 void read_queue_settings(const ConfigReader& reader, const YAML::Node& node,
-                         const std::string& path, core::QueueSettings& settings) {
-  reader.for_each_entry(
-      node, path,
-      {{"answer_target_seconds",
-        [&](const YAML::Node& value, const std::string& key) {
-          const double seconds = reader.number_value(value, key);
-          if (seconds <= 0) reader.fail(value.Mark(), key, "must be greater than 0");
-          if (seconds > kLongestQueueSeconds)
-            reader.fail(value.Mark(), key, "must be at most 86400 (a day)");
-          settings.answer_target = core::seconds_to_duration(seconds);
-        }},
-       {"service_level_target",
-        [&](const YAML::Node& value, const std::string& key) {
-          const double target = reader.number_value(value, key);
-          if (!(target > 0 && target <= 1))
-            reader.fail(value.Mark(), key, "must be a fraction in (0, 1], e.g. 0.8 for 80%");
-          settings.service_level_target = target;
-        }},
-       {"short_abandon_seconds",
-        [&](const YAML::Node& value, const std::string& key) {
-          const double seconds = reader.number_value(value, key);
-          if (seconds < 0) reader.fail(value.Mark(), key, "must not be negative");
-          if (seconds > kLongestQueueSeconds)
-            reader.fail(value.Mark(), key, "must be at most 86400 (a day)");
-          settings.short_abandon = core::seconds_to_duration(seconds);
-        }},
-       {"service_level_formula",
-        [&](const YAML::Node& value, const std::string& key) {
-          const std::string text = reader.string_value(value, key);
-          auto formula = core::parse_service_level_formula(text);
-          if (!formula)
-            reader.fail(value.Mark(), key,
-                        "unknown formula \"" + text +
-                            "\" (allowed: answered_only, abandons_positive, abandons_negative, "
-                            "abandons_ignored, short_abandons_excluded)");
-          settings.formula = *formula;
-        }},
-       {"channel", [&](const YAML::Node& value, const std::string& key) {
-          const std::string text = reader.string_value(value, key);
-          auto channel = core::parse_channel(text);
-          if (!channel)
-            reader.fail(value.Mark(), key,
-                        "unknown channel \"" + text + "\" (allowed: voice, chat, email, callback)");
-          settings.channel = *channel;
-        }}});
+                         const std::string& path, core::QueueSettings& settings,
+                         std::map<std::string, ConfigReader::Handler> more_keys = {}) {
+  std::map<std::string, ConfigReader::Handler> keys{
+      {"answer_target_seconds",
+       [&](const YAML::Node& value, const std::string& key) {
+         const double seconds = reader.number_value(value, key);
+         if (seconds <= 0) reader.fail(value.Mark(), key, "must be greater than 0");
+         if (seconds > kLongestQueueSeconds)
+           reader.fail(value.Mark(), key, "must be at most 86400 (a day)");
+         settings.answer_target = core::seconds_to_duration(seconds);
+       }},
+      {"service_level_target",
+       [&](const YAML::Node& value, const std::string& key) {
+         const double target = reader.number_value(value, key);
+         if (!(target > 0 && target <= 1))
+           reader.fail(value.Mark(), key, "must be a fraction in (0, 1], e.g. 0.8 for 80%");
+         settings.service_level_target = target;
+       }},
+      {"short_abandon_seconds",
+       [&](const YAML::Node& value, const std::string& key) {
+         const double seconds = reader.number_value(value, key);
+         if (seconds < 0) reader.fail(value.Mark(), key, "must not be negative");
+         if (seconds > kLongestQueueSeconds)
+           reader.fail(value.Mark(), key, "must be at most 86400 (a day)");
+         settings.short_abandon = core::seconds_to_duration(seconds);
+       }},
+      {"service_level_formula",
+       [&](const YAML::Node& value, const std::string& key) {
+         const std::string text = reader.string_value(value, key);
+         auto formula = core::parse_service_level_formula(text);
+         if (!formula)
+           reader.fail(value.Mark(), key,
+                       "unknown formula \"" + text +
+                           "\" (allowed: answered_only, abandons_positive, abandons_negative, "
+                           "abandons_ignored, short_abandons_excluded)");
+         settings.formula = *formula;
+       }},
+      {"channel", [&](const YAML::Node& value, const std::string& key) {
+         const std::string text = reader.string_value(value, key);
+         auto channel = core::parse_channel(text);
+         if (!channel)
+           reader.fail(value.Mark(), key,
+                       "unknown channel \"" + text + "\" (allowed: voice, chat, email, callback)");
+         settings.channel = *channel;
+       }}};
+  keys.merge(more_keys);
+  reader.for_each_entry(node, path, keys);
+}
+
+// `groups.NAME:`: the member queues (configured ones, each once) and the group's own settings,
+// which start from `defaults:` like a queue's. A group named like a queue would give two tiles
+// and two series sets one name.
+core::QueueGroupConfig read_group(const ConfigReader& reader, const YAML::Node& name_node,
+                                  const YAML::Node& node, const std::string& path,
+                                  const core::FloorConfig& floor) {
+  core::QueueGroupConfig group;
+  group.settings = floor.defaults;
+  bool has_members = false;
+  const auto read_members = [&](const YAML::Node& members, const std::string& key) {
+    has_members = true;
+    group.queues = reader.string_list(members, key);
+    if (group.queues.empty()) reader.fail(members.Mark(), key, "must name at least one queue");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < group.queues.size(); ++i) {
+      const std::string& queue = group.queues[i];
+      const YAML::Mark mark = members.IsSequence() ? members[i].Mark() : members.Mark();
+      if (!floor.queues.count(queue))
+        reader.fail(mark, key, "\"" + queue + "\" is not a queue under `queues:`");
+      if (!seen.insert(queue).second) reader.fail(mark, key, "\"" + queue + "\" is listed twice");
+    }
+  };
+  read_queue_settings(reader, node, path, group.settings, {{"queues", read_members}});
+  if (!has_members)
+    reader.fail(name_node.Mark(), path + ".queues",
+                "required: the member queues, e.g. queues: [support, support_vip]");
+  return group;
+}
+
+void read_groups(const ConfigReader& reader, const YAML::Node& node, const std::string& path,
+                 core::FloorConfig& floor) {
+  if (node.IsNull()) return;
+  if (!node.IsMap()) reader.fail(node.Mark(), path, "expected a mapping of group names");
+  for (const auto& entry : node) {
+    const std::string name = entry.first.Scalar();
+    if (name.empty()) reader.fail(entry.first.Mark(), path, "group name must not be empty");
+    if (floor.queues.count(name))
+      reader.fail(entry.first.Mark(), path + "." + name,
+                  "a group must not have the name of a queue");
+    floor.groups[name] = read_group(reader, entry.first, entry.second, path + "." + name, floor);
+  }
 }
 
 void check_zmq_endpoint(const ConfigReader& reader, const YAML::Node& node, const std::string& key,
@@ -95,6 +142,7 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
   YAML::Node defaults_node;
   YAML::Node queues_node;
   std::string queues_path;
+  YAML::Node groups_node;
   YAML::Node timezone_node;
   YAML::Node interval_node;
 
@@ -278,6 +326,7 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
           config.floor.agent_limits = read_agent_limits(reader, v, k);
         }},
        {"defaults", [&](const YAML::Node& v, const std::string&) { defaults_node = v; }},
+       {"groups", [&](const YAML::Node& v, const std::string&) { groups_node = v; }},
        {"queues", [&](const YAML::Node& v, const std::string& k) {
           queues_node = v;
           queues_path = k;
@@ -297,6 +346,8 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
       config.floor.queues[name] = settings;
     }
   }
+  // After the queues: a group's members must be configured queues.
+  if (groups_node) read_groups(reader, groups_node, "groups", config.floor);
 
   // The engine's own calendar decides what a valid zone is (IANA database via date-tz).
   try {

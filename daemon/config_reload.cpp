@@ -34,6 +34,17 @@ bool same_queues(const core::FloorConfig& a, const core::FloorConfig& b) {
   return true;
 }
 
+bool same_groups(const core::FloorConfig& a, const core::FloorConfig& b) {
+  if (a.groups.size() != b.groups.size()) return false;
+  for (const auto& [name, group] : a.groups) {
+    const auto other = b.groups.find(name);
+    if (other == b.groups.end() || other->second.queues != group.queues ||
+        !same_queue_settings(group.settings, other->second.settings))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 ReloadPlan plan_reload(const DaemonConfig& running, const DaemonConfig& next) {
@@ -59,6 +70,7 @@ ReloadPlan plan_reload(const DaemonConfig& running, const DaemonConfig& next) {
   if (a.interval_minutes != b.interval_minutes) plan.applied.emplace_back("interval_minutes");
   if (!same_queue_settings(a.defaults, b.defaults)) plan.applied.emplace_back("defaults");
   if (!same_queues(a, b)) plan.applied.emplace_back("queues");
+  if (!same_groups(a, b)) plan.applied.emplace_back("groups");
   // Rules are rebuilt on every reload (cheap); their alerts keep their state by rule name.
   plan.applied.emplace_back("alerts");
   return plan;

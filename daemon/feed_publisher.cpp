@@ -105,6 +105,31 @@ void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
   }
 }
 
+void fill_waiting_caller(const core::WaitingCallSnapshot& call, v1::FeedWaitingCaller& out) {
+  out.set_call(call.call);
+  out.set_caller(call.caller);
+  out.set_enqueued_at_ms(ms(call.enqueued_at));
+  out.set_breach_at_ms(ms(call.breach_at));
+  if (call.predicted_answer_at) out.set_predicted_answer_at_ms(ms(*call.predicted_answer_at));
+  out.set_breach_predicted(call.breach_predicted);
+}
+
+v1::FeedGroup group_message(const core::GroupSnapshot& group) {
+  v1::FeedGroup out;
+  out.set_name(group.name);
+  for (const std::string& queue : group.queues) out.add_queues(queue);
+  out.set_answer_target_seconds(core::to_seconds(group.settings.answer_target));
+  out.set_service_level_target(group.settings.service_level_target);
+  out.set_service_level_formula(std::string(core::to_string(group.settings.formula)));
+  out.set_service_level_formula_description(std::string(core::describe(group.settings.formula)));
+  out.set_calls_waiting(group.calls_waiting);
+  if (group.oldest_enqueued_at) out.set_oldest_enqueued_at_ms(ms(*group.oldest_enqueued_at));
+  fill_window(group.window(core::WindowKind::Interval), *out.mutable_interval());
+  fill_window(group.window(core::WindowKind::Today), *out.mutable_today());
+  fill_window(group.window(core::WindowKind::Rolling15m), *out.mutable_rolling_15m());
+  return out;
+}
+
 void fill_forecast(const core::QueueForecast& forecast, v1::FeedForecast& out) {
   out.set_interval_start_ms(ms(forecast.next.start));
   out.set_interval_end_ms(ms(forecast.next.end));
@@ -151,6 +176,7 @@ void FeedModel::start_new_epoch() {
   seq_ = 0;
   queues_.clear();
   agents_.clear();
+  groups_.clear();
   alerts_bytes_.clear();
   alert_messages_.clear();
   abandons_published_ = 0;  // the new epoch's first delta carries the call-back list again
@@ -194,6 +220,7 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
         break;
       }
       out.add_waiting_enqueued_at_ms(ms(call.enqueued_at));
+      fill_waiting_caller(call, *out.add_waiting_callers());
     }
     const auto& by_state = queue.agents_by_state;
     auto count = [&](core::AgentStatus s) { return by_state[static_cast<std::size_t>(s)]; };
@@ -257,6 +284,8 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
     agents_.swap(seen);
   }
 
+  if (update_groups(floor.groups, delta)) changed = true;
+
   // The engine numbers its abandons: the ones after the last published are new.
   for (const core::AbandonedCall& abandon : floor.recent_abandons) {
     if (abandon.number <= abandons_published_) continue;
@@ -314,6 +343,29 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
   return message.SerializeAsString();
 }
 
+bool FeedModel::update_groups(const std::vector<core::GroupSnapshot>& groups,
+                              v1::FeedDelta& delta) {
+  bool changed = false;
+  std::map<std::string, Published> seen;
+  for (const core::GroupSnapshot& group : groups) {
+    v1::FeedGroup out = group_message(group);
+    std::string bytes = out.SerializeAsString();
+    const auto previous = groups_.find(group.name);
+    if (previous == groups_.end() || previous->second.bytes != bytes) {
+      *delta.add_groups() = std::move(out);
+      changed = true;
+    }
+    seen[group.name].bytes = std::move(bytes);
+  }
+  for (const auto& [name, unused] : groups_)
+    if (!seen.count(name)) {
+      delta.add_removed_groups(name);
+      changed = true;
+    }
+  groups_.swap(seen);
+  return changed;
+}
+
 std::string FeedModel::heartbeat(core::Timestamp now) const {
   v1::FeedMessage message = header(epoch_, seq_, now, calendar_.get());
   message.mutable_heartbeat();
@@ -341,6 +393,8 @@ std::string FeedModel::snapshot(core::Timestamp now) const {
   for (const std::string& alert : alert_messages_) snapshot.add_alerts()->ParseFromString(alert);
   for (const core::CallbackEntry& entry : callbacks_)
     fill_callback(entry, *snapshot.add_open_callbacks());
+  for (const auto& [name, published] : groups_)
+    snapshot.add_groups()->ParseFromString(published.bytes);
   return message.SerializeAsString();
 }
 

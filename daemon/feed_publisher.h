@@ -21,6 +21,10 @@
 #include "floorwatch/core/site_calendar.h"
 #include "security/socket_security.h"
 
+namespace floorwatch::v1 {
+class FeedDelta;
+}
+
 namespace floorwatch::daemon {
 
 /// One alert as wallboards see it. The alerts engine fills these through an AlertProvider.
@@ -93,6 +97,8 @@ class FeedModel {
   };
   /// Forgets what was published: the next update() is complete, under a new epoch.
   void start_new_epoch();
+  /// Adds the groups that changed (and those a reload removed) to `delta`; true if any did.
+  bool update_groups(const std::vector<core::GroupSnapshot>& groups, v1::FeedDelta& delta);
 
   FeedIdentity identity_;
   // The settings in force: the engine's calendar as of the last update(), so a reload's time
@@ -111,6 +117,7 @@ class FeedModel {
   bool callbacks_dirty_ = true;              // a new epoch: the next picture carries the worklist
   std::map<std::string, Published> queues_;  // by name
   std::map<std::string, Published> agents_;  // by id
+  std::map<std::string, Published> groups_;  // by name
   std::string alerts_bytes_;                 // serialized alert list as last published
   std::vector<std::string> alert_messages_;  // serialized FeedAlert, as last published
 };

@@ -22,6 +22,11 @@ core::FloorSnapshot FloorView::snapshot(std::chrono::steady_clock::time_point re
   snapshot.callback_counters = callback_counters;
   snapshot.callbacks_revision = callbacks_revision;
   if (options.include_callbacks && callbacks) snapshot.callbacks = *callbacks;
+  if (groups) snapshot.groups = *groups;
+  for (core::GroupSnapshot& group : snapshot.groups)
+    if (group.oldest_enqueued_at)
+      group.oldest_wait_seconds =
+          std::max(0.0, core::to_seconds(snapshot.now - *group.oldest_enqueued_at));
 
   // As FloorState::snapshot: a revision from before the last complete picture cannot say what
   // changed, so such a reader gets every queue.
@@ -102,6 +107,8 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
   view->agents_by_state = changed.agents_by_state;
   view->active_calls = changed.active_calls;
   view->calendar = std::move(changed.calendar);
+  view->groups =
+      std::make_shared<const std::vector<core::GroupSnapshot>>(std::move(changed.groups));
   view->queues.reserve(queues_.size());
   for (const auto& [name, queue] : queues_) view->queues.push_back(queue);
   std::lock_guard lock(mutex_);

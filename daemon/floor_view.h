@@ -48,6 +48,8 @@ struct FloorView {
   std::shared_ptr<const std::vector<core::AgentSnapshot>> agents;  ///< sorted by id
   std::uint64_t agents_revision = 0;  ///< moves when `agents` may differ from an earlier view
   std::shared_ptr<const std::vector<core::AbandonedCall>> abandons;  ///< oldest first
+  /// Every queue group, by name (few: rebuilt at each publish).
+  std::shared_ptr<const std::vector<core::GroupSnapshot>> groups;
   std::uint64_t abandons_recorded = 0;
   /// Open call-backs, oldest first (core::CallbackWorklist::open()), and the worklist's totals.
   std::shared_ptr<const std::vector<core::CallbackEntry>> callbacks;

@@ -6,6 +6,8 @@
 #include <limits>
 #include <optional>
 
+#include "daemon/group_metrics.h"
+
 namespace floorwatch::daemon {
 namespace {
 
@@ -266,6 +268,8 @@ std::vector<MetricFamily> build_floor_families(const core::FloorSnapshot& snapsh
   }
 
   std::erase_if(f, [](const MetricFamily& family) { return family.metric.empty(); });
+  for (MetricFamily& group_family : build_group_families(snapshot.groups, identity_labels))
+    f.push_back(std::move(group_family));
   return f;
 }
 

@@ -241,6 +241,36 @@ const AlertView* alert_for_queue(const BoardModel& model, const std::string& que
   return worst;
 }
 
+std::vector<const GroupView*> group_tiles_in_order(const BoardModel& model,
+                                                   const std::vector<std::string>& filter) {
+  std::vector<const GroupView*> tiles;
+  if (filter.empty()) {
+    for (const GroupView& group : model.groups) tiles.push_back(&group);
+    return tiles;
+  }
+  for (const std::string& name : filter) {
+    auto it = std::find_if(model.groups.begin(), model.groups.end(),
+                           [&](const GroupView& g) { return g.name == name; });
+    if (it != model.groups.end()) tiles.push_back(&*it);
+  }
+  return tiles;
+}
+
+std::string group_small_print(const GroupView& group) {
+  char text[160];
+  std::snprintf(text, sizeof text, "%.0f/%.0f \u00B7 %s \u00B7 ",
+                std::round(group.service_level_target * 100), group.answer_target_seconds,
+                group.formula_description.c_str());
+  std::string members;
+  for (const std::string& queue : group.queues) members += (members.empty() ? "" : ", ") + queue;
+  return text + members;
+}
+
+std::optional<double> oldest_wait_seconds(const GroupView& group, EpochMs now) {
+  if (!group.oldest_enqueued_at || group.calls_waiting == 0) return std::nullopt;
+  return wait_at(*group.oldest_enqueued_at, now);
+}
+
 std::vector<const QueueView*> tiles_in_order(const BoardModel& model,
                                              const std::vector<std::string>& filter) {
   std::vector<const QueueView*> tiles;
@@ -332,6 +362,8 @@ std::string_view page_title(Page page) {
       return "Agents";
     case Page::Abandons:
       return "Call-backs";
+    case Page::Callers:
+      return "Waiting callers";
   }
   return "";
 }
@@ -340,6 +372,7 @@ std::optional<Page> parse_page(std::string_view text) {
   if (text == "queues") return Page::Queues;
   if (text == "agents") return Page::Agents;
   if (text == "abandons" || text == "abandoned") return Page::Abandons;
+  if (text == "callers") return Page::Callers;
   return std::nullopt;
 }
 

@@ -94,6 +94,15 @@ const AlertView* alert_for_queue(const BoardModel& model, const std::string& que
 /// then queues with firing alerts move first (critical before warning).
 std::vector<const QueueView*> tiles_in_order(const BoardModel& model,
                                              const std::vector<std::string>& filter);
+/// Group tiles, after the queues': the groups named in `filter` in that order (empty = all by
+/// name).
+std::vector<const GroupView*> group_tiles_in_order(const BoardModel& model,
+                                                   const std::vector<std::string>& filter);
+/// The group's formula in small print: "80/60 · short abandons excluded · support, vip".
+std::string group_small_print(const GroupView& group);
+/// Seconds the group's oldest caller has waited at `now`; nullopt when nobody waits.
+std::optional<double> oldest_wait_seconds(const GroupView& group, EpochMs now);
+
 /// Agents in board order: paused and wrap-up first (longest first, so the longest pause is
 /// visible), then ringing, busy, available (each longest first), offline last. Only members
 /// of `queues` when it is not empty.
@@ -113,14 +122,14 @@ std::string agent_activity(const AgentView& agent);
 double agent_seconds(const AgentView& agent, EpochMs now);
 
 /// Pages of the board, in rotation order.
-enum class Page { Queues, Agents, Abandons };
+enum class Page { Queues, Agents, Abandons, Callers };
 std::string_view page_title(Page page);
 std::optional<Page> parse_page(std::string_view text);
 
 /// Page rotation: advances every `period`, holds on the queues page (where alerts show) while
 /// an alert fires. Plain value type; `advance` is pure apart from updating itself.
 struct PageRotation {
-  std::vector<Page> pages{Page::Queues, Page::Agents, Page::Abandons};
+  std::vector<Page> pages{Page::Queues, Page::Agents, Page::Abandons, Page::Callers};
   std::chrono::milliseconds period{20'000};
   std::size_t index = 0;
   SteadyTime shown_since{};

@@ -54,6 +54,16 @@ struct ForecastView {
   std::optional<double> rest_of_day_offered;
 };
 
+/// One waiting caller with the daemon's forecast (absolute times: the board counts down).
+struct WaitingCallerView {
+  std::string call;
+  std::string caller;  ///< "" when the source gave none
+  EpochMs enqueued_at = 0;
+  EpochMs breach_at = 0;                    ///< enqueued + the answer target
+  std::optional<EpochMs> predicted_answer;  ///< absent: no agent can be foreseen
+  bool breach_predicted = false;            ///< will breach before an agent takes it
+};
+
 struct QueueView {
   std::string name;
   double answer_target_seconds = 0;
@@ -85,6 +95,22 @@ struct QueueView {
   // Call-back worklist (the tile's "call-backs" line).
   std::int64_t callbacks_open = 0;
   std::optional<EpochMs> oldest_callback_since;  ///< the oldest open one's first abandon
+  std::vector<WaitingCallerView> waiting_callers;  ///< oldest first (position = index + 1)
+};
+
+/// A queue group: its own figures (its formula over its own counters), never an average.
+struct GroupView {
+  std::string name;
+  std::vector<std::string> queues;  ///< members
+  double answer_target_seconds = 0;
+  double service_level_target = 0;
+  std::string formula;
+  std::string formula_description;
+  std::int64_t calls_waiting = 0;
+  std::optional<EpochMs> oldest_enqueued_at;
+  WindowView interval;
+  WindowView today;
+  WindowView rolling_15m;
 };
 
 struct AgentView {
@@ -162,6 +188,7 @@ struct BoardModel {
   std::int32_t utc_offset_seconds = 0;
 
   std::vector<QueueView> queues;     ///< sorted by name
+  std::vector<GroupView> groups;     ///< sorted by name
   std::vector<AgentView> agents;     ///< sorted by id
   std::deque<AbandonView> abandons;  ///< oldest first, at most kRecentAbandonCapacity
   std::vector<AlertView> alerts;

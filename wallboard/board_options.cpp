@@ -144,8 +144,9 @@ void apply_config_file(const std::string& yaml_text, const std::string& file_nam
           for (const std::string& page : list(value, key)) {
             const auto parsed = parse_page(page);
             if (!parsed)
-              reader.fail(value.Mark(), key,
-                          "unknown page \"" + page + "\" (allowed: queues, agents, abandons)");
+              reader.fail(
+                  value.Mark(), key,
+                  "unknown page \"" + page + "\" (allowed: queues, agents, abandons, callers)");
             options.pages.push_back(*parsed);
           }
         }},

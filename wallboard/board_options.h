@@ -32,7 +32,7 @@ struct BoardOptions {
   /// plaintext.
   std::vector<std::string> curve_server_key_files;
   std::string curve_key_file;
-  std::vector<Page> pages{Page::Queues, Page::Agents, Page::Abandons};
+  std::vector<Page> pages{Page::Queues, Page::Agents, Page::Abandons, Page::Callers};
   int rotate_seconds = 20;
   double stale_after_seconds = 3;
   bool fullscreen = false;

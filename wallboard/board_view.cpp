@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "wallboard/feed_sync.h"
+#include "wallboard/queue_callers.h"
 
 namespace floorwatch::wallboard {
 namespace {
@@ -336,18 +337,21 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
           Align::Center);
   f.regions.push_back({region + ":oldest", t.oldest});
 
-  // Who breaches next.
+  // Who breaches next: the daemon's forecast, counted down here; then the 30 s horizon.
+  const NextBreach next = next_breach(queue, f.now_utc);
   const int breaching = callers_breaching_within(queue, f.now_utc, 30);
   const int over = callers_over_target(queue, f.now_utc);
-  std::string breach_text =
-      breaching > 0 ? with_icon(Level::Warning, std::to_string(breaching) + " breach < 30 s")
-                    : "0 breach < 30 s";
+  std::string breach_text = with_icon(next.level, next.text) + "  \u00B7  ";
+  breach_text += breaching > 0
+                     ? with_icon(Level::Warning, std::to_string(breaching) + " breach < 30 s")
+                     : "0 breach < 30 s";
   if (over > 0) breach_text += "  " + with_icon(Level::Critical, std::to_string(over) + " over");
-  const Level breach_level = over > 0        ? Level::Critical
-                             : breaching > 0 ? Level::Warning
-                                             : Level::Neutral;
+  const Level breach_level = over > 0                                        ? Level::Critical
+                             : breaching > 0 || next.level == Level::Warning ? Level::Warning
+                                                                             : Level::Neutral;
   text_in(f.draw, fonts.body, fonts.sizes.body, t.breach, level_text_colour(breach_level, stale),
           breach_text, Align::Center);
+  f.regions.push_back({region + ":breach", t.breach});
 
   // Service level, interval and today, against the target; the formula in small print.
   const Rect sl_rows[2] = {t.service_level.rows(0.0f, 0.5f), t.service_level.rows(0.5f, 1.0f)};
@@ -391,16 +395,76 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   draw_sparkline(f, queue, t.sparkline);
 }
 
+// A group's tile: its own figures (its formula over its own counters), drawn like a queue's
+// where they mean the same; the members in small print.
+void draw_group_tile(Frame& f, const GroupView& group, const Rect& r) {
+  const BoardFonts& fonts = f.in.fonts;
+  const TileLayout t = layout_tile(r);
+  const bool stale = f.stale;
+  const float rounding = std::round(std::min(r.w, r.h) * 0.03f);
+  f.draw->AddRectFilled(top_left(r), bottom_right(r),
+                        colour(stale ? Rgba{40, 40, 40} : Palette::tile), rounding);
+  const std::string region = "group:" + group.name;
+  f.regions.push_back({region, r});
+  text_in(f.draw, fonts.large, fonts.sizes.large, t.title, text_colour(stale),
+          group.name + " (group)");
+  text_in(f.draw, fonts.huge, fonts.sizes.huge, t.waiting.rows(0.0f, 0.8f), text_colour(stale),
+          std::to_string(group.calls_waiting), Align::Center);
+  text_in(f.draw, fonts.small, fonts.sizes.small, t.waiting.rows(0.8f, 1.0f), dim_colour(stale),
+          "calls waiting in the group", Align::Center);
+  f.regions.push_back({region + ":waiting", t.waiting});
+
+  const std::optional<double> wait = oldest_wait_seconds(group, f.now_utc);
+  const Level wait_lvl = wait ? wait_level(*wait, group.answer_target_seconds) : Level::Neutral;
+  const Rgba box =
+      wait ? level_colour(wait_lvl, stale) : (stale ? Palette::stale_fill : kNeutralFill);
+  f.draw->AddRectFilled(top_left(t.oldest), bottom_right(t.oldest), colour(box), rounding * 0.6f);
+  const Rgba on_box = stale ? Palette::stale_text : wait ? kOnColourText : Palette::dim_text;
+  const Rect box_inner = t.oldest.inset(t.oldest.h * 0.06f);
+  text_in(f.draw, fonts.bold, fonts.sizes.large, box_inner.rows(0.0f, 0.66f), on_box,
+          wait ? with_icon(wait_lvl, format_duration(*wait)) : "\u2014", Align::Center);
+  text_in(f.draw, fonts.small, fonts.sizes.small, box_inner.rows(0.66f, 1.0f), on_box,
+          wait ? "oldest wait \u00B7 " + std::string(level_word(wait_lvl)) : "nobody waiting",
+          Align::Center);
+  f.regions.push_back({region + ":oldest", t.oldest});
+
+  const Rect sl_rows[2] = {t.service_level.rows(0.0f, 0.5f), t.service_level.rows(0.5f, 1.0f)};
+  const WindowView* windows[2] = {&group.interval, &group.today};
+  const char* labels[2] = {"SL interval", "SL today"};
+  for (int i = 0; i < 2; ++i) {
+    const Level lvl = service_level_level(windows[i]->service_level, group.service_level_target);
+    text_in(f.draw, fonts.body, fonts.sizes.body, sl_rows[i].columns(0.0f, 0.42f),
+            dim_colour(stale), labels[i]);
+    text_in(f.draw, fonts.bold, fonts.sizes.large, sl_rows[i].columns(0.42f, 1.0f),
+            level_text_colour(lvl, stale),
+            with_icon(lvl, format_percent(windows[i]->service_level)), Align::Right);
+  }
+  f.regions.push_back({region + ":service_level", t.service_level});
+  text_in(f.draw, fonts.small, fonts.sizes.small, t.formula, dim_colour(stale),
+          group_small_print(group), Align::Right);
+  text_in(f.draw, fonts.body, fonts.sizes.body, t.figures, text_colour(stale),
+          "ASA " + format_seconds(group.today.asa_seconds) + "  \u00B7  abandoned " +
+              std::to_string(group.today.abandoned),
+          Align::Right);
+  text_in(f.draw, fonts.body, fonts.sizes.body, t.agents, dim_colour(stale),
+          "answered " + std::to_string(group.today.answered) + " of " +
+              std::to_string(group.today.offered) + " offered today",
+          Align::Right);
+}
+
 void draw_queues_page(Frame& f, const Rect& page) {
   const auto tiles = tiles_in_order(f.in.model, f.in.options.queues);
-  if (tiles.empty()) {
+  const auto groups = group_tiles_in_order(f.in.model, f.in.options.queues);
+  if (tiles.empty() && groups.empty()) {
     text_in(f.draw, f.in.fonts.large, f.in.fonts.sizes.large, page, dim_colour(f.stale),
             f.in.model.has_data ? "No queues to show" : "Waiting for the first snapshot\u2026",
             Align::Center);
     return;
   }
-  const auto rects = tile_rects(page, tiles.size(), std::round(14 * f.unit));
+  const auto rects = tile_rects(page, tiles.size() + groups.size(), std::round(14 * f.unit));
   for (std::size_t i = 0; i < tiles.size(); ++i) draw_tile(f, *tiles[i], rects[i]);
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    draw_group_tile(f, *groups[i], rects[tiles.size() + i]);
 }
 
 // Returns how many screens the list needs: the most urgent agents (longest pause or wrap-up)
@@ -446,6 +510,66 @@ std::size_t draw_agents_page(Frame& f, const Rect& page) {
         {"agents_page:" + std::to_string(part + 1) + "/" + std::to_string(parts), footer_rect});
   }
   f.regions.push_back({"agents", page});
+  return parts;
+}
+
+// Returns how many screens the list needs: the most urgent callers come first, the rest follow
+// on the next screens of the rotation (as the agents page).
+std::size_t draw_callers_page(Frame& f, const Rect& page) {
+  const BoardFonts& fonts = f.in.fonts;
+  const auto rows = callers_in_order(f.in.model, f.in.options.queues);
+  const Rect heading = page.rows(0.0f, 0.06f);
+  const float columns[8] = {0.0f, 0.11f, 0.27f, 0.46f, 0.56f, 0.68f, 0.80f, 1.0f};
+  const char* titles[7] = {"position", "queue", "caller", "waited", "answer", "breach", ""};
+  for (int c = 0; c < 7; ++c)
+    text_in(f.draw, fonts.small, fonts.sizes.small, heading.columns(columns[c], columns[c + 1]),
+            dim_colour(f.stale), titles[c]);
+  const Rect list_area{page.x, heading.bottom(), page.w, page.h * 0.96f - heading.h};
+  const ListLayout list = list_layout(list_area, fonts.sizes.body * 1.5f, page.w, rows.size());
+  const std::size_t per_screen = std::max<std::size_t>(list.visible, 1);
+  const std::size_t parts = std::max<std::size_t>(1, (rows.size() + per_screen - 1) / per_screen);
+  const std::size_t part = std::min(f.in.part, parts - 1);
+  const std::size_t first = part * per_screen;
+  const std::size_t shown = std::min(per_screen, rows.size() - std::min(first, rows.size()));
+  for (std::size_t i = 0; i < shown; ++i) {
+    const CallerRow& entry = rows[first + i];
+    const WaitingCallerView& caller = *entry.caller;
+    const Rect row = list.row(list_area, i).inset(2 * f.unit);
+    const Level lvl = caller_level(caller, f.now_utc);
+    const bool marked = lvl == Level::Critical;
+    // Marked callers get a filled row; the icon and the word say the same without colour.
+    if (marked)
+      f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(level_colour(lvl, f.stale)),
+                            4 * f.unit);
+    else if (i % 2 == 0)
+      f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(Palette::tile));
+    const Rgba fg = marked && !f.stale ? kOnColourText : text_colour(f.stale);
+    const Rect inner = row.inset(row.h * 0.1f);
+    const std::string cells[7] = {
+        position_text(entry),
+        entry.queue->name,
+        caller.caller.empty() ? "(no caller id)" : caller.caller,
+        format_duration(static_cast<double>(f.now_utc - caller.enqueued_at) / 1000.0),
+        answer_text(caller, f.now_utc),
+        breach_text(caller, f.now_utc),
+        with_icon(lvl, std::string(caller_mark(caller, f.now_utc)))};
+    for (int c = 0; c < 7; ++c)
+      text_in(f.draw, c == 2 || c == 6 ? fonts.bold : fonts.body, fonts.sizes.body,
+              inner.columns(columns[c], columns[c + 1]),
+              marked || c != 6 ? fg : level_text_colour(lvl, f.stale), cells[c]);
+    f.regions.push_back({"caller:" + caller.call, row});
+  }
+  if (rows.empty())
+    text_in(f.draw, fonts.large, fonts.sizes.large, list_area, dim_colour(f.stale),
+            "Nobody waiting", Align::Center);
+  const Rect footer_rect = page.rows(0.96f, 1.0f);
+  text_in(f.draw, fonts.small, fonts.sizes.small, footer_rect, dim_colour(f.stale),
+          "page " + std::to_string(part + 1) + "/" + std::to_string(parts) + " \u00B7 " +
+              std::to_string(rows.size()) + " callers \u00B7 most urgent first",
+          Align::Right);
+  f.regions.push_back(
+      {"callers_page:" + std::to_string(part + 1) + "/" + std::to_string(parts), footer_rect});
+  f.regions.push_back({"callers", page});
   return parts;
 }
 
@@ -590,6 +714,9 @@ ViewOutput draw_board(const ViewInput& in) {
       break;
     case Page::Abandons:
       out.callback_done = draw_callbacks_page(frame, screen.page);
+      break;
+    case Page::Callers:
+      out.parts = draw_callers_page(frame, screen.page);
       break;
   }
   ImGui::End();

@@ -113,6 +113,12 @@ QueueView from_wire(const v1::FeedQueue& q) {
   out.interval = from_wire(q.interval());
   out.today = from_wire(q.today());
   out.rolling_15m = from_wire(q.rolling_15m());
+  for (const v1::FeedWaitingCaller& c : q.waiting_callers()) {
+    WaitingCallerView caller{c.call(),         c.caller(), c.enqueued_at_ms(),
+                             c.breach_at_ms(), {},         c.breach_predicted()};
+    if (c.has_predicted_answer_at_ms()) caller.predicted_answer = c.predicted_answer_at_ms();
+    out.waiting_callers.push_back(std::move(caller));
+  }
   for (const v1::ServiceLevelPoint& p : q.service_level_history()) {
     ServiceLevelPoint point;
     point.interval_start = p.interval_start_ms();
@@ -120,6 +126,22 @@ QueueView from_wire(const v1::FeedQueue& q) {
     point.offered = p.offered();
     out.service_level_history.push_back(point);
   }
+  return out;
+}
+
+GroupView from_wire(const v1::FeedGroup& g) {
+  GroupView out;
+  out.name = g.name();
+  out.queues.assign(g.queues().begin(), g.queues().end());
+  out.answer_target_seconds = g.answer_target_seconds();
+  out.service_level_target = g.service_level_target();
+  out.formula = g.service_level_formula();
+  out.formula_description = g.service_level_formula_description();
+  out.calls_waiting = g.calls_waiting();
+  if (g.oldest_enqueued_at_ms() != 0) out.oldest_enqueued_at = g.oldest_enqueued_at_ms();
+  out.interval = from_wire(g.interval());
+  out.today = from_wire(g.today());
+  out.rolling_15m = from_wire(g.rolling_15m());
   return out;
 }
 
@@ -205,6 +227,10 @@ void apply_snapshot(BoardModel& model, const v1::FeedMessage& message, SteadyTim
   for (const auto& a : s.agents()) model.agents.push_back(from_wire(a));
   std::sort(model.agents.begin(), model.agents.end(),
             [](const AgentView& a, const AgentView& b) { return a.agent < b.agent; });
+  model.groups.clear();
+  for (const auto& g : s.groups()) model.groups.push_back(from_wire(g));
+  std::sort(model.groups.begin(), model.groups.end(),
+            [](const GroupView& a, const GroupView& b) { return a.name < b.name; });
   model.abandons.clear();
   for (const auto& a : s.recent_abandons()) add_abandon(model, from_wire(a));
   model.alerts.clear();
@@ -227,6 +253,11 @@ void apply_delta(BoardModel& model, const v1::FeedMessage& message, SteadyTime n
   for (const std::string& removed : d.removed_agents()) {
     std::erase_if(model.agents, [&](const AgentView& v) { return v.agent == removed; });
   }
+  for (const auto& g : d.groups())
+    upsert_sorted(model.groups, from_wire(g),
+                  [](const GroupView& v) -> const std::string& { return v.name; });
+  for (const std::string& removed : d.removed_groups())
+    std::erase_if(model.groups, [&](const GroupView& v) { return v.name == removed; });
   for (const auto& a : d.new_abandons()) add_abandon(model, from_wire(a));
   if (d.callbacks_changed()) replace_callbacks(model, d.open_callbacks());
   if (d.alerts_changed()) {

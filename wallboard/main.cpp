@@ -327,7 +327,7 @@ int main(int argc, char** argv) {
                  "this board's secret certificate (NAME.key_secret)");
   app.add_option("--queues", queues, "tiles to show, in order: a,b,c (default: every queue)");
   app.add_option("--pages", pages,
-                 "pages to rotate through: queues,agents,abandons (default: all)");
+                 "pages to rotate through: queues,agents,abandons,callers (default: all)");
   app.add_option("--title", title, "header title (default: the site name)");
   app.add_option("--rotate-seconds", rotate_seconds, "seconds per page (default 20)");
   app.add_option("--stale-after", stale_after,
@@ -373,7 +373,7 @@ int main(int argc, char** argv) {
         const auto parsed = fw::parse_page(page);
         if (!parsed)
           throw fw::BoardConfigError("--pages: unknown page \"" + page +
-                                     "\" (allowed: queues, agents, abandons)");
+                                     "\" (allowed: queues, agents, abandons, callers)");
         options.pages.push_back(*parsed);
       }
     }

@@ -7,6 +7,7 @@
 #include "floorwatch/core/erlang_a.h"
 #include "floorwatch/core/erlang_c.h"
 #include "floorwatch/core/patience.h"
+#include "floorwatch/core/waiting_forecast.h"
 
 namespace floorwatch::core {
 
@@ -103,6 +104,7 @@ FloorState::FloorState(FloorConfig config)
       calendar_(std::make_shared<const SiteCalendar>(config_.time_zone, config_.day_start_minutes,
                                                      config_.interval_minutes)) {
   for (const auto& [name, settings] : config_.queues) queue(name);
+  groups_.configure(config_.groups, calendar_.get());
 }
 
 FloorState::~FloorState() = default;
@@ -165,6 +167,11 @@ void FloorState::record(Queue& q, Timestamp at, const OutcomeCounters& delta) {
   mark_changed(q);
 }
 
+void FloorState::record_in_groups(const std::string& queue_name, Timestamp at,
+                                  const QueueGroups::Classify& classify) {
+  groups_.record(queue_name, at, classify);
+}
+
 void FloorState::mark_changed(Queue& q) {
   q.changed_revision = ++revision_;
   if (applying_event_at_) q.last_event_at = applying_event_at_;
@@ -195,6 +202,7 @@ ApplyResult FloorState::on_enqueued(const Event& e) {
   Queue& q = queue(e.queue);
   q.waiting.emplace(e.ts, e.call);
   record(q, e.ts, classify_enqueue());
+  record_in_groups(e.queue, e.ts, [](const QueueSettings&) { return classify_enqueue(); });
   return ApplyResult::ok();
 }
 
@@ -210,6 +218,8 @@ ApplyResult FloorState::on_answered(const Event& e) {
   const Duration wait = e.ts - call.enqueued_at;
   q.waiting.erase({call.enqueued_at, e.call});
   record(q, e.ts, classify_answer(wait, q.settings));
+  record_in_groups(call.queue, e.ts,
+                   [&](const QueueSettings& group) { return classify_answer(wait, group); });
   ++q.wait_bucket_counts[wait_bucket_index(wait)];
   call.connected = true;
   call.agent = e.agent;
@@ -243,6 +253,10 @@ ApplyResult FloorState::on_left_queue(const Event& e) {
                                       ? classify_abandon(wait, q.settings)
                                       : classify_exit(wait, e.exit_reason);
   record(q, e.ts, outcome);
+  record_in_groups(call.queue, e.ts, [&](const QueueSettings& group) {
+    return e.type == EventType::CallAbandoned ? classify_abandon(wait, group)
+                                              : classify_exit(wait, e.exit_reason);
+  });
   if (e.type == EventType::CallAbandoned)
     remember_abandon(AbandonedCall{e.call, call.caller, call.queue, wait, e.ts,
                                    outcome.abandoned_short > 0, ++abandons_recorded_});
@@ -363,7 +377,9 @@ void FloorState::end_handling(Agent& a, Timestamp ts) {
 
 // The queue's AHT and the agent's count the same handle time at the same instant.
 void FloorState::count_handle_end(Agent& a, Queue& q, Timestamp answered_at, Timestamp ended_at) {
-  record(q, ended_at, classify_handle_end(ended_at - answered_at));
+  const OutcomeCounters handled = classify_handle_end(ended_at - answered_at);
+  record(q, ended_at, handled);
+  record_in_groups(q.name, ended_at, [&](const QueueSettings&) { return handled; });
   count_handled_call(a.day, ended_at - answered_at, ended_at, *calendar_);
 }
 
@@ -372,12 +388,14 @@ void FloorState::advance(Timestamp now) {
   latest_advance_ = now;
   for (auto& [name, q] : queues_)
     if (q->windows.advance(now)) mark_changed(*q);
+  groups_.advance(now);
   // Keep yesterday and today for the calendar windows; prune once per day.
   const Timestamp today = calendar_->day_start(now);
   if (today != last_prune_day_) {
     last_prune_day_ = today;
     const Timestamp keep_after = calendar_->day_start(today - Duration{1});
     for (auto& [name, q] : queues_) q->windows.prune(keep_after);
+    groups_.prune(keep_after);
   }
 }
 
@@ -419,6 +437,32 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
 
   add_limit_crossings(result);
   if (options.include_agents) result.agents = agents();
+  result.groups = snapshot_groups(now);
+  return result;
+}
+
+std::vector<GroupSnapshot> FloorState::snapshot_groups(Timestamp now) const {
+  std::vector<GroupSnapshot> result;
+  result.reserve(groups_.groups().size());
+  for (const auto& [name, group] : groups_.groups()) {
+    GroupSnapshot s;
+    s.name = name;
+    s.queues = group.config.queues;
+    s.settings = group.config.settings;
+    for (const std::string& member : s.queues) {
+      const auto q = queues_.find(member);
+      if (q == queues_.end() || q->second->waiting.empty()) continue;
+      s.calls_waiting += static_cast<std::int64_t>(q->second->waiting.size());
+      const Timestamp oldest = q->second->waiting.begin()->first;
+      if (!s.oldest_enqueued_at || oldest < *s.oldest_enqueued_at) s.oldest_enqueued_at = oldest;
+    }
+    if (s.oldest_enqueued_at)
+      s.oldest_wait_seconds = std::max(0.0, to_seconds(now - *s.oldest_enqueued_at));
+    for (std::size_t i = 0; i < kWindowCount; ++i)
+      s.windows[i] = figures(group.windows->totals(kAllWindows[i], now), s.settings.formula);
+    s.lifetime = group.lifetime;
+    result.push_back(std::move(s));
+  }
   return result;
 }
 
@@ -534,10 +578,34 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
     for (const auto& [enqueued_at, call_id] : q.waiting) {
       const Call& call = calls_.at(call_id);
       s.waiting_calls.push_back(
-          WaitingCallSnapshot{call_id, call.caller, call.channel, enqueued_at});
+          WaitingCallSnapshot{call_id, call.caller, call.channel, enqueued_at, {}, {}, false});
     }
+    forecast_waiting(q, now, s);
   }
   return s;
+}
+
+void FloorState::forecast_waiting(const Queue& q, Timestamp now, QueueSnapshot& s) const {
+  if (s.waiting_calls.empty()) return;
+  std::vector<AnsweringAgent> members;
+  for (const auto& [id, a] : agents_) {
+    if (std::find(a.member_of.begin(), a.member_of.end(), &q) == a.member_of.end()) continue;
+    AnsweringAgent member{a.state, a.state_since};
+    for (const Handling& h : a.handlings)
+      if (!h.completed) member.busy_since = h.answered_at;  // talk so far of the current call
+    members.push_back(member);
+  }
+  std::vector<Timestamp> enqueued;
+  enqueued.reserve(s.waiting_calls.size());
+  for (const WaitingCallSnapshot& call : s.waiting_calls) enqueued.push_back(call.enqueued_at);
+  const auto forecasts = forecast_waiting_callers(
+      enqueued, q.settings.answer_target, agents_free_at(members, s.handle_time_seconds, now),
+      s.handle_time_seconds, now);
+  for (std::size_t i = 0; i < forecasts.size(); ++i) {
+    s.waiting_calls[i].breach_at = forecasts[i].breach_at;
+    s.waiting_calls[i].predicted_answer_at = forecasts[i].predicted_answer_at;
+    s.waiting_calls[i].breach_predicted = forecasts[i].breach_predicted;
+  }
 }
 
 std::string_view to_string(StaffingModel model) {
@@ -609,6 +677,7 @@ void FloorState::reconfigure(FloorConfig config) {
   }
   for (auto& [name, q] : queues_) q->settings = settings_for(name);
   for (const auto& [name, settings] : config_.queues) queue(name);
+  groups_.configure(config_.groups, calendar_.get());
   mark_all_changed();  // settings (targets, formula) and calendar feed every queue's figures
 }
 
@@ -618,11 +687,11 @@ namespace floorwatch::core {
 namespace {
 constexpr std::string_view kSnapshotMagic = "floorwatch-state";
 // Version 2 adds the recent abandons, version 3 the abandoned and exited wait sums of every
-// Version 2 adds the recent abandons, version 3 the abandoned and exited wait sums of every
-// counter, version 4 the call-back worklist and the agents' today figures (each a block of its
-// own at the end); older snapshots still load (without them).
+// counter, version 4 the call-back worklist, the agents' today figures and the queue groups'
+// counters (each a block of its own at the end); older snapshots still load (without them).
 constexpr std::uint64_t kSnapshotVersion = 4;
 constexpr std::uint64_t kAgentDaysSince = 4;
+constexpr std::uint64_t kFirstVersionWithGroups = 4;
 
 template <typename Map>
 std::vector<typename Map::const_iterator> sorted_by_key(const Map& map) {
@@ -688,9 +757,10 @@ std::string FloorState::save() const {
     out.boolean(a.short_abandon);
     out.u64(a.number);
   }
-  // Version 4: the call-back worklist, then the agents' day, each its own block.
+  // Version 4: the call-back worklist, the agents' day, the queue groups, each its own block.
   callbacks_.save(out);
   save_agent_days(out);
+  groups_.save(out);
   out.u64(fnv1a64(out.bytes()));
   return std::move(out.bytes());
 }
@@ -798,6 +868,8 @@ void FloorState::load(std::string_view bytes) {
   // Version 4: the call-back worklist; before it none was kept (abandons started none).
   CallbackWorklist callbacks = version >= 4 ? CallbackWorklist::load(in) : CallbackWorklist{};
   load_agent_days(in, version, agents);
+  std::vector<QueueGroups::Saved> saved_groups;
+  if (version >= kFirstVersionWithGroups) saved_groups = groups_.read(in);
   if (!in.at_end()) throw SnapshotError("snapshot corrupted: trailing bytes");
 
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};
@@ -814,6 +886,7 @@ void FloorState::load(std::string_view bytes) {
   abandons_recorded_ = abandons_recorded;
   recent_abandons_ = std::move(recent_abandons);
   callbacks_ = std::move(callbacks);
+  groups_.restore(std::move(saved_groups));
   last_prune_day_ = Timestamp{};
   for (const auto& [name, settings] : config_.queues) queue(name);
   mark_all_changed();

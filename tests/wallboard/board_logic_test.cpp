@@ -176,7 +176,8 @@ SCENARIO("pages rotate, and hold where the alerts are while one fires", "[wallbo
         CHECK(rotation.advance(t0 + 210s, false) == Page::Queues);
         CHECK(rotation.advance(t0 + 220s, false) == Page::Agents);
         CHECK(rotation.advance(t0 + 240s, false) == Page::Abandons);
-        CHECK(rotation.advance(t0 + 260s, false) == Page::Queues);
+        CHECK(rotation.advance(t0 + 260s, false) == Page::Callers);
+        CHECK(rotation.advance(t0 + 280s, false) == Page::Queues);
       }
     }
   }

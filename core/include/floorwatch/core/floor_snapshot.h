@@ -47,6 +47,11 @@ struct WaitingCallSnapshot {
   std::string caller;
   Channel channel = Channel::Voice;
   Timestamp enqueued_at{};
+  /// The forecast (waiting_forecast.h) as of the snapshot's `now`: enqueued_at + the answer
+  /// target, when an agent is expected to take the caller, and whether it breaches first.
+  Timestamp breach_at{};
+  std::optional<Timestamp> predicted_answer_at;
+  bool breach_predicted = false;
 };
 
 /// A member agent with a red limit in its current state: from `critical_at` on it is over it
@@ -127,6 +132,23 @@ struct AbandonedCall {
   std::uint64_t number = 0;    ///< 1, 2, 3... in the order the engine saw them
 };
 
+/// A queue group (config `groups:`) at one instant: its own counters, classified with its own
+/// settings, plus the live figures of its member queues. Plain value type.
+struct GroupSnapshot {
+  std::string name;
+  std::vector<std::string> queues;  ///< members, as configured
+  QueueSettings settings;           ///< the group's own target, formula and short abandon
+  std::int64_t calls_waiting = 0;   ///< in every member queue
+  std::optional<Timestamp> oldest_enqueued_at;
+  std::optional<double> oldest_wait_seconds;        ///< live: now - oldest_enqueued_at
+  std::array<WindowFigures, kWindowCount> windows;  ///< indexed like kAllWindows
+  OutcomeCounters lifetime;  ///< since the daemon started (the *_total counters)
+
+  const WindowFigures& window(WindowKind kind) const {
+    return windows[static_cast<std::size_t>(kind)];
+  }
+};
+
 class SiteCalendar;
 
 struct SnapshotOptions {
@@ -159,6 +181,7 @@ struct FloorSnapshot {
   std::optional<std::uint64_t> only_changed_since;
   std::vector<QueueSnapshot> queues;  ///< sorted by name
   std::vector<AgentSnapshot> agents;  ///< sorted by id; only if requested
+  std::vector<GroupSnapshot> groups;  ///< every configured group, by name, always
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< whole site
   std::int64_t active_calls = 0;                                  ///< waiting + connected
   /// The calendar (time zone, intervals, day start) in force for this picture: readers take

@@ -14,6 +14,7 @@
 #include "floorwatch/core/agent_limits.h"
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/floor_snapshot.h"
+#include "floorwatch/core/queue_groups.h"
 #include "floorwatch/core/queue_settings.h"
 #include "floorwatch/core/reject_reason.h"
 #include "floorwatch/core/site_calendar.h"
@@ -36,6 +37,8 @@ struct FloorConfig {
   std::map<std::string, std::string> agent_names;
   /// Time-in-state limits (`agent_limits:`): the agents' levels and AgentLimitCrossing.
   AgentLimits agent_limits = default_agent_limits();
+  /// Queue groups by name (`groups:`): members and the group's own settings.
+  std::map<std::string, QueueGroupConfig> groups;
 };
 
 /// Outcome of applying one event.
@@ -135,8 +138,12 @@ class FloorState {
   void save_agent_days(ByteWriter& out) const;
   void load_agent_days(ByteReader& in, std::uint64_t version,
                        std::unordered_map<std::string, Agent>& agents) const;
+  void record_in_groups(const std::string& queue, Timestamp at,
+                        const QueueGroups::Classify& classify);
   QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
                                const SnapshotOptions& options) const;
+  void forecast_waiting(const Queue& queue, Timestamp now, QueueSnapshot& snapshot) const;
+  std::vector<GroupSnapshot> snapshot_groups(Timestamp now) const;
 
   FloorConfig config_;
   std::shared_ptr<const SiteCalendar> calendar_;  // replaced, never changed, by reconfigure()
@@ -155,6 +162,7 @@ class FloorState {
   std::uint64_t abandons_recorded_ = 0;  // numbers the abandons: readers take the new ones
   std::uint64_t agents_revision_ = 0;    // every path that changes an agent goes via agent()
   CallbackWorklist callbacks_;
+  QueueGroups groups_;                   // fed by record_in_groups() with every member outcome
 };
 
 }  // namespace floorwatch::core
