@@ -1,6 +1,8 @@
 #pragma once
 // The wallboard's model: plain structs filled by the feed client (feed_sync.h) and read by the
 // drawing code, which is a function of this model and "now". No GL, no sockets.
+#include "floorwatch/core/agent_day.h"
+#include "floorwatch/core/agent_limits.h"
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -95,6 +97,8 @@ struct AgentView {
   std::string call_queue;        ///< the current call's queue
   std::string caller;            ///< the current call's caller ("" when unknown)
   EpochMs call_answered_at = 0;  ///< talk time counts from here (0: no call)
+  core::AgentLimit limit;        ///< time-in-state limits of the state and reason in force
+  core::AgentDay today;          ///< today's figures up to today.counted_to (no pause reasons)
 };
 
 struct AbandonView {
