@@ -1,14 +1,14 @@
 #pragma once
 // The wallboard's model: plain structs filled by the feed client (feed_sync.h) and read by the
 // drawing code, which is a function of this model and "now". No GL, no sockets.
-#include "floorwatch/core/agent_day.h"
-#include "floorwatch/core/agent_limits.h"
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
 #include <vector>
+#include "floorwatch/core/agent_day.h"
+#include "floorwatch/core/agent_limits.h"
 
 namespace floorwatch::wallboard {
 
