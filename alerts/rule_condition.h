@@ -20,7 +20,7 @@ struct TermValue {
   std::optional<double> constant;
   std::optional<core::Timestamp> anchor;  ///< value(t) = slope * (t - anchor)
   int slope = 0;
-  bool counts_steps = false;            ///< value(t) = number of `steps` at or before t
+  bool counts_steps = false;           ///< value(t) = number of `steps` at or before t
   std::vector<core::Timestamp> steps;  ///< sorted
 
   std::optional<double> seconds_at(core::Timestamp t) const {

@@ -90,6 +90,21 @@ void fill_callback(const core::CallbackEntry& entry, v1::FeedAbandon& out) {
   out.set_first_abandoned_at_ms(ms(entry.first_abandoned_at));
 }
 
+// The limits the board colours by, and today's figures it moves on with the clock.
+void fill_agent_limits_and_day(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
+  if (agent.limit.warning) out.set_warning_limit_ms(agent.limit.warning->count());
+  if (agent.limit.critical) out.set_critical_limit_ms(agent.limit.critical->count());
+  const core::AgentDay& day = agent.today;
+  out.set_day_start_ms(ms(day.day_start));
+  out.set_day_end_ms(ms(day.day_end));
+  out.set_counted_to_ms(ms(day.counted_to));
+  out.set_calls_handled_today(day.calls_handled);
+  out.set_handle_ms_today(day.handle_time.count());
+  out.set_staffed_ms_today(day.staffed.count());
+  out.set_occupied_ms_today(day.occupied.count());
+  out.set_paused_ms_today(day.paused.count());
+}
+
 void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
   out.set_agent(agent.agent);
   out.set_name(agent.name);
@@ -103,6 +118,7 @@ void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {
     out.set_caller(agent.caller);
     out.set_call_answered_at_ms(ms(agent.call_answered_at));
   }
+  fill_agent_limits_and_day(agent, out);
 }
 
 void fill_waiting_caller(const core::WaitingCallSnapshot& call, v1::FeedWaitingCaller& out) {

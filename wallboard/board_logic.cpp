@@ -10,9 +10,10 @@
 namespace floorwatch::wallboard {
 namespace {
 
-// An agent paused or in wrap-up this long is worth a look; twice as long, a word.
-constexpr double kLongPauseSeconds = 15 * 60;
-constexpr double kLongWrapupSeconds = 3 * 60;
+// agent_today() hands the board's state to the core as is.
+static_assert(static_cast<int>(AgentState::Wrapup) == static_cast<int>(core::AgentStatus::Wrapup) &&
+              static_cast<int>(AgentState::Offline) ==
+                  static_cast<int>(core::AgentStatus::Offline));
 
 int severity_rank(AlertSeverity severity) {
   switch (severity) {
@@ -344,14 +345,33 @@ std::string_view agent_state_word(AgentState state) {
 }
 
 Level agent_level(const AgentView& agent, EpochMs now) {
-  const double seconds = wait_at(agent.state_since, now);
-  double limit = 0;
-  if (agent.state == AgentState::Paused) limit = kLongPauseSeconds;
-  if (agent.state == AgentState::Wrapup) limit = kLongWrapupSeconds;
-  if (limit == 0) return Level::Neutral;
-  if (seconds >= 2 * limit) return Level::Critical;
-  if (seconds >= limit) return Level::Warning;
+  switch (core::agent_level(agent.limit, core::from_epoch_ms(agent.state_since),
+                            core::from_epoch_ms(now))) {
+    case core::AgentLevel::Normal:
+      return Level::Neutral;
+    case core::AgentLevel::Warning:
+      return Level::Warning;
+    case core::AgentLevel::Critical:
+      return Level::Critical;
+  }
   return Level::Neutral;
+}
+
+core::AgentDay agent_today(const AgentView& agent, EpochMs now) {
+  // The board's states are the core's, in the same order (feed.proto's AgentState).
+  return core::day_at(agent.today, static_cast<core::AgentStatus>(agent.state), agent.reason,
+                      core::from_epoch_ms(now));
+}
+
+std::string agent_today_text(const AgentView& agent, EpochMs now) {
+  const core::AgentDay today = agent_today(agent, now);
+  std::string text = std::to_string(today.calls_handled) + " calls";
+  if (const auto aht = core::average_handle_time_seconds(today))
+    text += " \u00B7 AHT " + format_duration(*aht);
+  text += " \u00B7 occ " + format_percent(core::occupancy(today));
+  if (today.paused > core::Duration::zero())
+    text += " \u00B7 paused " + format_duration(core::to_seconds(today.paused));
+  return text;
 }
 
 std::string_view page_title(Page page) {

@@ -110,8 +110,14 @@ std::vector<const AgentView*> agents_in_order(const BoardModel& model,
                                               const std::vector<std::string>& queues);
 /// "paused", "wrap-up", ...
 std::string_view agent_state_word(AgentState state);
-/// Level of an agent's time in state: long pauses and wrap-ups stand out.
+/// Level of an agent's time in state against the limits the daemon sent (core::agent_level:
+/// the daemon's `agent_limits:`, the same rule its `agents_over_limit` alerts use).
 Level agent_level(const AgentView& agent, EpochMs now);
+/// The agent's today figures at `now` (the running spell added): core::day_at.
+core::AgentDay agent_today(const AgentView& agent, EpochMs now);
+/// The agents page's today column: "12 calls · AHT 4:30 · occ 78 % · paused 25:00";
+/// "no calls" and "occ —" before there is anything to divide.
+std::string agent_today_text(const AgentView& agent, EpochMs now);
 /// What the agents page calls an agent: the configured name, else the id ("SIP/2503").
 const std::string& agent_label(const AgentView& agent);
 /// What the agent is doing, for the agents page: on a call, its queue and caller ("busy ·

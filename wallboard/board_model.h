@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "floorwatch/core/agent_day.h"
+#include "floorwatch/core/agent_limits.h"
 
 namespace floorwatch::wallboard {
 
@@ -124,6 +126,8 @@ struct AgentView {
   std::string call_queue;        ///< the current call's queue
   std::string caller;            ///< the current call's caller ("" when unknown)
   EpochMs call_answered_at = 0;  ///< talk time counts from here (0: no call)
+  core::AgentLimit limit;        ///< time-in-state limits of the state and reason in force
+  core::AgentDay today;          ///< today's figures up to today.counted_to (no pause reasons)
 };
 
 struct AbandonView {

@@ -474,7 +474,7 @@ std::size_t draw_agents_page(Frame& f, const Rect& page) {
   const auto agents = agents_in_order(f.in.model, f.in.options.queues);
   const Rect list_area = page.rows(0.0f, 0.96f);
   const ListLayout list =
-      list_layout(list_area, fonts.sizes.body * 1.5f, 620 * f.unit, agents.size());
+      list_layout(list_area, fonts.sizes.body * 1.5f, 900 * f.unit, agents.size());
   const std::size_t per_screen = std::max<std::size_t>(list.visible, 1);
   const std::size_t parts = std::max<std::size_t>(1, (agents.size() + per_screen - 1) / per_screen);
   const std::size_t part = std::min(f.in.part, parts - 1);
@@ -489,12 +489,16 @@ std::size_t draw_agents_page(Frame& f, const Rect& page) {
                             4 * f.unit);
     const Rgba fg = lvl != Level::Neutral && !f.stale ? kOnColourText : text_colour(f.stale);
     const Rect inner = row.inset(row.h * 0.1f);
-    text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.0f, 0.36f), fg,
+    text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.0f, 0.26f), fg,
             with_icon(lvl, agent_label(agent)));
-    text_in(f.draw, fonts.body, fonts.sizes.body, inner.columns(0.37f, 0.78f), fg,
+    text_in(f.draw, fonts.body, fonts.sizes.body, inner.columns(0.27f, 0.54f), fg,
             agent_activity(agent));
-    text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.79f, 1.0f), fg,
+    text_in(f.draw, fonts.small, fonts.sizes.small, inner.columns(0.55f, 0.86f), fg,
+            agent_today_text(agent, f.now_utc));
+    text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.87f, 1.0f), fg,
             format_duration(agent_seconds(agent, f.now_utc)), Align::Right);
+    // Where each agent's row is, so tests check its colour and icon ("agent:SIP/2503").
+    f.regions.push_back({"agent:" + agent.agent, row});
   }
   if (agents.empty())
     text_in(f.draw, fonts.large, fonts.sizes.large, page, dim_colour(f.stale), "No agents",

@@ -157,6 +157,16 @@ AgentView from_wire(const v1::FeedAgent& a) {
   out.call_queue = a.call_queue();
   out.caller = a.caller();
   out.call_answered_at = a.call_answered_at_ms();
+  if (a.has_warning_limit_ms()) out.limit.warning = core::Duration{a.warning_limit_ms()};
+  if (a.has_critical_limit_ms()) out.limit.critical = core::Duration{a.critical_limit_ms()};
+  out.today.day_start = core::from_epoch_ms(a.day_start_ms());
+  out.today.day_end = core::from_epoch_ms(a.day_end_ms());
+  out.today.counted_to = core::from_epoch_ms(a.counted_to_ms());
+  out.today.calls_handled = a.calls_handled_today();
+  out.today.handle_time = core::Duration{a.handle_ms_today()};
+  out.today.staffed = core::Duration{a.staffed_ms_today()};
+  out.today.occupied = core::Duration{a.occupied_ms_today()};
+  out.today.paused = core::Duration{a.paused_ms_today()};
   return out;
 }
 

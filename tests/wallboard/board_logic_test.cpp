@@ -5,6 +5,7 @@
 #include "wallboard/board_logic.h"
 
 using namespace floorwatch::wallboard;
+namespace core = floorwatch::core;
 using namespace std::chrono_literals;
 
 namespace {
@@ -142,6 +143,9 @@ TEST_CASE("the agent page shows the longest pause and wrap-up first", "[wallboar
     a.state = state;
     a.state_since = since;
     a.queues = std::move(queues);
+    // The daemon sends each agent the limits in force (defaults: paused 15/20 min, wrap-up
+    // 2/3 min).
+    a.limit = core::default_agent_limits().limit_for(static_cast<core::AgentStatus>(state), "");
     return a;
   };
   model.agents = {agent("ann", AgentState::Available, now_ms - 900'000),
@@ -157,8 +161,44 @@ TEST_CASE("the agent page shows the longest pause and wrap-up first", "[wallboar
   for (const auto* a : agents_in_order(model, {"billing"})) order.push_back(a->agent);
   CHECK(order == std::vector<std::string>{"fay"});
   CHECK(agent_level(model.agents[5], now_ms) == Level::Critical);  // paused 33 min
-  CHECK(agent_level(model.agents[2], now_ms) == Level::Warning);   // wrap-up 5 min
+  CHECK(agent_level(model.agents[2], now_ms) == Level::Critical);  // wrap-up 5 min
   CHECK(agent_level(model.agents[1], now_ms) == Level::Neutral);   // paused 1 min
+}
+
+TEST_CASE("an agent's colour follows the limits the daemon sent, to the millisecond",
+          "[wallboard][logic][agent_limits]") {
+  AgentView lunch;
+  lunch.state = AgentState::Paused;
+  lunch.reason = "lunch";
+  lunch.state_since = now_ms;
+  lunch.limit = {std::chrono::minutes(45), std::chrono::minutes(60)};
+  CHECK(agent_level(lunch, now_ms + 2'699'999) == Level::Neutral);
+  CHECK(agent_level(lunch, now_ms + 2'700'000) == Level::Warning);  // 45 min
+  CHECK(agent_level(lunch, now_ms + 3'599'999) == Level::Warning);
+  CHECK(agent_level(lunch, now_ms + 3'600'000) == Level::Critical);  // 60 min
+  AgentView no_limits = lunch;
+  no_limits.limit = {};
+  CHECK(agent_level(no_limits, now_ms + 36'000'000) == Level::Neutral);
+}
+
+TEST_CASE("the agents page's today column moves on with the running spell",
+          "[wallboard][logic][agent_day]") {
+  AgentView anna;
+  anna.state = AgentState::Available;
+  anna.state_since = now_ms;
+  anna.today.day_start = core::from_epoch_ms(now_ms - 36'000'000);
+  anna.today.day_end = core::from_epoch_ms(now_ms + 50'400'000);
+  anna.today.counted_to = core::from_epoch_ms(now_ms);
+  anna.today.calls_handled = 2;
+  anna.today.handle_time = std::chrono::minutes(9);
+  anna.today.staffed = std::chrono::minutes(30);
+  anna.today.occupied = std::chrono::minutes(9);
+  anna.today.paused = std::chrono::minutes(5);
+  // 30 more minutes available: staffed 60 min, occupied 9 -> 15 %.
+  CHECK(agent_today_text(anna, now_ms + 1'800'000) ==
+        "2 calls \u00B7 AHT 4:30 \u00B7 occ 15 % \u00B7 paused 5:00");
+  AgentView fresh;
+  CHECK(agent_today_text(fresh, now_ms) == "0 calls \u00B7 occ \u2014");
 }
 
 SCENARIO("pages rotate, and hold where the alerts are while one fires", "[wallboard][logic]") {

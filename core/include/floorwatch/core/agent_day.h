@@ -42,8 +42,7 @@ void count_handled_call(AgentDay& day, Duration handle_time, Timestamp at,
 /// The figures at `now` of an agent in `state` with `reason` since day.counted_to: the
 /// running spell added, or, once `now` is past day_end, a new day holding only that spell's
 /// part after day_end (no calendar needed: the board calls it between pictures).
-AgentDay day_at(const AgentDay& day, AgentStatus state, const std::string& reason,
-                Timestamp now);
+AgentDay day_at(const AgentDay& day, AgentStatus state, const std::string& reason, Timestamp now);
 
 /// handle_time / calls_handled; nullopt without calls.
 std::optional<double> average_handle_time_seconds(const AgentDay& day);
