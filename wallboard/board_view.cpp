@@ -291,6 +291,24 @@ void draw_sparkline(Frame& f, const QueueView& queue, const Rect& r) {
           "SL by interval \u00B7 - - target", Align::Right);
 }
 
+// A tile's two service-level rows (interval, today) against the target, with icon and word.
+void draw_service_levels(Frame& f, const Rect& area, const WindowView& interval,
+                         const WindowView& today, double target, const std::string& region) {
+  const BoardFonts& fonts = f.in.fonts;
+  const Rect rows[2] = {area.rows(0.0f, 0.5f), area.rows(0.5f, 1.0f)};
+  const WindowView* windows[2] = {&interval, &today};
+  const char* labels[2] = {"SL interval", "SL today"};
+  for (int i = 0; i < 2; ++i) {
+    const Level lvl = service_level_level(windows[i]->service_level, target);
+    text_in(f.draw, fonts.body, fonts.sizes.body, rows[i].columns(0.0f, 0.42f), dim_colour(f.stale),
+            labels[i]);
+    text_in(f.draw, fonts.bold, fonts.sizes.large, rows[i].columns(0.42f, 1.0f),
+            level_text_colour(lvl, f.stale),
+            with_icon(lvl, format_percent(windows[i]->service_level)), Align::Right);
+  }
+  f.regions.push_back({region + ":service_level", area});
+}
+
 void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   const BoardFonts& fonts = f.in.fonts;
   const TileLayout t = layout_tile(r);
@@ -354,18 +372,8 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   f.regions.push_back({region + ":breach", t.breach});
 
   // Service level, interval and today, against the target; the formula in small print.
-  const Rect sl_rows[2] = {t.service_level.rows(0.0f, 0.5f), t.service_level.rows(0.5f, 1.0f)};
-  const WindowView* windows[2] = {&queue.interval, &queue.today};
-  const char* labels[2] = {"SL interval", "SL today"};
-  for (int i = 0; i < 2; ++i) {
-    const Level lvl = service_level_level(windows[i]->service_level, queue.service_level_target);
-    text_in(f.draw, fonts.body, fonts.sizes.body, sl_rows[i].columns(0.0f, 0.42f),
-            dim_colour(stale), labels[i]);
-    text_in(f.draw, fonts.bold, fonts.sizes.large, sl_rows[i].columns(0.42f, 1.0f),
-            level_text_colour(lvl, stale),
-            with_icon(lvl, format_percent(windows[i]->service_level)), Align::Right);
-  }
-  f.regions.push_back({region + ":service_level", t.service_level});
+  draw_service_levels(f, t.service_level, queue.interval, queue.today, queue.service_level_target,
+                      region);
   text_in(f.draw, fonts.small, fonts.sizes.small, t.formula, dim_colour(stale),
           formula_small_print(queue), Align::Right);
 
@@ -402,8 +410,7 @@ void draw_group_tile(Frame& f, const GroupView& group, const Rect& r) {
   const TileLayout t = layout_tile(r);
   const bool stale = f.stale;
   const float rounding = std::round(std::min(r.w, r.h) * 0.03f);
-  f.draw->AddRectFilled(top_left(r), bottom_right(r),
-                        colour(stale ? Rgba{40, 40, 40} : Palette::tile), rounding);
+  fill_rect(f.draw, r, stale ? Rgba{40, 40, 40} : Palette::tile, rounding);
   const std::string region = "group:" + group.name;
   f.regions.push_back({region, r});
   text_in(f.draw, fonts.large, fonts.sizes.large, t.title, text_colour(stale),
@@ -418,7 +425,7 @@ void draw_group_tile(Frame& f, const GroupView& group, const Rect& r) {
   const Level wait_lvl = wait ? wait_level(*wait, group.answer_target_seconds) : Level::Neutral;
   const Rgba box =
       wait ? level_colour(wait_lvl, stale) : (stale ? Palette::stale_fill : kNeutralFill);
-  f.draw->AddRectFilled(top_left(t.oldest), bottom_right(t.oldest), colour(box), rounding * 0.6f);
+  fill_rect(f.draw, t.oldest, box, rounding * 0.6f);
   const Rgba on_box = stale ? Palette::stale_text : wait ? kOnColourText : Palette::dim_text;
   const Rect box_inner = t.oldest.inset(t.oldest.h * 0.06f);
   text_in(f.draw, fonts.bold, fonts.sizes.large, box_inner.rows(0.0f, 0.66f), on_box,
@@ -428,18 +435,8 @@ void draw_group_tile(Frame& f, const GroupView& group, const Rect& r) {
           Align::Center);
   f.regions.push_back({region + ":oldest", t.oldest});
 
-  const Rect sl_rows[2] = {t.service_level.rows(0.0f, 0.5f), t.service_level.rows(0.5f, 1.0f)};
-  const WindowView* windows[2] = {&group.interval, &group.today};
-  const char* labels[2] = {"SL interval", "SL today"};
-  for (int i = 0; i < 2; ++i) {
-    const Level lvl = service_level_level(windows[i]->service_level, group.service_level_target);
-    text_in(f.draw, fonts.body, fonts.sizes.body, sl_rows[i].columns(0.0f, 0.42f),
-            dim_colour(stale), labels[i]);
-    text_in(f.draw, fonts.bold, fonts.sizes.large, sl_rows[i].columns(0.42f, 1.0f),
-            level_text_colour(lvl, stale),
-            with_icon(lvl, format_percent(windows[i]->service_level)), Align::Right);
-  }
-  f.regions.push_back({region + ":service_level", t.service_level});
+  draw_service_levels(f, t.service_level, group.interval, group.today, group.service_level_target,
+                      region);
   text_in(f.draw, fonts.small, fonts.sizes.small, t.formula, dim_colour(stale),
           group_small_print(group), Align::Right);
   text_in(f.draw, fonts.body, fonts.sizes.body, t.figures, text_colour(stale),
@@ -484,9 +481,7 @@ std::size_t draw_agents_page(Frame& f, const Rect& page) {
     const AgentView& agent = *agents[first + i];
     const Rect row = list.row(list_area, i).inset(2 * f.unit);
     const Level lvl = agent_level(agent, f.now_utc);
-    if (lvl != Level::Neutral)
-      f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(level_colour(lvl, f.stale)),
-                            4 * f.unit);
+    if (lvl != Level::Neutral) fill_rect(f.draw, row, level_colour(lvl, f.stale), 4 * f.unit);
     const Rgba fg = lvl != Level::Neutral && !f.stale ? kOnColourText : text_colour(f.stale);
     const Rect inner = row.inset(row.h * 0.1f);
     text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.0f, 0.26f), fg,
@@ -543,10 +538,9 @@ std::size_t draw_callers_page(Frame& f, const Rect& page) {
     const bool marked = lvl == Level::Critical;
     // Marked callers get a filled row; the icon and the word say the same without colour.
     if (marked)
-      f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(level_colour(lvl, f.stale)),
-                            4 * f.unit);
+      fill_rect(f.draw, row, level_colour(lvl, f.stale), 4 * f.unit);
     else if (i % 2 == 0)
-      f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(Palette::tile));
+      fill_rect(f.draw, row, Palette::tile);
     const Rgba fg = marked && !f.stale ? kOnColourText : text_colour(f.stale);
     const Rect inner = row.inset(row.h * 0.1f);
     const std::string cells[7] = {
@@ -596,7 +590,7 @@ std::optional<std::uint64_t> draw_callbacks_page(Frame& f, const Rect& page) {
   for (std::size_t i = 0; i < list.visible; ++i) {
     const CallbackView& c = callbacks[i];
     const Rect row = list.row(list_area, i).inset(2 * f.unit);
-    if (i % 2 == 0) f.draw->AddRectFilled(top_left(row), bottom_right(row), colour(Palette::tile));
+    if (i % 2 == 0) fill_rect(f.draw, row, Palette::tile);
     const Rgba fg = text_colour(f.stale);
     text_in(f.draw, fonts.bold, fonts.sizes.body, row.columns(columns[0], columns[1]), fg,
             format_duration(static_cast<double>(f.now_utc - c.first_abandoned_at) / 1000.0));
