@@ -136,20 +136,34 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   const double board_cpu = (cpu_seconds(board.pid()) - cpu_before) / seconds * 100;
 
-  std::map<int, std::int64_t> presented_ns;
-  std::vector<double> draw_ms, swap_ms;
+  // Probe number -> when it was presented, and that frame's draw and swap times.
+  struct Presented {
+    std::int64_t at_ns;
+    double draw_ms, swap_ms;
+  };
+  std::map<int, Presented> presented;
   const std::regex line(
       R"(presented agent=zz-probe reason=probe-(\d+) steady_ns=(\d+) draw_ms=(\S+) swap_ms=(\S+))");
   const std::string output = board.output();
-  for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it) {
-    presented_ns.emplace(std::stoi((*it)[1]), std::stoll((*it)[2]));
-    draw_ms.push_back(std::stod((*it)[3]));
-    swap_ms.push_back(std::stod((*it)[4]));
+  for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it)
+    presented.emplace(std::stoi((*it)[1]),
+                      Presented{std::stoll((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
+  std::vector<double> latencies_ms, draw_ms, swap_ms;
+  std::vector<std::pair<double, double>> slowest;  // (latency, time before the frame began)
+  for (const auto& [n, frame] : presented) {
+    if (n < 1 || n > samples) continue;
+    latencies_ms.push_back(double(frame.at_ns - sent_ns[static_cast<std::size_t>(n)]) / 1e6);
+    draw_ms.push_back(frame.draw_ms);
+    swap_ms.push_back(frame.swap_ms);
+    slowest.emplace_back(latencies_ms.back(), latencies_ms.back() - frame.draw_ms - frame.swap_ms);
   }
-  std::vector<double> latencies_ms;
-  for (const auto& [n, at] : presented_ns)
-    if (n >= 1 && n <= samples)
-      latencies_ms.push_back(double(at - sent_ns[static_cast<std::size_t>(n)]) / 1e6);
+  // Where the slowest frames lost their time: before the frame began (feed, wake-up, frame cap)
+  // or drawing and presenting it.
+  std::sort(slowest.rbegin(), slowest.rend());
+  std::printf("frame_latency_slowest");
+  for (std::size_t i = 0; i < std::min<std::size_t>(5, slowest.size()); ++i)
+    std::printf(" %.1f(before_frame=%.1f)", slowest[i].first, slowest[i].second);
+  std::printf("\n");
   std::printf(
       "frame_latency samples=%zu/%d queues=%d agents=%d size=%s page=%s background_per_s=%d "
       "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f draw_p50_ms=%.2f swap_p50_ms=%.2f "

@@ -96,7 +96,7 @@ struct QueueView {
   std::optional<ForecastView> forecast;  ///< absent: the queue has no history (no forecast)
   // Call-back worklist (the tile's "call-backs" line).
   std::int64_t callbacks_open = 0;
-  std::optional<EpochMs> oldest_callback_since;  ///< the oldest open one's first abandon
+  std::optional<EpochMs> oldest_callback_since;    ///< the oldest open one's first abandon
   std::vector<WaitingCallerView> waiting_callers;  ///< oldest first (position = index + 1)
 };
 

@@ -25,6 +25,7 @@
 #include "wallboard/board_sound.h"
 #include "wallboard/board_view.h"
 #include "wallboard/feed_client.h"
+#include "wallboard/frame_pacer.h"
 #include "wallboard/png_image.h"
 
 namespace fw = floorwatch::wallboard;
@@ -33,7 +34,6 @@ using namespace std::chrono_literals;
 namespace {
 
 std::atomic<bool> stop_requested{false};
-constexpr auto kMinFrameInterval = std::chrono::milliseconds(33);
 extern "C" void request_stop(int) {
   stop_requested.store(true);
 }
@@ -152,13 +152,14 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
   int frames_since_ready = 0;
 
   PresentedTrace trace(options.trace_agent);
-  fw::SteadyTime last_frame{};
+  fw::FramePacer pacer;
   while (!glfwWindowShouldClose(window) && !stop_requested.load()) {
-    // A burst of deltas draws at most 30 frames a second: each still shows the newest model.
-    if (const auto since = std::chrono::steady_clock::now() - last_frame; since < kMinFrameInterval)
-      std::this_thread::sleep_for(kMinFrameInterval - since);
+    // A change while idle is drawn at once; a burst of deltas at most 30 frames a second (each
+    // still shows the newest model).
+    if (const auto wait = pacer.wait(std::chrono::steady_clock::now()); wait.count() > 0)
+      std::this_thread::sleep_for(wait);
     const fw::SteadyTime now = std::chrono::steady_clock::now();
-    last_frame = now;
+    pacer.drew(now);
     client.copy_model_if_changed(model, seen_version);
     int fb_width = 0, fb_height = 0;
     glfwGetFramebufferSize(window, &fb_width, &fb_height);

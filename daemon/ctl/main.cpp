@@ -8,8 +8,8 @@
 #include <CLI/CLI.hpp>
 
 #include "common/string_list.h"
-#include "daemon/ctl/callbacks_view.h"
 #include "daemon/ctl/agents_report_view.h"
+#include "daemon/ctl/callbacks_view.h"
 #include "daemon/ctl/ctl_commands.h"
 #include "daemon/ctl/duration.h"
 #include "daemon/ctl/forecast_report_view.h"

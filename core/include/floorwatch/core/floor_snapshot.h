@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "floorwatch/core/callback_worklist.h"
 #include "floorwatch/core/agent_day.h"
 #include "floorwatch/core/agent_limits.h"
+#include "floorwatch/core/callback_worklist.h"
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/outcome_counters.h"
 #include "floorwatch/core/queue_settings.h"

@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "floorwatch/core/callback_worklist.h"
 #include "floorwatch/core/agent_limits.h"
+#include "floorwatch/core/callback_worklist.h"
 #include "floorwatch/core/event.h"
 #include "floorwatch/core/floor_snapshot.h"
 #include "floorwatch/core/queue_groups.h"
@@ -162,7 +162,7 @@ class FloorState {
   std::uint64_t abandons_recorded_ = 0;  // numbers the abandons: readers take the new ones
   std::uint64_t agents_revision_ = 0;    // every path that changes an agent goes via agent()
   CallbackWorklist callbacks_;
-  QueueGroups groups_;                   // fed by record_in_groups() with every member outcome
+  QueueGroups groups_;  // fed by record_in_groups() with every member outcome
 };
 
 }  // namespace floorwatch::core
