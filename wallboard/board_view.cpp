@@ -291,6 +291,26 @@ void draw_sparkline(Frame& f, const QueueView& queue, const Rect& r) {
           "SL by interval \u00B7 - - target", Align::Right);
 }
 
+// A tile's oldest wait, in a box coloured by how close it is to the answer target ("—" when
+// nobody waits).
+void draw_oldest_wait(Frame& f, const Rect& box_rect, std::optional<double> wait,
+                      double answer_target_seconds, float rounding, const std::string& region) {
+  const BoardFonts& fonts = f.in.fonts;
+  const bool stale = f.stale;
+  const Level wait_lvl = wait ? wait_level(*wait, answer_target_seconds) : Level::Neutral;
+  const Rgba box =
+      wait ? level_colour(wait_lvl, stale) : (stale ? Palette::stale_fill : kNeutralFill);
+  fill_rect(f.draw, box_rect, box, rounding);
+  const Rgba on_box = stale ? Palette::stale_text : wait ? kOnColourText : Palette::dim_text;
+  const Rect box_inner = box_rect.inset(box_rect.h * 0.06f);
+  text_in(f.draw, fonts.bold, fonts.sizes.large, box_inner.rows(0.0f, 0.66f), on_box,
+          wait ? with_icon(wait_lvl, format_duration(*wait)) : "\u2014", Align::Center);
+  text_in(f.draw, fonts.small, fonts.sizes.small, box_inner.rows(0.66f, 1.0f), on_box,
+          wait ? "oldest wait \u00B7 " + std::string(level_word(wait_lvl)) : "nobody waiting",
+          Align::Center);
+  f.regions.push_back({region + ":oldest", box_rect});
+}
+
 // A tile's two service-level rows (interval, today) against the target, with icon and word.
 void draw_service_levels(Frame& f, const Rect& area, const WindowView& interval,
                          const WindowView& today, double target, const std::string& region) {
@@ -341,19 +361,8 @@ void draw_tile(Frame& f, const QueueView& queue, const Rect& r) {
   f.regions.push_back({region + ":waiting", t.waiting});
 
   // Oldest wait, ticking, in a box coloured by how close it is to the answer target.
-  const std::optional<double> wait = oldest_wait_seconds(queue, f.now_utc);
-  const Level wait_lvl = wait ? wait_level(*wait, queue.answer_target_seconds) : Level::Neutral;
-  const Rgba box =
-      wait ? level_colour(wait_lvl, stale) : (stale ? Palette::stale_fill : kNeutralFill);
-  fill_rect(f.draw, t.oldest, box, rounding * 0.6f);
-  const Rgba on_box = stale ? Palette::stale_text : wait ? kOnColourText : Palette::dim_text;
-  const Rect box_inner = t.oldest.inset(t.oldest.h * 0.06f);
-  text_in(f.draw, fonts.bold, fonts.sizes.large, box_inner.rows(0.0f, 0.66f), on_box,
-          wait ? with_icon(wait_lvl, format_duration(*wait)) : "\u2014", Align::Center);
-  text_in(f.draw, fonts.small, fonts.sizes.small, box_inner.rows(0.66f, 1.0f), on_box,
-          wait ? "oldest wait \u00B7 " + std::string(level_word(wait_lvl)) : "nobody waiting",
-          Align::Center);
-  f.regions.push_back({region + ":oldest", t.oldest});
+  draw_oldest_wait(f, t.oldest, oldest_wait_seconds(queue, f.now_utc), queue.answer_target_seconds,
+                   rounding * 0.6f, region);
 
   // Who breaches next: the daemon's forecast, counted down here; then the 30 s horizon.
   const NextBreach next = next_breach(queue, f.now_utc);
@@ -421,19 +430,8 @@ void draw_group_tile(Frame& f, const GroupView& group, const Rect& r) {
           "calls waiting in the group", Align::Center);
   f.regions.push_back({region + ":waiting", t.waiting});
 
-  const std::optional<double> wait = oldest_wait_seconds(group, f.now_utc);
-  const Level wait_lvl = wait ? wait_level(*wait, group.answer_target_seconds) : Level::Neutral;
-  const Rgba box =
-      wait ? level_colour(wait_lvl, stale) : (stale ? Palette::stale_fill : kNeutralFill);
-  fill_rect(f.draw, t.oldest, box, rounding * 0.6f);
-  const Rgba on_box = stale ? Palette::stale_text : wait ? kOnColourText : Palette::dim_text;
-  const Rect box_inner = t.oldest.inset(t.oldest.h * 0.06f);
-  text_in(f.draw, fonts.bold, fonts.sizes.large, box_inner.rows(0.0f, 0.66f), on_box,
-          wait ? with_icon(wait_lvl, format_duration(*wait)) : "\u2014", Align::Center);
-  text_in(f.draw, fonts.small, fonts.sizes.small, box_inner.rows(0.66f, 1.0f), on_box,
-          wait ? "oldest wait \u00B7 " + std::string(level_word(wait_lvl)) : "nobody waiting",
-          Align::Center);
-  f.regions.push_back({region + ":oldest", t.oldest});
+  draw_oldest_wait(f, t.oldest, oldest_wait_seconds(group, f.now_utc), group.answer_target_seconds,
+                   rounding * 0.6f, region);
 
   draw_service_levels(f, t.service_level, group.interval, group.today, group.service_level_target,
                       region);
