@@ -19,7 +19,6 @@ namespace wb = floorwatch::wallboard;
 
 namespace {
 
-const char* kXdotool = "/usr/bin/xdotool";
 constexpr wb::Rgba kButtonFill{236, 240, 244};  // apply_board_style's button colour
 
 // After the fixture's scenario (sales: +46700000002 hung up at T0+9): +46700000009 hangs up in
@@ -58,16 +57,6 @@ nlohmann::json wait_for_open(const RunningDaemon& daemon, std::size_t count) {
     open = open_callbacks(daemon);
   }
   return open;
-}
-
-std::string xdotool(const Xvfb& x, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"/usr/bin/env", "DISPLAY=" + x.display(), kXdotool};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto [status, output] = run_command(argv, 20s);
-  INFO("xdotool " << Catch::Detail::stringify(args) << "\n" << output);
-  REQUIRE(status == 0);
-  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
-  return output;
 }
 
 }  // namespace
@@ -143,10 +132,7 @@ TEST_CASE("a click on a row's button and the C key close call-backs on the daemo
   ChildProcess board(on_page(live_wallboard_command(x, daemon, {"--name", "floor-1"}), "abandons"));
   if (!board.wait_for("state=live", 30s))
     FAIL("the live board did not connect:\n" << board.output());
-  std::string window =
-      xdotool(x, {"search", "--sync", "--onlyvisible", "--name", "^floorwatch wallboard$"});
-  window = window.substr(0, window.find('\n'));
-  xdotool(x, {"windowfocus", "--sync", window});
+  const std::string window = focus_board_window(x);
 
   xdotool(x, {"mousemove", "--window", window, "--sync",
               std::to_string(static_cast<int>(button.x + button.w / 2)),

@@ -17,8 +17,6 @@ namespace wb = floorwatch::wallboard;
 
 namespace {
 
-const char* kXdotool = "/usr/bin/xdotool";
-
 const char* kSalesOldestWaitRule =
     "alerts:\n"
     "  rules:\n"
@@ -26,17 +24,6 @@ const char* kSalesOldestWaitRule =
     "      expr: oldest_wait_seconds > 20\n"
     "      severity: critical\n"
     "      queues: [sales]\n";
-
-// Runs xdotool against the test's X server; its output (e.g. a window id) without the newline.
-std::string xdotool(const Xvfb& x, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"/usr/bin/env", "DISPLAY=" + x.display(), kXdotool};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto [status, output] = run_command(argv, 20s);
-  INFO("xdotool " << Catch::Detail::stringify(args) << "\n" << output);
-  REQUIRE(status == 0);
-  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
-  return output;
-}
 
 // The daemon's only alert, as `floorwatchctl alerts --json` reports it.
 nlohmann::json the_alert(RunningDaemon& daemon) {
@@ -84,11 +71,7 @@ class BoardShowingAlert {
     board_ = std::make_unique<ChildProcess>(live_wallboard_command(x_, daemon_, board_options));
     if (!board_->wait_for("state=live", 30s))
       FAIL("the live board did not connect:\n" << board_->output());
-    // The title main.cpp gives the window; --onlyvisible waits until it is mapped.
-    window_ =
-        xdotool(x_, {"search", "--sync", "--onlyvisible", "--name", "^floorwatch wallboard$"});
-    window_ = window_.substr(0, window_.find('\n'));
-    xdotool(x_, {"windowfocus", "--sync", window_});
+    window_ = focus_board_window(x_);
   }
 
   RunningDaemon& daemon() { return daemon_; }

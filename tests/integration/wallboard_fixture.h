@@ -117,6 +117,31 @@ inline wallboard::Image load(const std::string& path) {
   return *image;
 }
 
+/// Where scripts/install-deps puts xdotool (real X input into a live board).
+inline constexpr const char* kXdotool = "/usr/bin/xdotool";
+
+/// Runs xdotool against the test's X server; its output (e.g. a window id) without the newline.
+inline std::string xdotool(const Xvfb& x, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"/usr/bin/env", "DISPLAY=" + x.display(), kXdotool};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto [status, output] = run_command(argv, std::chrono::seconds(20));
+  INFO("xdotool " << Catch::Detail::stringify(args) << "\n" << output);
+  REQUIRE(status == 0);
+  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
+  return output;
+}
+
+/// Finds the live board's window (the title main.cpp gives it; --onlyvisible waits until it is
+/// mapped) and focuses it, so X input reaches it: ImGui 1.86's GLFW backend only reads the cursor
+/// of a focused window. Returns the window id.
+inline std::string focus_board_window(const Xvfb& x) {
+  std::string window =
+      xdotool(x, {"search", "--sync", "--onlyvisible", "--name", "^floorwatch wallboard$"});
+  window = window.substr(0, window.find('\n'));
+  xdotool(x, {"windowfocus", "--sync", window});
+  return window;
+}
+
 inline constexpr const char* kQueues =
     "timezone: Europe/Stockholm\n"
     "queues:\n"

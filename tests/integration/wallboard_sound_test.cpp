@@ -114,15 +114,6 @@ long alert_id_for(RunningDaemon& daemon, const std::string& queue) {
   return 0;
 }
 
-std::string xdotool(const Xvfb& x, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"/usr/bin/env", "DISPLAY=" + x.display(), "/usr/bin/xdotool"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto [status, output] = run_command(argv, 20s);
-  INFO("xdotool " << Catch::Detail::stringify(args) << "\n" << output);
-  REQUIRE(status == 0);
-  return output.substr(0, output.find('\n'));
-}
-
 // Holds a key until the board logs `line` (ImGui reads keys once a frame, as a person holds one).
 void press_until(const Xvfb& x, ChildProcess& board, const std::string& key,
                  const std::string& line, int occurrences) {
@@ -161,9 +152,7 @@ TEST_CASE("a firing critical alert sounds until acknowledged, and M mutes the bo
   ChildProcess board(argv);
   REQUIRE(board.wait_for("state=live", 30s));
   REQUIRE(board.wait_for("sound output=", 5s));
-  const std::string window =
-      xdotool(x, {"search", "--sync", "--onlyvisible", "--name", "^floorwatch wallboard$"});
-  xdotool(x, {"windowfocus", "--sync", window});
+  focus_board_window(x);
   REQUIRE(wait_until([&] { return capture.read().frames() > 4410; }, 10s));
 
   // Quiet floor: nothing plays. Then sales' caller passes 20 s and the alert fires.
