@@ -48,6 +48,8 @@ struct BoardOptions {
   double screenshot_timeout_seconds = 60;
   /// Benchmarks: print when a new reason of this agent is first on screen (after the swap).
   std::string trace_agent;
+  /// Draw every frame whole (`--full-redraw`): for drivers that misreport a kept back buffer.
+  bool full_redraw = false;
 };
 
 /// Reads floorwatch.yaml: `boards.<board>` (the first board when `board` is empty; none is

@@ -26,6 +26,7 @@
 #include "wallboard/board_view.h"
 #include "wallboard/feed_client.h"
 #include "wallboard/frame_pacer.h"
+#include "wallboard/partial_redraw.h"
 #include "wallboard/png_image.h"
 
 namespace fw = floorwatch::wallboard;
@@ -133,6 +134,27 @@ class PresentedTrace {
   std::string last_reason_;
 };
 
+// Screenshots check the partial redraw: the frame drawn whole must equal what the damaged
+// rectangles drawn over the kept back buffer show. Prints the count of differing pixels.
+void report_redraw_check(const ImDrawData& cut, std::vector<ImDrawList*>& uncut,
+                         const fw::Image& shown, const fw::Presenter& presenter,
+                         const fw::PartialRedraw& redraw) {
+  ImDrawData whole = cut;
+  whole.CmdLists = uncut.data();
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(&whole);
+  const fw::Image reference = read_framebuffer(shown.width, shown.height);
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i + 3 < shown.rgba.size(); i += 4)
+    differing += !std::equal(shown.rgba.begin() + static_cast<std::ptrdiff_t>(i),
+                             shown.rgba.begin() + static_cast<std::ptrdiff_t>(i) + 3,
+                             reference.rgba.begin() + static_cast<std::ptrdiff_t>(i));
+  for (ImDrawList* list : uncut) IM_DELETE(list);
+  uncut.clear();
+  std::printf("redraw check: mode=%s frames=%ld partial_frames=%ld differing_pixels=%zu\n",
+              presenter.mode_name(), redraw.frames(), redraw.partial_frames(), differing);
+}
+
 // The board's frame loop: copy the model when the feed changed it, draw it, sleep until the
 // next second (or the next delta).
 int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOptions& options,
@@ -153,6 +175,12 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
 
   PresentedTrace trace(options.trace_agent);
   fw::FramePacer pacer;
+  fw::Presenter presenter(window, !options.full_redraw);
+  fw::PartialRedraw redraw;
+  const auto bg = fw::Palette::background;
+  const float background[4] = {bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f, 1.0f};
+  std::printf("wallboard: redraw=%s\n", presenter.mode_name());
+  std::fflush(stdout);
   while (!glfwWindowShouldClose(window) && !stop_requested.load()) {
     // A change while idle is drawn at once; a burst of deltas at most 30 frames a second (each
     // still shows the newest model).
@@ -173,6 +201,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
       ImGui_ImplOpenGL3_DestroyFontsTexture();
       ImGui_ImplOpenGL3_CreateFontsTexture();
       built_sizes = wanted;
+      redraw.invalidate();
     }
     const bool stale = fw::is_stale(model, now, silence_limit);
     const fw::Page page = rotation.advance(now, fw::any_alert_firing(model) && !stale);
@@ -191,42 +220,50 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
       glfwSetWindowShouldClose(window, 1);
     if (!ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_M, false)) sound.toggle_mute();
     ImGui::Render();
-    glViewport(0, 0, fb_width, fb_height);
-    const auto bg = fw::Palette::background;
-    glClearColor(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ImDrawData& draw_data = *ImGui::GetDrawData();
     if (drawn.acknowledge) client.acknowledge(*drawn.acknowledge);
     if (drawn.callback_done) client.callback_done(*drawn.callback_done);
 
-    if (screenshot_mode) {
-      const bool ready =
-          model.updates_applied >= options.after_updates && (!options.after_stale || stale);
-      frames_since_ready = ready ? frames_since_ready + 1 : 0;
-      // A couple of frames after the data is there, so ImGui's layout has settled.
-      if (frames_since_ready >= 3) {
-        std::string error;
-        if (!fw::write_png(options.screenshot, read_framebuffer(fb_width, fb_height), error)) {
-          std::fprintf(stderr, "wallboard: %s\n", error.c_str());
-          return 1;
-        }
-        for (const fw::Region& region : drawn.regions)
-          std::printf("region %s %.0f %.0f %.0f %.0f\n", region.name.c_str(), region.rect.x,
-                      region.rect.y, region.rect.w, region.rect.h);
-        std::printf("screenshot %s %dx%d updates=%llu\n", options.screenshot.c_str(), fb_width,
-                    fb_height, static_cast<unsigned long long>(model.updates_applied));
-        std::fflush(stdout);
-        return 0;
+    const bool ready = screenshot_mode && model.updates_applied >= options.after_updates &&
+                       (!options.after_stale || stale);
+    frames_since_ready = ready ? frames_since_ready + 1 : 0;
+    // A couple of frames after the data is there, so ImGui's layout has settled.
+    const bool shoot = frames_since_ready >= 3;
+    std::vector<ImDrawList*> uncut;  // the frame as laid out, to check the partial redraw with
+    if (shoot && presenter.mode() != fw::Presenter::Mode::Swap)
+      for (int i = 0; i < draw_data.CmdListsCount; ++i)
+        uncut.push_back(draw_data.CmdLists[i]->CloneOutput());
+    const std::vector<fw::PixelRect> damage =
+        redraw.restrict_to_damage(draw_data, fb_width, fb_height, presenter.buffer_age());
+    glViewport(0, 0, fb_width, fb_height);
+    fw::clear_rects(damage, fb_height, background);
+    if (!damage.empty()) ImGui_ImplOpenGL3_RenderDrawData(&draw_data);
+
+    if (shoot) {
+      const fw::Image image = read_framebuffer(fb_width, fb_height);
+      if (!uncut.empty()) report_redraw_check(draw_data, uncut, image, presenter, redraw);
+      std::string error;
+      if (!fw::write_png(options.screenshot, image, error)) {
+        std::fprintf(stderr, "wallboard: %s\n", error.c_str());
+        return 1;
       }
-      if (now - started > std::chrono::duration<double>(options.screenshot_timeout_seconds)) {
-        std::fprintf(stderr, "wallboard: screenshot timed out (updates=%llu, state=%s)\n",
-                     static_cast<unsigned long long>(model.updates_applied),
-                     state_word(model, stale).c_str());
-        return 3;
-      }
+      for (const fw::Region& region : drawn.regions)
+        std::printf("region %s %.0f %.0f %.0f %.0f\n", region.name.c_str(), region.rect.x,
+                    region.rect.y, region.rect.w, region.rect.h);
+      std::printf("screenshot %s %dx%d updates=%llu\n", options.screenshot.c_str(), fb_width,
+                  fb_height, static_cast<unsigned long long>(model.updates_applied));
+      std::fflush(stdout);
+      return 0;
+    }
+    if (screenshot_mode &&
+        now - started > std::chrono::duration<double>(options.screenshot_timeout_seconds)) {
+      std::fprintf(stderr, "wallboard: screenshot timed out (updates=%llu, state=%s)\n",
+                   static_cast<unsigned long long>(model.updates_applied),
+                   state_word(model, stale).c_str());
+      return 3;
     }
     const fw::SteadyTime swap_start = std::chrono::steady_clock::now();
-    glfwSwapBuffers(window);
+    presenter.present(fb_width, fb_height);
     trace.after_swap(model, now, swap_start);
     const bool flashing = critical_firing(model) && !stale;
     double wait = seconds_until_next_wake(model, now, flashing);
@@ -345,6 +382,9 @@ int main(int argc, char** argv) {
   app.add_flag("--after-stale", cli.after_stale, "screenshot once the data has gone stale");
   app.add_option("--trace-agent", cli.trace_agent,
                  "print when a change of this agent's reason was first presented (benchmarks)");
+  app.add_flag("--full-redraw", cli.full_redraw,
+               "draw every frame whole (default: only what changed, when the driver keeps the "
+               "back buffer)");
   app.add_option("--timeout", cli.screenshot_timeout_seconds,
                  "give up a screenshot after N seconds (exit 3)");
   CLI11_PARSE(app, argc, argv);

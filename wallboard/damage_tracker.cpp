@@ -1,0 +1,151 @@
+#include "wallboard/damage_tracker.h"
+
+#include <algorithm>
+
+namespace floorwatch::wallboard {
+
+namespace {
+
+constexpr std::uint64_t kEmptyTile = 0x6a09e667f3bcc909ULL;
+
+// Order matters: the same primitives drawn in another order can blend to other pixels.
+std::uint64_t fold(std::uint64_t tile, std::uint64_t hash) {
+  tile = (tile << 5) | (tile >> 59);
+  return (tile ^ hash) * 0x9e3779b97f4a7c15ULL;
+}
+
+struct TileRect {
+  int x0, y0, x1, y1;  // tiles, half-open
+};
+
+// Runs of dirty tiles in each row (a one-tile gap is bridged), stacked rows with the same run
+// merged into one rectangle.
+std::vector<TileRect> runs(const std::vector<bool>& dirty, int tiles_x, int tiles_y) {
+  std::vector<TileRect> done, open;
+  for (int y = 0; y < tiles_y; ++y) {
+    std::vector<TileRect> row;
+    for (int x = 0; x < tiles_x; ++x) {
+      if (!dirty[static_cast<std::size_t>(y * tiles_x + x)]) continue;
+      if (!row.empty() && x - row.back().x1 <= 1)
+        row.back().x1 = x + 1;
+      else
+        row.push_back({x, y, x + 1, y + 1});
+    }
+    std::vector<TileRect> next;
+    for (TileRect& r : row) {
+      const auto above = std::find_if(open.begin(), open.end(), [&](const TileRect& o) {
+        return o.x0 == r.x0 && o.x1 == r.x1;
+      });
+      if (above != open.end()) {
+        r.y0 = above->y0;
+        open.erase(above);
+      }
+      next.push_back(r);
+    }
+    done.insert(done.end(), open.begin(), open.end());
+    open = std::move(next);
+  }
+  done.insert(done.end(), open.begin(), open.end());
+  return done;
+}
+
+// One band per run of rows holding dirty tiles, as wide as their dirty tiles; neighbouring bands
+// merged (the pair costing the fewest extra tiles first) until at most `max_rects` remain.
+std::vector<TileRect> bands(const std::vector<bool>& dirty, int tiles_x, int tiles_y,
+                            std::size_t max_rects) {
+  std::vector<TileRect> out;
+  for (int y = 0; y < tiles_y; ++y) {
+    int x0 = tiles_x, x1 = 0;
+    for (int x = 0; x < tiles_x; ++x)
+      if (dirty[static_cast<std::size_t>(y * tiles_x + x)]) {
+        x0 = std::min(x0, x);
+        x1 = x + 1;
+      }
+    if (x1 == 0) continue;
+    if (!out.empty() && out.back().y1 == y) {
+      out.back() = {std::min(out.back().x0, x0), out.back().y0, std::max(out.back().x1, x1), y + 1};
+    } else {
+      out.push_back({x0, y, x1, y + 1});
+    }
+  }
+  auto area = [](const TileRect& r) { return 1LL * (r.x1 - r.x0) * (r.y1 - r.y0); };
+  while (out.size() > max_rects) {
+    std::size_t best = 0;
+    long long best_cost = -1;
+    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+      const TileRect& a = out[i];
+      const TileRect& b = out[i + 1];
+      const TileRect u{std::min(a.x0, b.x0), a.y0, std::max(a.x1, b.x1), b.y1};
+      const long long cost = area(u) - area(a) - area(b);
+      if (best_cost < 0 || cost < best_cost) {
+        best_cost = cost;
+        best = i;
+      }
+    }
+    const TileRect& b = out[best + 1];
+    out[best] = {std::min(out[best].x0, b.x0), out[best].y0, std::max(out[best].x1, b.x1), b.y1};
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+PixelRect PixelRect::intersection(const PixelRect& o) const {
+  return {std::max(x0, o.x0), std::max(y0, o.y0), std::min(x1, o.x1), std::min(y1, o.y1)};
+}
+
+std::vector<PixelRect> cover_dirty_tiles(const std::vector<bool>& dirty, int tiles_x, int tiles_y,
+                                         int tile, int width, int height, std::size_t max_rects) {
+  std::vector<TileRect> tiles = runs(dirty, tiles_x, tiles_y);
+  if (tiles.size() > max_rects) tiles = bands(dirty, tiles_x, tiles_y, max_rects);
+  std::vector<PixelRect> out;
+  for (const TileRect& t : tiles)
+    out.push_back({t.x0 * tile, t.y0 * tile, std::min(t.x1 * tile, width),
+                   std::min(t.y1 * tile, height)});
+  return out;
+}
+
+void DamageTracker::begin_frame(int width, int height) {
+  if (width != width_ || height != height_) {
+    width_ = width;
+    height_ = height;
+    tiles_x_ = (width + kTile - 1) / kTile;
+    tiles_y_ = (height + kTile - 1) / kTile;
+    history_.clear();
+  }
+  current_.assign(static_cast<std::size_t>(tiles_x_) * static_cast<std::size_t>(tiles_y_),
+                  kEmptyTile);
+}
+
+void DamageTracker::add(const PixelRect& box, std::uint64_t hash) {
+  const PixelRect b = box.intersection({0, 0, width_, height_});
+  if (b.empty()) return;
+  const int tx1 = (b.x1 - 1) / kTile, ty1 = (b.y1 - 1) / kTile;
+  for (int ty = b.y0 / kTile; ty <= ty1; ++ty) {
+    std::uint64_t* row = &current_[static_cast<std::size_t>(ty * tiles_x_)];
+    for (int tx = b.x0 / kTile; tx <= tx1; ++tx) row[tx] = fold(row[tx], hash);
+  }
+}
+
+std::vector<PixelRect> DamageTracker::end_frame(int buffer_age) {
+  std::vector<PixelRect> out;
+  if (buffer_age < 1 || static_cast<std::size_t>(buffer_age) > history_.size()) {
+    out = full_screen();
+  } else {
+    const std::vector<std::uint64_t>& then = history_[static_cast<std::size_t>(buffer_age - 1)];
+    std::vector<bool> dirty(current_.size());
+    for (std::size_t i = 0; i < current_.size(); ++i) dirty[i] = current_[i] != then[i];
+    out = cover_dirty_tiles(dirty, tiles_x_, tiles_y_, kTile, width_, height_, kMaxRects);
+  }
+  history_.insert(history_.begin(), current_);
+  if (history_.size() > kHistory) history_.pop_back();
+  return out;
+}
+
+std::vector<PixelRect> DamageTracker::full_screen() const {
+  if (width_ <= 0 || height_ <= 0) return {};
+  return {PixelRect{0, 0, width_, height_}};
+}
+
+}  // namespace floorwatch::wallboard

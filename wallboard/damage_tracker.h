@@ -1,0 +1,60 @@
+#pragma once
+// Which parts of the screen a frame changed. The screen is cut into tiles; every primitive of a
+// frame (a triangle, a cleared rectangle) adds its hash to each tile its bounding box touches,
+// in draw order. A tile whose hash equals the one it had in the frame the back buffer still
+// holds shows the same pixels, so only the other tiles are redrawn. With software GL (a wall PC
+// without a GPU, Xvfb) a frame costs what it shades: one agent's row instead of the screen
+// (docs/benchmarks.md). Pure: no GL, no ImGui; the board's partial_redraw feeds it.
+#include <cstdint>
+#include <vector>
+
+namespace floorwatch::wallboard {
+
+/// A rectangle of framebuffer pixels, y down, half-open: [x0, x1) × [y0, y1).
+struct PixelRect {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool empty() const { return x1 <= x0 || y1 <= y0; }
+  bool intersects(const PixelRect& o) const {
+    return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1;
+  }
+  PixelRect intersection(const PixelRect& o) const;
+  long long area() const { return empty() ? 0 : 1LL * (x1 - x0) * (y1 - y0); }
+  friend bool operator==(const PixelRect&, const PixelRect&) = default;
+};
+
+class DamageTracker {
+ public:
+  static constexpr int kTile = 32;          ///< tile edge in pixels
+  static constexpr int kHistory = 4;        ///< frames kept (buffer ages 1..4)
+  static constexpr std::size_t kMaxRects = 12;  ///< redraw passes are merged down to this many
+
+  /// Starts hashing a frame of `width` × `height` pixels.
+  void begin_frame(int width, int height);
+  /// One primitive of the frame, in draw order: `box` is what it can touch (already clipped).
+  void add(const PixelRect& box, std::uint64_t hash);
+  /// Ends the frame. `buffer_age`: how many frames ago the back buffer was this frame's (1 = the
+  /// previous frame; 0 = unknown). Returns the disjoint rectangles to redraw (the whole screen
+  /// when the age is unknown, older than the history, or after invalidate() or a resize).
+  std::vector<PixelRect> end_frame(int buffer_age);
+  /// The pixels no longer match any frame's hashes (new font texture, lost buffer).
+  void invalidate() { history_.clear(); }
+
+  int tiles_x() const { return tiles_x_; }
+  int tiles_y() const { return tiles_y_; }
+
+ private:
+  std::vector<PixelRect> full_screen() const;
+  std::vector<PixelRect> rects_from_tiles(const std::vector<bool>& dirty) const;
+
+  int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;
+  std::vector<std::uint64_t> current_;
+  std::vector<std::vector<std::uint64_t>> history_;  ///< newest first
+};
+
+/// Disjoint rectangles covering every dirty tile, at most `max_rects` (merging neighbours when
+/// there are more). `dirty` is row-major, `tiles_x` × `tiles_y`; tiles are `tile` pixels,
+/// clipped to `width` × `height`.
+std::vector<PixelRect> cover_dirty_tiles(const std::vector<bool>& dirty, int tiles_x, int tiles_y,
+                                         int tile, int width, int height, std::size_t max_rects);
+
+}  // namespace floorwatch::wallboard

@@ -1,0 +1,244 @@
+#include "wallboard/partial_redraw.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui_impl_opengl3_loader.h>
+
+namespace floorwatch::wallboard {
+
+namespace {
+
+constexpr int kGlxBackBufferAge = 0x20F4;  // GLX_BACK_BUFFER_AGE_EXT
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  h = (h ^ v) * 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 32);
+}
+
+std::uint64_t mix_rect(std::uint64_t h, const PixelRect& r) {
+  return mix(mix(h, (static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.x0)) << 32) |
+                        static_cast<std::uint32_t>(r.y0)),
+             (static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.x1)) << 32) |
+                 static_cast<std::uint32_t>(r.y1));
+}
+
+std::uint64_t mix_pointer(std::uint64_t h, const void* p) {
+  return mix(h, static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)));
+}
+
+// The pixels the OpenGL 3 backend (and board_view's clear_clip_rect) scissor a command to: the
+// same float → int truncations, so a cut clip rectangle selects exactly the same pixels.
+PixelRect scissor_box(const ImVec4& clip, const ImVec2& offset, int fb_height) {
+  const float x0 = clip.x - offset.x, y0 = clip.y - offset.y;
+  const float x1 = clip.z - offset.x, y1 = clip.w - offset.y;
+  if (x1 <= x0 || y1 <= y0) return {};
+  const int gx = static_cast<int>(x0), gw = static_cast<int>(x1 - x0);
+  const int gy = static_cast<int>(static_cast<float>(fb_height) - y1);
+  const int gh = static_cast<int>(y1 - y0);
+  return {gx, fb_height - gy - gh, gx + gw, fb_height - gy};
+}
+
+ImVec4 clip_for(const PixelRect& r, const ImVec2& offset) {
+  return {static_cast<float>(r.x0) + offset.x, static_cast<float>(r.y0) + offset.y,
+          static_cast<float>(r.x1) + offset.x, static_cast<float>(r.y1) + offset.y};
+}
+
+// What a triangle can shade: its vertices' bounding box, a pixel wider each way (rasterisation
+// rules, anti-aliased fringes are vertices too), inside its scissor.
+PixelRect triangle_box(const ImDrawVert& a, const ImDrawVert& b, const ImDrawVert& c,
+                       const ImVec2& offset, const PixelRect& scissor) {
+  const float x0 = std::min({a.pos.x, b.pos.x, c.pos.x}) - offset.x;
+  const float y0 = std::min({a.pos.y, b.pos.y, c.pos.y}) - offset.y;
+  const float x1 = std::max({a.pos.x, b.pos.x, c.pos.x}) - offset.x;
+  const float y1 = std::max({a.pos.y, b.pos.y, c.pos.y}) - offset.y;
+  const PixelRect box{static_cast<int>(std::floor(x0)) - 1, static_cast<int>(std::floor(y0)) - 1,
+                      static_cast<int>(std::ceil(x1)) + 1, static_cast<int>(std::ceil(y1)) + 1};
+  return box.intersection(scissor);
+}
+
+std::uint64_t mix_vertex(std::uint64_t h, const ImDrawVert& v) {
+  static_assert(sizeof(ImDrawVert) == 20, "pos, uv, col");
+  std::uint32_t words[5];
+  std::memcpy(words, &v, sizeof words);
+  h = mix(h, (static_cast<std::uint64_t>(words[0]) << 32) | words[1]);
+  h = mix(h, (static_cast<std::uint64_t>(words[2]) << 32) | words[3]);
+  return mix(h, words[4]);
+}
+
+bool is_unit_scale(const ImDrawData& data) {
+  return data.FramebufferScale.x == 1.0f && data.FramebufferScale.y == 1.0f &&
+         data.DisplayPos.x == std::floor(data.DisplayPos.x) &&
+         data.DisplayPos.y == std::floor(data.DisplayPos.y);
+}
+
+}  // namespace
+
+std::vector<PixelRect> PartialRedraw::restrict_to_damage(ImDrawData& data, int fb_width,
+                                                          int fb_height, int buffer_age) {
+  fb_width_ = fb_width;
+  fb_height_ = fb_height;
+  // Cut clip rectangles are whole pixels: with a scaled framebuffer draw everything.
+  if (!is_unit_scale(data)) buffer_age = 0;
+  tracker_.begin_frame(fb_width, fb_height);
+  hash_frame(data);
+  std::vector<PixelRect> rects = tracker_.end_frame(buffer_age);
+  ++frames_;
+  if (rects.size() == 1 && rects.front() == PixelRect{0, 0, fb_width, fb_height}) return rects;
+  ++partial_frames_;
+  cut_draw_lists(data, rects);
+  return rects;
+}
+
+void PartialRedraw::hash_frame(const ImDrawData& data) {
+  triangle_boxes_.clear();
+  const ImVec2 offset = data.DisplayPos;
+  for (int l = 0; l < data.CmdListsCount; ++l) {
+    const ImDrawList& list = *data.CmdLists[l];
+    for (const ImDrawCmd& cmd : list.CmdBuffer) {
+      if (cmd.UserCallback == ImDrawCallback_ResetRenderState) continue;
+      const PixelRect scissor = scissor_box(cmd.ClipRect, offset, fb_height_);
+      if (cmd.UserCallback != nullptr) {  // clears its clip rectangle (board_view's fill_rect)
+        tracker_.add(scissor,
+                     mix_rect(mix_pointer(mix_pointer(1, reinterpret_cast<const void*>(
+                                                             cmd.UserCallback)),
+                                          cmd.UserCallbackData),
+                              scissor));
+        continue;
+      }
+      const std::uint64_t base = mix_rect(mix_pointer(2, cmd.TextureId), scissor);
+      for (unsigned int i = 0; i + 2 < cmd.ElemCount; i += 3) {
+        const ImDrawIdx* idx = &list.IdxBuffer[static_cast<int>(cmd.IdxOffset + i)];
+        const ImDrawVert& a = list.VtxBuffer[static_cast<int>(cmd.VtxOffset + idx[0])];
+        const ImDrawVert& b = list.VtxBuffer[static_cast<int>(cmd.VtxOffset + idx[1])];
+        const ImDrawVert& c = list.VtxBuffer[static_cast<int>(cmd.VtxOffset + idx[2])];
+        const PixelRect box = triangle_box(a, b, c, offset, scissor);
+        triangle_boxes_.push_back(box);
+        tracker_.add(box, mix_vertex(mix_vertex(mix_vertex(base, a), b), c));
+      }
+    }
+  }
+}
+
+// Each command becomes one command per damaged rectangle it reaches, holding only the triangles
+// that touch that rectangle and clipped to it. The rectangles are disjoint, so every pixel still
+// sees its primitives in the original order.
+void PartialRedraw::cut_draw_lists(ImDrawData& data, const std::vector<PixelRect>& rects) {
+  const ImVec2 offset = data.DisplayPos;
+  std::size_t triangle = 0;
+  data.TotalIdxCount = 0;
+  for (int l = 0; l < data.CmdListsCount; ++l) {
+    ImDrawList& list = *data.CmdLists[l];
+    ImVector<ImDrawIdx> indices;
+    ImVector<ImDrawCmd> commands;
+    for (const ImDrawCmd& cmd : list.CmdBuffer) {
+      if (cmd.UserCallback == ImDrawCallback_ResetRenderState) {
+        commands.push_back(cmd);
+        continue;
+      }
+      const PixelRect scissor = scissor_box(cmd.ClipRect, offset, fb_height_);
+      const std::size_t first = triangle;
+      const std::size_t count = cmd.UserCallback != nullptr ? 0 : cmd.ElemCount / 3;
+      triangle += count;
+      for (const PixelRect& rect : rects) {
+        const PixelRect part = scissor.intersection(rect);
+        if (part.empty()) continue;
+        ImDrawCmd piece = cmd;
+        piece.ClipRect = clip_for(part, offset);
+        piece.IdxOffset = static_cast<unsigned int>(indices.Size);
+        for (std::size_t t = 0; t < count; ++t) {
+          if (!triangle_boxes_[first + t].intersects(part)) continue;
+          const ImDrawIdx* idx = &list.IdxBuffer[static_cast<int>(cmd.IdxOffset + 3 * t)];
+          indices.push_back(idx[0]);
+          indices.push_back(idx[1]);
+          indices.push_back(idx[2]);
+        }
+        piece.ElemCount = static_cast<unsigned int>(indices.Size) - piece.IdxOffset;
+        if (cmd.UserCallback != nullptr || piece.ElemCount > 0) commands.push_back(piece);
+      }
+    }
+    list.IdxBuffer.swap(indices);
+    list.CmdBuffer.swap(commands);
+    data.TotalIdxCount += list.IdxBuffer.Size;
+  }
+}
+
+void clear_rects(const std::vector<PixelRect>& rects, int fb_height, const float rgba[4]) {
+  glEnable(GL_SCISSOR_TEST);
+  glClearColor(rgba[0], rgba[1], rgba[2], rgba[3]);
+  for (const PixelRect& r : rects) {
+    glScissor(r.x0, fb_height - r.y1, r.x1 - r.x0, r.y1 - r.y0);
+    glClear(GL_COLOR_BUFFER_BIT);
+  }
+  glDisable(GL_SCISSOR_TEST);
+}
+
+Presenter::Presenter(GLFWwindow* window, bool partial) : window_(window) {
+  if (!partial) return;
+  // GLX entry points through GLFW, so the board needs no X11 or GLX headers.
+  using CurrentDisplay = void* (*)();
+  using CurrentDrawable = unsigned long (*)();
+  const auto get_display = reinterpret_cast<CurrentDisplay>(
+      reinterpret_cast<void*>(glfwGetProcAddress("glXGetCurrentDisplay")));
+  const auto get_drawable = reinterpret_cast<CurrentDrawable>(
+      reinterpret_cast<void*>(glfwGetProcAddress("glXGetCurrentDrawable")));
+  if (get_display == nullptr || get_drawable == nullptr) return;
+  display_ = get_display();
+  drawable_ = get_drawable();
+  if (display_ == nullptr || drawable_ == 0) return;
+  if (glfwExtensionSupported("GLX_EXT_buffer_age")) {
+    query_drawable_ = reinterpret_cast<decltype(query_drawable_)>(
+        reinterpret_cast<void*>(glfwGetProcAddress("glXQueryDrawable")));
+    if (query_drawable_ != nullptr) {
+      mode_ = Mode::BufferAge;
+      return;
+    }
+  }
+  if (glfwExtensionSupported("GLX_MESA_copy_sub_buffer")) {
+    copy_sub_buffer_ = reinterpret_cast<decltype(copy_sub_buffer_)>(
+        reinterpret_cast<void*>(glfwGetProcAddress("glXCopySubBufferMESA")));
+    if (copy_sub_buffer_ != nullptr) mode_ = Mode::CopyBackBuffer;
+  }
+}
+
+int Presenter::buffer_age() {
+  switch (mode_) {
+    case Mode::Swap:
+      return 0;
+    case Mode::BufferAge: {
+      unsigned int age = 0;
+      query_drawable_(display_, drawable_, kGlxBackBufferAge, &age);
+      return static_cast<int>(age);
+    }
+    case Mode::CopyBackBuffer:
+      return presented_ ? 1 : 0;
+  }
+  return 0;
+}
+
+void Presenter::present(int fb_width, int fb_height) {
+  if (mode_ == Mode::CopyBackBuffer) {
+    // The whole window (cheap next to shading): an exposed or re-mapped window is repainted too.
+    copy_sub_buffer_(display_, drawable_, 0, 0, fb_width, fb_height);
+    presented_ = true;
+  } else {
+    glfwSwapBuffers(window_);
+  }
+}
+
+const char* Presenter::mode_name() const {
+  switch (mode_) {
+    case Mode::Swap:
+      return "full (swap)";
+    case Mode::BufferAge:
+      return "partial (buffer age)";
+    case Mode::CopyBackBuffer:
+      return "partial (copy back buffer)";
+  }
+  return "?";
+}
+
+}  // namespace floorwatch::wallboard

@@ -1,0 +1,68 @@
+#pragma once
+// Redraws only what a frame changed. ImGui still lays out the whole page every frame (cheap);
+// before rendering, every triangle and cleared rectangle of the frame is hashed into the
+// DamageTracker's tiles, and the draw lists are cut down to the primitives that touch the
+// damaged rectangles, each clipped to them. The rest of the back buffer keeps the pixels of the
+// frame it was last drawn with, which the Presenter guarantees (or reports it cannot).
+#include <vector>
+
+#include <imgui.h>
+
+#include "wallboard/damage_tracker.h"
+
+struct GLFWwindow;
+
+namespace floorwatch::wallboard {
+
+class PartialRedraw {
+ public:
+  /// Hashes `data` (after ImGui::Render) and, when `buffer_age` lets part of the back buffer be
+  /// kept, rewrites its draw lists to draw only the damaged rectangles. Returns those rectangles
+  /// (the whole framebuffer for a full redraw; empty when nothing changed).
+  std::vector<PixelRect> restrict_to_damage(ImDrawData& data, int fb_width, int fb_height,
+                                            int buffer_age);
+  /// The back buffer no longer holds what the hashes say (font texture rebuilt).
+  void invalidate() { tracker_.invalidate(); }
+  /// Frames hashed, and those drawn in part (less than the whole framebuffer).
+  long frames() const { return frames_; }
+  long partial_frames() const { return partial_frames_; }
+
+ private:
+  void hash_frame(const ImDrawData& data);
+  void cut_draw_lists(ImDrawData& data, const std::vector<PixelRect>& rects);
+
+  DamageTracker tracker_;
+  int fb_width_ = 0, fb_height_ = 0;
+  long frames_ = 0, partial_frames_ = 0;
+  std::vector<PixelRect> triangle_boxes_;  ///< every triangle of the frame, in draw order
+};
+
+/// Clears `rects` (y down) of the bound framebuffer to `rgba` (0..1).
+void clear_rects(const std::vector<PixelRect>& rects, int fb_height, const float rgba[4]);
+
+/// Shows the back buffer. It keeps a frame's pixels to the next frame when the driver says so:
+/// GLX_EXT_buffer_age (the age after a real swap), or GLX_MESA_copy_sub_buffer (Mesa, including
+/// llvmpipe: the back buffer is copied to the window and left as it was). Otherwise every frame
+/// is drawn whole, as before.
+class Presenter {
+ public:
+  enum class Mode { Swap, BufferAge, CopyBackBuffer };
+  /// `partial`: false (`--full-redraw`) always swaps and redraws everything.
+  Presenter(GLFWwindow* window, bool partial);
+  /// How many frames old the back buffer's content is (0: unknown, draw everything).
+  int buffer_age();
+  void present(int fb_width, int fb_height);
+  Mode mode() const { return mode_; }
+  const char* mode_name() const;
+
+ private:
+  GLFWwindow* window_;
+  Mode mode_ = Mode::Swap;
+  bool presented_ = false;
+  void* display_ = nullptr;
+  unsigned long drawable_ = 0;
+  void (*copy_sub_buffer_)(void*, unsigned long, int, int, int, int) = nullptr;
+  void (*query_drawable_)(void*, unsigned long, int, unsigned int*) = nullptr;
+};
+
+}  // namespace floorwatch::wallboard
