@@ -101,8 +101,8 @@ std::vector<PixelRect> cover_dirty_tiles(const std::vector<bool>& dirty, int til
   if (tiles.size() > max_rects) tiles = bands(dirty, tiles_x, tiles_y, max_rects);
   std::vector<PixelRect> out;
   for (const TileRect& t : tiles)
-    out.push_back({t.x0 * tile, t.y0 * tile, std::min(t.x1 * tile, width),
-                   std::min(t.y1 * tile, height)});
+    out.push_back(
+        {t.x0 * tile, t.y0 * tile, std::min(t.x1 * tile, width), std::min(t.y1 * tile, height)});
   return out;
 }
 

@@ -78,7 +78,7 @@ bool is_unit_scale(const ImDrawData& data) {
 }  // namespace
 
 std::vector<PixelRect> PartialRedraw::restrict_to_damage(ImDrawData& data, int fb_width,
-                                                          int fb_height, int buffer_age) {
+                                                         int fb_height, int buffer_age) {
   fb_width_ = fb_width;
   fb_height_ = fb_height;
   // Cut clip rectangles are whole pixels: with a scaled framebuffer draw everything.
@@ -102,11 +102,11 @@ void PartialRedraw::hash_frame(const ImDrawData& data) {
       if (cmd.UserCallback == ImDrawCallback_ResetRenderState) continue;
       const PixelRect scissor = scissor_box(cmd.ClipRect, offset, fb_height_);
       if (cmd.UserCallback != nullptr) {  // clears its clip rectangle (board_view's fill_rect)
-        tracker_.add(scissor,
-                     mix_rect(mix_pointer(mix_pointer(1, reinterpret_cast<const void*>(
-                                                             cmd.UserCallback)),
-                                          cmd.UserCallbackData),
-                              scissor));
+        tracker_.add(
+            scissor,
+            mix_rect(mix_pointer(mix_pointer(1, reinterpret_cast<const void*>(cmd.UserCallback)),
+                                 cmd.UserCallbackData),
+                     scissor));
         continue;
       }
       const std::uint64_t base = mix_rect(mix_pointer(2, cmd.TextureId), scissor);

@@ -27,12 +27,10 @@ std::string batch(int i) {
       R"("state":"paused","reason":"break")", R"("state":"busy")", R"("state":"wrapup")"};
   const std::string queue = i % 2 == 0 ? "sales" : "support";
   const std::string call = "c" + std::to_string(i);
-  std::string lines = R"({"ts":)" + at(0) + R"(,"type":"agent_state","agent":")" + agent +
-                      R"(",)" + kStates[(i / 5 + i) % 5] + R"(,"queues":["sales","support"]})" +
-                      "\n";
-  lines += R"({"ts":)" + at(100) + R"(,"type":"call_enqueued","call":")" + call +
-           R"(","queue":")" + queue + R"(","caller":"+4670000)" + std::to_string(1000 + i) +
-           "\"}\n";
+  std::string lines = R"({"ts":)" + at(0) + R"(,"type":"agent_state","agent":")" + agent + R"(",)" +
+                      kStates[(i / 5 + i) % 5] + R"(,"queues":["sales","support"]})" + "\n";
+  lines += R"({"ts":)" + at(100) + R"(,"type":"call_enqueued","call":")" + call + R"(","queue":")" +
+           queue + R"(","caller":"+4670000)" + std::to_string(1000 + i) + "\"}\n";
   if (i % 3 == 1)
     lines += R"({"ts":)" + at(900) + R"(,"type":"call_abandoned","call":")" + call + "\"}\n";
   return lines;
@@ -66,10 +64,9 @@ TEST_CASE("a board drawing only what changed shows what a whole redraw shows",
       const std::string output = board.output();
       INFO(output);
       std::smatch check;
-      REQUIRE(std::regex_search(
-          output, check,
-          std::regex(R"(redraw check: mode=partial \([a-z ]+\) frames=(\d+) )"
-                     R"(partial_frames=(\d+) differing_pixels=(\d+))")));
+      REQUIRE(std::regex_search(output, check,
+                                std::regex(R"(redraw check: mode=partial \([a-z ]+\) frames=(\d+) )"
+                                           R"(partial_frames=(\d+) differing_pixels=(\d+))")));
       // Most frames were drawn in part (the first is whole), and none left a stale pixel.
       CHECK(std::stol(check[2]) >= 8);
       CHECK(std::stol(check[3]) == 0);

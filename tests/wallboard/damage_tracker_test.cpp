@@ -59,7 +59,7 @@ TEST_CASE("the first frame, an unknown buffer age and a resize redraw everything
   const PixelRect screen{0, 0, kW, kH};
   CHECK(frame(t, page(), 1) == std::vector<PixelRect>{screen});  // nothing kept yet
   CHECK(frame(t, page(), 0) == std::vector<PixelRect>{screen});  // age unknown
-  CHECK(frame(t, page(), 1).empty());                           // same frame: nothing to draw
+  CHECK(frame(t, page(), 1).empty());                            // same frame: nothing to draw
   CHECK(frame(t, page(), 5) == std::vector<PixelRect>{screen});  // older than the history
   t.invalidate();  // a new font texture: the same hashes no longer mean the same pixels
   CHECK(frame(t, page(), 1) == std::vector<PixelRect>{screen});
@@ -77,7 +77,8 @@ TEST_CASE("a row whose colour changed is redrawn, the other rows are not", "[wal
   CHECK(covers(rects, next[2 * 7].box));
   // Only the tiles the row touches (32-px tiles: at most three tile rows of the screen width).
   CHECK(area(rects) <= 3LL * DamageTracker::kTile * kW);
-  for (int row : {0, 3, 12, 29}) CHECK_FALSE(covers(rects, next[2 * static_cast<std::size_t>(row)].box));
+  for (int row : {0, 3, 12, 29})
+    CHECK_FALSE(covers(rects, next[2 * static_cast<std::size_t>(row)].box));
 }
 
 TEST_CASE("the same primitives in another order are a change", "[wallboard][redraw]") {
@@ -129,7 +130,8 @@ TEST_CASE("the rectangles cover every dirty tile, never overlap and are few",
     for (int y = 0; y < ty; ++y)
       for (int x = 0; x < tx; ++x)
         if (dirty[static_cast<std::size_t>(y * tx + x)]) {
-          const PixelRect tile{x * 32, y * 32, std::min(x * 32 + 32, kW), std::min(y * 32 + 32, kH)};
+          const PixelRect tile{x * 32, y * 32, std::min(x * 32 + 32, kW),
+                               std::min(y * 32 + 32, kH)};
           CHECK(covers(rects, tile));
         }
   }
