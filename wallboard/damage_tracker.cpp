@@ -91,10 +91,6 @@ std::vector<TileRect> bands(const std::vector<bool>& dirty, int tiles_x, int til
 
 }  // namespace
 
-PixelRect PixelRect::intersection(const PixelRect& o) const {
-  return {std::max(x0, o.x0), std::max(y0, o.y0), std::min(x1, o.x1), std::min(y1, o.y1)};
-}
-
 std::vector<PixelRect> cover_dirty_tiles(const std::vector<bool>& dirty, int tiles_x, int tiles_y,
                                          int tile, int width, int height, std::size_t max_rects) {
   std::vector<TileRect> tiles = runs(dirty, tiles_x, tiles_y);
@@ -116,19 +112,36 @@ void DamageTracker::begin_frame(int width, int height) {
   }
   current_.assign(static_cast<std::size_t>(tiles_x_) * static_cast<std::size_t>(tiles_y_),
                   kEmptyTile);
+  pending_tx1_ = pending_ty1_ = -1;
 }
 
 void DamageTracker::add(const PixelRect& box, std::uint64_t hash) {
   const PixelRect b = box.intersection({0, 0, width_, height_});
   if (b.empty()) return;
+  const int tx0 = b.x0 / kTile, ty0 = b.y0 / kTile;
   const int tx1 = (b.x1 - 1) / kTile, ty1 = (b.y1 - 1) / kTile;
-  for (int ty = b.y0 / kTile; ty <= ty1; ++ty) {
-    std::uint64_t* row = &current_[static_cast<std::size_t>(ty * tiles_x_)];
-    for (int tx = b.x0 / kTile; tx <= tx1; ++tx) row[tx] = fold(row[tx], hash);
+  if (tx0 == pending_tx0_ && ty0 == pending_ty0_ && tx1 == pending_tx1_ && ty1 == pending_ty1_) {
+    pending_hash_ = fold(pending_hash_, hash);
+    return;
   }
+  flush_pending();
+  pending_tx0_ = tx0;
+  pending_ty0_ = ty0;
+  pending_tx1_ = tx1;
+  pending_ty1_ = ty1;
+  pending_hash_ = fold(kEmptyTile, hash);
+}
+
+void DamageTracker::flush_pending() {
+  for (int ty = pending_ty0_; ty <= pending_ty1_; ++ty) {
+    std::uint64_t* row = &current_[static_cast<std::size_t>(ty * tiles_x_)];
+    for (int tx = pending_tx0_; tx <= pending_tx1_; ++tx) row[tx] = fold(row[tx], pending_hash_);
+  }
+  pending_tx1_ = pending_ty1_ = -1;
 }
 
 std::vector<PixelRect> DamageTracker::end_frame(int buffer_age) {
+  flush_pending();
   std::vector<PixelRect> out;
   if (buffer_age < 1 || static_cast<std::size_t>(buffer_age) > history_.size()) {
     out = full_screen();
@@ -138,8 +151,12 @@ std::vector<PixelRect> DamageTracker::end_frame(int buffer_age) {
     for (std::size_t i = 0; i < current_.size(); ++i) dirty[i] = current_[i] != then[i];
     out = cover_dirty_tiles(dirty, tiles_x_, tiles_y_, kTile, width_, height_, kMaxRects);
   }
-  history_.insert(history_.begin(), current_);
-  if (history_.size() > kHistory) history_.pop_back();
+  if (history_.size() == kHistory) {  // reuse the oldest frame's tiles: no allocation per frame
+    std::rotate(history_.begin(), history_.end() - 1, history_.end());
+    history_.front().swap(current_);
+  } else {
+    history_.insert(history_.begin(), current_);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 // holds shows the same pixels, so only the other tiles are redrawn. With software GL (a wall PC
 // without a GPU, Xvfb) a frame costs what it shades: one agent's row instead of the screen
 // (docs/benchmarks.md). Pure: no GL, no ImGui; the board's partial_redraw feeds it.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -17,7 +18,9 @@ struct PixelRect {
   bool intersects(const PixelRect& o) const {
     return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1;
   }
-  PixelRect intersection(const PixelRect& o) const;
+  PixelRect intersection(const PixelRect& o) const {
+    return {std::max(x0, o.x0), std::max(y0, o.y0), std::min(x1, o.x1), std::min(y1, o.y1)};
+  }
   long long area() const { return empty() ? 0 : 1LL * (x1 - x0) * (y1 - y0); }
   friend bool operator==(const PixelRect&, const PixelRect&) = default;
 };
@@ -43,11 +46,16 @@ class DamageTracker {
   int tiles_y() const { return tiles_y_; }
 
  private:
+  void flush_pending();
   std::vector<PixelRect> full_screen() const;
   std::vector<PixelRect> rects_from_tiles(const std::vector<bool>& dirty) const;
 
   int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   std::vector<std::uint64_t> current_;
+  // Consecutive primitives on the same tiles (a glyph's two triangles, a word in one tile) are
+  // folded together first and written to the tiles once.
+  int pending_tx0_ = 0, pending_ty0_ = 0, pending_tx1_ = -1, pending_ty1_ = -1;
+  std::uint64_t pending_hash_ = 0;
   std::vector<std::vector<std::uint64_t>> history_;  ///< newest first
 };
 

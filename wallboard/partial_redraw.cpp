@@ -98,6 +98,10 @@ void PartialRedraw::hash_frame(const ImDrawData& data) {
   const ImVec2 offset = data.DisplayPos;
   for (int l = 0; l < data.CmdListsCount; ++l) {
     const ImDrawList& list = *data.CmdLists[l];
+    // Once per vertex: a glyph's two triangles share two of its four.
+    vertex_hashes_.resize(static_cast<std::size_t>(list.VtxBuffer.Size));
+    for (int v = 0; v < list.VtxBuffer.Size; ++v)
+      vertex_hashes_[static_cast<std::size_t>(v)] = mix_vertex(3, list.VtxBuffer[v]);
     for (const ImDrawCmd& cmd : list.CmdBuffer) {
       if (cmd.UserCallback == ImDrawCallback_ResetRenderState) continue;
       const PixelRect scissor = scissor_box(cmd.ClipRect, offset, fb_height_);
@@ -110,14 +114,14 @@ void PartialRedraw::hash_frame(const ImDrawData& data) {
         continue;
       }
       const std::uint64_t base = mix_rect(mix_pointer(2, cmd.TextureId), scissor);
+      const ImDrawVert* vertices = list.VtxBuffer.Data + cmd.VtxOffset;
+      const std::uint64_t* hashes = vertex_hashes_.data() + cmd.VtxOffset;
       for (unsigned int i = 0; i + 2 < cmd.ElemCount; i += 3) {
         const ImDrawIdx* idx = &list.IdxBuffer[static_cast<int>(cmd.IdxOffset + i)];
-        const ImDrawVert& a = list.VtxBuffer[static_cast<int>(cmd.VtxOffset + idx[0])];
-        const ImDrawVert& b = list.VtxBuffer[static_cast<int>(cmd.VtxOffset + idx[1])];
-        const ImDrawVert& c = list.VtxBuffer[static_cast<int>(cmd.VtxOffset + idx[2])];
-        const PixelRect box = triangle_box(a, b, c, offset, scissor);
+        const PixelRect box =
+            triangle_box(vertices[idx[0]], vertices[idx[1]], vertices[idx[2]], offset, scissor);
         triangle_boxes_.push_back(box);
-        tracker_.add(box, mix_vertex(mix_vertex(mix_vertex(base, a), b), c));
+        tracker_.add(box, mix(mix(mix(base, hashes[idx[0]]), hashes[idx[1]]), hashes[idx[2]]));
       }
     }
   }

@@ -35,6 +35,7 @@ class PartialRedraw {
   int fb_width_ = 0, fb_height_ = 0;
   long frames_ = 0, partial_frames_ = 0;
   std::vector<PixelRect> triangle_boxes_;  ///< every triangle of the frame, in draw order
+  std::vector<std::uint64_t> vertex_hashes_;  ///< of the draw list being hashed
 };
 
 /// Clears `rects` (y down) of the bound framebuffer to `rgba` (0..1).
