@@ -6,7 +6,8 @@
 // The board prints when each reason was first presented (--trace-agent) with CLOCK_MONOTONIC,
 // the same clock this program stamps the sends with. Also reports the board's CPU.
 // Usage: floorwatch_bench_frame BOARD_BINARY [samples=300] [queues=50] [agents_per_queue=40]
-//        [interval_ms=100] [background=20] [size=1920x1080] [page=queues]
+//        [interval_ms=100] [background=20] [size=1920x1080] [page=queues] [redraw=partial|full]
+// (`full` runs the board with --full-redraw: every frame drawn whole, for comparison).
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -61,7 +62,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s BOARD_BINARY [samples] [queues] [agents_per_queue] "
-                 "[interval_ms] [background] [size]\n",
+                 "[interval_ms] [background] [size] [page] [redraw=partial|full]\n",
                  argv[0]);
     return 2;
   }
@@ -73,6 +74,11 @@ int main(int argc, char** argv) {
   const int background = argc > 6 ? std::atoi(argv[6]) : 20;
   const std::string size = argc > 7 ? argv[7] : "1920x1080";
   const std::string page = argc > 8 ? argv[8] : "queues";
+  const std::string redraw = argc > 9 ? argv[9] : "partial";
+  if (redraw != "partial" && redraw != "full") {
+    std::fprintf(stderr, "redraw must be partial or full, not %s\n", redraw.c_str());
+    return 2;
+  }
 
   bench::LiveDaemon live(queues);
   daemon::Daemon& daemon = live.daemon();
@@ -95,11 +101,24 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "Xvfb did not start\n");
     return 1;
   }
-  test::ChildProcess board({"/usr/bin/env", "DISPLAY=:" + (*display)[2].str(), board_binary,
-                            "--feed", daemon.feed_publish_endpoint(), "--snapshot",
-                            daemon.feed_endpoint(), "--control", daemon.control_endpoint(),
-                            "--size", size, "--pages", page, "--no-sound", "--trace-agent",
-                            "zz-probe"});
+  std::vector<std::string> board_argv{"/usr/bin/env",
+                                      "DISPLAY=:" + (*display)[2].str(),
+                                      board_binary,
+                                      "--feed",
+                                      daemon.feed_publish_endpoint(),
+                                      "--snapshot",
+                                      daemon.feed_endpoint(),
+                                      "--control",
+                                      daemon.control_endpoint(),
+                                      "--size",
+                                      size,
+                                      "--pages",
+                                      page,
+                                      "--no-sound",
+                                      "--trace-agent",
+                                      "zz-probe"};
+  if (redraw == "full") board_argv.push_back("--full-redraw");
+  test::ChildProcess board(board_argv);
   if (!board.wait_for("state=live", std::chrono::seconds(30))) {
     std::fprintf(stderr, "the board did not connect:\n%s\n", board.output().c_str());
     return 1;
@@ -165,11 +184,12 @@ int main(int argc, char** argv) {
     std::printf(" %.1f(before_frame=%.1f)", slowest[i].first, slowest[i].second);
   std::printf("\n");
   std::printf(
-      "frame_latency samples=%zu/%d queues=%d agents=%d size=%s page=%s background_per_s=%d "
+      "frame_latency samples=%zu/%d queues=%d agents=%d size=%s page=%s redraw=%s "
+      "background_per_s=%d "
       "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f draw_p50_ms=%.2f swap_p50_ms=%.2f "
       "board_cpu_percent=%.1f\n",
       latencies_ms.size(), samples, queues, queues * agents_per_queue, size.c_str(), page.c_str(),
-      background, percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9),
+      redraw.c_str(), background, percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9),
       percentile(latencies_ms, 0.99),
       latencies_ms.empty() ? 0.0 : *std::max_element(latencies_ms.begin(), latencies_ms.end()),
       percentile(draw_ms, 0.5), percentile(swap_ms, 0.5), board_cpu);
