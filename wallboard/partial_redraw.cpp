@@ -3,16 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui_impl_opengl3_loader.h>
 
+#ifndef GL_RENDERER
+#define GL_RENDERER 0x1F01  // ImGui's minimal GL loader leaves it out
+#endif
+
 namespace floorwatch::wallboard {
 
 namespace {
-
-constexpr int kGlxBackBufferAge = 0x20F4;  // GLX_BACK_BUFFER_AGE_EXT
 
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
   h = (h ^ v) * 0xff51afd7ed558ccdULL;
@@ -180,8 +183,24 @@ void clear_rects(const std::vector<PixelRect>& rects, int fb_height, const float
   glDisable(GL_SCISSOR_TEST);
 }
 
+namespace {
+
+// Mesa's CPU rasterisers: where a frame costs what it shades. With a GPU a whole frame takes
+// well under a millisecond and a vsynced swap is the better way to show it.
+bool software_renderer() {
+  const auto* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  if (renderer == nullptr) return false;
+  const std::string name = renderer;
+  for (const char* cpu : {"llvmpipe", "softpipe", "Software Rasterizer", "swrast"})
+    if (name.find(cpu) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
 Presenter::Presenter(GLFWwindow* window, bool partial) : window_(window) {
-  if (!partial) return;
+  if (!partial || !software_renderer() || !glfwExtensionSupported("GLX_MESA_copy_sub_buffer"))
+    return;
   // GLX entry points through GLFW, so the board needs no X11 or GLX headers.
   using CurrentDisplay = void* (*)();
   using CurrentDrawable = unsigned long (*)();
@@ -189,38 +208,16 @@ Presenter::Presenter(GLFWwindow* window, bool partial) : window_(window) {
       reinterpret_cast<void*>(glfwGetProcAddress("glXGetCurrentDisplay")));
   const auto get_drawable = reinterpret_cast<CurrentDrawable>(
       reinterpret_cast<void*>(glfwGetProcAddress("glXGetCurrentDrawable")));
-  if (get_display == nullptr || get_drawable == nullptr) return;
+  copy_sub_buffer_ = reinterpret_cast<decltype(copy_sub_buffer_)>(
+      reinterpret_cast<void*>(glfwGetProcAddress("glXCopySubBufferMESA")));
+  if (get_display == nullptr || get_drawable == nullptr || copy_sub_buffer_ == nullptr) return;
   display_ = get_display();
   drawable_ = get_drawable();
-  if (display_ == nullptr || drawable_ == 0) return;
-  if (glfwExtensionSupported("GLX_EXT_buffer_age")) {
-    query_drawable_ = reinterpret_cast<decltype(query_drawable_)>(
-        reinterpret_cast<void*>(glfwGetProcAddress("glXQueryDrawable")));
-    if (query_drawable_ != nullptr) {
-      mode_ = Mode::BufferAge;
-      return;
-    }
-  }
-  if (glfwExtensionSupported("GLX_MESA_copy_sub_buffer")) {
-    copy_sub_buffer_ = reinterpret_cast<decltype(copy_sub_buffer_)>(
-        reinterpret_cast<void*>(glfwGetProcAddress("glXCopySubBufferMESA")));
-    if (copy_sub_buffer_ != nullptr) mode_ = Mode::CopyBackBuffer;
-  }
+  if (display_ != nullptr && drawable_ != 0) mode_ = Mode::CopyBackBuffer;
 }
 
-int Presenter::buffer_age() {
-  switch (mode_) {
-    case Mode::Swap:
-      return 0;
-    case Mode::BufferAge: {
-      unsigned int age = 0;
-      query_drawable_(display_, drawable_, kGlxBackBufferAge, &age);
-      return static_cast<int>(age);
-    }
-    case Mode::CopyBackBuffer:
-      return presented_ ? 1 : 0;
-  }
-  return 0;
+int Presenter::buffer_age() const {
+  return mode_ == Mode::CopyBackBuffer && presented_ ? 1 : 0;
 }
 
 void Presenter::present(int fb_width, int fb_height) {
@@ -237,8 +234,6 @@ const char* Presenter::mode_name() const {
   switch (mode_) {
     case Mode::Swap:
       return "full (swap)";
-    case Mode::BufferAge:
-      return "partial (buffer age)";
     case Mode::CopyBackBuffer:
       return "partial (copy back buffer)";
   }

@@ -34,24 +34,23 @@ class PartialRedraw {
   DamageTracker tracker_;
   int fb_width_ = 0, fb_height_ = 0;
   long frames_ = 0, partial_frames_ = 0;
-  std::vector<PixelRect> triangle_boxes_;  ///< every triangle of the frame, in draw order
+  std::vector<PixelRect> triangle_boxes_;     ///< every triangle of the frame, in draw order
   std::vector<std::uint64_t> vertex_hashes_;  ///< of the draw list being hashed
 };
 
 /// Clears `rects` (y down) of the bound framebuffer to `rgba` (0..1).
 void clear_rects(const std::vector<PixelRect>& rects, int fb_height, const float rgba[4]);
 
-/// Shows the back buffer. It keeps a frame's pixels to the next frame when the driver says so:
-/// GLX_EXT_buffer_age (the age after a real swap), or GLX_MESA_copy_sub_buffer (Mesa, including
-/// llvmpipe: the back buffer is copied to the window and left as it was). Otherwise every frame
-/// is drawn whole, as before.
+/// Shows the back buffer. With a software rasteriser (Mesa llvmpipe: wall PCs without a GPU)
+/// and GLX_MESA_copy_sub_buffer, the back buffer is copied to the window and keeps its pixels, so
+/// the next frame draws only what changed. Otherwise (a GPU, where a whole frame is cheap and a
+/// vsynced swap looks better; `--full-redraw`) it swaps and every frame is drawn whole.
 class Presenter {
  public:
-  enum class Mode { Swap, BufferAge, CopyBackBuffer };
-  /// `partial`: false (`--full-redraw`) always swaps and redraws everything.
+  enum class Mode { Swap, CopyBackBuffer };
   Presenter(GLFWwindow* window, bool partial);
   /// How many frames old the back buffer's content is (0: unknown, draw everything).
-  int buffer_age();
+  int buffer_age() const;
   void present(int fb_width, int fb_height);
   Mode mode() const { return mode_; }
   const char* mode_name() const;
@@ -63,7 +62,6 @@ class Presenter {
   void* display_ = nullptr;
   unsigned long drawable_ = 0;
   void (*copy_sub_buffer_)(void*, unsigned long, int, int, int, int) = nullptr;
-  void (*query_drawable_)(void*, unsigned long, int, unsigned int*) = nullptr;
 };
 
 }  // namespace floorwatch::wallboard
