@@ -211,7 +211,7 @@ TEST_CASE("a reloaded time zone or interval reaches the feed with the next pictu
   core::FloorConfig kolkata = floor.config;
   kolkata.time_zone = "Asia/Kolkata";
   kolkata.interval_minutes = 15;
-  floor.state.reconfigure(kolkata);
+  floor.state.reconfigure(kolkata, at(1));
   auto delta = floor.publish(at(1));
   REQUIRE(delta);
   // A new epoch: every board re-syncs from a snapshot, which names the new zone and interval.
