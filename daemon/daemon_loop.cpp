@@ -456,7 +456,8 @@ ReloadPlan Daemon::reload(const DaemonConfig& next) {
         std::make_unique<AlertService>(in_force.alerts, in_force.floor.time_zone, identity_,
                                        "http://" + exporter_->listening_address() + "/metrics");
   }
-  floor_.reconfigure(in_force.floor);
+  // The loop owns the floor: the new calendar reaches every agent's day here, at once.
+  floor_.reconfigure(in_force.floor, clock_->now());
   if (alerts_) {
     exporter_->remove_collectable(alerts_->collectable());
     // Alerts keep their lifecycle (and acks) by rule name; those of removed rules resolve, and

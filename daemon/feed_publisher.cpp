@@ -103,6 +103,13 @@ void fill_agent_limits_and_day(const core::AgentSnapshot& agent, v1::FeedAgent& 
   out.set_staffed_ms_today(day.staffed.count());
   out.set_occupied_ms_today(day.occupied.count());
   out.set_paused_ms_today(day.paused.count());
+  // In the map's (reason) order, so an unchanged day serialises to the same bytes and the
+  // agent is left out of the next delta.
+  for (const auto& [reason, length] : day.paused_by_reason) {
+    v1::FeedPausedReason& paused = *out.add_paused_by_reason_today();
+    paused.set_reason(reason);
+    paused.set_paused_ms(length.count());
+  }
 }
 
 void fill_agent(const core::AgentSnapshot& agent, v1::FeedAgent& out) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/agent_json.h"
+#include "daemon/group_json.h"
 
 namespace floorwatch::daemon {
 namespace {
@@ -114,11 +115,14 @@ json to_json(const core::FloorSnapshot& snapshot) {
                                           : json(core::format_timestamp(agent.call_answered_at))}});
     agents.back().update(agent_today_json(agent, snapshot.now));
   }
+  json groups = json::array();
+  for (const core::GroupSnapshot& group : snapshot.groups) groups.push_back(to_json(group));
   return {
       {"now", core::format_timestamp(snapshot.now)},
       {"active_calls", snapshot.active_calls},
       {"agents_by_state", agents_by_state(snapshot.agents_by_state)},
       {"queues", std::move(queues)},
+      {"groups", std::move(groups)},
       {"agents", std::move(agents)},
   };
 }

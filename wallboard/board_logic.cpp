@@ -363,14 +363,61 @@ core::AgentDay agent_today(const AgentView& agent, EpochMs now) {
                       core::from_epoch_ms(now));
 }
 
-std::string agent_today_text(const AgentView& agent, EpochMs now) {
+std::vector<std::pair<std::string, double>> paused_by_reason_largest_first(
+    const core::AgentDay& today) {
+  std::vector<std::pair<std::string, double>> reasons;
+  for (const auto& [reason, length] : today.paused_by_reason)
+    if (length > core::Duration::zero())
+      reasons.emplace_back(reason.empty() ? "no reason" : reason, core::to_seconds(length));
+  std::stable_sort(reasons.begin(), reasons.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return reasons;
+}
+
+namespace {
+
+// " (lunch 30:00, break 5:00)" with the first `shown` reasons and "+N more" for the rest;
+// "(N reasons)" when none is shown.
+std::string paused_split_text(const std::vector<std::pair<std::string, double>>& reasons,
+                              std::size_t shown) {
+  if (shown == 0) return " (" + std::to_string(reasons.size()) + " reasons)";
+  std::string text = " (";
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (i > 0) text += ", ";
+    text += reasons[i].first;
+    // A single reason is the whole pause: its time is already there.
+    if (reasons.size() > 1) text += " " + format_duration(reasons[i].second);
+  }
+  if (shown < reasons.size()) text += ", +" + std::to_string(reasons.size() - shown) + " more";
+  return text + ")";
+}
+
+// "paused 35:00" and as much of its split by reason as `fits` the whole text.
+std::string with_paused_split(const std::string& before, const core::AgentDay& today,
+                              const TextFits& fits) {
+  const std::string paused =
+      before + " \u00B7 paused " + format_duration(core::to_seconds(today.paused));
+  const auto reasons = paused_by_reason_largest_first(today);
+  // Nothing to split: paused only without a reason.
+  if (reasons.empty() || (reasons.size() == 1 && today.paused_by_reason.count("") == 1))
+    return paused;
+  for (std::size_t shown = reasons.size(); shown > 0; --shown) {
+    std::string text = paused + paused_split_text(reasons, shown);
+    if (!fits || fits(text)) return text;
+  }
+  if (reasons.size() == 1) return paused;
+  return paused + paused_split_text(reasons, 0);
+}
+
+}  // namespace
+
+std::string agent_today_text(const AgentView& agent, EpochMs now, const TextFits& fits) {
   const core::AgentDay today = agent_today(agent, now);
   std::string text = std::to_string(today.calls_handled) + " calls";
   if (const auto aht = core::average_handle_time_seconds(today))
     text += " \u00B7 AHT " + format_duration(*aht);
   text += " \u00B7 occ " + format_percent(core::occupancy(today));
-  if (today.paused > core::Duration::zero())
-    text += " \u00B7 paused " + format_duration(core::to_seconds(today.paused));
+  if (today.paused > core::Duration::zero()) return with_paused_split(text, today, fits);
   return text;
 }
 

@@ -3,9 +3,11 @@
 // colours and icons, number formatting, tile and agent order, page rotation. Tested without GL.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "wallboard/board_model.h"
@@ -115,9 +117,18 @@ std::string_view agent_state_word(AgentState state);
 Level agent_level(const AgentView& agent, EpochMs now);
 /// The agent's today figures at `now` (the running spell added): core::day_at.
 core::AgentDay agent_today(const AgentView& agent, EpochMs now);
-/// The agents page's today column: "12 calls · AHT 4:30 · occ 78 % · paused 25:00";
-/// "no calls" and "occ —" before there is anything to divide.
-std::string agent_today_text(const AgentView& agent, EpochMs now);
+/// Whether a text fits where it is to be drawn (the view measures it with its font).
+using TextFits = std::function<bool(std::string_view text)>;
+/// The agents page's today column: "12 calls · AHT 4:30 · occ 78 % · paused 35:00 (lunch
+/// 30:00, break 5:00)"; "0 calls" and "occ —" before there is anything to divide. Time paused
+/// is split by reason, largest first ("(lunch)" alone for a single reason, none when the only
+/// one is ""); while the text does not `fits`, the smallest reasons give way to "+N more", then
+/// all of them to "(N reasons)". Without `fits` every reason is shown.
+std::string agent_today_text(const AgentView& agent, EpochMs now, const TextFits& fits = {});
+/// Today's time paused by reason at `now`, largest first (ties by reason), in seconds; the
+/// reason "" reads "no reason".
+std::vector<std::pair<std::string, double>> paused_by_reason_largest_first(
+    const core::AgentDay& today);
 /// What the agents page calls an agent: the configured name, else the id ("SIP/2503").
 const std::string& agent_label(const AgentView& agent);
 /// What the agent is doing, for the agents page: on a call, its queue and caller ("busy ·

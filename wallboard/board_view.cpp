@@ -98,6 +98,16 @@ void text_in(ImDrawList* draw, ImFont* font, float size, const Rect& r, Rgba c,
                 text.data() + text.size());
 }
 
+// Whether text_in() would draw `text` in `r` at no less than `min_scale` of `size`: below that
+// the small print is no longer readable from across the floor.
+bool fits_in(ImFont* font, float size, const Rect& r, std::string_view text,
+             float min_scale = 0.85f) {
+  size = std::min({size, font->FontSize, r.h});
+  const ImVec2 extent =
+      font->CalcTextSizeA(size, FLT_MAX, 0, text.data(), text.data() + text.size());
+  return extent.x * min_scale <= r.w;
+}
+
 std::string with_icon(Level level, const std::string& text) {
   const std::string_view icon = level_icon(level);
   return icon.empty() ? text : std::string(icon) + " " + text;
@@ -486,8 +496,14 @@ std::size_t draw_agents_page(Frame& f, const Rect& page) {
             with_icon(lvl, agent_label(agent)));
     text_in(f.draw, fonts.body, fonts.sizes.body, inner.columns(0.27f, 0.54f), fg,
             agent_activity(agent));
-    text_in(f.draw, fonts.small, fonts.sizes.small, inner.columns(0.55f, 0.86f), fg,
-            agent_today_text(agent, f.now_utc));
+    const Rect today_column = inner.columns(0.55f, 0.86f);
+    const auto today_fits = [&](std::string_view text) {
+      return fits_in(fonts.small, fonts.sizes.small, today_column, text);
+    };
+    text_in(f.draw, fonts.small, fonts.sizes.small, today_column, fg,
+            agent_today_text(agent, f.now_utc, today_fits));
+    // The today column, so tests can find the figures a user reads ("agent_today:SIP/2503").
+    f.regions.push_back({"agent_today:" + agent.agent, today_column});
     text_in(f.draw, fonts.bold, fonts.sizes.body, inner.columns(0.87f, 1.0f), fg,
             format_duration(agent_seconds(agent, f.now_utc)), Align::Right);
     // Where each agent's row is, so tests check its colour and icon ("agent:SIP/2503").

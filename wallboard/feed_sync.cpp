@@ -167,6 +167,8 @@ AgentView from_wire(const v1::FeedAgent& a) {
   out.today.staffed = core::Duration{a.staffed_ms_today()};
   out.today.occupied = core::Duration{a.occupied_ms_today()};
   out.today.paused = core::Duration{a.paused_ms_today()};
+  for (const v1::FeedPausedReason& paused : a.paused_by_reason_today())
+    out.today.paused_by_reason[paused.reason()] += core::Duration{paused.paused_ms()};
   return out;
 }
 

@@ -56,6 +56,18 @@ void count_handled_call(AgentDay& day, Duration handle_time, Timestamp at,
   day.handle_time += handle_time;
 }
 
+void move_to_calendar(AgentDay& day, Timestamp now, const SiteCalendar& calendar) {
+  const Timestamp start = calendar.day_start(now);
+  const Timestamp end = calendar.next_day_start(now);
+  if (start == day.day_start && end == day.day_end) return;
+  if (day.counted_to <= start) {
+    start_day(day, start, end);
+    return;
+  }
+  day.day_start = start;
+  day.day_end = end;
+}
+
 AgentDay day_at(const AgentDay& day, AgentStatus state, const std::string& reason, Timestamp now) {
   AgentDay result = day;
   if (now >= day.day_end && day.day_end > day.day_start) {

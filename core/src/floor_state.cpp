@@ -656,7 +656,7 @@ void FloorState::for_each_queue_intervals(
   for (const auto& [name, q] : queues_) visit(name, q->settings, q->windows.intervals());
 }
 
-void FloorState::reconfigure(FloorConfig config) {
+void FloorState::reconfigure(FloorConfig config, Timestamp now) {
   const bool calendar_changed = config.time_zone != config_.time_zone ||
                                 config.day_start_minutes != config_.day_start_minutes ||
                                 config.interval_minutes != config_.interval_minutes;
@@ -674,6 +674,10 @@ void FloorState::reconfigure(FloorConfig config) {
     for (auto& [name, q] : queues_) q->windows.set_calendar(calendar.get());
     calendar_ = std::move(calendar);
     last_prune_day_ = Timestamp{};
+    // Every agent's day moves now: a board or report must not show the old day until each
+    // agent happens to change state.
+    for (auto& [id, a] : agents_) move_to_calendar(a.day, now, *calendar_);
+    ++agents_revision_;
   }
   for (auto& [name, q] : queues_) q->settings = settings_for(name);
   for (const auto& [name, settings] : config_.queues) queue(name);

@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
 
   std::string control = "tcp://127.0.0.1:5571";
   double timeout_seconds = 3;
-  auto* top = app.add_subcommand("top", "live table of the floor");
+  auto* top = app.add_subcommand(
+      "top", "live table of the floor: a row per queue, then per queue group (groups:)");
   double interval = 1;
   bool once = false;
   top->add_option("--control", control, kControlHelp)->capture_default_str();

@@ -13,7 +13,8 @@ std::string format_wait(const nlohmann::json& seconds);
 /// "87.5%"; "-" for null (no calls to measure yet).
 std::string format_percent(const nlohmann::json& ratio);
 
-/// One heading line, a column header and a row per queue.
+/// One heading line, a column header and a row per queue; then, when the daemon has `groups:`,
+/// a header and a row per group (service level with its formula's numerator/denominator).
 std::string render_top(const nlohmann::json& snapshot);
 
 }  // namespace floorwatch::ctl

@@ -140,6 +140,57 @@ TEST_CASE("today starts over at the site's local day start, also on a 23-hour DS
   CHECK(next_day.paused_by_reason.at("break") == minutes(10));
 }
 
+SCENARIO("a reload that moves day_starts_at re-dates every agent's day at once",
+         "[core][agent_day][reload]") {
+  FloorConfig config = stockholm_floor();
+  FloorState floor(config);
+  apply_all(floor, annas_morning());
+  apply_all(floor, {agent_state(utc("2026-11-24T09:00:00Z"), "bob", AgentStatus::Paused,
+                                std::vector<std::string>{"support"}, "lunch")});
+  const Timestamp reload_at = utc("2026-11-24T10:30:00Z");
+  const auto revision = floor.agents_revision();
+
+  WHEN("the day now starts at 11:15 local (10:15 UTC), after everything counted so far") {
+    config.day_start_minutes = 11 * 60 + 15;
+    floor.reconfigure(config, reload_at);
+    THEN("with no event since, every day starts over at 10:15, the running spell from there") {
+      CHECK(floor.agents_revision() != revision);
+      const AgentDay anna = today_of(floor, "anna", reload_at);
+      CHECK(anna.day_start == utc("2026-11-24T10:15:00Z"));
+      CHECK(anna.day_end == utc("2026-11-25T10:15:00Z"));
+      CHECK(anna.calls_handled == 0);
+      CHECK(anna.staffed == minutes(15));  // available since 10:10, counted from 10:15
+      CHECK(anna.paused == Duration::zero());
+      const AgentDay bob = today_of(floor, "bob", reload_at);
+      CHECK(bob.day_start == utc("2026-11-24T10:15:00Z"));
+      CHECK(bob.paused_by_reason.at("lunch") == minutes(15));
+    }
+  }
+  WHEN("the day now starts at 06:00 local (05:00 UTC), before anything counted") {
+    config.day_start_minutes = 6 * 60;
+    floor.reconfigure(config, reload_at);
+    THEN("the figures stay, in a day that ends at the new boundary, not at midnight") {
+      CHECK(floor.agents_revision() != revision);
+      const AgentDay anna = today_of(floor, "anna", reload_at);
+      CHECK(anna.day_start == utc("2026-11-24T05:00:00Z"));
+      CHECK(anna.day_end == utc("2026-11-25T05:00:00Z"));
+      CHECK(anna.calls_handled == 2);
+      CHECK(anna.paused == minutes(35));
+      // Past the old midnight (23:00 UTC) it is still the same day.
+      const AgentDay late = today_of(floor, "anna", utc("2026-11-24T23:30:00Z"));
+      CHECK(late.calls_handled == 2);
+      CHECK(late.day_start == utc("2026-11-24T05:00:00Z"));
+    }
+  }
+  WHEN("a reload leaves the calendar as it was") {
+    floor.reconfigure(config, reload_at);
+    THEN("nobody's day moves and readers keep their agents") {
+      CHECK(floor.agents_revision() == revision);
+      CHECK(today_of(floor, "anna", reload_at).calls_handled == 2);
+    }
+  }
+}
+
 TEST_CASE("a new day makes readers take the agents again", "[core][agent_day]") {
   FloorState floor(stockholm_floor());
   apply_all(floor, {agent_state(utc("2026-11-24T22:00:00Z"), "anna", AgentStatus::Available)});

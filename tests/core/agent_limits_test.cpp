@@ -121,11 +121,11 @@ TEST_CASE("new limits make readers take the agents again", "[core][agent_limits]
   REQUIRE(
       floor.apply(agent_state(utc("2026-11-24T09:00:00Z"), "anna", AgentStatus::Paused)).applied);
   const auto revision = floor.agents_revision();
-  floor.reconfigure(config);
+  floor.reconfigure(config, utc("2026-11-24T09:00:00Z"));
   CHECK(floor.agents_revision() == revision);
   config.agent_limits.by_state[static_cast<std::size_t>(AgentStatus::Paused)].critical =
       minutes(30);
-  floor.reconfigure(config);
+  floor.reconfigure(config, utc("2026-11-24T09:00:00Z"));
   CHECK(floor.agents_revision() != revision);
   CHECK(floor.agents()[0].limit.critical == minutes(30));
 }

@@ -181,7 +181,7 @@ TEST_CASE("reconfigure and load change every queue; revisions from before load a
   SECTION("reconfigure") {
     FloorConfig config = three_queues();
     config.queues["sales"].answer_target = seconds(30);
-    floor.reconfigure(config);
+    floor.reconfigure(config, t0);
     const FloorSnapshot after = floor.snapshot(t0, changed_since(seen.revision));
     CHECK(names_of(after) == std::vector<std::string>{"billing", "sales", "support"});
     CHECK(after.only_changed_since == seen.revision);

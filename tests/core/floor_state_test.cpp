@@ -305,12 +305,13 @@ TEST_CASE("agents carry the names people know; new names make readers take the a
 
   const auto revision = floor.agents_revision();
   config.agent_names["anna"] = "Anna Berg";
-  floor.reconfigure(config);
+  floor.reconfigure(config, utc("2026-11-24T09:01:00Z"));
   CHECK(floor.agents_revision() != revision);
   snapshot = floor.snapshot(utc("2026-11-24T09:01:00Z"), {false, true});
   CHECK(agent_in(snapshot, "anna").name == "Anna Berg");
   const auto renamed = floor.agents_revision();
-  floor.reconfigure(config);  // the same names again: nothing for readers to take
+  // The same names again: nothing for readers to take.
+  floor.reconfigure(config, utc("2026-11-24T09:01:00Z"));
   CHECK(floor.agents_revision() == renamed);
 }
 
@@ -919,7 +920,7 @@ TEST_CASE("reconfigure: a new formula applies to the counts already kept", "[cor
         Approx(1.0));  // A_in / A = 1 / 1
 
   config.queues["support"] = eighty_twenty(ServiceLevelFormula::AbandonsNegative);
-  floor.reconfigure(config);
+  floor.reconfigure(config, now);
   const auto support = queue_in(floor.snapshot(now), "support");
   CHECK(support.settings.formula == ServiceLevelFormula::AbandonsNegative);
   CHECK(support.window(WindowKind::Today).service_level == Approx(0.5));  // 1 / (1 + 1 + 0)
@@ -935,7 +936,7 @@ TEST_CASE("reconfigure with a bad time zone is refused and changes nothing",
   FloorConfig bad = support_floor();
   bad.time_zone = "Europe/Atlantis";
   bad.queues["support"].answer_target = seconds(60);
-  CHECK_THROWS_AS(floor.reconfigure(bad), std::invalid_argument);
+  CHECK_THROWS_AS(floor.reconfigure(bad, utc("2026-11-24T09:00:00Z")), std::invalid_argument);
   CHECK(floor.calendar().time_zone_name() == "UTC");
   CHECK(floor.settings_for("support").answer_target == seconds(20));
   CHECK(queue_in(floor.snapshot(utc("2026-11-24T09:01:00Z")), "support").calls_waiting == 1);

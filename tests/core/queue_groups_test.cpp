@@ -120,7 +120,7 @@ TEST_CASE("a group keeps its counters across a reload and a restart", "[core][gr
   SECTION("SIGHUP with a new target: counted calls stay, new ones use the new target") {
     FloorConfig next = support_floor();
     next.groups["support_all"].settings.answer_target = seconds(60);
-    floor.reconfigure(next);
+    floor.reconfigure(next, now);
     answer_after(floor, "support_vip", 50, number);
     const GroupSnapshot group = group_of(floor.snapshot(now));
     CHECK(group.window(WindowKind::Today).counts.answered == 3);
@@ -131,7 +131,7 @@ TEST_CASE("a group keeps its counters across a reload and a restart", "[core][gr
     FloorConfig next = support_floor();
     next.groups.clear();
     next.groups["vip_only"] = QueueGroupConfig{{"support_vip"}, target(30)};
-    floor.reconfigure(next);
+    floor.reconfigure(next, now);
     const GroupSnapshot group = group_of(floor.snapshot(now));
     CHECK(group.name == "vip_only");
     CHECK(group.lifetime.answered == 0);

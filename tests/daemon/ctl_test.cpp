@@ -158,6 +158,46 @@ TEST_CASE("top draws one row per queue from a snapshot", "[daemon][ctl]") {
   CHECK(text.find("sales") != std::string::npos);
 }
 
+TEST_CASE("top draws one row per queue group: its formula's terms, counts and members",
+          "[daemon][ctl][groups]") {
+  const json snapshot = json::parse(R"({
+    "site": "stockholm", "daemon": "fw-a", "now": "2026-11-24T09:01:40.000Z", "active_calls": 3,
+    "queues": [{"name": "support", "calls_waiting": 2, "settings": {}, "windows": {}}],
+    "groups": [
+      {"name": "support_all", "queues": ["support", "support_vip"], "calls_waiting": 3,
+       "oldest_wait_seconds": 75.0,
+       "settings": {"service_level_formula": "answered_only", "service_level_target": 0.9,
+                    "answer_target_seconds": 30},
+       "windows": {"interval": {"service_level": 0.5, "service_level_numerator": 1,
+                                "service_level_denominator": 2},
+                   "today": {"service_level": 0.75, "service_level_numerator": 3,
+                             "service_level_denominator": 4, "offered": 7, "answered": 4,
+                             "abandoned": 2}}},
+      {"name": "quiet", "queues": ["billing"], "calls_waiting": 0, "oldest_wait_seconds": null,
+       "settings": {}, "windows": {"interval": {"service_level": null}, "today": {}}}
+    ]})");
+  const std::string text = ctl::render_top(snapshot);
+  INFO(text);
+  const auto header = text.find("GROUP");
+  REQUIRE(header != std::string::npos);
+  CHECK(text.find("support ") < header);  // queues first
+  const auto row_at = text.find("support_all", header);
+  REQUIRE(row_at != std::string::npos);
+  const std::string row = text.substr(row_at, text.find('\n', row_at) - row_at);
+  CHECK(row.find("01:15") != std::string::npos);
+  CHECK(row.find("50.0% 1/2") != std::string::npos);
+  CHECK(row.find("75.0% 3/4") != std::string::npos);
+  CHECK(row.find("answered_only 90/30s") != std::string::npos);
+  CHECK(row.find("      7      4     2  support,support_vip") != std::string::npos);
+  // No calls judged yet: no percentage, and 0/0 says why.
+  const auto quiet = text.find("quiet", header);
+  REQUIRE(quiet != std::string::npos);
+  CHECK(text.substr(quiet, text.find('\n', quiet) - quiet).find("- 0/0") != std::string::npos);
+
+  const json without_groups = json::parse(R"({"queues": [], "groups": []})");
+  CHECK(ctl::render_top(without_groups).find("GROUP") == std::string::npos);
+}
+
 TEST_CASE("a control request to a silent endpoint fails quickly naming it", "[daemon][ctl]") {
   const auto started = std::chrono::steady_clock::now();
   CHECK_THROWS_WITH(ctl::control_request("tcp://127.0.0.1:1", {{"command", "status"}},

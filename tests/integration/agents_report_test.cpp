@@ -1,7 +1,10 @@
 // Today per agent and time-in-state limits against a real floorwatchd (event clock, so "now"
 // is the last event): `floorwatchctl report --agents` as CSV and JSON, and an
-// `agents_over_limit` rule dated at the exact instant the lunch went over its red limit.
+// `agents_over_limit` rule dated at the exact instant the lunch went over its red limit; a
+// reload that moves `day_starts_at` reaching every agent's figures at once.
 #include <catch2/catch.hpp>
+
+#include <csignal>
 
 #include <nlohmann/json.hpp>
 
@@ -139,4 +142,37 @@ TEST_CASE("floorwatchctl report --agents: today per agent as CSV and JSON from a
   REQUIRE(alerts["alerts"].size() == 1);
   CHECK(alerts["alerts"][0]["rule"] == "LunchTooLong");
   CHECK(alerts["alerts"][0]["active_since"] == "2026-11-24T10:00:00.000Z");
+}
+
+TEST_CASE("a reload that moves day_starts_at moves every agent's today at once",
+          "[integration][agents_report][reload]") {
+  TempDir dir;
+  RunningDaemon daemon(dir, kConfig);
+  REQUIRE(send_jsonl(daemon.ingest(), dir.write("morning.jsonl", morning())).first == 0);
+  REQUIRE(wait_until(
+      [&] {
+        const auto [status, output] = report_agents(daemon, "json");
+        return status == 0 && output.find("cleo") != std::string::npos;
+      },
+      10s));
+
+  // 11:15 Stockholm = 10:15 UTC, after anna's last change (10:10) and bob's (09:00): their days
+  // start over there with no new event; the running spells count from 10:15 to now (10:30).
+  daemon.rewrite_config(kConfig + "day_starts_at: \"11:15\"\n");
+  daemon.process().signal(SIGHUP);
+  REQUIRE(daemon.process().wait_for("config reloaded applied=", 10s));
+  const auto [status, output] = report_agents(daemon, "json");
+  INFO(output);
+  REQUIRE(status == 0);
+  const auto reply = nlohmann::json::parse(output);
+  CHECK(reply["day_start"] == "2026-11-24T10:15:00.000Z");
+  REQUIRE(reply["agents"].size() == 3);
+  const auto& anna = reply["agents"][0]["today"];
+  CHECK(anna["day_start"] == "2026-11-24T10:15:00.000Z");
+  CHECK(anna["calls_handled"] == 0);
+  CHECK(anna["staffed_seconds"] == 900.0);
+  CHECK(anna["paused_seconds"] == 0.0);
+  const auto& bob = reply["agents"][1]["today"];
+  CHECK(bob["day_start"] == "2026-11-24T10:15:00.000Z");
+  CHECK(bob["paused_by_reason"]["lunch"] == 900.0);
 }

@@ -1,12 +1,14 @@
 // Queues and callers against a real floorwatchd fed by the real collector: queue groups'
-// metrics on a real scrape (checked by promtool, reloaded by SIGHUP), and under Xvfb the
-// waiting-callers page and a group tile (pixels where the board says it drew them).
+// metrics on a real scrape (checked by promtool, reloaded by SIGHUP), the groups in the control
+// socket's `snapshot` and `floorwatchctl top`, and under Xvfb the waiting-callers page and a
+// group tile (pixels where the board says it drew them).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <csignal>
 #include <sstream>
 
+#include "daemon/ctl/ctl_commands.h"
 #include "integration/floor_fixture.h"
 #include "support/wait.h"
 #ifdef FLOORWATCH_HAVE_WALLBOARD
@@ -132,6 +134,55 @@ TEST_CASE("a queue group's metrics come from its own counters, on a real scrape"
 
 #ifdef FLOORWATCH_HAVE_WALLBOARD
 namespace wb = floorwatch::wallboard;
+
+TEST_CASE("the control socket's snapshot and floorwatchctl top show each group's own figures",
+          "[integration][queues][ctl]") {
+  TempDir dir;
+  RunningDaemon daemon(dir, kGroupConfig);
+  feed_group_scenario(dir, daemon);
+  const std::map<std::string, std::string> group_labels{{"group", "support_all"}};
+  REQUIRE(wait_until(
+      [&] { return daemon.metric("floorwatch_group_offered_total", group_labels) == 6; }, 10s));
+
+  const nlohmann::json snapshot = floorwatch::ctl::control_request(
+      daemon.control(), {{"command", "snapshot"}}, std::chrono::seconds(5));
+  INFO(snapshot.dump(2));
+  REQUIRE(snapshot["groups"].size() == 1);
+  const nlohmann::json& group = snapshot["groups"][0];
+  CHECK(group["name"] == "support_all");
+  CHECK(group["queues"] == nlohmann::json::array({"support", "support_vip"}));
+  CHECK(group["settings"]["service_level_formula"] == "answered_only");
+  CHECK(group["settings"]["answer_target_seconds"] == 30.0);
+  CHECK(group["calls_waiting"] == 3);
+  CHECK(group["oldest_wait_seconds"] == 30.0);  // w1, since T0+170, at T0+200
+  CHECK(group["oldest_enqueued_at"] == "2026-11-24T09:02:50.000Z");
+  // The same figures as the floorwatch_group_* metrics: 3 of 3 answered within the group's
+  // 30 s, its own formula over its own counters (vip's own figure is 0 of 1).
+  const nlohmann::json& today = group["windows"]["today"];
+  CHECK(today["offered"] == 6);
+  CHECK(today["answered"] == 3);
+  CHECK(today["abandoned"] == 0);
+  CHECK(today["service_level"] == 1.0);
+  CHECK(today["service_level_numerator"] == 3);
+  CHECK(today["service_level_denominator"] == 3);
+  for (const char* window : {"15m", "30m", "60m", "interval", "today"})
+    CHECK(group["windows"].contains(window));
+  CHECK(group["lifetime"]["offered"] == 6);
+
+  const auto [status, output] =
+      run_command({ctl_binary(), "top", "--control", daemon.control(), "--once"}, 10s);
+  INFO(output);
+  REQUIRE(status == 0);
+  const auto header = output.find("GROUP");
+  REQUIRE(header != std::string::npos);
+  const auto row_start = output.find("support_all", header);
+  REQUIRE(row_start != std::string::npos);
+  const std::string row = output.substr(row_start, output.find('\n', row_start) - row_start);
+  CHECK(row.find("00:30") != std::string::npos);       // oldest wait
+  CHECK(row.find("100.0% 3/3") != std::string::npos);  // today: formula's terms
+  CHECK(row.find("answered_only 80/30s") != std::string::npos);
+  CHECK(row.find("support,support_vip") != std::string::npos);
+}
 
 TEST_CASE("the waiting-callers page marks who will breach; a group tile uses the group's target",
           "[integration][queues][wallboard]") {

@@ -201,6 +201,57 @@ TEST_CASE("the agents page's today column moves on with the running spell",
   CHECK(agent_today_text(fresh, now_ms) == "0 calls \u00B7 occ \u2014");
 }
 
+TEST_CASE("the agents page splits today's time paused by reason, largest first",
+          "[wallboard][logic][agent_day]") {
+  AgentView anna;
+  anna.state = AgentState::Available;
+  anna.state_since = now_ms;
+  anna.today.day_start = core::from_epoch_ms(now_ms - 36'000'000);
+  anna.today.day_end = core::from_epoch_ms(now_ms + 50'400'000);
+  anna.today.counted_to = core::from_epoch_ms(now_ms);
+  anna.today.calls_handled = 2;
+  anna.today.handle_time = std::chrono::minutes(9);
+  anna.today.staffed = std::chrono::minutes(55);
+  anna.today.occupied = std::chrono::seconds(550);
+  anna.today.paused = std::chrono::minutes(35);
+  anna.today.paused_by_reason = {{"break", std::chrono::minutes(5)},
+                                 {"lunch", std::chrono::minutes(30)}};
+  const std::string figures = "2 calls \u00B7 AHT 4:30 \u00B7 occ 17 % \u00B7 paused 35:00";
+  CHECK(agent_today_text(anna, now_ms) == figures + " (lunch 30:00, break 5:00)");
+
+  SECTION("a row too narrow for every reason says how many more there are") {
+    anna.today.paused_by_reason["coaching"] = std::chrono::minutes(5);
+    anna.today.paused += std::chrono::minutes(5);
+    const std::string paused = "2 calls \u00B7 AHT 4:30 \u00B7 occ 17 % \u00B7 paused 40:00";
+    // Equal times keep the reasons' order: break before coaching.
+    CHECK(agent_today_text(anna, now_ms) == paused + " (lunch 30:00, break 5:00, coaching 5:00)");
+    const auto at_most = [](std::size_t bytes) {
+      return [bytes](std::string_view text) { return text.size() <= bytes; };
+    };
+    const std::string two_more = paused + " (lunch 30:00, +2 more)";
+    CHECK(agent_today_text(anna, now_ms, at_most(two_more.size())) == two_more);
+    CHECK(agent_today_text(anna, now_ms, at_most(two_more.size() - 1)) == paused + " (3 reasons)");
+  }
+  SECTION("a running pause counts under its reason as the board's clock moves") {
+    anna.state = AgentState::Paused;
+    anna.reason = "break";
+    // 26 more minutes of break: it now comes first.
+    CHECK(agent_today_text(anna, now_ms + 26 * 60'000) ==
+          "2 calls \u00B7 AHT 4:30 \u00B7 occ 17 % \u00B7 paused 1:01:00 (break 31:00, lunch "
+          "30:00)");
+  }
+  SECTION("one reason is the whole pause; a pause without a reason has nothing to split") {
+    anna.today.paused_by_reason = {{"lunch", std::chrono::minutes(35)}};
+    CHECK(agent_today_text(anna, now_ms) == figures + " (lunch)");
+    CHECK(agent_today_text(anna, now_ms, [](std::string_view) { return false; }) == figures);
+    anna.today.paused_by_reason = {{"", std::chrono::minutes(35)}};
+    CHECK(agent_today_text(anna, now_ms) == figures);
+    anna.today.paused_by_reason = {{"", std::chrono::minutes(5)},
+                                   {"lunch", std::chrono::minutes(30)}};
+    CHECK(agent_today_text(anna, now_ms) == figures + " (lunch 30:00, no reason 5:00)");
+  }
+}
+
 SCENARIO("pages rotate, and hold where the alerts are while one fires", "[wallboard][logic]") {
   PageRotation rotation;
   rotation.period = 20s;

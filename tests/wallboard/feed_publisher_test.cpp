@@ -6,6 +6,7 @@
 #include "daemon/feed_publisher.h"
 #include "floorwatch/core/floor_state.h"
 #include "floorwatch/v1/feed.pb.h"
+#include "wallboard/feed_sync.h"
 
 using namespace floorwatch;
 using daemon::FeedAlert;
@@ -43,6 +44,12 @@ core::Event agent_state(int s, std::string agent, core::AgentStatus state,
   e.agent = std::move(agent);
   e.state = state;
   e.queues = std::vector<std::string>{std::move(queue)};
+  return e;
+}
+
+core::Event paused(int s, std::string agent, std::string reason) {
+  core::Event e = agent_state(s, std::move(agent), core::AgentStatus::Paused);
+  e.reason = std::move(reason);
   return e;
 }
 
@@ -211,7 +218,7 @@ TEST_CASE("a reloaded time zone or interval reaches the feed with the next pictu
   core::FloorConfig kolkata = floor.config;
   kolkata.time_zone = "Asia/Kolkata";
   kolkata.interval_minutes = 15;
-  floor.state.reconfigure(kolkata);
+  floor.state.reconfigure(kolkata, at(1));
   auto delta = floor.publish(at(1));
   REQUIRE(delta);
   // A new epoch: every board re-syncs from a snapshot, which names the new zone and interval.
@@ -350,4 +357,64 @@ TEST_CASE("a queue's forecast rides in its feed message; none without history",
   REQUIRE(message.ParseFromString(*next));
   REQUIRE(message.delta().queues_size() == 1);
   CHECK(message.delta().queues(0).forecast().offered() == Approx(50));
+}
+
+SCENARIO("an agent's time paused by reason travels to the board, only when her day changed",
+         "[wallboard][feed][daemon][agent_day]") {
+  Floor floor;
+  floor.apply(agent_state(0, "ann", core::AgentStatus::Available));
+  floor.apply(paused(600, "ann", "lunch"));  // 09:10-09:40 lunch
+  floor.apply(agent_state(2400, "ann", core::AgentStatus::Available));
+  floor.apply(paused(2700, "ann", "break"));  // 09:45-09:50 break
+  floor.apply(agent_state(3000, "ann", core::AgentStatus::Available));
+  floor.apply(agent_state(0, "bob", core::AgentStatus::Available));
+  REQUIRE(floor.publish(at(3000)));
+
+  const std::string bytes = floor.feed.snapshot(at(3000));
+  v1::FeedMessage message;
+  REQUIRE(message.ParseFromString(bytes));
+  REQUIRE(message.snapshot().agents_size() == 2);
+  const v1::FeedAgent& ann = message.snapshot().agents(0);
+  REQUIRE(ann.paused_by_reason_today_size() == 2);
+  CHECK(ann.paused_by_reason_today(0).reason() == "break");
+  CHECK(ann.paused_by_reason_today(0).paused_ms() == 300'000);
+  CHECK(ann.paused_by_reason_today(1).reason() == "lunch");
+  CHECK(ann.paused_by_reason_today(1).paused_ms() == 1'800'000);
+
+  WHEN("a board decodes the snapshot") {
+    wallboard::FeedSync sync;
+    sync.start(wallboard::SteadyTime{});
+    REQUIRE(sync.take_snapshot_request());
+    sync.on_snapshot(bytes, wallboard::SteadyTime{});
+    REQUIRE(sync.model().agents.size() == 2);
+    THEN("its model holds the engine's split, reason by reason") {
+      const core::AgentDay& board_day = sync.model().agents[0].today;
+      CHECK(board_day.paused == std::chrono::minutes(35));
+      core::SnapshotOptions options;
+      options.include_agents = true;
+      CHECK(board_day.paused_by_reason ==
+            floor.state.snapshot(at(3000), options).agents[0].today.paused_by_reason);
+      CHECK(sync.model().agents[1].today.paused_by_reason.empty());
+    }
+  }
+  WHEN("only bob changes state") {
+    floor.apply(paused(3100, "bob", "break"));
+    auto delta = floor.publish(at(3100));
+    REQUIRE(delta);
+    THEN("the delta carries bob alone: ann's unchanged split is not sent again") {
+      REQUIRE(delta->delta().agents_size() == 1);
+      CHECK(delta->delta().agents(0).agent() == "bob");
+      CHECK(delta->delta().agents(0).paused_by_reason_today_size() == 0);
+    }
+    AND_WHEN("bob's break ends") {
+      floor.apply(agent_state(3160, "bob", core::AgentStatus::Available));
+      auto next = floor.publish(at(3160));
+      REQUIRE(next);
+      REQUIRE(next->delta().agents_size() == 1);
+      const v1::FeedAgent& bob = next->delta().agents(0);
+      REQUIRE(bob.paused_by_reason_today_size() == 1);
+      CHECK(bob.paused_by_reason_today(0).reason() == "break");
+      CHECK(bob.paused_by_reason_today(0).paused_ms() == 60'000);
+    }
+  }
 }

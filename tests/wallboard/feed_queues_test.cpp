@@ -69,7 +69,7 @@ TEST_CASE("groups go out when they change, with every snapshot, and removed ones
 
   core::FloorConfig without = grouped();
   without.groups.clear();
-  state.reconfigure(without);
+  state.reconfigure(without, t0 + std::chrono::seconds(11));
   auto removed = publish(state, feed, t0 + std::chrono::seconds(11));
   REQUIRE(removed);
   REQUIRE(removed->delta().removed_groups_size() == 1);

@@ -39,6 +39,12 @@ void count_spell(AgentDay& day, AgentStatus state, const std::string& reason, Ti
 /// A call whose handle time (answer -> end of wrap-up) ended at `at`.
 void count_handled_call(AgentDay& day, Duration handle_time, Timestamp at,
                         const SiteCalendar& calendar);
+/// The day boundary moved (a reload changed `day_starts_at` or the time zone): the figures move
+/// to `calendar`'s day holding `now`. The engine keeps totals, not spells, so it cannot split
+/// them: when everything counted so far (up to counted_to) precedes the new day's start, the
+/// figures start over there (exact: the running spell counts from the new start); otherwise
+/// they stay, re-dated to the new day.
+void move_to_calendar(AgentDay& day, Timestamp now, const SiteCalendar& calendar);
 /// The figures at `now` of an agent in `state` with `reason` since day.counted_to: the
 /// running spell added, or, once `now` is past day_end, a new day holding only that spell's
 /// part after day_end (no calendar needed: the board calls it between pictures).

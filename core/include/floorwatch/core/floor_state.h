@@ -86,8 +86,10 @@ class FloorState {
   /// Replaces the state with one from save(); throws SnapshotError when the bytes are
   /// truncated or corrupted (the state is then unchanged, never half-loaded).
   void load(std::string_view bytes);
-  /// New settings (SIGHUP); live calls, agents and counters are kept.
-  void reconfigure(FloorConfig config);
+  /// New settings (SIGHUP) at `now`; live calls, agents and counters are kept. A new day
+  /// boundary (day_starts_at, time zone) reaches every agent's today figures at once
+  /// (move_to_calendar), not at each one's next state change.
+  void reconfigure(FloorConfig config, Timestamp now);
 
   /// Visits every queue's calendar intervals still kept in memory (interval start ->
   /// counters), with the queue's settings in force; the daemon's interval history reads them.
