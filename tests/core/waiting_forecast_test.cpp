@@ -291,3 +291,44 @@ TEST_CASE("a long queue's last caller: QL_m's sum, (1/θ)(H_{n+3} - H_2) for sμ
     CHECK(std::abs(burst_waited - closed_form) <= 120.0);
   }
 }
+
+TEST_CASE("the engine forecasts with its queue's measured patience", "[core][waiting][patience]") {
+  FloorConfig config;
+  QueueSettings settings;
+  settings.answer_target = seconds(90);
+  config.queues["support"] = settings;
+  FloorState floor(config);
+  const auto at = [](const char* time) { return utc(std::string("2026-11-24T") + time + "Z"); };
+  const auto apply = [&floor](const Event& event) { REQUIRE(floor.apply(event).applied); };
+  apply(agent_state(at("09:00:00"), "ann", AgentStatus::Available,
+                    std::vector<std::string>{"support"}));
+  // 20 callers hang up after 60 s each, and two answered at once: patience 1200 s / 20 = 60 s.
+  for (int i = 0; i < 20; ++i) {
+    const std::string call = "ab" + std::to_string(i);
+    const Timestamp joined = at("09:10:00") + seconds(10.0 * i);
+    apply(enqueued(joined, call, "support"));
+    apply(abandoned(joined + seconds(60), call));
+  }
+  // One handled call sets the AHT at 120 s; Ann takes the next at 09:59:00 (free at 10:01:00).
+  apply(enqueued(at("09:50:00"), "x1", "support"));
+  apply(answered(at("09:50:00"), "x1", "ann"));
+  apply(completed(at("09:51:30"), "x1"));
+  apply(agent_state(at("09:52:00"), "ann", AgentStatus::Available));
+  apply(enqueued(at("09:59:00"), "x2", "support"));
+  apply(answered(at("09:59:00"), "x2", "ann"));
+  apply(enqueued(at("09:59:30"), "c1", "support"));
+  apply(enqueued(at("09:59:35"), "c2", "support"));
+  apply(enqueued(at("09:59:40"), "c3", "support"));
+
+  SnapshotOptions options;
+  options.include_waiting_calls = true;
+  const QueueSnapshot support = floor.snapshot(at("10:00:00"), options).queues.at(0);
+  REQUIRE(support.handle_time_seconds == 120.0);
+  REQUIRE(support.mean_patience_seconds == 60.0);
+  REQUIRE(support.waiting_calls.size() == 3);
+  // s = 1, sμ = 1/120 s, θ = 1/60 s. c1 takes Ann at 10:01:00, c2 at 10:03:00 (nobody ahead of
+  // it past the first round); c3 has c2 ahead: 120 s + 1/(1/120 + 1/60) = 160 s after 10:01:00.
+  CHECK(support.waiting_calls[0].predicted_answer_at == at("10:01:00"));
+  CHECK(support.waiting_calls[1].predicted_answer_at == at("10:03:00"));
+  CHECK(support.waiting_calls[2].predicted_answer_at == at("10:03:40"));  // 10:05:00 if c2 stays
+}
