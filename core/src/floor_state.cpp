@@ -598,9 +598,10 @@ void FloorState::forecast_waiting(const Queue& q, Timestamp now, QueueSnapshot& 
   std::vector<Timestamp> enqueued;
   enqueued.reserve(s.waiting_calls.size());
   for (const WaitingCallSnapshot& call : s.waiting_calls) enqueued.push_back(call.enqueued_at);
+  // The queue's measured patience (set above, as for Erlang A): callers ahead may hang up.
   const auto forecasts = forecast_waiting_callers(
       enqueued, q.settings.answer_target, agents_free_at(members, s.handle_time_seconds, now),
-      s.handle_time_seconds, now);
+      s.handle_time_seconds, now, s.mean_patience_seconds);
   for (std::size_t i = 0; i < forecasts.size(); ++i) {
     s.waiting_calls[i].breach_at = forecasts[i].breach_at;
     s.waiting_calls[i].predicted_answer_at = forecasts[i].predicted_answer_at;

@@ -37,12 +37,14 @@ struct CallerForecast {
 /// Forecasts for callers in queue order (oldest first: they are answered first come, first
 /// served). Caller k takes the k-th agent release of the schedule: each agent frees up at its
 /// `free_at` time (never before `now`) and again every `handle_time_seconds` after each caller
-/// it takes. Callers ahead are assumed to stay (abandons only make the forecast pessimistic)
-/// and the agents to serve this queue only.
-std::vector<CallerForecast> forecast_waiting_callers(const std::vector<Timestamp>& enqueued_at,
-                                                     Duration answer_target,
-                                                     const std::vector<Timestamp>& free_at,
-                                                     std::optional<double> handle_time_seconds,
-                                                     Timestamp now);
+/// it takes. With `mean_patience_seconds` (the queue's measured 1/θ) callers beyond the first
+/// round (the first free_at.size() callers, who keep their release) expect some callers ahead
+/// to hang up: Ibrahim & Whitt's QL_m estimator for M/M/s+M, read off the same schedule
+/// (docs/metrics.md, "Waiting callers"). Without it callers ahead are assumed to stay. The
+/// agents are assumed to serve this queue only. A caller's own patience never marks it.
+std::vector<CallerForecast> forecast_waiting_callers(
+    const std::vector<Timestamp>& enqueued_at, Duration answer_target,
+    const std::vector<Timestamp>& free_at, std::optional<double> handle_time_seconds, Timestamp now,
+    std::optional<double> mean_patience_seconds = std::nullopt);
 
 }  // namespace floorwatch::core
