@@ -50,6 +50,45 @@ std::variant<CallbackDoneRequest, std::string> parse_callback_done(const json& r
   return CallbackDoneRequest{*id, by->get<std::string>()};
 }
 
+std::variant<PeerCallbacksRequest, std::string> parse_peer_callbacks(const json& request) {
+  PeerCallbacksRequest parsed;
+  if (const auto from = request.find("from"); from != request.end() && from->is_string())
+    parsed.from = from->get<std::string>();
+  const auto closes = request.find("closes");
+  if (closes == request.end() || !closes->is_array())
+    return std::string("peer_callbacks needs \"closes\": a list");
+  parsed.closes.reserve(closes->size());
+  for (std::size_t i = 0; i < closes->size(); ++i) {
+    const json& entry = (*closes)[i];
+    const std::string where = "peer_callbacks: closes[" + std::to_string(i) + "]";
+    if (!entry.is_object()) return where + ": expected an object";
+    auto text = [&](const char* field, std::string& out) -> std::optional<std::string> {
+      const auto it = entry.find(field);
+      if (it == entry.end() || !it->is_string() || it->get<std::string>().empty())
+        return where + "." + field + ": expected a non-empty string";
+      out = it->get<std::string>();
+      return std::nullopt;
+    };
+    auto time = [&](const char* field, core::Timestamp& out) -> std::optional<std::string> {
+      const auto it = entry.find(field);
+      if (it == entry.end() || !it->is_number_integer())
+        return where + "." + field + ": expected an integer (epoch ms)";
+      out = core::from_epoch_ms(it->get<std::int64_t>());
+      return std::nullopt;
+    };
+    core::CallbackClose close;
+    for (auto problem :
+         {text("caller", close.caller), text("by", close.by),
+          time("first_abandoned_at_ms", close.first_abandoned_at),
+          time("last_abandoned_at_ms", close.last_abandoned_at), time("at_ms", close.at)})
+      if (problem) return *problem;
+    if (close.first_abandoned_at > close.last_abandoned_at)
+      return where + ".first_abandoned_at_ms: after last_abandoned_at_ms";
+    parsed.closes.push_back(std::move(close));
+  }
+  return parsed;
+}
+
 json callback_json(const core::CallbackEntry& entry, core::Timestamp now) {
   return json{{"id", entry.id},
               {"caller", entry.caller},

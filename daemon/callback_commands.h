@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,18 @@ struct CallbackDoneRequest {
   std::uint64_t id = 0;
   std::string by;
 };
+
+/// A valid `peer_callbacks` from the HA partner: its whole set of call-back closes
+/// (docs/ha.md "Shared call-back closes"). Plain value type.
+struct PeerCallbacksRequest {
+  std::string from;  ///< the partner's daemon_id, for the log
+  std::vector<core::CallbackClose> closes;
+};
+
+/// {"command": "peer_callbacks", "from": ID, "closes": [{"caller", "first_abandoned_at_ms",
+/// "last_abandoned_at_ms", "by", "at_ms"}...]} → the request, or the error to reply, naming the
+/// entry and field (`closes[3].at_ms: expected an integer (epoch ms)`).
+std::variant<PeerCallbacksRequest, std::string> parse_peer_callbacks(const nlohmann::json& request);
 
 /// {"command": "callback_done", "id": N, "by": "NAME"} → the request, or the error to reply.
 /// `key_name`: the client's CURVE key name; when set it is the `by` recorded (as for `ack`).

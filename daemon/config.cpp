@@ -321,6 +321,16 @@ DaemonConfig parse_config(const std::string& yaml_text, const std::string& file_
             config.floor.agent_names[id] = name;
           }
         }},
+       {"callbacks",
+        [&](const YAML::Node& v, const std::string& k) {
+          reader.for_each_entry(
+              v, k, {{"max_open", [&](const YAML::Node& m, const std::string& mk) {
+                        // Above this the worklist is no longer a list a person works through,
+                        // and every board's call-back page and the feed carry it whole.
+                        config.floor.callbacks_max_open =
+                            static_cast<std::size_t>(reader.whole_number(m, mk, 1, 100'000));
+                      }}});
+        }},
        {"agent_limits",
         [&](const YAML::Node& v, const std::string& k) {
           config.floor.agent_limits = read_agent_limits(reader, v, k);

@@ -71,6 +71,7 @@ ReloadPlan plan_reload(const DaemonConfig& running, const DaemonConfig& next) {
   if (!same_queue_settings(a.defaults, b.defaults)) plan.applied.emplace_back("defaults");
   if (!same_queues(a, b)) plan.applied.emplace_back("queues");
   if (!same_groups(a, b)) plan.applied.emplace_back("groups");
+  if (a.callbacks_max_open != b.callbacks_max_open) plan.applied.emplace_back("callbacks");
   // Rules are rebuilt on every reload (cheap); their alerts keep their state by rule name.
   plan.applied.emplace_back("alerts");
   return plan;

@@ -17,7 +17,9 @@ std::string error_reply(const std::string& message) {
 }
 
 ControlReply error_of(const std::string& message) {
-  return ControlReply{error_reply(message), std::nullopt, std::nullopt};
+  ControlReply reply;
+  reply.reply = error_reply(message);
+  return reply;
 }
 
 // `report`, the cheap part on the loop: validates and resolves from/to in the site's calendar;
@@ -54,8 +56,9 @@ ControlReply resolve_report(const core::SiteCalendar& calendar, const json& requ
   if (to <= from)
     return error_of("to: must be after from (from " + format_local_time(from, calendar) + ", to " +
                     format_local_time(to, calendar) + ")");
-  return ControlReply{
-      {}, ReportRequest{from, to, std::move(queue), now, calendar, forecast}, std::nullopt};
+  ControlReply reply;
+  reply.report = ReportRequest{from, to, std::move(queue), now, calendar, forecast};
+  return reply;
 }
 
 }  // namespace
@@ -79,10 +82,33 @@ ControlReply ControlServer::handle(std::string_view request, core::Timestamp now
     if (*command == "callback_done") {
       auto done = parse_callback_done(parsed, key_name);
       if (const auto* problem = std::get_if<std::string>(&done)) return error_of(*problem);
-      return ControlReply{{}, std::nullopt, std::get<CallbackDoneRequest>(std::move(done))};
+      ControlReply reply;
+      reply.callback_done = std::get<CallbackDoneRequest>(std::move(done));
+      return reply;
     }
-    return ControlReply{answer(parsed, command->get<std::string>(), now, key_name), std::nullopt,
-                        std::nullopt};
+    if (*command == "peer_callbacks") {
+      // The same rule as peer_acks: with CURVE only the partner's key speaks for closes made
+      // on the other daemon; and a daemon without `ha:` has no partner to hear from.
+      auto refuse = [&](const std::string& problem) {
+        if (peer_metrics_) peer_metrics_->rejected("peer_callbacks");
+        return error_of(problem);
+      };
+      if (!peer_enabled_)
+        return refuse("peer_callbacks: this daemon has no HA partner (ha: in the config)");
+      if (!key_name.empty() && key_name != peer_key_name_)
+        return refuse("peer_callbacks: client key \"" + key_name +
+                      "\" is not this daemon's HA peer");
+      auto closes = parse_peer_callbacks(parsed);
+      if (const auto* problem = std::get_if<std::string>(&closes)) return refuse(*problem);
+      ControlReply reply;
+      reply.peer_callbacks = std::get<PeerCallbacksRequest>(std::move(closes));
+      return reply;
+    }
+    ControlReply reply;
+    reply.reply = answer(parsed, command->get<std::string>(), now, key_name);
+    if (*command == "peer_acks" && peer_metrics_ && reply.reply.rfind("{\"error\"", 0) == 0)
+      peer_metrics_->rejected("peer_acks");
+    return reply;
   } catch (const std::exception& error) {
     // Never let an exception cross the loop: a bad request must not stop ingestion.
     return error_of(std::string("internal error: ") + error.what());

@@ -12,6 +12,7 @@
 #include "daemon/callback_commands.h"
 #include "daemon/floor_view.h"
 #include "daemon/ingest_processor.h"
+#include "daemon/peer_metrics.h"
 #include "daemon/report_worker.h"
 #include "daemon/self_metrics.h"
 
@@ -34,6 +35,9 @@ struct ControlReply {
   /// A valid `callback_done`: the loop applies it to the floor state, makes it durable and
   /// replies with callback_done_reply (`reply` is empty then).
   std::optional<CallbackDoneRequest> callback_done;
+  /// A valid `peer_callbacks` from the HA partner: the loop merges it into the floor state and
+  /// replies (`reply` is empty then).
+  std::optional<PeerCallbacksRequest> peer_callbacks;
 };
 
 /// Answers control requests. Not thread-safe: runs on the daemon loop, which also owns the
@@ -56,6 +60,10 @@ class ControlServer {
   /// With CURVE, the key name (ZAP User-Id) of the HA partner: the only client whose
   /// `peer_acks` are accepted (docs/ha.md). Empty: no client's.
   void set_peer_key_name(std::string name) { peer_key_name_ = std::move(name); }
+  /// With `ha:`: `peer_callbacks` are accepted (from the partner's key only, with CURVE).
+  void enable_peer(bool enabled) { peer_enabled_ = enabled; }
+  /// Where refused peer requests are counted (floorwatch_ha_peer_requests_rejected_total).
+  void set_peer_metrics(PeerMetrics* metrics) { peer_metrics_ = metrics; }
   /// Enables the `report` command (interval history, docs/control.md).
   void enable_reports(bool enabled) { reports_enabled_ = enabled; }
 
@@ -70,6 +78,8 @@ class ControlServer {
   AlertService* alerts_ = nullptr;
   bool reports_enabled_ = false;
   std::string peer_key_name_;
+  bool peer_enabled_ = false;
+  PeerMetrics* peer_metrics_ = nullptr;
 };
 
 }  // namespace floorwatch::daemon

@@ -53,10 +53,12 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
       control_(views_, ingest_,
                DaemonInfo{identity_, FLOORWATCH_VERSION,
                           clock_mode == ClockMode::Event ? "event" : "wall"}),
+      peer_metrics_(*self_metrics_.registry(), identity_, config_.ha.enabled()),
       context_(1),
       reload_metrics_(*self_metrics_.registry(), identity_),
       report_metrics_(*self_metrics_.registry(), identity_) {
   reload_metrics_.started(static_cast<double>(core::to_epoch_ms(clock_->now())) / 1000.0);
+  control_.set_peer_metrics(&peer_metrics_);
   exporter_ = std::make_unique<MetricsExporter>(config_.metrics_listen, views_, identity_,
                                                 self_metrics_.registry());
   const security::ServerSecurity security = start_security();
@@ -110,12 +112,14 @@ Daemon::Daemon(DaemonConfig config, ClockMode clock_mode)
 }
 
 void Daemon::start_peer_link() {
-  peer_ = std::make_unique<PeerLink>(context_, config_.ha, config_.security, identity_.daemon);
+  peer_ = std::make_unique<PeerLink>(context_, config_.ha, config_.security, identity_.daemon,
+                                     peer_metrics_);
+  control_.enable_peer(true);
   if (config_.security.curve()) {
     // The ZAP User-Id of a client is its key file's NAME (docs/security.md).
     control_.set_peer_key_name(std::filesystem::path(config_.ha.peer_key_file).stem().string());
   }
-  spdlog::info("ha: sharing acknowledgements with {}", config_.ha.peer);
+  spdlog::info("ha: sharing acknowledgements and call-back closes with {}", config_.ha.peer);
 }
 
 void Daemon::publish_view(core::Timestamp now, std::chrono::steady_clock::time_point steady_now) {
@@ -248,6 +252,10 @@ void Daemon::drain_control(const LoopTime& time) {
       close_callback(std::move(frames), *answer.callback_done, time);
       continue;
     }
+    if (answer.peer_callbacks) {
+      merge_peer_callbacks(std::move(frames), *answer.peer_callbacks, time);
+      continue;
+    }
     // An acknowledgement is durable before the supervisor hears "acknowledged", and the
     // boards show it at once.
     if (alerts_ && alerts_->take_changes()) {
@@ -265,7 +273,9 @@ void Daemon::drain_control(const LoopTime& time) {
 
 void Daemon::close_callback(std::vector<zmq::message_t> request, const CallbackDoneRequest& done,
                             const LoopTime& time) {
-  const std::optional<core::CallbackEntry> closed = floor_.close_callback(done.id);
+  // Who and when go into the close record the HA partner is sent (docs/ha.md).
+  const std::optional<core::CallbackEntry> closed =
+      floor_.close_callback(done.id, done.by, time.now);
   const std::string reply_text = callback_done_reply(closed, done, time.now).dump();
   if (closed) {
     spdlog::info("callback {} caller={} queue={} called back by {}", closed->id, closed->caller,
@@ -279,6 +289,37 @@ void Daemon::close_callback(std::vector<zmq::message_t> request, const CallbackD
       return;
     }
   }
+  std::string why_not;
+  if (!reply(control_socket_, request, reply_text, why_not))
+    spdlog::debug("control reply not sent reason={}", why_not);
+}
+
+void Daemon::merge_peer_callbacks(std::vector<zmq::message_t> request,
+                                  const PeerCallbacksRequest& closes, const LoopTime& time) {
+  const std::uint64_t revision = floor_.callbacks().closes_revision();
+  const std::uint64_t open_revision = floor_.callbacks().revision();
+  int applied = 0;
+  for (const core::CallbackClose& close : closes.closes) {
+    const core::CallbackMergeResult result = floor_.merge_callback_close(close, time.now);
+    if (result != core::CallbackMergeResult::Applied) continue;
+    ++applied;
+    spdlog::info("callback caller={} called back by {} on the HA peer {}", close.caller, close.by,
+                 closes.from);
+  }
+  // The partner repeats its whole set every second: only a change is shown and snapshotted.
+  if (floor_.callbacks().revision() != open_revision) {
+    publish_view(time.now, time.steady);
+    feed_->publish_changes();
+  }
+  // Durable like a local close (the snapshot holds the records too, held ones included), but
+  // the partner needs no wait: it sends the set again every second until we have it.
+  if (durable_ && (floor_.callbacks().closes_revision() != revision ||
+                   floor_.callbacks().revision() != open_revision))
+    durable_->request_snapshot({});
+  const std::string reply_text = nlohmann::json{{"command", "peer_callbacks"},
+                                                {"merged", applied},
+                                                {"held", floor_.callbacks().counters().closes_held}}
+                                     .dump();
   std::string why_not;
   if (!reply(control_socket_, request, reply_text, why_not))
     spdlog::debug("control reply not sent reason={}", why_not);
@@ -357,6 +398,11 @@ void Daemon::run(const std::atomic<bool>& stop) {
       if (items[kControl].revents & ZMQ_POLLIN) drain_control(time);
       // After control and evaluation: an ack taken here reaches the partner in this wake-up.
       if (peer_ && alerts_) peer_->exchange(alerts_->engine().shared_acks(), woke);
+      // Call-back closes go with or without alert rules; built only when they changed.
+      if (peer_)
+        peer_->exchange_callbacks(
+            floor_.callbacks().closes_revision(), [this] { return floor_.callbacks().closes(); },
+            woke);
       if (items[kFeed].revents & ZMQ_POLLIN) feed_->serve_snapshots();
       if (reports_ && (items[kReports].revents & ZMQ_POLLIN)) send_finished_reports();
       feed_->on_tick(woke);

@@ -102,6 +102,10 @@ class Daemon {
   /// boards and scrapes at once, and replies once it is durable, as an alert ack.
   void close_callback(std::vector<zmq::message_t> request, const CallbackDoneRequest& done,
                       const LoopTime& time);
+  /// `peer_callbacks`: merges the partner's call-back closes into the floor state (the loop
+  /// owns it); what changed goes to the boards at once and into a snapshot (docs/ha.md).
+  void merge_peer_callbacks(std::vector<zmq::message_t> request, const PeerCallbacksRequest& closes,
+                            const LoopTime& time);
   /// Sends each report the worker has finished to the client that asked for it.
   void send_finished_reports();
   /// Reads the keys and starts the ZAP handler (CURVE), or warns about plaintext sockets
@@ -119,6 +123,7 @@ class Daemon {
   SelfMetrics self_metrics_;
   IngestProcessor ingest_;
   ControlServer control_;
+  PeerMetrics peer_metrics_;  // floorwatch_ha_peer_*; before control_ hands it out
   std::unique_ptr<MetricsExporter> exporter_;
   RateLimitedLog refusal_log_{std::chrono::seconds(10), 5};  // ZAP thread only; outlives zap_
   zmq::context_t context_;

@@ -1,6 +1,7 @@
 #include "floorwatch/core/callback_worklist.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "floorwatch/core/floor_snapshot.h"
 
@@ -18,9 +19,45 @@ std::string_view to_string(CallbackCloseReason reason) {
   return "unknown";
 }
 
+std::string_view to_string(CallbackMergeResult result) {
+  switch (result) {
+    case CallbackMergeResult::Applied:
+      return "applied";
+    case CallbackMergeResult::Held:
+      return "held";
+    case CallbackMergeResult::Earlier:
+      return "earlier";
+    case CallbackMergeResult::Known:
+      return "known";
+    case CallbackMergeResult::Expired:
+      return "expired";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// The pair's rule for two closes of one call-back: the earliest wins, then the smaller name,
+// then the earlier first abandon, so both daemons keep the same one whatever the order.
+bool earlier(const CallbackClose& a, const CallbackClose& b) {
+  return std::tie(a.at, a.by, a.first_abandoned_at) < std::tie(b.at, b.by, b.first_abandoned_at);
+}
+
+}  // namespace
+
 std::vector<std::string> CallbackWorklist::on_abandon(const AbandonedCall& abandon) {
   if (abandon.caller.empty()) {
     ++counters_.without_number;
+    return {};
+  }
+  // Already called back (here, or on the HA partner before this daemon saw this abandon: a
+  // late event, or a daemon catching up): opening it would undo a close both agreed on.
+  if (CallbackClose* settled = close_covering(abandon.caller, abandon.abandoned_at)) {
+    if (!settled->applied) {
+      settled->applied = true;  // counted once, as on the daemon that closed it
+      ++counters_.closed[static_cast<std::size_t>(CallbackCloseReason::CalledBack)];
+      --counters_.closes_held;
+    }
     return {};
   }
   ++revision_;
@@ -71,12 +108,120 @@ std::optional<std::string> CallbackWorklist::on_answered(const std::string& call
   return erase(it).queue;
 }
 
-std::optional<CallbackEntry> CallbackWorklist::close(std::uint64_t id) {
+std::optional<CallbackEntry> CallbackWorklist::close(std::uint64_t id, const std::string& by,
+                                                     Timestamp at) {
   auto it = entries_.find(id);
   if (it == entries_.end()) return std::nullopt;
   ++revision_;
   ++counters_.closed[static_cast<std::size_t>(CallbackCloseReason::CalledBack)];
-  return erase(it);
+  CallbackEntry closed = erase(it);
+  expire_closes(at);
+  remember_close(CallbackClose{closed.caller, closed.first_abandoned_at, closed.last_abandoned_at,
+                               by, at, true});
+  return closed;
+}
+
+CallbackMergeResult CallbackWorklist::merge_close(const CallbackClose& close, Timestamp now,
+                                                  std::optional<std::string>* closed_queue) {
+  auto count = [&](CallbackMergeResult result) {
+    if (result != CallbackMergeResult::Known)
+      ++counters_.peer_closes[static_cast<std::size_t>(result)];
+    return result;
+  };
+  expire_closes(now);
+  if (close.at + kCallbackCloseRetention < now) return count(CallbackMergeResult::Expired);
+  if (const auto known = closes_.find({close.caller, close.last_abandoned_at});
+      known != closes_.end()) {
+    if (!earlier(close, known->second)) return CallbackMergeResult::Known;
+    // Both closed it: keep the same who and when on both daemons.
+    known->second.by = close.by;
+    known->second.at = close.at;
+    known->second.first_abandoned_at = close.first_abandoned_at;
+    ++closes_revision_;
+    return count(CallbackMergeResult::Earlier);
+  }
+  CallbackClose record = close;
+  record.applied = false;
+  auto result = CallbackMergeResult::Held;
+  if (const auto open = by_caller_.find(close.caller); open != by_caller_.end()) {
+    auto it = entries_.find(open->second);
+    if (it->second.last_abandoned_at <= close.last_abandoned_at) {
+      // Every abandon of the open call-back is settled by the partner's call.
+      ++revision_;
+      ++counters_.closed[static_cast<std::size_t>(CallbackCloseReason::CalledBack)];
+      std::string queue = erase(it).queue;
+      if (closed_queue) *closed_queue = std::move(queue);
+      record.applied = true;
+      result = CallbackMergeResult::Applied;
+    } else if (it->second.first_abandoned_at <= close.last_abandoned_at) {
+      // The caller hung up again after the partner's call (seen here first): they are owed a
+      // new call, so it stays open; the close is counted as on the partner.
+      ++counters_.closed[static_cast<std::size_t>(CallbackCloseReason::CalledBack)];
+      record.applied = true;
+      result = CallbackMergeResult::Applied;
+    }
+  }
+  remember_close(std::move(record));
+  return count(result);
+}
+
+std::vector<CallbackClose> CallbackWorklist::closes() const {
+  std::vector<CallbackClose> result;
+  result.reserve(closes_.size());
+  for (const auto& [key, close] : closes_) result.push_back(close);
+  return result;
+}
+
+std::vector<std::string> CallbackWorklist::set_capacity(std::size_t capacity) {
+  capacity_ = capacity;
+  std::vector<std::string> changed;
+  while (entries_.size() > capacity_) {
+    ++revision_;
+    if (auto queue = drop_stalest()) changed.push_back(std::move(*queue));
+  }
+  return changed;
+}
+
+CallbackClose* CallbackWorklist::close_covering(const std::string& caller, Timestamp at) {
+  // The caller's records are ordered by the last abandon they cover: the first at or after
+  // `at` covers it.
+  const auto it = closes_.lower_bound({caller, at});
+  if (it == closes_.end() || it->first.first != caller) return nullptr;
+  return &it->second;
+}
+
+void CallbackWorklist::remember_close(CallbackClose close) {
+  const CloseKey key{close.caller, close.last_abandoned_at};
+  if (const auto known = closes_.find(key); known != closes_.end()) {
+    if (!earlier(close, known->second)) return;
+    close.applied = close.applied || known->second.applied;
+    if (!known->second.applied) --counters_.closes_held;
+    known->second = std::move(close);
+    if (!known->second.applied) ++counters_.closes_held;
+    ++closes_revision_;
+    return;
+  }
+  // Overflow policy: the oldest close is the one a partner is least likely still to need.
+  if (closes_.size() >= kCallbackCloseLimit) {
+    const auto oldest =
+        std::min_element(closes_.begin(), closes_.end(),
+                         [](const auto& a, const auto& b) { return a.second.at < b.second.at; });
+    if (!oldest->second.applied) --counters_.closes_held;
+    closes_.erase(oldest);
+    ++counters_.close_records_dropped;
+  }
+  if (!close.applied) ++counters_.closes_held;
+  closes_.emplace(key, std::move(close));
+  ++closes_revision_;
+}
+
+void CallbackWorklist::expire_closes(Timestamp now) {
+  const auto removed = std::erase_if(closes_, [&](const auto& record) {
+    if (record.second.at + kCallbackCloseRetention >= now) return false;
+    if (!record.second.applied) --counters_.closes_held;
+    return true;
+  });
+  if (removed > 0) ++closes_revision_;
 }
 
 std::vector<CallbackEntry> CallbackWorklist::open() const {
@@ -143,6 +288,48 @@ void CallbackWorklist::save(ByteWriter& out) const {
     out.duration(entry.last_wait);
     out.i64(entry.attempts);
   }
+}
+
+void CallbackWorklist::save_closes(ByteWriter& out) const {
+  out.u64(closes_.size());
+  for (const auto& [key, close] : closes_) {
+    out.string(close.caller);
+    out.time(close.first_abandoned_at);
+    out.time(close.last_abandoned_at);
+    out.string(close.by);
+    out.time(close.at);
+    out.boolean(close.applied);
+  }
+  for (std::int64_t merged : counters_.peer_closes) out.i64(merged);
+  out.i64(counters_.close_records_dropped);
+}
+
+void CallbackWorklist::load_closes(ByteReader& in) {
+  std::map<CloseKey, CallbackClose> closes;
+  std::int64_t held = 0;
+  const std::size_t count = in.count(8);
+  for (std::size_t i = 0; i < count; ++i) {
+    CallbackClose close;
+    close.caller = in.string();
+    close.first_abandoned_at = in.time();
+    close.last_abandoned_at = in.time();
+    close.by = in.string();
+    close.at = in.time();
+    close.applied = in.boolean();
+    CloseKey key{close.caller, close.last_abandoned_at};
+    if (close.caller.empty() || close.first_abandoned_at > close.last_abandoned_at ||
+        closes.count(key))
+      throw SnapshotError("snapshot corrupted: bad call-back close record");
+    if (!close.applied) ++held;
+    closes.emplace(std::move(key), std::move(close));
+  }
+  CallbackCounters counters = counters_;
+  for (std::int64_t& merged : counters.peer_closes) merged = in.i64();
+  counters.close_records_dropped = in.i64();
+  counters.closes_held = held;
+  closes_ = std::move(closes);
+  counters_ = counters;
+  ++closes_revision_;
 }
 
 CallbackWorklist CallbackWorklist::load(ByteReader& in, std::size_t capacity) {

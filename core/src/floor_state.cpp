@@ -102,7 +102,8 @@ bool is_staffed(AgentStatus state) {
 FloorState::FloorState(FloorConfig config)
     : config_(std::move(config)),
       calendar_(std::make_shared<const SiteCalendar>(config_.time_zone, config_.day_start_minutes,
-                                                     config_.interval_minutes)) {
+                                                     config_.interval_minutes)),
+      callbacks_(config_.callbacks_max_open) {
   for (const auto& [name, settings] : config_.queues) queue(name);
   groups_.configure(config_.groups, calendar_.get());
 }
@@ -270,10 +271,18 @@ void FloorState::remember_abandon(AbandonedCall abandon) {
   if (recent_abandons_.size() > kRecentAbandons) recent_abandons_.pop_front();
 }
 
-std::optional<CallbackEntry> FloorState::close_callback(std::uint64_t id) {
-  auto closed = callbacks_.close(id);
+std::optional<CallbackEntry> FloorState::close_callback(std::uint64_t id, const std::string& by,
+                                                        Timestamp at) {
+  auto closed = callbacks_.close(id, by, at);
   if (closed) mark_changed(closed->queue);
   return closed;
+}
+
+CallbackMergeResult FloorState::merge_callback_close(const CallbackClose& close, Timestamp now) {
+  std::optional<std::string> closed_in;
+  const CallbackMergeResult result = callbacks_.merge_close(close, now, &closed_in);
+  if (closed_in) mark_changed(*closed_in);
+  return result;
 }
 
 void FloorState::mark_changed(const std::string& queue_name) {
@@ -389,6 +398,7 @@ void FloorState::advance(Timestamp now) {
   for (auto& [name, q] : queues_)
     if (q->windows.advance(now)) mark_changed(*q);
   groups_.advance(now);
+  callbacks_.expire_closes(now);
   // Keep yesterday and today for the calendar windows; prune once per day.
   const Timestamp today = calendar_->day_start(now);
   if (today != last_prune_day_) {
@@ -683,6 +693,7 @@ void FloorState::reconfigure(FloorConfig config, Timestamp now) {
   for (auto& [name, q] : queues_) q->settings = settings_for(name);
   for (const auto& [name, settings] : config_.queues) queue(name);
   groups_.configure(config_.groups, calendar_.get());
+  callbacks_.set_capacity(config_.callbacks_max_open);  // a lower bound drops the stalest now
   mark_all_changed();  // settings (targets, formula) and calendar feed every queue's figures
 }
 
@@ -693,8 +704,10 @@ namespace {
 constexpr std::string_view kSnapshotMagic = "floorwatch-state";
 // Version 2 adds the recent abandons, version 3 the abandoned and exited wait sums of every
 // counter, version 4 the call-back worklist, the agents' today figures and the queue groups'
-// counters (each a block of its own at the end); older snapshots still load (without them).
-constexpr std::uint64_t kSnapshotVersion = 4;
+// counters (each a block of its own at the end), version 5 the call-back close records shared
+// with an HA partner (a block after those); older snapshots still load (without them).
+constexpr std::uint64_t kSnapshotVersion = 5;
+constexpr std::uint64_t kFirstVersionWithCallbackCloses = 5;
 constexpr std::uint64_t kAgentDaysSince = 4;
 constexpr std::uint64_t kFirstVersionWithGroups = 4;
 
@@ -766,6 +779,7 @@ std::string FloorState::save() const {
   callbacks_.save(out);
   save_agent_days(out);
   groups_.save(out);
+  callbacks_.save_closes(out);  // version 5
   out.u64(fnv1a64(out.bytes()));
   return std::move(out.bytes());
 }
@@ -871,10 +885,14 @@ void FloorState::load(std::string_view bytes) {
     }
   }
   // Version 4: the call-back worklist; before it none was kept (abandons started none).
-  CallbackWorklist callbacks = version >= 4 ? CallbackWorklist::load(in) : CallbackWorklist{};
+  CallbackWorklist callbacks = version >= 4 ? CallbackWorklist::load(in, config_.callbacks_max_open)
+                                            : CallbackWorklist{config_.callbacks_max_open};
   load_agent_days(in, version, agents);
   std::vector<QueueGroups::Saved> saved_groups;
   if (version >= kFirstVersionWithGroups) saved_groups = groups_.read(in);
+  if (version >= kFirstVersionWithCallbackCloses) callbacks.load_closes(in);
+  // A bound lowered while the daemon was down applies to what the snapshot held.
+  callbacks.set_capacity(config_.callbacks_max_open);
   if (!in.at_end()) throw SnapshotError("snapshot corrupted: trailing bytes");
 
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};

@@ -44,6 +44,17 @@ TEST_CASE("a reload applies queues, calendar and rules, and defers sockets and s
     CHECK(in_force.floor.time_zone == "Europe/Stockholm");
   }
 
+  SECTION("a new call-back bound is applied without a restart") {
+    const DaemonConfig next = parse(
+        "site: north\ningest: {bind: tcp://127.0.0.1:5570}\ntimezone: UTC\n"
+        "queues: {sales: {answer_target_seconds: 20}}\nstate: {path: /tmp/a.db}\n"
+        "callbacks: {max_open: 50}\n");
+    const ReloadPlan plan = plan_reload(running, next);
+    CHECK(contains(plan.applied, "callbacks"));
+    CHECK(plan.needs_restart.empty());
+    CHECK(config_in_force(running, next).floor.callbacks_max_open == 50);
+  }
+
   SECTION("a new bind address, site or state path is reported and the running one kept") {
     const DaemonConfig next = parse(
         "site: south\ningest: {bind: tcp://0.0.0.0:6000}\ntimezone: UTC\n"

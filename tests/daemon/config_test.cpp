@@ -123,11 +123,21 @@ TEST_CASE("every config mistake names the file, the 1-based line and the key", "
           {"agents:\n  SIP/2503: \"\"\n", "site.yaml:2: agents.SIP/2503:", "must not be empty"},
           {"queues: [sales]\n", "site.yaml:1: queues:", "mapping"},
           {"site: [unclosed\n", "site.yaml:", "(syntax)"},
+          {"callbacks:\n  max_open: 0\n", "site.yaml:2: callbacks.max_open:", "1..100000"},
+          {"callbacks:\n  max_open: lots\n", "site.yaml:2: callbacks.max_open:", "lots"},
+          {"callbacks:\n  max_open: 1000001\n", "site.yaml:2: callbacks.max_open:", "1..100000"},
+          {"callbacks:\n  max_opne: 5\n", "site.yaml:2: callbacks.max_opne:", "unknown key"},
       }));
   const std::string message = error_of(yaml);
   INFO("yaml:\n" << yaml << "message: " << message);
   CHECK(message.rfind(expected_prefix, 0) == 0);
   CHECK(message.find(expected_words) != std::string::npos);
+}
+
+TEST_CASE("callbacks.max_open bounds the open call-backs; 1,000 by default",
+          "[daemon][config][callbacks]") {
+  CHECK(parse_config("site: a\n", "site.yaml").floor.callbacks_max_open == 1000);
+  CHECK(parse_config("callbacks:\n  max_open: 250\n", "site.yaml").floor.callbacks_max_open == 250);
 }
 
 TEST_CASE("agents: maps agent ids to the names people know", "[daemon][config][agents]") {

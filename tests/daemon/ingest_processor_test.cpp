@@ -262,3 +262,61 @@ rules:
     CHECK(answer(R"({"command":"peer_acks"})", "").contains("error"));
   }
 }
+
+TEST_CASE("peer_callbacks go to the loop from the HA partner's key only, refusals counted",
+          "[daemon][control][ha][callbacks]") {
+  core::ManualClock clock(kT0 + 75s);
+  Rig rig(clock);
+  rig.views.publish(rig.floor, clock.now(), {});
+  daemon::ControlServer server(rig.views, rig.processor,
+                               {{"stockholm", "fw-a"}, "1.2.3", "wall", {}});
+  daemon::PeerMetrics metrics(*rig.metrics.registry(), {"stockholm", "fw-a"}, true);
+  server.set_peer_metrics(&metrics);
+  server.set_peer_key_name("fw-b");
+  const std::string request =
+      R"({"command":"peer_callbacks","from":"fw-b","closes":[{"caller":"+461",)"
+      R"("first_abandoned_at_ms":1795510810000,"last_abandoned_at_ms":1795510810000,)"
+      R"("by":"maria","at_ms":1795510890000}]})";
+  const auto rejected = [&] {
+    for (const auto& family : rig.metrics.registry()->Collect())
+      if (family.name == "floorwatch_ha_peer_requests_rejected_total")
+        for (const auto& metric : family.metric)
+          for (const auto& label : metric.label)
+            if (label.name == "command" && label.value == "peer_callbacks")
+              return metric.counter.value;
+    return -1.0;
+  };
+  const auto error_of = [](const daemon::ControlReply& reply) {
+    return nlohmann::json::parse(reply.reply)["error"].get<std::string>();
+  };
+
+  SECTION("a daemon without ha: has no partner to hear from") {
+    const auto reply = server.handle(request, clock.now(), "");
+    CHECK_FALSE(reply.peer_callbacks);
+    CHECK_THAT(error_of(reply), Catch::Contains("no HA partner"));
+    CHECK(rejected() == 1);
+  }
+  server.enable_peer(true);
+  SECTION("from the partner's key, or without CURVE: handed to the loop to merge") {
+    for (const std::string key : {"fw-b", ""}) {
+      const auto reply = server.handle(request, clock.now(), key);
+      REQUIRE(reply.peer_callbacks);
+      CHECK(reply.reply.empty());
+      CHECK(reply.peer_callbacks->from == "fw-b");
+      CHECK(reply.peer_callbacks->closes.at(0).caller == "+461");
+    }
+    CHECK(rejected() == 0);
+  }
+  SECTION("any other key cannot speak for the partner") {
+    const auto reply = server.handle(request, clock.now(), "maria");
+    CHECK_FALSE(reply.peer_callbacks);
+    CHECK_THAT(error_of(reply), Catch::Contains("not this daemon's HA peer"));
+    CHECK(rejected() == 1);
+  }
+  SECTION("a malformed entry is refused, naming it") {
+    const auto reply =
+        server.handle(R"({"command":"peer_callbacks","closes":[{"caller":"+1"}]})", clock.now());
+    CHECK_THAT(error_of(reply), Catch::Contains("closes[0].by"));
+    CHECK(rejected() == 1);
+  }
+}

@@ -128,3 +128,45 @@ TEST_CASE("the call-back worklist: closing rules, floorwatchctl, a crash and /me
   CHECK(find_sample(samples, "floorwatch_callbacks_closed_total", {{"reason", "dropped"}}) == 0);
   CHECK(find_sample(samples, "floorwatch_callbacks_without_number_total") == 1);
 }
+
+TEST_CASE("callbacks.max_open bounds the worklist and a SIGHUP lowering it drops the stalest",
+          "[integration][callbacks][reload]") {
+  TempDir dir;
+  const auto config = [](int max_open) {
+    return "queues:\n  sales: {}\ncallbacks:\n  max_open: " + std::to_string(max_open) + "\n";
+  };
+  RunningDaemon daemon(dir, config(3));
+  // Four callers hang up one after the other: the fourth pushes out the first.
+  const long t0 = 1795510800000;
+  std::ostringstream events;
+  for (int i = 1; i <= 4; ++i) {
+    const long at = t0 + i * 60'000L;
+    events << R"({"ts":)" << at << R"(,"type":"call_enqueued","call":"c)" << i
+           << R"(","queue":"sales","caller":"+46)" << i << "\"}\n"
+           << R"({"ts":)" << at + 10'000 << R"(,"type":"call_abandoned","call":"c)" << i << "\"}\n";
+  }
+  auto [sent, sent_output] = send_jsonl(daemon.ingest(), dir.write("four.jsonl", events.str()));
+  INFO(sent_output);
+  REQUIRE(sent == 0);
+  const auto before = callbacks_json(daemon);
+  INFO(before.dump(2));
+  REQUIRE(before["open"] == 3);
+  CHECK(before["callbacks"][0]["caller"] == "+462");
+  CHECK(before["closed"]["dropped"] == 1);
+
+  daemon.rewrite_config(config(1));
+  daemon.process().signal(SIGHUP);
+  REQUIRE(daemon.process().wait_for("config reloaded applied=\\S*callbacks", 10s));
+  const auto after = callbacks_json(daemon);
+  INFO(after.dump(2));
+  REQUIRE(after["open"] == 1);
+  CHECK(after["callbacks"][0]["caller"] == "+464");  // the newest caller stays
+  CHECK(after["closed"]["dropped"] == 3);
+  CHECK(daemon.metric("floorwatch_callbacks_closed_total", {{"reason", "dropped"}}) == 3);
+  CHECK(daemon.metric("floorwatch_queue_callbacks_open", {{"queue", "sales"}}) == 1);
+
+  // A bad bound is refused by the reload (FILE:LINE in the log) and the running one stays.
+  daemon.rewrite_config(config(0));
+  daemon.process().signal(SIGHUP);
+  REQUIRE(daemon.process().wait_for("floorwatch.yaml:\\d+: callbacks.max_open", 10s));
+}

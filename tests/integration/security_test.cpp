@@ -13,6 +13,7 @@
 #include "integration/floor_fixture.h"
 #include "support/board_model_wait.h"
 #include "support/closed_port.h"
+#include "support/wait.h"
 
 #ifdef FLOORWATCH_HAVE_WALLBOARD
 #include "security/socket_security.h"
@@ -388,7 +389,7 @@ nlohmann::json alerts_when(const KeyRing& keys, const RunningDaemon& daemon,
 
 }  // namespace
 
-TEST_CASE("with CURVE an HA pair shares acks over the authenticated link",
+TEST_CASE("with CURVE an HA pair shares acks and call-back closes over the authenticated link",
           "[integration][security][ha]") {
   TempDir dir, dir_a, dir_b;
   KeyRing keys(dir);
@@ -406,7 +407,14 @@ TEST_CASE("with CURVE an HA pair shares acks over the authenticated link",
                      config("fw-a", "fw-b", control_b), "event");
   RunningDaemon fw_b(dir_b, DaemonIdentity{"testsite", "fw-b", loopback_endpoint(control_b)},
                      config("fw-b", "fw-a", control_a), "event");
-  const auto file = dir.write("one.jsonl", event_line("c1"));
+  // c1 waits (the alert); +461 hangs up (a call-back on both).
+  const auto file = dir.write(
+      "one.jsonl",
+      event_line("c1") +
+          R"({"ts":1795510801000,"type":"call_enqueued","call":"c2","queue":"support","caller":"+461"})"
+          "\n"
+          R"({"ts":1795510802000,"type":"call_abandoned","call":"c2"})"
+          "\n");
   for (auto* daemon : {&fw_a, &fw_b}) {
     const std::string server = daemon == &fw_a ? "fw-a" : "fw-b";
     REQUIRE(run_command(concat({collector_binary(), "jsonl", "--endpoint", daemon->ingest(),
@@ -433,6 +441,31 @@ TEST_CASE("with CURVE an HA pair shares acks over the authenticated link",
   REQUIRE(on_b["alerts"].size() == 1);
   CHECK(on_b["alerts"][0]["acknowledged_by"] == "maria");
   CHECK(on_b["alerts"][0]["fingerprint"] == on_a["alerts"][0]["fingerprint"]);
+
+  // maria calls +461 back and says so on fw-a (her key is the name); fw-b closes it too.
+  const auto callbacks = [&](RunningDaemon& daemon, const std::string& server) {
+    auto [status, output] =
+        run_command(concat({ctl_binary(), "callbacks", "--json", "--control", daemon.control()},
+                           keys.options("maria", server)),
+                    10s);
+    INFO(output);
+    REQUIRE(status == 0);
+    return nlohmann::json::parse(output);
+  };
+  const auto open_on_a = callbacks(fw_a, "fw-a");
+  REQUIRE(open_on_a["open"] == 1);
+  REQUIRE(callbacks(fw_b, "fw-b")["open"] == 1);
+  auto [done_status, done_output] =
+      run_command(concat({ctl_binary(), "callback", "done",
+                          std::to_string(open_on_a["callbacks"][0]["id"].get<long>()), "--control",
+                          fw_a.control()},
+                         keys.options("maria", "fw-a")),
+                  10s);
+  INFO(done_output);
+  REQUIRE(done_status == 0);
+  CHECK(wait_until([&] { return callbacks(fw_b, "fw-b")["open"] == 0; }, 3s));
+  CHECK(fw_b.metric("floorwatch_ha_peer_requests_rejected_total",
+                    {{"command", "peer_callbacks"}}) == 0);
 }
 
 TEST_CASE("an HA pair with a key each: one collector and floorwatchctl reach both daemons",

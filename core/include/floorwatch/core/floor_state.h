@@ -39,6 +39,8 @@ struct FloorConfig {
   AgentLimits agent_limits = default_agent_limits();
   /// Queue groups by name (`groups:`): members and the group's own settings.
   std::map<std::string, QueueGroupConfig> groups;
+  /// At most this many open call-backs (`callbacks.max_open`); see CallbackWorklist.
+  std::size_t callbacks_max_open = kCallbackCapacity;
 };
 
 /// Outcome of applying one event.
@@ -108,8 +110,12 @@ class FloorState {
   static constexpr std::size_t kRecentAbandons = 50;
   /// Callers owed a call-back; closed by answers in apply() and by close_callback().
   const CallbackWorklist& callbacks() const { return callbacks_; }
-  /// Someone called the caller back (`callback done`). nullopt: no open call-back `id`.
-  std::optional<CallbackEntry> close_callback(std::uint64_t id);
+  /// `by` called the caller back at `at` (`callback done`). nullopt: no open call-back `id`.
+  std::optional<CallbackEntry> close_callback(std::uint64_t id, const std::string& by = {},
+                                              Timestamp at = {});
+  /// A close made on the HA partner (`peer_callbacks`, docs/ha.md); see
+  /// CallbackWorklist::merge_close.
+  CallbackMergeResult merge_callback_close(const CallbackClose& close, Timestamp now);
   std::size_t active_call_count() const { return calls_.size(); }
   std::size_t agent_count() const { return agents_.size(); }
   std::size_t queue_count() const { return queues_.size(); }
