@@ -365,7 +365,7 @@ TEST_CASE("the open call-back bound comes from the config and follows a reload",
 
   SECTION("a lower bound on reload drops the stalest at once, counted") {
     config.callbacks_max_open = 1;
-    floor.reconfigure(config);
+    floor.reconfigure(config, t0 + seconds(300));
     REQUIRE(floor.callbacks().open_count() == 1);
     CHECK(floor.callbacks().open().front().caller == "+2");
     CHECK(floor.callbacks().counters().closed_by(CallbackCloseReason::Dropped) == 2);
@@ -373,7 +373,7 @@ TEST_CASE("the open call-back bound comes from the config and follows a reload",
   }
   SECTION("a higher bound keeps more") {
     config.callbacks_max_open = 5;
-    floor.reconfigure(config);
+    floor.reconfigure(config, t0 + seconds(300));
     abandon_from(floor, "c9", "sales", "+9", t0 + seconds(600));
     CHECK(floor.callbacks().open_count() == 3);
   }
