@@ -123,9 +123,16 @@ class PresentedTrace {
     const auto ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
     using Ms = std::chrono::duration<double, std::milli>;
-    std::printf("presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f\n",
-                agent_.c_str(), last_reason_.c_str(), static_cast<long long>(ns),
-                Ms(swap_start - frame_start).count(), Ms(now - swap_start).count());
+    // applied_ns: when the feed client applied the newest message in this frame's model (the
+    // traced change, unless another message came in after it).
+    const auto applied_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                model.last_applied_at.time_since_epoch())
+                                .count();
+    std::printf(
+        "presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f applied_ns=%lld\n",
+        agent_.c_str(), last_reason_.c_str(), static_cast<long long>(ns),
+        Ms(swap_start - frame_start).count(), Ms(now - swap_start).count(),
+        static_cast<long long>(applied_ns));
     std::fflush(stdout);
   }
 
@@ -174,7 +181,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
   int frames_since_ready = 0;
 
   PresentedTrace trace(options.trace_agent);
-  fw::FramePacer pacer;
+  fw::FramePacer pacer(30, 4);
   fw::Presenter presenter(window, !options.full_redraw);
   fw::PartialRedraw redraw;
   const auto bg = fw::Palette::background;
