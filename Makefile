@@ -34,10 +34,10 @@ bench: build
 	@scripts/run-benchmarks $(BUILD_DIR)
 
 # ASan + UBSan build and test run, in its own build directory (CI runs it after `make test`).
-# The fuzz targets are left out: clang builds them with ASan+UBSan already.
+# The fuzz targets are left out (clang builds them with ASan+UBSan already), and the benchmarks.
 sanitize:
 	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug \
-	  CMAKE_FLAGS="-DFLOORWATCH_SANITIZE=ON -DFLOORWATCH_FUZZ=OFF"
+	  CMAKE_FLAGS="-DFLOORWATCH_SANITIZE=ON -DFLOORWATCH_FUZZ=OFF -DFLOORWATCH_BENCH=OFF"
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
