@@ -6,14 +6,6 @@ namespace floorwatch::wallboard {
 
 namespace {
 
-constexpr std::uint64_t kEmptyTile = 0x6a09e667f3bcc909ULL;
-
-// Order matters: the same primitives drawn in another order can blend to other pixels.
-std::uint64_t fold(std::uint64_t tile, std::uint64_t hash) {
-  tile = (tile << 5) | (tile >> 59);
-  return (tile ^ hash) * 0x9e3779b97f4a7c15ULL;
-}
-
 struct TileRect {
   int x0, y0, x1, y1;  // tiles, half-open
 };
@@ -113,23 +105,6 @@ void DamageTracker::begin_frame(int width, int height) {
   current_.assign(static_cast<std::size_t>(tiles_x_) * static_cast<std::size_t>(tiles_y_),
                   kEmptyTile);
   pending_tx1_ = pending_ty1_ = -1;
-}
-
-void DamageTracker::add(const PixelRect& box, std::uint64_t hash) {
-  const PixelRect b = box.intersection({0, 0, width_, height_});
-  if (b.empty()) return;
-  const int tx0 = b.x0 / kTile, ty0 = b.y0 / kTile;
-  const int tx1 = (b.x1 - 1) / kTile, ty1 = (b.y1 - 1) / kTile;
-  if (tx0 == pending_tx0_ && ty0 == pending_ty0_ && tx1 == pending_tx1_ && ty1 == pending_ty1_) {
-    pending_hash_ = fold(pending_hash_, hash);
-    return;
-  }
-  flush_pending();
-  pending_tx0_ = tx0;
-  pending_ty0_ = ty0;
-  pending_tx1_ = tx1;
-  pending_ty1_ = ty1;
-  pending_hash_ = fold(kEmptyTile, hash);
 }
 
 void DamageTracker::flush_pending() {

@@ -34,7 +34,22 @@ class DamageTracker {
   /// Starts hashing a frame of `width` × `height` pixels.
   void begin_frame(int width, int height);
   /// One primitive of the frame, in draw order: `box` is what it can touch (already clipped).
-  void add(const PixelRect& box, std::uint64_t hash);
+  void add(const PixelRect& box, std::uint64_t hash) {
+    const PixelRect b = box.intersection({0, 0, width_, height_});
+    if (b.empty()) return;
+    const int tx0 = b.x0 / kTile, ty0 = b.y0 / kTile;
+    const int tx1 = (b.x1 - 1) / kTile, ty1 = (b.y1 - 1) / kTile;
+    if (tx0 == pending_tx0_ && ty0 == pending_ty0_ && tx1 == pending_tx1_ && ty1 == pending_ty1_) {
+      pending_hash_ = fold(pending_hash_, hash);
+      return;
+    }
+    flush_pending();
+    pending_tx0_ = tx0;
+    pending_ty0_ = ty0;
+    pending_tx1_ = tx1;
+    pending_ty1_ = ty1;
+    pending_hash_ = fold(kEmptyTile, hash);
+  }
   /// Ends the frame. `buffer_age`: how many frames ago the back buffer was this frame's (1 = the
   /// previous frame; 0 = unknown). Returns the disjoint rectangles to redraw (the whole screen
   /// when the age is unknown, older than the history, or after invalidate() or a resize).
@@ -46,6 +61,12 @@ class DamageTracker {
   int tiles_y() const { return tiles_y_; }
 
  private:
+  static constexpr std::uint64_t kEmptyTile = 0x6a09e667f3bcc909ULL;
+  // Order matters: the same primitives drawn in another order can blend to other pixels.
+  static std::uint64_t fold(std::uint64_t tile, std::uint64_t hash) {
+    tile = (tile << 5) | (tile >> 59);
+    return (tile ^ hash) * 0x9e3779b97f4a7c15ULL;
+  }
   void flush_pending();
   std::vector<PixelRect> full_screen() const;
   std::vector<PixelRect> rects_from_tiles(const std::vector<bool>& dirty) const;

@@ -50,16 +50,17 @@ ImVec4 clip_for(const PixelRect& r, const ImVec2& offset) {
           static_cast<float>(r.x1) + offset.x, static_cast<float>(r.y1) + offset.y};
 }
 
-// What a triangle can shade: its vertices' bounding box, a pixel wider each way (rasterisation
-// rules, anti-aliased fringes are vertices too), inside its scissor.
+// What a triangle can shade: its vertices' bounding box, at least a pixel wider each way
+// (rasterisation rules; anti-aliased fringes are vertices too), inside its scissor.
 PixelRect triangle_box(const ImDrawVert& a, const ImDrawVert& b, const ImDrawVert& c,
                        const ImVec2& offset, const PixelRect& scissor) {
   const float x0 = std::min({a.pos.x, b.pos.x, c.pos.x}) - offset.x;
   const float y0 = std::min({a.pos.y, b.pos.y, c.pos.y}) - offset.y;
   const float x1 = std::max({a.pos.x, b.pos.x, c.pos.x}) - offset.x;
   const float y1 = std::max({a.pos.y, b.pos.y, c.pos.y}) - offset.y;
-  const PixelRect box{static_cast<int>(std::floor(x0)) - 1, static_cast<int>(std::floor(y0)) - 1,
-                      static_cast<int>(std::ceil(x1)) + 1, static_cast<int>(std::ceil(y1)) + 1};
+  // Truncation instead of floor/ceil (a hot loop): one more pixel each way keeps it a superset.
+  const PixelRect box{static_cast<int>(x0) - 2, static_cast<int>(y0) - 2, static_cast<int>(x1) + 2,
+                      static_cast<int>(y1) + 2};
   return box.intersection(scissor);
 }
 
