@@ -38,12 +38,7 @@ json to_json(const core::GroupSnapshot& group) {
   return {
       {"name", group.name},
       {"queues", group.queues},
-      {"settings",
-       {{"answer_target_seconds", core::to_seconds(settings.answer_target)},
-        {"service_level_target", settings.service_level_target},
-        {"short_abandon_seconds", core::to_seconds(settings.short_abandon)},
-        {"service_level_formula", core::to_string(settings.formula)},
-        {"service_level_formula_description", core::describe(settings.formula)}}},
+      {"settings", to_json(settings)},
       {"calls_waiting", group.calls_waiting},
       {"oldest_enqueued_at", group.oldest_enqueued_at
                                  ? json(core::format_timestamp(*group.oldest_enqueued_at))

@@ -45,6 +45,14 @@ json to_json(const core::OutcomeCounters& counts) {
   };
 }
 
+json to_json(const core::QueueSettings& settings) {
+  return {{"answer_target_seconds", core::to_seconds(settings.answer_target)},
+          {"service_level_target", settings.service_level_target},
+          {"short_abandon_seconds", core::to_seconds(settings.short_abandon)},
+          {"service_level_formula", core::to_string(settings.formula)},
+          {"service_level_formula_description", core::describe(settings.formula)}};
+}
+
 json to_json(const core::QueueSnapshot& queue, core::Timestamp now) {
   json windows = json::object();
   for (const core::WindowKind kind : core::kAllWindows) {
@@ -65,16 +73,11 @@ json to_json(const core::QueueSnapshot& queue, core::Timestamp now) {
                        {"enqueued_at", core::format_timestamp(call.enqueued_at)},
                        {"wait_seconds", seconds_between(call.enqueued_at, now)}});
   }
-  const core::QueueSettings& settings = queue.settings;
+  json settings_json = to_json(queue.settings);
+  settings_json["channel"] = core::to_string(queue.settings.channel);
   return {
       {"name", queue.name},
-      {"settings",
-       {{"answer_target_seconds", core::to_seconds(settings.answer_target)},
-        {"service_level_target", settings.service_level_target},
-        {"short_abandon_seconds", core::to_seconds(settings.short_abandon)},
-        {"service_level_formula", core::to_string(settings.formula)},
-        {"service_level_formula_description", core::describe(settings.formula)},
-        {"channel", core::to_string(settings.channel)}}},
+      {"settings", settings_json},
       {"calls_waiting", queue.calls_waiting},
       {"oldest_enqueued_at", queue.oldest_enqueued_at
                                  ? json(core::format_timestamp(*queue.oldest_enqueued_at))

@@ -10,5 +10,7 @@ namespace floorwatch::daemon {
 nlohmann::json to_json(const core::FloorSnapshot& snapshot);
 nlohmann::json to_json(const core::QueueSnapshot& queue, core::Timestamp now);
 nlohmann::json to_json(const core::OutcomeCounters& counts);
+/// A queue's or a group's own settings: target, SL target, short abandon, formula (named).
+nlohmann::json to_json(const core::QueueSettings& settings);
 
 }  // namespace floorwatch::daemon
