@@ -145,10 +145,11 @@ class PresentedTrace {
 // rectangles drawn over the kept back buffer show. Prints the count of differing pixels.
 void report_redraw_check(const ImDrawData& cut, std::vector<ImDrawList*>& uncut,
                          const fw::Image& shown, const fw::Presenter& presenter,
-                         const fw::PartialRedraw& redraw) {
+                         const fw::PartialRedraw& redraw, const float background[4]) {
   ImDrawData whole = cut;
   whole.CmdLists = uncut.data();
-  glClear(GL_COLOR_BUFFER_BIT);
+  // The background explicitly: the fills' callbacks leave their own clear colour behind.
+  fw::clear_rects({fw::PixelRect{0, 0, shown.width, shown.height}}, shown.height, background);
   ImGui_ImplOpenGL3_RenderDrawData(&whole);
   const fw::Image reference = read_framebuffer(shown.width, shown.height);
   std::size_t differing = 0;
@@ -248,7 +249,8 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
 
     if (shoot) {
       const fw::Image image = read_framebuffer(fb_width, fb_height);
-      if (!uncut.empty()) report_redraw_check(draw_data, uncut, image, presenter, redraw);
+      if (!uncut.empty())
+        report_redraw_check(draw_data, uncut, image, presenter, redraw, background);
       std::string error;
       if (!fw::write_png(options.screenshot, image, error)) {
         std::fprintf(stderr, "wallboard: %s\n", error.c_str());
