@@ -2,8 +2,12 @@
 // Shared by the latency benchmarks (feed_latency_bench, frame_latency_bench): a real daemon
 // in-process on loopback with a collector's socket to it, the agent events they send through it
 // and the percentiles they report.
+#include <stdlib.h>
+
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,12 +42,29 @@ inline double percentile(std::vector<double> values, double p) {
   return values[std::min(index, values.size() - 1)];
 }
 
+/// A fresh directory on the disk (not tmpfs: /var/tmp), removed with everything in it.
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    std::string pattern = "/var/tmp/floorwatch-bench-XXXXXX";
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed in /var/tmp");
+    path_ = pattern;
+  }
+  ~ScratchDirectory() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 /// floorwatchd on the wall clock with `queues` configured queues ("queue-0"...), every socket
-/// on an OS-chosen loopback port, its loop on a thread; and a DEALER sending it batches as a
-/// collector does. Stops the loop when destroyed.
+/// on an OS-chosen loopback port, its loop on a thread, and its journal on the disk with fsync
+/// as in production (an event is applied only once durable); and a DEALER sending it batches
+/// as a collector does. Stops the loop when destroyed.
 class LiveDaemon {
  public:
-  explicit LiveDaemon(int queues) : daemon_(config(queues), daemon::ClockMode::Wall) {
+  explicit LiveDaemon(int queues)
+      : daemon_(config(queues, scratch_.path()), daemon::ClockMode::Wall) {
     loop_ = std::thread([this] { daemon_.run(stop_); });
     dealer_.set(zmq::sockopt::linger, 0);
     dealer_.connect(daemon_.ingest_endpoint());
@@ -67,8 +88,9 @@ class LiveDaemon {
   }
 
  private:
-  static daemon::DaemonConfig config(int queues) {
+  static daemon::DaemonConfig config(int queues, const std::string& directory) {
     daemon::DaemonConfig config;
+    config.state.path = directory + "/journal.db";
     config.site = config.daemon_id = "bench";
     config.ingest_bind = config.control_bind = config.feed_bind = config.feed_publish =
         "tcp://127.0.0.1:*";
@@ -77,6 +99,7 @@ class LiveDaemon {
     return config;
   }
 
+  ScratchDirectory scratch_;  // first: outlives the daemon
   daemon::Daemon daemon_;
   std::atomic<bool> stop_{false};
   std::thread loop_;

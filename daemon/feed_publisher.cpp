@@ -205,22 +205,44 @@ void FeedModel::start_new_epoch() {
   abandons_published_ = 0;  // the new epoch's first delta carries the call-back list again
   callbacks_dirty_ = true;
   agents_dirty_ = true;
+  queues_dirty_ = true;
+}
+
+core::SnapshotOptions FeedModel::picture_options(
+    std::uint64_t agents_revision, std::uint64_t callbacks_revision,
+    const std::shared_ptr<const core::SiteCalendar>& calendar, bool forecasts_changed) const {
+  core::SnapshotOptions options;
+  options.include_waiting_calls = true;
+  options.include_today_intervals = true;
+  options.include_abandons = true;
+  options.include_agents = agents_dirty_ || agents_revision != agents_revision_;
+  options.include_callbacks = callbacks_dirty_ || callbacks_revision != callbacks_revision_;
+  // Only what changed: at 2,000 agents, rebuilding every agent and queue for each event cost
+  // the board milliseconds per delta (docs/benchmarks.md).
+  if (calendar_ && calendar && calendar != calendar_) {  // update() starts a new epoch
+    options.include_agents = options.include_callbacks = true;
+    return options;
+  }
+  if (!agents_dirty_) options.agents_changed_since = agents_revision_;
+  if (!queues_dirty_ && !forecasts_changed) options.changed_since = queues_revision_;
+  return options;
 }
 
 std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, bool agents_included,
                                              const std::vector<FeedAlert>& alerts,
                                              const ForecastSet* forecasts,
                                              bool callbacks_included) {
-  if (agents_included) {
-    agents_dirty_ = false;
-    agents_revision_ = floor.agents_revision;
-  }
   if (floor.calendar && floor.calendar != calendar_) {
     // New site settings (a reload): boards re-sync from a snapshot, which carries the time
     // zone and interval; a new epoch is how the clone pattern says "start over".
     if (calendar_) start_new_epoch();
     calendar_ = floor.calendar;
   }
+  // A picture of only the queues changed since before what was folded in keeps the model
+  // complete; any other partial picture leaves it asking for every queue next time.
+  const auto& queues_since = floor.only_changed_since;
+  queues_dirty_ = queues_since && (queues_dirty_ || *queues_since > queues_revision_);
+  queues_revision_ = floor.revision;
   v1::FeedMessage message = header(epoch_, seq_ + 1, floor.now, calendar_.get());
   v1::FeedDelta& delta = *message.mutable_delta();
   bool changed = false;
@@ -285,27 +307,7 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
     }
   }
 
-  if (agents_included) {
-    std::map<std::string, Published> seen;
-    for (const core::AgentSnapshot& agent : floor.agents) {
-      v1::FeedAgent out;
-      fill_agent(agent, out);
-      std::string bytes = out.SerializeAsString();
-      auto previous = agents_.find(agent.agent);
-      if (previous == agents_.end() || previous->second.bytes != bytes) {
-        *delta.add_agents() = std::move(out);
-        changed = true;
-      }
-      seen[agent.agent].bytes = std::move(bytes);
-    }
-    for (const auto& [id, unused] : agents_) {
-      if (!seen.count(id)) {
-        delta.add_removed_agents(id);
-        changed = true;
-      }
-    }
-    agents_.swap(seen);
-  }
+  if (agents_included && update_agents(floor, delta)) changed = true;
 
   if (update_groups(floor.groups, delta)) changed = true;
 
@@ -364,6 +366,37 @@ std::optional<std::string> FeedModel::update(const core::FloorSnapshot& floor, b
   if (!changed) return std::nullopt;
   ++seq_;
   return message.SerializeAsString();
+}
+
+bool FeedModel::update_agents(const core::FloorSnapshot& floor, v1::FeedDelta& delta) {
+  const auto& since = floor.agents_only_changed_since;
+  const bool complete = !since;
+  bool changed = false;
+  std::map<std::string, Published> seen;  // a complete picture: who is still there
+  for (const core::AgentSnapshot& agent : floor.agents) {
+    v1::FeedAgent out;
+    fill_agent(agent, out);
+    std::string bytes = out.SerializeAsString();
+    const auto previous = agents_.find(agent.agent);
+    if (previous == agents_.end() || previous->second.bytes != bytes) {
+      *delta.add_agents() = std::move(out);
+      changed = true;
+    }
+    (complete ? seen : agents_)[agent.agent].bytes = std::move(bytes);
+  }
+  if (complete) {
+    for (const auto& [id, unused] : agents_) {
+      if (!seen.count(id)) {
+        delta.add_removed_agents(id);
+        changed = true;
+      }
+    }
+    agents_.swap(seen);
+  }
+  // As for queues: a partial picture is enough only from what was folded in.
+  agents_dirty_ = since && (agents_dirty_ || *since > agents_revision_);
+  agents_revision_ = floor.agents_revision;
+  return changed;
 }
 
 bool FeedModel::update_groups(const std::vector<core::GroupSnapshot>& groups,
@@ -451,22 +484,20 @@ void FeedPublisher::send(const std::string& message) {
 
 void FeedPublisher::update_and_publish() {
   const std::shared_ptr<const FloorView> view = views_.current();
-  core::SnapshotOptions options;
-  options.include_waiting_calls = true;
-  options.include_today_intervals = true;
-  options.include_abandons = true;
-  options.include_agents = model_.agents_stale(view->agents_revision);
-  options.include_callbacks = model_.callbacks_stale(view->callbacks_revision);
+  auto forecasts = forecast_provider_ ? forecast_provider_() : nullptr;
+  const core::SnapshotOptions options =
+      model_.picture_options(view->agents_revision, view->callbacks_revision, view->calendar,
+                             forecasts != forecasts_folded_);
   const core::FloorSnapshot picture = view->snapshot(view->published_at, options);
   revision_published_ = view->revision;
   std::vector<FeedAlert> alerts;
   if (alert_provider_) alerts = alert_provider_();
-  const auto forecasts = forecast_provider_ ? forecast_provider_() : nullptr;
   if (auto delta = model_.update(picture, options.include_agents, alerts, forecasts.get(),
                                  options.include_callbacks)) {
     send(*delta);
     ++counters_.deltas;
   }
+  forecasts_folded_ = std::move(forecasts);
 }
 
 void FeedPublisher::publish_changes() {

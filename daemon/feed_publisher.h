@@ -64,16 +64,14 @@ class FeedModel {
 
   FeedModel(FeedIdentity identity, std::uint64_t epoch);
 
-  /// True when a picture whose FloorSnapshot::agents_revision is `agents_revision` may hold
-  /// agents other than those last published (take agents in that picture).
-  bool agents_stale(std::uint64_t agents_revision) const {
-    return agents_dirty_ || agents_revision != agents_revision_;
-  }
-  /// A picture whose call-back worklist (callbacks_revision) differs from the one last
-  /// published: take the open call-backs in that picture (include_callbacks).
-  bool callbacks_stale(std::uint64_t callbacks_revision) const {
-    return callbacks_dirty_ || callbacks_revision != callbacks_revision_;
-  }
+  /// What the next picture must hold so that update() leaves the model complete: the queues
+  /// and agents changed since those last folded in (every one after a new epoch, for new site
+  /// settings — `calendar` — or for new forecasts), the agents only when they moved, the
+  /// call-backs only when the worklist did. Waiting calls, intervals and abandons always.
+  core::SnapshotOptions picture_options(std::uint64_t agents_revision,
+                                        std::uint64_t callbacks_revision,
+                                        const std::shared_ptr<const core::SiteCalendar>& calendar,
+                                        bool forecasts_changed) const;
 
   /// Folds in `floor` (taken with waiting calls, today's intervals and abandons; with agents
   /// when `agents_included`, with the open call-backs when `callbacks_included`) and the
@@ -97,6 +95,8 @@ class FeedModel {
   };
   /// Forgets what was published: the next update() is complete, under a new epoch.
   void start_new_epoch();
+  /// Adds the agents that changed (and, from a picture of every agent, those gone) to `delta`.
+  bool update_agents(const core::FloorSnapshot& floor, v1::FeedDelta& delta);
   /// Adds the groups that changed (and those a reload removed) to `delta`; true if any did.
   bool update_groups(const std::vector<core::GroupSnapshot>& groups, v1::FeedDelta& delta);
 
@@ -108,6 +108,8 @@ class FeedModel {
   std::uint64_t seq_ = 0;
   bool agents_dirty_ = true;           // a new epoch: the next picture must carry every agent
   std::uint64_t agents_revision_ = 0;  // of the last picture whose agents were folded in
+  bool queues_dirty_ = true;           // a new epoch: the next picture must carry every queue
+  std::uint64_t queues_revision_ = 0;  // FloorSnapshot::revision of the last picture folded in
   std::vector<core::AbandonedCall> abandons_;  // as last published, oldest first
   std::uint64_t abandons_published_ = 0;       // the number of the newest one published
   // The call-back worklist as last published (a board replaces its whole list on a change).
@@ -174,6 +176,9 @@ class FeedPublisher {
 
   const FloorViewPublisher& views_;
   std::uint64_t revision_published_ = 0;  // of the last view folded in
+  // The forecasts last folded in, held so a new set is never mistaken for it: new forecasts
+  // change every queue's message.
+  std::shared_ptr<const ForecastSet> forecasts_folded_;
   FeedModel model_;
   AlertProvider alert_provider_;
   ForecastProvider forecast_provider_;

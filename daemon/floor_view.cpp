@@ -4,6 +4,18 @@
 
 namespace floorwatch::daemon {
 
+void FloorView::copy_agents(std::optional<std::uint64_t> changed_since,
+                            core::FloorSnapshot& snapshot) const {
+  // As FloorState::agents_changed_since: a revision older than the last complete picture (or
+  // not from this daemon) gets every agent.
+  const bool only_changed = changed_since && *changed_since >= agents_complete_since &&
+                            *changed_since <= agents_revision;
+  if (only_changed) snapshot.agents_only_changed_since = changed_since;
+  snapshot.agents.reserve(only_changed ? 16 : agents->size());
+  for (const auto& agent : *agents)
+    if (!only_changed || agent->changed_at > *changed_since) snapshot.agents.push_back(*agent);
+}
+
 core::FloorSnapshot FloorView::snapshot(std::chrono::steady_clock::time_point read_at,
                                         const core::SnapshotOptions& options) const {
   core::FloorSnapshot snapshot;
@@ -18,7 +30,7 @@ core::FloorSnapshot FloorView::snapshot(std::chrono::steady_clock::time_point re
   snapshot.abandons_recorded = abandons_recorded;
   if (options.include_abandons && abandons)
     snapshot.recent_abandons.assign(abandons->begin(), abandons->end());
-  if (options.include_agents && agents) snapshot.agents = *agents;
+  if (options.include_agents && agents) copy_agents(options.agents_changed_since, snapshot);
   snapshot.callback_counters = callback_counters;
   snapshot.callbacks_revision = callbacks_revision;
   if (options.include_callbacks && callbacks) snapshot.callbacks = *callbacks;
@@ -73,10 +85,7 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
     slot.figures = std::make_shared<const core::QueueSnapshot>(std::move(queue));
     slot.changed_at = changed.revision;
   }
-  if (complete || state.agents_revision() != agents_revision_) {
-    agents_ = std::make_shared<const std::vector<core::AgentSnapshot>>(state.agents());
-    agents_revision_ = state.agents_revision();
-  }
+  if (complete || state.agents_revision() != agents_revision_) publish_agents(state, complete);
   if (complete || state.abandons_recorded() != abandons_recorded_) {
     const auto& recent = state.recent_abandons();
     abandons_ =
@@ -99,6 +108,7 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
   view->complete_since = complete_since_;
   view->agents = agents_;
   view->agents_revision = agents_revision_;
+  view->agents_complete_since = agents_complete_since_;
   view->abandons = abandons_;
   view->abandons_recorded = abandons_recorded_;
   view->callbacks = callbacks_;
@@ -113,6 +123,25 @@ void FloorViewPublisher::publish(core::FloorState& state, core::Timestamp now,
   for (const auto& [name, queue] : queues_) view->queues.push_back(queue);
   std::lock_guard lock(mutex_);
   current_ = std::move(view);
+}
+
+void FloorViewPublisher::publish_agents(const core::FloorState& state, bool complete) {
+  core::FloorState::AgentChanges changes =
+      state.agents_changed_since(complete ? std::nullopt : std::optional(agents_revision_));
+  if (changes.complete) {
+    agent_slots_.clear();
+    agents_complete_since_ = state.agents_revision();
+  }
+  for (core::AgentSnapshot& agent : changes.agents) {
+    auto& slot = agent_slots_[agent.agent];
+    slot = std::make_shared<const core::AgentSnapshot>(std::move(agent));
+  }
+  // Pointers only: the pictures of agents that did not change are shared with earlier views.
+  auto list = std::make_shared<AgentList>();
+  list->reserve(agent_slots_.size());
+  for (const auto& [id, agent] : agent_slots_) list->push_back(agent);
+  agents_ = std::move(list);
+  agents_revision_ = state.agents_revision();
 }
 
 std::shared_ptr<const FloorView> FloorViewPublisher::current() const {

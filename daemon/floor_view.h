@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,9 +45,12 @@ struct FloorView {
   /// Views older than this cannot say what changed since (the state was loaded): readers
   /// asking for changes since an older revision get every queue.
   std::uint64_t complete_since = 0;
-  std::vector<ViewQueue> queues;                                   ///< sorted by name
-  std::shared_ptr<const std::vector<core::AgentSnapshot>> agents;  ///< sorted by id
+  std::vector<ViewQueue> queues;  ///< sorted by name
+  /// Every agent, sorted by id; an unchanged agent's picture is shared with earlier views.
+  std::shared_ptr<const std::vector<std::shared_ptr<const core::AgentSnapshot>>> agents;
   std::uint64_t agents_revision = 0;  ///< moves when `agents` may differ from an earlier view
+  /// Readers asking for agents changed since an older agents revision get every agent.
+  std::uint64_t agents_complete_since = 0;
   std::shared_ptr<const std::vector<core::AbandonedCall>> abandons;  ///< oldest first
   /// Every queue group, by name (few: rebuilt at each publish).
   std::shared_ptr<const std::vector<core::GroupSnapshot>> groups;
@@ -68,6 +72,10 @@ struct FloorView {
   core::FloorSnapshot to_snapshot(std::chrono::steady_clock::time_point read_at) const {
     return snapshot(read_at, {});
   }
+
+ private:
+  void copy_agents(std::optional<std::uint64_t> changed_since,
+                   core::FloorSnapshot& snapshot) const;
 };
 
 /// Builds views on the loop, hands them to any thread. publish() is for the loop thread only;
@@ -88,9 +96,14 @@ class FloorViewPublisher {
   std::uint64_t revision_ = 0;
   std::uint64_t complete_since_ = 0;
   bool published_ = false;
-  std::shared_ptr<const std::vector<core::AgentSnapshot>> agents_ =
-      std::make_shared<const std::vector<core::AgentSnapshot>>();
+  /// Folds the agents changed since the last publish into agent_slots_ and agents_.
+  void publish_agents(const core::FloorState& state, bool complete);
+
+  using AgentList = std::vector<std::shared_ptr<const core::AgentSnapshot>>;
+  std::map<std::string, std::shared_ptr<const core::AgentSnapshot>> agent_slots_;  // by id
+  std::shared_ptr<const AgentList> agents_ = std::make_shared<const AgentList>();
   std::uint64_t agents_revision_ = 0;
+  std::uint64_t agents_complete_since_ = 0;
   std::shared_ptr<const std::vector<core::AbandonedCall>> abandons_ =
       std::make_shared<const std::vector<core::AbandonedCall>>();
   std::uint64_t abandons_recorded_ = 0;

@@ -40,6 +40,7 @@ struct FloorState::Agent {
   std::vector<Queue*> member_of;    // the queues named in `queues`, for the live member counts
   std::vector<Handling> handlings;
   AgentDay day;  // today's figures (docs/metrics.md#today-per-agent)
+  std::uint64_t changed_at = 0;  // FloorState::agents_revision_ at its last change
 };
 
 struct FloorState::Queue {
@@ -127,7 +128,7 @@ FloorState::Queue& FloorState::queue(const std::string& name) {
 
 FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
   auto [it, inserted] = agents_.try_emplace(id);
-  ++agents_revision_;  // the caller is about to change this agent
+  it->second.changed_at = ++agents_revision_;  // the caller is about to change this agent
   if (inserted) {
     it->second.state_since = ts;
     it->second.last_change = ts;
@@ -416,7 +417,7 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   const Timestamp day = calendar_->day_start(now);
   if (interval != figures_interval_ || day != figures_day_) {
     figures_interval_ = interval;
-    if (day != figures_day_) ++agents_revision_;  // every agent's today starts over
+    if (day != figures_day_) change_every_agent();  // every agent's today starts over
     figures_day_ = day;
     mark_all_changed();
   }
@@ -446,7 +447,11 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   }
 
   add_limit_crossings(result);
-  if (options.include_agents) result.agents = agents();
+  if (options.include_agents) {
+    AgentChanges changes = agents_changed_since(options.agents_changed_since);
+    result.agents = std::move(changes.agents);
+    if (!changes.complete) result.agents_only_changed_since = options.agents_changed_since;
+  }
   result.groups = snapshot_groups(now);
   return result;
 }
@@ -498,33 +503,46 @@ void FloorState::add_limit_crossings(FloorSnapshot& snapshot) const {
               [](const auto& x, const auto& y) { return x.agent < y.agent; });
 }
 
+void FloorState::change_every_agent() { every_agent_changed_at_ = ++agents_revision_; }
+
 std::vector<AgentSnapshot> FloorState::agents() const {
-  std::vector<AgentSnapshot> result;
-  result.reserve(agents_.size());
+  return agents_changed_since(std::nullopt).agents;
+}
+
+FloorState::AgentChanges FloorState::agents_changed_since(
+    std::optional<std::uint64_t> since) const {
+  AgentChanges result;
+  result.complete = !since || *since < every_agent_changed_at_ || *since > agents_revision_;
   for (const auto& [id, a] : agents_) {
-    AgentSnapshot agent_snapshot;
-    agent_snapshot.agent = id;
-    if (const auto name = config_.agent_names.find(id); name != config_.agent_names.end())
-      agent_snapshot.name = name->second;
-    agent_snapshot.state = a.state;
-    agent_snapshot.reason = a.reason;
-    agent_snapshot.state_since = a.state_since;
-    agent_snapshot.queues = a.queues;
-    for (const auto& h : a.handlings) {
-      if (h.completed) continue;
-      agent_snapshot.call = h.call;
-      agent_snapshot.call_queue = h.queue;
-      agent_snapshot.call_answered_at = h.answered_at;
-      const auto call = calls_.find(h.call);
-      agent_snapshot.caller = call != calls_.end() ? call->second.caller : std::string();
-    }
-    agent_snapshot.limit = config_.agent_limits.limit_for(a.state, a.reason);
-    agent_snapshot.today = a.day;
-    result.push_back(std::move(agent_snapshot));
+    if (!result.complete && a.changed_at <= *since) continue;
+    result.agents.push_back(agent_snapshot(id, a));
   }
-  std::sort(result.begin(), result.end(),
+  std::sort(result.agents.begin(), result.agents.end(),
             [](const AgentSnapshot& x, const AgentSnapshot& y) { return x.agent < y.agent; });
   return result;
+}
+
+AgentSnapshot FloorState::agent_snapshot(const std::string& id, const Agent& a) const {
+  AgentSnapshot agent_snapshot;
+  agent_snapshot.agent = id;
+  if (const auto name = config_.agent_names.find(id); name != config_.agent_names.end())
+    agent_snapshot.name = name->second;
+  agent_snapshot.state = a.state;
+  agent_snapshot.reason = a.reason;
+  agent_snapshot.state_since = a.state_since;
+  agent_snapshot.queues = a.queues;
+  for (const auto& h : a.handlings) {
+    if (h.completed) continue;
+    agent_snapshot.call = h.call;
+    agent_snapshot.call_queue = h.queue;
+    agent_snapshot.call_answered_at = h.answered_at;
+    const auto call = calls_.find(h.call);
+    agent_snapshot.caller = call != calls_.end() ? call->second.caller : std::string();
+  }
+  agent_snapshot.limit = config_.agent_limits.limit_for(a.state, a.reason);
+  agent_snapshot.today = a.day;
+  agent_snapshot.changed_at = std::max(a.changed_at, every_agent_changed_at_);
+  return agent_snapshot;
 }
 
 QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
@@ -679,7 +697,7 @@ void FloorState::reconfigure(FloorConfig config, Timestamp now) {
   }
   // New names change every agent's picture: readers that copy agents must take them again.
   if (config.agent_names != config_.agent_names || config.agent_limits != config_.agent_limits)
-    ++agents_revision_;
+    change_every_agent();
   config_ = std::move(config);
   if (calendar) {
     for (auto& [name, q] : queues_) q->windows.set_calendar(calendar.get());
@@ -688,7 +706,7 @@ void FloorState::reconfigure(FloorConfig config, Timestamp now) {
     // Every agent's day moves now: a board or report must not show the old day until each
     // agent happens to change state.
     for (auto& [id, a] : agents_) move_to_calendar(a.day, now, *calendar_);
-    ++agents_revision_;
+    change_every_agent();
   }
   for (auto& [name, q] : queues_) q->settings = settings_for(name);
   for (const auto& [name, settings] : config_.queues) queue(name);
@@ -903,7 +921,7 @@ void FloorState::load(std::string_view bytes) {
   queues_ = std::move(queues);
   calls_ = std::move(calls);
   agents_ = std::move(agents);
-  ++agents_revision_;
+  change_every_agent();
   agents_by_state_ = agents_by_state;
   latest_advance_ = latest_advance;
   abandons_recorded_ = abandons_recorded;

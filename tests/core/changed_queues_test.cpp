@@ -237,8 +237,9 @@ TEST_CASE("changed queues carry the figures of a complete snapshot, on a busy ra
 
   FloorState floor(FloorConfig{});
   std::map<std::string, QueueSnapshot> kept;  // what a reader of changed queues holds
-  std::uint64_t revision = 0;
-  std::size_t next = 0, listed = 0, snapshots = 0;
+  std::map<std::string, AgentSnapshot> kept_agents;  // ... and of changed agents
+  std::uint64_t revision = 0, agents_revision = 0;
+  std::size_t next = 0, listed = 0, snapshots = 0, agents_listed = 0;
   for (auto now = t0; now < t0 + minutes(45); now += Duration{uniform(10, 20'000)}) {
     while (next < events.size() && events[next].ts <= now) floor.apply(events[next++]);
     const FloorSnapshot changed =
@@ -247,6 +248,14 @@ TEST_CASE("changed queues carry the figures of a complete snapshot, on a busy ra
     revision = changed.revision;
     listed += changed.queues.size();
     ++snapshots;
+    SnapshotOptions changed_agents;
+    changed_agents.include_agents = true;
+    if (snapshots > 1) changed_agents.agents_changed_since = agents_revision;
+    const FloorSnapshot moved = floor.snapshot(now, changed_agents);
+    CHECK(moved.agents_only_changed_since.has_value() == (snapshots > 1));
+    for (const auto& agent : moved.agents) kept_agents[agent.agent] = agent;
+    agents_revision = moved.agents_revision;
+    agents_listed += moved.agents.size();
 
     SnapshotOptions with_agents;
     with_agents.include_agents = true;
@@ -254,6 +263,9 @@ TEST_CASE("changed queues carry the figures of a complete snapshot, on a busy ra
     CAPTURE(format_timestamp(now));
     REQUIRE(kept.size() == complete.queues.size());
     for (const auto& queue : complete.queues) check_same_figures(kept.at(queue.name), queue);
+    // A reader of changed agents holds exactly the complete picture's agents.
+    REQUIRE(kept_agents.size() == complete.agents.size());
+    for (const auto& agent : complete.agents) CHECK(kept_agents.at(agent.agent) == agent);
     // The live member counts are what counting the agents' memberships gives.
     for (const auto& queue : complete.queues) {
       std::array<std::int64_t, kAgentStatusCount> counted{};
@@ -264,6 +276,49 @@ TEST_CASE("changed queues carry the figures of a complete snapshot, on a busy ra
     }
   }
   CHECK(listed < snapshots * kept.size());  // quiet spells did list fewer queues
+  CHECK(agents_listed < snapshots * kept_agents.size());  // and fewer agents
+}
+
+TEST_CASE("a reader of changed agents gets one agent per change, and all of them when all moved",
+          "[core][floor_state][changes][agents]") {
+  FloorConfig config = three_queues();
+  FloorState floor(config);
+  const auto t0 = utc("2026-11-24T09:00:00Z");
+  for (const char* id : {"ann", "bob", "cid"})
+    REQUIRE(floor.apply(agent_state(t0, id, AgentStatus::Available)).applied);
+  (void)floor.snapshot(t0);  // the first picture opens the day: every agent's today is new
+  SnapshotOptions options;
+  options.include_agents = true;
+  options.agents_changed_since = floor.agents_revision();
+  CHECK(floor.snapshot(t0, options).agents.empty());
+
+  REQUIRE(floor.apply(agent_state(t0 + seconds(1), "bob", AgentStatus::Paused)).applied);
+  FloorSnapshot one = floor.snapshot(t0 + seconds(1), options);
+  REQUIRE(one.agents.size() == 1);
+  CHECK(one.agents[0].agent == "bob");
+  CHECK(one.agents[0].state == AgentStatus::Paused);
+  CHECK(one.agents_only_changed_since == options.agents_changed_since);
+
+  const auto all_of = [&](Timestamp now) {
+    const FloorSnapshot picture = floor.snapshot(now, options);
+    CHECK_FALSE(picture.agents_only_changed_since.has_value());
+    return picture.agents.size();
+  };
+  options.agents_changed_since = one.agents_revision;
+  SECTION("new names") {
+    config.agent_names["cid"] = "Cid Ek";
+    floor.reconfigure(config, t0 + seconds(2));
+    CHECK(all_of(t0 + seconds(2)) == 3);
+  }
+  SECTION("a new day") { CHECK(all_of(utc("2026-11-25T00:00:00Z")) == 3); }
+  SECTION("load") {
+    floor.load(floor.save());
+    CHECK(all_of(t0 + seconds(2)) == 3);
+  }
+  SECTION("a revision from another floor") {
+    options.agents_changed_since = floor.agents_revision() + 5;
+    CHECK(all_of(t0 + seconds(2)) == 3);
+  }
 }
 
 TEST_CASE("rolling sums and max wait match a scan of the window, with late outcomes and expiries",

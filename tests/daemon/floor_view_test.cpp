@@ -58,6 +58,39 @@ TEST_CASE("a published view holds every queue and rebuilds only the changed ones
         Approx(1.0));  // earlier views never change
 }
 
+TEST_CASE("a view rebuilds only the agents that changed; the others are shared",
+          "[daemon][view][agents]") {
+  core::FloorState state(core::FloorConfig{});
+  daemon::FloorViewPublisher publisher;
+  const auto agent = [](int seconds, std::string id, core::AgentStatus status) {
+    return core::testing::agent_state(t0 + std::chrono::seconds(seconds), std::move(id), status);
+  };
+  for (const char* id : {"ann", "bob", "cid"})
+    state.apply(agent(0, id, core::AgentStatus::Available));
+  publisher.publish(state, t0, {});
+  const auto first = publisher.current();
+  REQUIRE(first->agents->size() == 3);
+
+  state.apply(agent(1, "bob", core::AgentStatus::Paused));
+  publisher.publish(state, t0 + std::chrono::seconds(1), {});
+  const auto second = publisher.current();
+  REQUIRE(second->agents->size() == 3);
+  CHECK((*second->agents)[0] == (*first->agents)[0]);  // ann: the same object
+  CHECK((*second->agents)[1] != (*first->agents)[1]);  // bob: rebuilt
+  CHECK((*second->agents)[1]->state == core::AgentStatus::Paused);
+  CHECK((*first->agents)[1]->state == core::AgentStatus::Available);  // earlier views keep theirs
+  CHECK((*second->agents)[2] == (*first->agents)[2]);
+
+  core::SnapshotOptions changed;
+  changed.include_agents = true;
+  changed.agents_changed_since = first->agents_revision;
+  const core::FloorSnapshot moved = second->snapshot({}, changed);
+  REQUIRE(moved.agents.size() == 1);
+  CHECK(moved.agents[0].agent == "bob");
+  changed.agents_changed_since = second->agents_revision + 1;  // not from this daemon
+  CHECK(second->snapshot({}, changed).agents.size() == 3);
+}
+
 TEST_CASE("with a running clock a reader sees live waits at the moment it reads",
           "[daemon][view]") {
   core::FloorState state(core::FloorConfig{});
@@ -101,6 +134,7 @@ TEST_CASE("a view answers every reader as the engine would at its instant", "[da
   };
   std::uint64_t alert_revision = 0;  // what an alert engine asking for changes would hold
   std::optional<std::uint64_t> seen;
+  std::optional<std::uint64_t> agents_seen;  // what the feed asking for changed agents holds
   for (std::size_t i = 0; i < events.size(); ++i) {
     engine.apply(events[i]);
     published.apply(events[i]);
@@ -139,6 +173,16 @@ TEST_CASE("a view answers every reader as the engine would at its instant", "[da
       CHECK(queue.calls_waiting == match->calls_waiting);
     }
     if (seen && i == events.size() - 1) CHECK(delta.queues.size() == 2);  // a2 is in both
+
+    // The feed asks for the agents changed since its last look: the engine's answer.
+    core::SnapshotOptions moved;
+    moved.include_agents = true;
+    moved.agents_changed_since = agents_seen;
+    const core::FloorSnapshot from_view_moved = view->snapshot({}, moved);
+    const core::FloorSnapshot from_engine_moved = engine.snapshot(now, moved);
+    CHECK(from_view_moved.agents == from_engine_moved.agents);
+    CHECK(from_view_moved.agents_only_changed_since == from_engine_moved.agents_only_changed_since);
+    agents_seen = view->agents_revision;
     alert_revision = delta.revision;
     seen = alert_revision;
   }

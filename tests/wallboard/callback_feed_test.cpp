@@ -32,11 +32,10 @@ struct Floor {
   daemon::FeedModel feed{{"stockholm", "fw-a", true}, 7};
 
   std::optional<std::string> publish(int s) {
-    core::SnapshotOptions options;
-    options.include_abandons = true;
-    options.include_callbacks = feed.callbacks_stale(state.callbacks().revision());
-    return feed.update(state.snapshot(t0 + std::chrono::seconds(s), options), false, {}, nullptr,
-                       options.include_callbacks);
+    const core::SnapshotOptions options = feed.picture_options(
+        state.agents_revision(), state.callbacks().revision(), state.shared_calendar(), false);
+    return feed.update(state.snapshot(t0 + std::chrono::seconds(s), options),
+                       options.include_agents, {}, nullptr, options.include_callbacks);
   }
 };
 

@@ -69,12 +69,11 @@ struct Floor {
 
   void apply(const core::Event& event) { state.apply(event); }
   std::optional<v1::FeedMessage> publish(core::Timestamp now, std::vector<FeedAlert> alerts = {}) {
-    core::SnapshotOptions options;
-    options.include_waiting_calls = true;
-    options.include_today_intervals = true;
-    options.include_abandons = true;
-    options.include_agents = feed.agents_stale(state.agents_revision());
-    auto bytes = feed.update(state.snapshot(now, options), options.include_agents, alerts);
+    const core::SnapshotOptions options =
+        feed.picture_options(state.agents_revision(), state.callbacks().revision(),
+                             state.shared_calendar(), false);
+    auto bytes = feed.update(state.snapshot(now, options), options.include_agents, alerts,
+                             nullptr, options.include_callbacks);
     if (!bytes) return std::nullopt;
     v1::FeedMessage message;
     REQUIRE(message.ParseFromString(*bytes));
@@ -415,6 +414,60 @@ SCENARIO("an agent's time paused by reason travels to the board, only when her d
       REQUIRE(bob.paused_by_reason_today_size() == 1);
       CHECK(bob.paused_by_reason_today(0).reason() == "break");
       CHECK(bob.paused_by_reason_today(0).paused_ms() == 60'000);
+    }
+  }
+}
+
+SCENARIO("the feed folds in only the agents and queues that changed, yet serves every one",
+         "[wallboard][feed][daemon][agents]") {
+  Floor floor;
+  for (const char* id : {"ann", "bob", "cid"})
+    floor.apply(agent_state(0, id, core::AgentStatus::Available));
+  REQUIRE(floor.publish(at(0)));
+  const auto options_now = [&](bool forecasts_changed) {
+    return floor.feed.picture_options(floor.state.agents_revision(),
+                                      floor.state.callbacks().revision(),
+                                      floor.state.shared_calendar(), forecasts_changed);
+  };
+  GIVEN("one agent changes") {
+    floor.apply(agent_state(1, "bob", core::AgentStatus::Paused, "support"));
+    const core::SnapshotOptions options = options_now(false);
+    THEN("the next picture asks the engine for what changed since the last one folded in") {
+      CHECK(options.include_agents);
+      REQUIRE(options.agents_changed_since);
+      CHECK(floor.state.snapshot(at(1), options).agents.size() == 1);
+      CHECK(options.changed_since.has_value());
+    }
+    WHEN("it is published") {
+      const auto delta = floor.publish(at(1));
+      REQUIRE(delta);
+      THEN("the delta has bob and the two queues he left and joined, a new board all of it") {
+        REQUIRE(delta->delta().agents_size() == 1);
+        CHECK(delta->delta().agents(0).agent() == "bob");
+        CHECK(queue_names(delta->delta()) == std::vector<std::string>{"sales", "support"});
+        v1::FeedMessage snapshot;
+        REQUIRE(snapshot.ParseFromString(floor.feed.snapshot(at(1))));
+        REQUIRE(snapshot.snapshot().agents_size() == 3);
+        CHECK(snapshot.snapshot().agents(1).state() == v1::PAUSED);
+        CHECK(snapshot.snapshot().queues_size() == 2);
+      }
+    }
+  }
+  GIVEN("new forecasts") {
+    THEN("every queue is taken again (each queue's message carries its forecast)") {
+      CHECK_FALSE(options_now(true).changed_since.has_value());
+      CHECK(options_now(true).agents_changed_since.has_value());
+    }
+  }
+  GIVEN("new site settings (a new calendar starts a new epoch)") {
+    const auto calendar = std::make_shared<const core::SiteCalendar>("Europe/Stockholm", 6 * 60, 30);
+    const core::SnapshotOptions options = floor.feed.picture_options(
+        floor.state.agents_revision(), floor.state.callbacks().revision(), calendar, false);
+    THEN("everything is taken again, agents and call-backs included") {
+      CHECK_FALSE(options.changed_since.has_value());
+      CHECK_FALSE(options.agents_changed_since.has_value());
+      CHECK(options.include_agents);
+      CHECK(options.include_callbacks);
     }
   }
 }

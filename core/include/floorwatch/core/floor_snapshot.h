@@ -119,6 +119,11 @@ struct AgentSnapshot {
   /// Today's figures counted up to today.counted_to; day_at(today, state, reason, now) adds
   /// the running spell.
   AgentDay today;
+  /// FloorState::agents_revision() when this picture last changed (readers that keep agents
+  /// ask only for those changed since: SnapshotOptions::agents_changed_since).
+  std::uint64_t changed_at = 0;
+
+  bool operator==(const AgentSnapshot&) const = default;
 };
 
 /// A caller who hung up while queued, for the board's call-back list. Plain value type.
@@ -166,6 +171,9 @@ struct SnapshotOptions {
   /// The open call-backs (FloorSnapshot::callbacks). Last, so positional initializers keep
   /// their meaning.
   bool include_callbacks = false;
+  /// With include_agents: only the agents changed after this agents revision (an earlier
+  /// FloorSnapshot::agents_revision), for readers that keep the rest. nullopt: every agent.
+  std::optional<std::uint64_t> agents_changed_since;
 };
 
 struct FloorSnapshot {
@@ -181,6 +189,9 @@ struct FloorSnapshot {
   std::optional<std::uint64_t> only_changed_since;
   std::vector<QueueSnapshot> queues;  ///< sorted by name
   std::vector<AgentSnapshot> agents;  ///< sorted by id; only if requested
+  /// Set when `agents` holds only the agents changed after this agents revision (the options'
+  /// agents_changed_since); every other agent is as it was then, none was removed.
+  std::optional<std::uint64_t> agents_only_changed_since;
   std::vector<GroupSnapshot> groups;  ///< every configured group, by name, always
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};  ///< whole site
   std::int64_t active_calls = 0;                                  ///< waiting + connected

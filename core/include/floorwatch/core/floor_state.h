@@ -80,6 +80,14 @@ class FloorState {
   std::uint64_t agents_revision() const { return agents_revision_; }
   /// Every agent, sorted by id (what SnapshotOptions::include_agents adds to a snapshot).
   std::vector<AgentSnapshot> agents() const;
+  /// The agents whose picture may have changed after `since` (an earlier agents_revision()),
+  /// sorted by id. Every agent, and `complete`, when `since` is nullopt or older than the last
+  /// change to all of them (a new day, new names or limits, a new calendar, load()).
+  struct AgentChanges {
+    std::vector<AgentSnapshot> agents;
+    bool complete = true;
+  };
+  AgentChanges agents_changed_since(std::optional<std::uint64_t> since) const;
   /// The number of the newest abandon ever recorded (0: none); see recent_abandons().
   std::uint64_t abandons_recorded() const { return abandons_recorded_; }
   /// The whole live state (calls, agents, windows, history) as bytes, with a checksum; the
@@ -148,6 +156,9 @@ class FloorState {
                        std::unordered_map<std::string, Agent>& agents) const;
   void record_in_groups(const std::string& queue, Timestamp at,
                         const QueueGroups::Classify& classify);
+  AgentSnapshot agent_snapshot(const std::string& id, const Agent& agent) const;
+  /// Every agent's picture changes at once (a new day, names, limits, calendar, load()).
+  void change_every_agent();
   QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
                                const SnapshotOptions& options) const;
   void forecast_waiting(const Queue& queue, Timestamp now, QueueSnapshot& snapshot) const;
@@ -169,6 +180,7 @@ class FloorState {
   std::deque<AbandonedCall> recent_abandons_;
   std::uint64_t abandons_recorded_ = 0;  // numbers the abandons: readers take the new ones
   std::uint64_t agents_revision_ = 0;    // every path that changes an agent goes via agent()
+  std::uint64_t every_agent_changed_at_ = 0;  // change_every_agent(): readers take them all
   CallbackWorklist callbacks_;
   QueueGroups groups_;  // fed by record_in_groups() with every member outcome
 };
