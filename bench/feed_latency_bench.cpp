@@ -47,14 +47,7 @@ int main(int argc, char** argv) {
       floor.push_back(
           agent_event("agent-" + std::to_string(q) + "-" + std::to_string(a), queue,
                       a % 3 == 0 ? core::AgentStatus::Available : core::AgentStatus::Busy, ""));
-    for (int c = 0; c < 3; ++c) {
-      core::Event call;
-      call.type = core::EventType::CallEnqueued;
-      call.ts = core::SystemClock().now();
-      call.call = queue + "-waiting-" + std::to_string(c);
-      call.queue = queue;
-      floor.push_back(call);
-    }
+    for (int c = 0; c < 3; ++c) floor.push_back(bench::waiting_call(queue, c));
   }
   send(floor);
 

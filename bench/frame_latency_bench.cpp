@@ -86,12 +86,18 @@ int main(int argc, char** argv) {
     live.send(events);
     live.drain_acks();
   };
+  // The floor: every agent signed in, a few callers waiting in each queue (their forecasts are
+  // rebuilt whenever their queue changes).
   std::vector<core::Event> floor;
-  for (int q = 0; q < queues; ++q)
+  for (int q = 0; q < queues; ++q) {
+    const std::string queue = "queue-" + std::to_string(q);
     for (int a = 0; a < agents_per_queue; ++a)
-      floor.push_back(agent_event(
-          "agent-" + std::to_string(q) + "-" + std::to_string(a), "queue-" + std::to_string(q),
-          a % 3 == 0 ? core::AgentStatus::Available : core::AgentStatus::Busy, ""));
+      floor.push_back(agent_event("agent-" + std::to_string(q) + "-" + std::to_string(a), queue,
+                                  a % 3 == 0 ? core::AgentStatus::Available
+                                             : core::AgentStatus::Busy,
+                                  ""));
+    for (int c = 0; c < 3; ++c) floor.push_back(bench::waiting_call(queue, c));
+  }
   send(floor);
 
   test::ChildProcess xvfb(

@@ -34,6 +34,16 @@ inline core::Event agent_event(const std::string& agent, const std::string& queu
   return e;
 }
 
+/// Caller `n` waiting in `queue`, enqueued now.
+inline core::Event waiting_call(const std::string& queue, int n) {
+  core::Event e;
+  e.type = core::EventType::CallEnqueued;
+  e.ts = core::SystemClock().now();
+  e.call = queue + "-waiting-" + std::to_string(n);
+  e.queue = queue;
+  return e;
+}
+
 /// The p-quantile (0..1) by nearest rank; 0 for no values.
 inline double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;

@@ -54,6 +54,8 @@ struct FloorState::Queue {
   std::set<std::pair<Timestamp, std::string>> waiting;    // oldest first
   std::array<std::int64_t, kAgentStatusCount> members{};  // member agents by state, kept live
   std::uint64_t changed_revision = 0;                     // FloorState::revision_ of last change
+  // The agents whose member_of holds this queue (the forecast reads them, not every agent).
+  std::vector<const Agent*> member_agents;
   std::optional<Timestamp> last_event_at;  // event time of the last event changing it
 };
 
@@ -231,6 +233,7 @@ ApplyResult FloorState::on_answered(const Event& e) {
   if (a.queues.empty()) {
     a.queues.push_back(call.queue);
     a.member_of.push_back(&q);
+    q.member_agents.push_back(&a);
     count_members(a, +1);
   }
   a.handlings.push_back(Handling{e.call, call.queue, e.ts});
@@ -365,11 +368,13 @@ void FloorState::set_agent_state(Agent& a, AgentStatus state, Timestamp ts) {
 
 void FloorState::set_agent_queues(Agent& a, const std::vector<std::string>& queues) {
   count_members(a, -1);
+  for (Queue* q : a.member_of) std::erase(q->member_agents, &a);
   a.queues = queues;
   std::sort(a.queues.begin(), a.queues.end());
   a.queues.erase(std::unique(a.queues.begin(), a.queues.end()), a.queues.end());
   a.member_of.clear();
   for (const auto& name : a.queues) a.member_of.push_back(&queue(name));  // makes it visible
+  for (Queue* q : a.member_of) q->member_agents.push_back(&a);
   count_members(a, +1);
 }
 
@@ -616,10 +621,10 @@ QueueSnapshot FloorState::snapshot_queue(const Queue& q, Timestamp now,
 void FloorState::forecast_waiting(const Queue& q, Timestamp now, QueueSnapshot& s) const {
   if (s.waiting_calls.empty()) return;
   std::vector<AnsweringAgent> members;
-  for (const auto& [id, a] : agents_) {
-    if (std::find(a.member_of.begin(), a.member_of.end(), &q) == a.member_of.end()) continue;
-    AnsweringAgent member{a.state, a.state_since};
-    for (const Handling& h : a.handlings)
+  members.reserve(q.member_agents.size());
+  for (const Agent* a : q.member_agents) {
+    AnsweringAgent member{a->state, a->state_since};
+    for (const Handling& h : a->handlings)
       if (!h.completed) member.busy_since = h.answered_at;  // talk so far of the current call
     members.push_back(member);
   }
@@ -916,7 +921,10 @@ void FloorState::load(std::string_view bytes) {
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};
   for (auto& [id, a] : agents) {
     ++agents_by_state[static_cast<std::size_t>(a.state)];
-    for (Queue* q : a.member_of) ++q->members[static_cast<std::size_t>(a.state)];
+    for (Queue* q : a.member_of) {
+      ++q->members[static_cast<std::size_t>(a.state)];
+      q->member_agents.push_back(&a);  // the node moves into agents_ below, not the agent
+    }
   }
   queues_ = std::move(queues);
   calls_ = std::move(calls);

@@ -134,6 +134,44 @@ TEST_CASE("the engine forecasts its waiting callers from its members, their talk
   CHECK(second.breach_predicted);  // Ann is its only hope, two minutes too late
 }
 
+TEST_CASE("the forecast counts the queue's members as they are now, and after a restart",
+          "[core][waiting]") {
+  FloorConfig config;
+  config.queues["support"].answer_target = seconds(90);
+  config.queues["sales"];
+  FloorState floor(config);
+  const auto at = [](const char* time) { return utc(std::string("2026-11-24T") + time + "Z"); };
+  const std::vector<std::string> support{"support"};
+  // Ann handles a call (AHT 120 s) and takes another at 09:59:00: free at 10:01:00.
+  for (const Event& e :
+       {agent_state(at("09:49:00"), "ann", AgentStatus::Available, support),
+        enqueued(at("09:49:50"), "x1", "support"), answered(at("09:50:00"), "x1", "ann"),
+        completed(at("09:51:30"), "x1"), agent_state(at("09:52:00"), "ann", AgentStatus::Available),
+        enqueued(at("09:58:55"), "x2", "support"), answered(at("09:59:00"), "x2", "ann"),
+        agent_state(at("09:59:10"), "bob", AgentStatus::Available, support),
+        enqueued(at("09:59:30"), "c1", "support")})
+    REQUIRE(floor.apply(e).applied);
+  SnapshotOptions options;
+  options.include_waiting_calls = true;
+  const auto next_answer = [&](FloorState& state) {
+    return state.snapshot(at("10:00:00"), options).queues.at(1).waiting_calls.at(0)
+        .predicted_answer_at;
+  };
+  CHECK(next_answer(floor) == at("10:00:00"));  // Bob is free
+
+  REQUIRE(floor.apply(agent_state(at("09:59:50"), "bob", AgentStatus::Available,
+                                  std::vector<std::string>{"sales"}))
+              .applied);
+  CHECK(next_answer(floor) == at("10:01:00"));  // Bob moved to sales: Ann, when she is free
+
+  FloorState restarted(config);
+  restarted.load(floor.save());
+  CHECK(next_answer(restarted) == at("10:01:00"));
+  REQUIRE(restarted.apply(agent_state(at("09:59:55"), "bob", AgentStatus::Available, support))
+              .applied);
+  CHECK(next_answer(restarted) == at("10:00:00"));  // back in support after the restart
+}
+
 // Callers ahead who hang up (docs/metrics.md "Waiting callers", "Callers ahead who hang up").
 namespace {
 
