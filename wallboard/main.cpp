@@ -128,11 +128,15 @@ class PresentedTrace {
     const auto applied_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 model.last_applied_at.time_since_epoch())
                                 .count();
+    const auto frame_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              frame_start.time_since_epoch())
+                              .count();
     std::printf(
-        "presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f applied_ns=%lld\n",
+        "presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f applied_ns=%lld "
+        "frame_start_ns=%lld\n",
         agent_.c_str(), last_reason_.c_str(), static_cast<long long>(ns),
         Ms(swap_start - frame_start).count(), Ms(now - swap_start).count(),
-        static_cast<long long>(applied_ns));
+        static_cast<long long>(applied_ns), static_cast<long long>(frame_ns));
     std::fflush(stdout);
   }
 
