@@ -276,7 +276,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
       return 3;
     }
     const fw::SteadyTime swap_start = std::chrono::steady_clock::now();
-    presenter.present(fb_width, fb_height);
+    presenter.present(fb_width, fb_height, damage);
     trace.after_swap(model, now, swap_start);
     const bool flashing = critical_firing(model) && !stale;
     double wait = seconds_until_next_wake(model, now, flashing);
