@@ -94,6 +94,14 @@ bool FeedClient::copy_model_if_changed(BoardModel& out, std::uint64_t& seen_vers
   return true;
 }
 
+bool FeedClient::take_model_if_changed(BoardModel& out, std::uint64_t& seen_version) {
+  std::lock_guard lock(mutex_);
+  if (shared_version_ == seen_version) return false;
+  std::swap(out, shared_model_);
+  seen_version = shared_version_;
+  return true;
+}
+
 void FeedClient::acknowledge(const std::string& alert_id) {
   std::lock_guard lock(mutex_);
   pending_acks_.push_back(alert_id);

@@ -225,7 +225,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
       std::this_thread::sleep_for(wait);
     const fw::SteadyTime now = std::chrono::steady_clock::now();
     pacer.drew(now);
-    client.copy_model_if_changed(model, seen_version);
+    client.take_model_if_changed(model, seen_version);
     // The window's size, focus and pointer change only with an event (input_frames.h).
     const bool ask_window = input_frames.take();
     if (ask_window) glfwGetFramebufferSize(window, &fb_width, &fb_height);
