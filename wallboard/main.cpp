@@ -129,9 +129,9 @@ class PresentedTrace {
     const auto applied_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 model.last_applied_at.time_since_epoch())
                                 .count();
-    const auto frame_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                              frame_start.time_since_epoch())
-                              .count();
+    const auto frame_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(frame_start.time_since_epoch())
+            .count();
     std::printf(
         "presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f applied_ns=%lld "
         "frame_start_ns=%lld\n",
@@ -153,11 +153,13 @@ fw::InputFrames& input_frames_of(GLFWwindow* window) {
 }
 void install_input_callbacks(GLFWwindow* window, fw::InputFrames& frames) {
   glfwSetWindowUserPointer(window, &frames);
-  glfwSetKeyCallback(window, [](GLFWwindow* w, int, int, int, int) { input_frames_of(w).on_event(); });
+  glfwSetKeyCallback(window,
+                     [](GLFWwindow* w, int, int, int, int) { input_frames_of(w).on_event(); });
   glfwSetCharCallback(window, [](GLFWwindow* w, unsigned) { input_frames_of(w).on_event(); });
   glfwSetMouseButtonCallback(window,
                              [](GLFWwindow* w, int, int, int) { input_frames_of(w).on_event(); });
-  glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { input_frames_of(w).on_event(); });
+  glfwSetScrollCallback(window,
+                        [](GLFWwindow* w, double, double) { input_frames_of(w).on_event(); });
   glfwSetCursorPosCallback(window,
                            [](GLFWwindow* w, double, double) { input_frames_of(w).on_event(); });
   glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { input_frames_of(w).on_event(); });
