@@ -26,7 +26,8 @@ struct FeedEndpoints {
 
 /// Runs the feed on its own thread from construction to destruction. Thread-safe: the frame
 /// loop copies the model and queues acknowledgements; `on_change` runs on the feed thread
-/// (e.g. glfwPostEmptyEvent, so the frame loop wakes within a frame of a delta).
+/// (e.g. glfwPostEmptyEvent, so the frame loop wakes within a frame of a delta), just before the
+/// new model is handed over and with the client's lock held: it must not call the client.
 /// With several daemons (an HA pair) it follows one at a time, the first at start, and moves to
 /// the next when the one followed goes silent (FeedTimings::failover_after, defaulted from the
 /// silence limit when zero); acknowledgements go to the daemon followed.
