@@ -166,18 +166,23 @@ int main(int argc, char** argv) {
     std::int64_t at_ns;
     double draw_ms, swap_ms;
     std::int64_t applied_ns;
+    std::int64_t frame_start_ns;  ///< 0: a board from before the field
   };
   std::map<int, Presented> presented;
   const std::regex line(
       R"(presented agent=zz-probe reason=probe-(\d+) steady_ns=(\d+) draw_ms=(\S+) swap_ms=(\S+) )"
-      R"(applied_ns=(\d+))");
+      R"(applied_ns=(\d+)(?: frame_start_ns=(\d+))?)");
   const std::string output = board.output();
   for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it)
-    presented.emplace(std::stoi((*it)[1]), Presented{std::stoll((*it)[2]), std::stod((*it)[3]),
-                                                     std::stod((*it)[4]), std::stoll((*it)[5])});
+    presented.emplace(std::stoi((*it)[1]),
+                      Presented{std::stoll((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4]),
+                                std::stoll((*it)[5]), (*it)[6].matched ? std::stoll((*it)[6]) : 0});
   // Split at the board's feed client: sent -> applied (collector, daemon with its journal, feed)
   // and applied -> presented (the board's last hop).
   std::vector<double> latencies_ms, draw_ms, swap_ms, to_applied_ms, applied_to_presented_ms;
+  // Of the board's hop, the part before the frame began: wake-up, a frame already being drawn,
+  // the frame pacer.
+  std::vector<double> applied_to_frame_ms;
   std::vector<std::pair<double, double>> slowest;  // (latency, time before the frame began)
   for (const auto& [n, frame] : presented) {
     if (n < 1 || n > samples) continue;
@@ -186,6 +191,8 @@ int main(int argc, char** argv) {
     swap_ms.push_back(frame.swap_ms);
     to_applied_ms.push_back(double(frame.applied_ns - sent_ns[static_cast<std::size_t>(n)]) / 1e6);
     applied_to_presented_ms.push_back(double(frame.at_ns - frame.applied_ns) / 1e6);
+    if (frame.frame_start_ns != 0)
+      applied_to_frame_ms.push_back(double(frame.frame_start_ns - frame.applied_ns) / 1e6);
     slowest.emplace_back(latencies_ms.back(), latencies_ms.back() - frame.draw_ms - frame.swap_ms);
   }
   // Where the slowest frames lost their time: before the frame began (feed, wake-up, frame cap)
@@ -200,13 +207,15 @@ int main(int argc, char** argv) {
       "background_per_s=%d "
       "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f draw_p50_ms=%.2f swap_p50_ms=%.2f "
       "board_cpu_percent=%.1f to_applied_p50_ms=%.2f to_applied_p99_ms=%.2f "
-      "applied_to_presented_p50_ms=%.2f applied_to_presented_p99_ms=%.2f\n",
+      "applied_to_presented_p50_ms=%.2f applied_to_presented_p99_ms=%.2f "
+      "applied_to_frame_p50_ms=%.2f applied_to_frame_p99_ms=%.2f\n",
       latencies_ms.size(), samples, queues, queues * agents_per_queue, size.c_str(), page.c_str(),
       redraw.c_str(), background, percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9),
       percentile(latencies_ms, 0.99),
       latencies_ms.empty() ? 0.0 : *std::max_element(latencies_ms.begin(), latencies_ms.end()),
       percentile(draw_ms, 0.5), percentile(swap_ms, 0.5), board_cpu, percentile(to_applied_ms, 0.5),
       percentile(to_applied_ms, 0.99), percentile(applied_to_presented_ms, 0.5),
-      percentile(applied_to_presented_ms, 0.99));
+      percentile(applied_to_presented_ms, 0.99), percentile(applied_to_frame_ms, 0.5),
+      percentile(applied_to_frame_ms, 0.99));
   return latencies_ms.size() == static_cast<std::size_t>(samples) ? 0 : 1;
 }

@@ -140,4 +140,17 @@ std::vector<PixelRect> DamageTracker::full_screen() const {
   return {PixelRect{0, 0, width_, height_}};
 }
 
+std::vector<PixelRect> WindowDamage::to_copy(const std::vector<PixelRect>& redrawn, int width,
+                                             int height) {
+  if (width != width_ || height != height_) {
+    width_ = width;
+    height_ = height;
+    whole_ = true;
+  }
+  if (width <= 0 || height <= 0) return {};
+  if (!whole_) return redrawn;
+  whole_ = false;
+  return {PixelRect{0, 0, width, height}};
+}
+
 }  // namespace floorwatch::wallboard

@@ -80,6 +80,22 @@ class DamageTracker {
   std::vector<std::vector<std::uint64_t>> history_;  ///< newest first
 };
 
+/// Which parts of the back buffer the window must be given after a frame, when presenting copies
+/// the back buffer to the window (it keeps its pixels): only what the frame redrew, as long as
+/// the window still shows the previous frame; the whole buffer at first, after a resize, or once
+/// the window lost its pixels (an X expose). Pure; not thread-safe.
+class WindowDamage {
+ public:
+  /// The rectangles (y down) to copy after a frame that redrew `redrawn` of `width` × `height`.
+  std::vector<PixelRect> to_copy(const std::vector<PixelRect>& redrawn, int width, int height);
+  /// The window no longer shows the last frame: the next copy is whole.
+  void lost() { whole_ = true; }
+
+ private:
+  bool whole_ = true;
+  int width_ = 0, height_ = 0;
+};
+
 /// Disjoint rectangles covering every dirty tile, at most `max_rects` (merging neighbours when
 /// there are more). `dirty` is row-major, `tiles_x` × `tiles_y`; tiles are `tile` pixels,
 /// clipped to `width` × `height`.

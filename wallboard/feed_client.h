@@ -26,7 +26,8 @@ struct FeedEndpoints {
 
 /// Runs the feed on its own thread from construction to destruction. Thread-safe: the frame
 /// loop copies the model and queues acknowledgements; `on_change` runs on the feed thread
-/// (e.g. glfwPostEmptyEvent, so the frame loop wakes within a frame of a delta).
+/// (e.g. glfwPostEmptyEvent, so the frame loop wakes within a frame of a delta), just before the
+/// new model is handed over and with the client's lock held: it must not call the client.
 /// With several daemons (an HA pair) it follows one at a time, the first at start, and moves to
 /// the next when the one followed goes silent (FeedTimings::failover_after, defaulted from the
 /// silence limit when zero); acknowledgements go to the daemon followed.
@@ -43,6 +44,11 @@ class FeedClient {
   /// Copies the model into `out` when its version differs from `seen_version` (then updates
   /// it); true when copied.
   bool copy_model_if_changed(BoardModel& out, std::uint64_t& seen_version) const;
+  /// As copy_model_if_changed, for the client's one reader (the frame loop): the model is
+  /// swapped into `out`, no copy of 2,000 agents on the way to the screen.
+  /// `out`'s old content is left behind and overwritten with the next change, so a client that
+  /// is taken from must not also be copied from.
+  bool take_model_if_changed(BoardModel& out, std::uint64_t& seen_version);
   /// Sends {"command":"ack","id":...,"by":<board name>} to the control socket (with CURVE
   /// without `by`: the daemon records the key's name); the outcome appears in
   /// BoardModel::ack_status.

@@ -26,6 +26,7 @@
 #include "wallboard/board_view.h"
 #include "wallboard/feed_client.h"
 #include "wallboard/frame_pacer.h"
+#include "wallboard/input_frames.h"
 #include "wallboard/partial_redraw.h"
 #include "wallboard/png_image.h"
 
@@ -128,11 +129,15 @@ class PresentedTrace {
     const auto applied_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 model.last_applied_at.time_since_epoch())
                                 .count();
+    const auto frame_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(frame_start.time_since_epoch())
+            .count();
     std::printf(
-        "presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f applied_ns=%lld\n",
+        "presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f applied_ns=%lld "
+        "frame_start_ns=%lld\n",
         agent_.c_str(), last_reason_.c_str(), static_cast<long long>(ns),
         Ms(swap_start - frame_start).count(), Ms(now - swap_start).count(),
-        static_cast<long long>(applied_ns));
+        static_cast<long long>(applied_ns), static_cast<long long>(frame_ns));
     std::fflush(stdout);
   }
 
@@ -140,6 +145,30 @@ class PresentedTrace {
   std::string agent_;
   std::string last_reason_;
 };
+
+// GLFW callbacks that note input or a window change for InputFrames (the window's user pointer).
+// Installed before ImGui's backend, which chains to them from its own.
+fw::InputFrames& input_frames_of(GLFWwindow* window) {
+  return *static_cast<fw::InputFrames*>(glfwGetWindowUserPointer(window));
+}
+void install_input_callbacks(GLFWwindow* window, fw::InputFrames& frames) {
+  glfwSetWindowUserPointer(window, &frames);
+  glfwSetKeyCallback(window,
+                     [](GLFWwindow* w, int, int, int, int) { input_frames_of(w).on_event(); });
+  glfwSetCharCallback(window, [](GLFWwindow* w, unsigned) { input_frames_of(w).on_event(); });
+  glfwSetMouseButtonCallback(window,
+                             [](GLFWwindow* w, int, int, int) { input_frames_of(w).on_event(); });
+  glfwSetScrollCallback(window,
+                        [](GLFWwindow* w, double, double) { input_frames_of(w).on_event(); });
+  glfwSetCursorPosCallback(window,
+                           [](GLFWwindow* w, double, double) { input_frames_of(w).on_event(); });
+  glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { input_frames_of(w).on_event(); });
+  glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { input_frames_of(w).on_event(); });
+  glfwSetWindowIconifyCallback(window, [](GLFWwindow* w, int) { input_frames_of(w).on_event(); });
+  glfwSetWindowSizeCallback(window, [](GLFWwindow* w, int, int) { input_frames_of(w).on_event(); });
+  glfwSetFramebufferSizeCallback(window,
+                                 [](GLFWwindow* w, int, int) { input_frames_of(w).on_event(); });
+}
 
 // Screenshots check the partial redraw: the frame drawn whole must equal what the damaged
 // rectangles drawn over the kept back buffer show. Prints the count of differing pixels.
@@ -166,7 +195,7 @@ void report_redraw_check(const ImDrawData& cut, std::vector<ImDrawList*>& uncut,
 // The board's frame loop: copy the model when the feed changed it, draw it, sleep until the
 // next second (or the next delta).
 int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOptions& options,
-                   fw::BoardSound& sound) {
+                   fw::BoardSound& sound, fw::InputFrames& input_frames) {
   fw::BoardModel model;
   std::uint64_t seen_version = 0;
   fw::PageRotation rotation;
@@ -180,6 +209,8 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
   const bool screenshot_mode = !options.screenshot.empty();
   const auto started = std::chrono::steady_clock::now();
   int frames_since_ready = 0;
+  int fb_width = 0, fb_height = 0;
+  fw::SteadyTime previous_frame{};
 
   PresentedTrace trace(options.trace_agent);
   fw::FramePacer pacer(30, 4);
@@ -196,10 +227,12 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
       std::this_thread::sleep_for(wait);
     const fw::SteadyTime now = std::chrono::steady_clock::now();
     pacer.drew(now);
-    client.copy_model_if_changed(model, seen_version);
-    int fb_width = 0, fb_height = 0;
-    glfwGetFramebufferSize(window, &fb_width, &fb_height);
+    client.take_model_if_changed(model, seen_version);
+    // The window's size, focus and pointer change only with an event (input_frames.h).
+    const bool ask_window = input_frames.take();
+    if (ask_window) glfwGetFramebufferSize(window, &fb_width, &fb_height);
     if (fb_width == 0 || fb_height == 0) {  // minimised
+      input_frames.on_event();
       glfwWaitEventsTimeout(1.0);
       continue;
     }
@@ -217,7 +250,13 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     const fw::SoundSilence silence = sound.update(model, now, stale);
 
     ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
+    if (ask_window) ImGui_ImplGlfw_NewFrame();
+    // Our own clock: the backend's counts from its last call, which skipped frames leave behind.
+    ImGui::GetIO().DeltaTime =
+        previous_frame == fw::SteadyTime{}
+            ? 1.0f / 60
+            : std::max(1e-4f, std::chrono::duration<float>(now - previous_frame).count());
+    previous_frame = now;
     ImGui::NewFrame();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const fw::ViewOutput drawn =
@@ -272,7 +311,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
       return 3;
     }
     const fw::SteadyTime swap_start = std::chrono::steady_clock::now();
-    presenter.present(fb_width, fb_height);
+    presenter.present(fb_width, fb_height, damage);
     trace.after_swap(model, now, swap_start);
     const bool flashing = critical_firing(model) && !stale;
     double wait = seconds_until_next_wake(model, now, flashing);
@@ -317,6 +356,8 @@ int run_board(const fw::BoardOptions& options,
   io.IniFilename = nullptr;  // nothing to remember between runs
   if (options.fullscreen) io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
   fw::apply_board_style();
+  fw::InputFrames input_frames;
+  install_input_callbacks(window, input_frames);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
 
@@ -329,7 +370,7 @@ int run_board(const fw::BoardOptions& options,
     fw::FeedClient client(options.daemons, options.name, timings, [] { glfwPostEmptyEvent(); });
     fw::BoardSound sound(options.sound, sounds);
     try {
-      status = run_frame_loop(window, client, options, sound);
+      status = run_frame_loop(window, client, options, sound, input_frames);
     } catch (const std::exception& error) {
       std::fprintf(stderr, "wallboard: %s\n", error.what());
       status = 1;

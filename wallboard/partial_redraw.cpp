@@ -197,11 +197,20 @@ bool software_renderer() {
   return false;
 }
 
+// Set by GLFW (on the frame loop's thread, in glfwWaitEvents*) when the X server asks for the
+// window to be repainted: what the window showed is gone, so the next copy must be whole.
+bool window_exposed = false;
+
+void on_window_refresh(GLFWwindow*) {
+  window_exposed = true;
+}
+
 }  // namespace
 
 Presenter::Presenter(GLFWwindow* window, bool partial) : window_(window) {
   if (!partial || !software_renderer() || !glfwExtensionSupported("GLX_MESA_copy_sub_buffer"))
     return;
+  glfwSetWindowRefreshCallback(window, on_window_refresh);
   // GLX entry points through GLFW, so the board needs no X11 or GLX headers.
   using CurrentDisplay = void* (*)();
   using CurrentDrawable = unsigned long (*)();
@@ -221,10 +230,14 @@ int Presenter::buffer_age() const {
   return mode_ == Mode::CopyBackBuffer && presented_ ? 1 : 0;
 }
 
-void Presenter::present(int fb_width, int fb_height) {
+void Presenter::present(int fb_width, int fb_height, const std::vector<PixelRect>& redrawn) {
   if (mode_ == Mode::CopyBackBuffer) {
-    // The whole window (cheap next to shading): an exposed or re-mapped window is repainted too.
-    copy_sub_buffer_(display_, drawable_, 0, 0, fb_width, fb_height);
+    // Only what changed: the whole 1080p window costs about 0.7 ms here and as much again in
+    // the X server, for a frame that redrew one row.
+    if (window_exposed) window_damage_.lost();
+    window_exposed = false;
+    for (const PixelRect& r : window_damage_.to_copy(redrawn, fb_width, fb_height))
+      copy_sub_buffer_(display_, drawable_, r.x0, fb_height - r.y1, r.x1 - r.x0, r.y1 - r.y0);
     presented_ = true;
   } else {
     glfwSwapBuffers(window_);

@@ -43,15 +43,18 @@ void clear_rects(const std::vector<PixelRect>& rects, int fb_height, const float
 
 /// Shows the back buffer. With a software rasteriser (Mesa llvmpipe: wall PCs without a GPU)
 /// and GLX_MESA_copy_sub_buffer, the back buffer is copied to the window and keeps its pixels, so
-/// the next frame draws only what changed. Otherwise (a GPU, where a whole frame is cheap and a
-/// vsynced swap looks better; `--full-redraw`) it swaps and every frame is drawn whole.
+/// the next frame draws only what changed, and only that is copied (the whole buffer again once
+/// the window was exposed). Otherwise (a GPU, where a whole frame is cheap and a vsynced swap
+/// looks better; `--full-redraw`) it swaps and every frame is drawn whole. One per window; the
+/// frame loop's thread only.
 class Presenter {
  public:
   enum class Mode { Swap, CopyBackBuffer };
   Presenter(GLFWwindow* window, bool partial);
   /// How many frames old the back buffer's content is (0: unknown, draw everything).
   int buffer_age() const;
-  void present(int fb_width, int fb_height);
+  /// `redrawn`: the rectangles (y down) this frame drew, as restrict_to_damage returned them.
+  void present(int fb_width, int fb_height, const std::vector<PixelRect>& redrawn);
   Mode mode() const { return mode_; }
   const char* mode_name() const;
 
@@ -59,6 +62,7 @@ class Presenter {
   GLFWwindow* window_;
   Mode mode_ = Mode::Swap;
   bool presented_ = false;
+  WindowDamage window_damage_;
   void* display_ = nullptr;
   unsigned long drawable_ = 0;
   void (*copy_sub_buffer_)(void*, unsigned long, int, int, int, int) = nullptr;

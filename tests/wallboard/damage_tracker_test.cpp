@@ -136,3 +136,34 @@ TEST_CASE("the rectangles cover every dirty tile, never overlap and are few",
         }
   }
 }
+
+SCENARIO("The window is given only what a frame redrew while it still shows the last frame",
+         "[wallboard][redraw]") {
+  WindowDamage window;
+  const std::vector<PixelRect> row{{0, 64, 1920, 96}};
+  const std::vector<PixelRect> whole{{0, 0, kW, kH}};
+  GIVEN("a window that has never been given a frame") {
+    THEN("the first frame is copied whole, even if it redrew one row") {
+      CHECK(window.to_copy(row, kW, kH) == whole);
+    }
+  }
+  GIVEN("a window showing the last frame") {
+    window.to_copy(whole, kW, kH);
+    THEN("a frame that redrew a row copies that row, and one that redrew nothing copies nothing") {
+      CHECK(window.to_copy(row, kW, kH) == row);
+      CHECK(window.to_copy({}, kW, kH).empty());
+    }
+    WHEN("the window lost its pixels (exposed)") {
+      window.lost();
+      THEN("the next frame is copied whole, and the one after it only in part again") {
+        CHECK(window.to_copy({}, kW, kH) == whole);
+        CHECK(window.to_copy(row, kW, kH) == row);
+      }
+    }
+    WHEN("the window is resized") {
+      THEN("the next frame is copied whole") {
+        CHECK(window.to_copy(row, 1280, 720) == std::vector<PixelRect>{{0, 0, 1280, 720}});
+      }
+    }
+  }
+}

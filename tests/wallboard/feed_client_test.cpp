@@ -164,6 +164,43 @@ TEST_CASE("a board follows a real daemon: snapshot, deltas, abandons, alerts, ac
   CHECK(model.feed_state == wallboard::FeedState::Live);
 }
 
+// The frame loop swaps the model out instead of copying it: each take must still be the whole
+// newest model, never the stale one the previous take left behind.
+TEST_CASE("the frame loop takes whole, newest models from the feed client",
+          "[wallboard][feed][process]") {
+  InProcessDaemon daemon;
+  wallboard::FeedClient client(daemon.endpoints(), "floor-1");
+  wallboard::BoardModel taken;
+  std::uint64_t version = 0;
+  auto take_until = [&](auto condition) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!condition(taken) && std::chrono::steady_clock::now() < deadline) {
+      client.take_model_if_changed(taken, version);
+      std::this_thread::sleep_for(5ms);
+    }
+    return condition(taken);
+  };
+  auto waiting = [](std::int64_t calls) {
+    return [calls](const wallboard::BoardModel& m) {
+      const auto* sales = find_queue(m, "sales");
+      return sales && sales->calls_waiting == calls;
+    };
+  };
+  REQUIRE(take_until(waiting(0)));
+  const std::uint64_t first_version = version;
+  daemon.send({event(core::EventType::CallEnqueued, 0, "c1", "sales", "+46700000001")});
+  REQUIRE(take_until(waiting(1)));
+  CHECK(version > first_version);
+  daemon.send({event(core::EventType::CallEnqueued, 1, "c2", "sales", "+46700000002")});
+  REQUIRE(take_until(waiting(2)));
+  CHECK(taken.site == "testsite");
+  CHECK(find_queue(taken, "sales")->oldest_enqueued_at == t0_ms);
+  CHECK(taken.feed_state == wallboard::FeedState::Live);
+  // Taken again (nothing new, or a heartbeat's whole model): still the newest figures.
+  client.take_model_if_changed(taken, version);
+  CHECK(waiting(2)(taken));
+}
+
 TEST_CASE("the board words the daemon's answer to an acknowledgement", "[wallboard][feed]") {
   CHECK(wallboard::describe_ack_reply("7", R"({"id":7,"state":"acknowledged"})") ==
         "acknowledged 7");
