@@ -183,7 +183,11 @@ int main(int argc, char** argv) {
   // Of the board's hop, the part before the frame began: wake-up, a frame already being drawn,
   // the frame pacer.
   std::vector<double> applied_to_frame_ms;
-  std::vector<std::pair<double, double>> slowest;  // (latency, time before the frame began)
+  struct Slow {
+    double latency, before_frame, draw, swap;
+    bool operator<(const Slow& other) const { return latency < other.latency; }
+  };
+  std::vector<Slow> slowest;
   for (const auto& [n, frame] : presented) {
     if (n < 1 || n > samples) continue;
     latencies_ms.push_back(double(frame.at_ns - sent_ns[static_cast<std::size_t>(n)]) / 1e6);
@@ -193,14 +197,16 @@ int main(int argc, char** argv) {
     applied_to_presented_ms.push_back(double(frame.at_ns - frame.applied_ns) / 1e6);
     if (frame.frame_start_ns != 0)
       applied_to_frame_ms.push_back(double(frame.frame_start_ns - frame.applied_ns) / 1e6);
-    slowest.emplace_back(latencies_ms.back(), latencies_ms.back() - frame.draw_ms - frame.swap_ms);
+    slowest.push_back({latencies_ms.back(), latencies_ms.back() - frame.draw_ms - frame.swap_ms,
+                       frame.draw_ms, frame.swap_ms});
   }
   // Where the slowest frames lost their time: before the frame began (feed, wake-up, frame cap)
   // or drawing and presenting it.
   std::sort(slowest.rbegin(), slowest.rend());
   std::printf("frame_latency_slowest");
   for (std::size_t i = 0; i < std::min<std::size_t>(5, slowest.size()); ++i)
-    std::printf(" %.1f(before_frame=%.1f)", slowest[i].first, slowest[i].second);
+    std::printf(" %.1f(before_frame=%.1f,draw=%.1f,swap=%.1f)", slowest[i].latency,
+                slowest[i].before_frame, slowest[i].draw, slowest[i].swap);
   std::printf("\n");
   std::printf(
       "frame_latency samples=%zu/%d queues=%d agents=%d size=%s page=%s redraw=%s "

@@ -1,7 +1,5 @@
 #include "wallboard/board_view.h"
 
-#include <imgui_impl_opengl3_loader.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -36,47 +34,13 @@ ImVec2 bottom_right(const Rect& r) {
   return {r.right(), r.bottom()};
 }
 
-// ImGui draw-list callback: clears the command's clip rectangle to the colour packed in its
-// user data. Runs inside ImGui_ImplOpenGL3_RenderDrawData, in draw order, with the scissor test on.
-void clear_clip_rect(const ImDrawList*, const ImDrawCmd* cmd) {
-  GLint viewport[4];
-  glGetIntegerv(GL_VIEWPORT, viewport);
-  const ImVec2 scale = ImGui::GetDrawData()->FramebufferScale;
-  const ImVec4 clip = cmd->ClipRect;
-  glScissor(static_cast<GLint>(clip.x * scale.x),
-            static_cast<GLint>(static_cast<float>(viewport[3]) - clip.w * scale.y),
-            static_cast<GLsizei>((clip.z - clip.x) * scale.x),
-            static_cast<GLsizei>((clip.w - clip.y) * scale.y));
-  const ImVec4 c = ImGui::ColorConvertU32ToFloat4(
-      static_cast<ImU32>(reinterpret_cast<std::uintptr_t>(cmd->UserCallbackData)));
-  glClearColor(c.x, c.y, c.z, c.w);
-  glClear(GL_COLOR_BUFFER_BIT);
-}
-
-// An opaque filled rectangle, optionally with rounded corners. Large areas are cleared under a
-// scissor instead of drawn as triangles: with software GL (Mesa llvmpipe: wall PCs without a
-// GPU, Xvfb) shading a pixel costs far more than clearing it, and full-screen fills made up
-// most of a frame's time (docs/benchmarks.md). Only the corners are drawn.
+// An opaque filled rectangle, optionally with rounded corners. Plain triangles: the board
+// redraws only the damaged rectangles (partial_redraw.h), where scissored glClear calls cost
+// llvmpipe far more than shading the few pixels left (docs/benchmarks.md, 2026-12-07).
 void fill_rect(ImDrawList* draw, const Rect& r, Rgba c, float rounding = 0) {
   if (r.empty()) return;
-  rounding = std::min({rounding, r.w / 2, r.h / 2});
-  auto clear = [&](float x1, float y1, float x2, float y2) {
-    draw->PushClipRect({x1, y1}, {x2, y2}, true);
-    draw->AddCallback(clear_clip_rect,
-                      reinterpret_cast<void*>(static_cast<std::uintptr_t>(colour(c))));
-    draw->PopClipRect();
-  };
-  if (rounding < 1) {
-    clear(r.x, r.y, r.right(), r.bottom());
-    return;
-  }
-  clear(r.x + rounding, r.y, r.right() - rounding, r.bottom());
-  clear(r.x, r.y + rounding, r.right(), r.bottom() - rounding);
-  for (const ImVec2 corner :
-       {ImVec2{r.x + rounding, r.y + rounding}, ImVec2{r.right() - rounding, r.y + rounding},
-        ImVec2{r.x + rounding, r.bottom() - rounding},
-        ImVec2{r.right() - rounding, r.bottom() - rounding}})
-    draw->AddCircleFilled(corner, rounding, colour(c));
+  draw->AddRectFilled(top_left(r), bottom_right(r), colour(c),
+                      std::min({rounding, r.w / 2, r.h / 2}));
 }
 
 // Draws `text` in `r`, vertically centred, at `size` px (never above the rasterised size, so

@@ -33,7 +33,7 @@ std::uint64_t mix_pointer(std::uint64_t h, const void* p) {
   return mix(h, static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)));
 }
 
-// The pixels the OpenGL 3 backend (and board_view's clear_clip_rect) scissor a command to: the
+// The pixels the OpenGL 3 backend scissors a command to (and a user callback works in): the
 // same float → int truncations, so a cut clip rectangle selects exactly the same pixels.
 PixelRect scissor_box(const ImVec4& clip, const ImVec2& offset, int fb_height) {
   const float x0 = clip.x - offset.x, y0 = clip.y - offset.y;
@@ -109,7 +109,7 @@ void PartialRedraw::hash_frame(const ImDrawData& data) {
     for (const ImDrawCmd& cmd : list.CmdBuffer) {
       if (cmd.UserCallback == ImDrawCallback_ResetRenderState) continue;
       const PixelRect scissor = scissor_box(cmd.ClipRect, offset, fb_height_);
-      if (cmd.UserCallback != nullptr) {  // clears its clip rectangle (board_view's fill_rect)
+      if (cmd.UserCallback != nullptr) {  // may draw anywhere in its clip rectangle
         tracker_.add(
             scissor,
             mix_rect(mix_pointer(mix_pointer(1, reinterpret_cast<const void*>(cmd.UserCallback)),
