@@ -1,6 +1,7 @@
 #include "wallboard/damage_tracker.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace floorwatch::wallboard {
 
@@ -81,12 +82,95 @@ std::vector<TileRect> bands(const std::vector<bool>& dirty, int tiles_x, int til
   return out;
 }
 
+// A coarse grid of at most `max_rects` cells, roughly square; in each cell the box around its
+// dirty tiles. Scattered small changes (every tile's ticking wait) stay small, where bands would
+// span whole rows of tiles.
+std::vector<TileRect> cell_boxes(const std::vector<bool>& dirty, int tiles_x, int tiles_y,
+                                 std::size_t max_rects) {
+  const double wanted = std::sqrt(static_cast<double>(max_rects) * tiles_x / tiles_y);
+  const int columns = std::clamp(static_cast<int>(wanted), 1, static_cast<int>(max_rects));
+  const int rows = std::max(1, static_cast<int>(max_rects) / columns);
+  std::vector<TileRect> out;
+  for (int row = 0; row < rows; ++row)
+    for (int column = 0; column < columns; ++column) {
+      const int cx0 = column * tiles_x / columns, cx1 = (column + 1) * tiles_x / columns;
+      const int cy0 = row * tiles_y / rows, cy1 = (row + 1) * tiles_y / rows;
+      TileRect box{cx1, cy1, cx0, cy0};
+      for (int y = cy0; y < cy1; ++y)
+        for (int x = cx0; x < cx1; ++x)
+          if (dirty[static_cast<std::size_t>(y * tiles_x + x)])
+            box = {std::min(box.x0, x), std::min(box.y0, y), std::max(box.x1, x + 1),
+                   std::max(box.y1, y + 1)};
+      if (box.x0 < box.x1) out.push_back(box);
+    }
+  return out;
+}
+
+TileRect bounding(const TileRect& a, const TileRect& b) {
+  return {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1)};
+}
+
+long long area_of(const TileRect& r) { return 1LL * (r.x1 - r.x0) * (r.y1 - r.y0); }
+
+bool overlap(const TileRect& a, const TileRect& b) {
+  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}
+
+// Merges the pair whose box adds the fewest tiles until at most `max_rects` remain; a box that
+// comes to overlap another takes it in too, so the rectangles stay disjoint. O(n^2) a merge: for
+// a few dozen changes more than the limit (a page of ticking waits), not for a page of text.
+std::vector<TileRect> merge_nearest(std::vector<TileRect> rects, std::size_t max_rects) {
+  while (rects.size() > max_rects) {
+    std::size_t best_i = 0, best_j = 1;
+    long long best_cost = -1;
+    for (std::size_t i = 0; i < rects.size(); ++i)
+      for (std::size_t j = i + 1; j < rects.size(); ++j) {
+        const long long cost = area_of(bounding(rects[i], rects[j])) - area_of(rects[i]) -
+                               area_of(rects[j]);
+        if (best_cost < 0 || cost < best_cost) {
+          best_cost = cost;
+          best_i = i;
+          best_j = j;
+        }
+      }
+    TileRect merged = bounding(rects[best_i], rects[best_j]);
+    rects.erase(rects.begin() + static_cast<std::ptrdiff_t>(best_j));
+    rects.erase(rects.begin() + static_cast<std::ptrdiff_t>(best_i));
+    for (auto it = rects.begin(); it != rects.end();) {
+      if (!overlap(*it, merged)) {
+        ++it;
+        continue;
+      }
+      merged = bounding(merged, *it);
+      rects.erase(it);
+      it = rects.begin();  // the box grew: look again from the start
+    }
+    rects.push_back(merged);
+  }
+  return rects;
+}
+
+long long tile_area(const std::vector<TileRect>& rects) {
+  long long area = 0;
+  for (const TileRect& r : rects) area += 1LL * (r.x1 - r.x0) * (r.y1 - r.y0);
+  return area;
+}
+
 }  // namespace
 
 std::vector<PixelRect> cover_dirty_tiles(const std::vector<bool>& dirty, int tiles_x, int tiles_y,
                                          int tile, int width, int height, std::size_t max_rects) {
   std::vector<TileRect> tiles = runs(dirty, tiles_x, tiles_y);
-  if (tiles.size() > max_rects) tiles = bands(dirty, tiles_x, tiles_y, max_rects);
+  if (tiles.size() > max_rects) {
+    // Too many: whichever merge redraws least — nearest pairs (a few too many), rows of changes
+    // (bands) or scattered ones (cells).
+    std::vector<std::vector<TileRect>> merges{bands(dirty, tiles_x, tiles_y, max_rects),
+                                              cell_boxes(dirty, tiles_x, tiles_y, max_rects)};
+    if (tiles.size() <= 2 * max_rects) merges.push_back(merge_nearest(tiles, max_rects));
+    tiles = *std::min_element(merges.begin(), merges.end(), [](const auto& a, const auto& b) {
+      return tile_area(a) < tile_area(b);
+    });
+  }
   std::vector<PixelRect> out;
   for (const TileRect& t : tiles)
     out.push_back(

@@ -29,7 +29,7 @@ class DamageTracker {
  public:
   static constexpr int kTile = 32;              ///< tile edge in pixels
   static constexpr int kHistory = 4;            ///< frames kept (buffer ages 1..4)
-  static constexpr std::size_t kMaxRects = 12;  ///< redraw passes are merged down to this many
+  static constexpr std::size_t kMaxRects = 48;  ///< redraw passes are merged down to this many
 
   /// Starts hashing a frame of `width` × `height` pixels.
   void begin_frame(int width, int height);
