@@ -167,16 +167,20 @@ int main(int argc, char** argv) {
     double draw_ms, swap_ms;
     std::int64_t applied_ns;
     std::int64_t frame_start_ns;  ///< 0: a board from before the field
+    int rects;                    ///< redrawn rectangles and their pixels (0: not printed)
+    long long redrawn_px;
   };
   std::map<int, Presented> presented;
   const std::regex line(
       R"(presented agent=zz-probe reason=probe-(\d+) steady_ns=(\d+) draw_ms=(\S+) swap_ms=(\S+) )"
-      R"(applied_ns=(\d+)(?: frame_start_ns=(\d+))?)");
+      R"(applied_ns=(\d+)(?: frame_start_ns=(\d+))?(?: rects=(\d+) redrawn_px=(\d+))?)");
   const std::string output = board.output();
   for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it)
     presented.emplace(std::stoi((*it)[1]),
                       Presented{std::stoll((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4]),
-                                std::stoll((*it)[5]), (*it)[6].matched ? std::stoll((*it)[6]) : 0});
+                                std::stoll((*it)[5]), (*it)[6].matched ? std::stoll((*it)[6]) : 0,
+                                (*it)[7].matched ? std::stoi((*it)[7]) : 0,
+                                (*it)[8].matched ? std::stoll((*it)[8]) : 0});
   // Split at the board's feed client: sent -> applied (collector, daemon with its journal, feed)
   // and applied -> presented (the board's last hop).
   std::vector<double> latencies_ms, draw_ms, swap_ms, to_applied_ms, applied_to_presented_ms;
@@ -185,6 +189,8 @@ int main(int argc, char** argv) {
   std::vector<double> applied_to_frame_ms;
   struct Slow {
     double latency, before_frame, draw, swap;
+    int rects;
+    long long redrawn_px;
     bool operator<(const Slow& other) const { return latency < other.latency; }
   };
   std::vector<Slow> slowest;
@@ -198,15 +204,16 @@ int main(int argc, char** argv) {
     if (frame.frame_start_ns != 0)
       applied_to_frame_ms.push_back(double(frame.frame_start_ns - frame.applied_ns) / 1e6);
     slowest.push_back({latencies_ms.back(), latencies_ms.back() - frame.draw_ms - frame.swap_ms,
-                       frame.draw_ms, frame.swap_ms});
+                       frame.draw_ms, frame.swap_ms, frame.rects, frame.redrawn_px});
   }
   // Where the slowest frames lost their time: before the frame began (feed, wake-up, frame cap)
   // or drawing and presenting it.
   std::sort(slowest.rbegin(), slowest.rend());
   std::printf("frame_latency_slowest");
   for (std::size_t i = 0; i < std::min<std::size_t>(5, slowest.size()); ++i)
-    std::printf(" %.1f(before_frame=%.1f,draw=%.1f,swap=%.1f)", slowest[i].latency,
-                slowest[i].before_frame, slowest[i].draw, slowest[i].swap);
+    std::printf(" %.1f(before_frame=%.1f,draw=%.1f,swap=%.1f,rects=%d,redrawn_px=%lld)",
+                slowest[i].latency, slowest[i].before_frame, slowest[i].draw, slowest[i].swap,
+                slowest[i].rects, slowest[i].redrawn_px);
   std::printf("\n");
   std::printf(
       "frame_latency samples=%zu/%d queues=%d agents=%d size=%s page=%s redraw=%s "

@@ -111,9 +111,10 @@ bool critical_firing(const fw::BoardModel& model) {
 class PresentedTrace {
  public:
   explicit PresentedTrace(std::string agent) : agent_(std::move(agent)) {}
-  /// `frame_start`: when this frame's loop pass began; `swap_start`: just before the swap.
+  /// `frame_start`: when this frame's loop pass began; `swap_start`: just before the swap;
+  /// `redrawn`: the rectangles the frame drew.
   void after_swap(const fw::BoardModel& model, fw::SteadyTime frame_start,
-                  fw::SteadyTime swap_start) {
+                  fw::SteadyTime swap_start, const std::vector<fw::PixelRect>& redrawn) {
     if (agent_.empty()) return;
     const auto it = std::lower_bound(
         model.agents.begin(), model.agents.end(), agent_,
@@ -132,12 +133,15 @@ class PresentedTrace {
     const auto frame_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(frame_start.time_since_epoch())
             .count();
+    long long redrawn_px = 0;
+    for (const fw::PixelRect& r : redrawn) redrawn_px += 1LL * (r.x1 - r.x0) * (r.y1 - r.y0);
     std::printf(
         "presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f applied_ns=%lld "
-        "frame_start_ns=%lld\n",
+        "frame_start_ns=%lld rects=%zu redrawn_px=%lld\n",
         agent_.c_str(), last_reason_.c_str(), static_cast<long long>(ns),
         Ms(swap_start - frame_start).count(), Ms(now - swap_start).count(),
-        static_cast<long long>(applied_ns), static_cast<long long>(frame_ns));
+        static_cast<long long>(applied_ns), static_cast<long long>(frame_ns), redrawn.size(),
+        redrawn_px);
     std::fflush(stdout);
   }
 
@@ -312,7 +316,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     }
     const fw::SteadyTime swap_start = std::chrono::steady_clock::now();
     presenter.present(fb_width, fb_height, damage);
-    trace.after_swap(model, now, swap_start);
+    trace.after_swap(model, now, swap_start, damage);
     const bool flashing = critical_firing(model) && !stale;
     double wait = seconds_until_next_wake(model, now, flashing);
     if (const auto repeat = sound.next_wake())
