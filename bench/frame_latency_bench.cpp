@@ -92,10 +92,9 @@ int main(int argc, char** argv) {
   for (int q = 0; q < queues; ++q) {
     const std::string queue = "queue-" + std::to_string(q);
     for (int a = 0; a < agents_per_queue; ++a)
-      floor.push_back(agent_event("agent-" + std::to_string(q) + "-" + std::to_string(a), queue,
-                                  a % 3 == 0 ? core::AgentStatus::Available
-                                             : core::AgentStatus::Busy,
-                                  ""));
+      floor.push_back(
+          agent_event("agent-" + std::to_string(q) + "-" + std::to_string(a), queue,
+                      a % 3 == 0 ? core::AgentStatus::Available : core::AgentStatus::Busy, ""));
     for (int c = 0; c < 3; ++c) floor.push_back(bench::waiting_call(queue, c));
   }
   send(floor);

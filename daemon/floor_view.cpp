@@ -8,8 +8,8 @@ void FloorView::copy_agents(std::optional<std::uint64_t> changed_since,
                             core::FloorSnapshot& snapshot) const {
   // As FloorState::agents_changed_since: a revision older than the last complete picture (or
   // not from this daemon) gets every agent.
-  const bool only_changed = changed_since && *changed_since >= agents_complete_since &&
-                            *changed_since <= agents_revision;
+  const bool only_changed =
+      changed_since && *changed_since >= agents_complete_since && *changed_since <= agents_revision;
   if (only_changed) snapshot.agents_only_changed_since = changed_since;
   snapshot.agents.reserve(only_changed ? 16 : agents->size());
   for (const auto& agent : *agents)

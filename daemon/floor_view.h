@@ -74,8 +74,7 @@ struct FloorView {
   }
 
  private:
-  void copy_agents(std::optional<std::uint64_t> changed_since,
-                   core::FloorSnapshot& snapshot) const;
+  void copy_agents(std::optional<std::uint64_t> changed_since, core::FloorSnapshot& snapshot) const;
 };
 
 /// Builds views on the loop, hands them to any thread. publish() is for the loop thread only;

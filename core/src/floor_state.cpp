@@ -39,7 +39,7 @@ struct FloorState::Agent {
   std::vector<std::string> queues;  // sorted, unique
   std::vector<Queue*> member_of;    // the queues named in `queues`, for the live member counts
   std::vector<Handling> handlings;
-  AgentDay day;  // today's figures (docs/metrics.md#today-per-agent)
+  AgentDay day;                  // today's figures (docs/metrics.md#today-per-agent)
   std::uint64_t changed_at = 0;  // FloorState::agents_revision_ at its last change
 };
 
@@ -508,7 +508,9 @@ void FloorState::add_limit_crossings(FloorSnapshot& snapshot) const {
               [](const auto& x, const auto& y) { return x.agent < y.agent; });
 }
 
-void FloorState::change_every_agent() { every_agent_changed_at_ = ++agents_revision_; }
+void FloorState::change_every_agent() {
+  every_agent_changed_at_ = ++agents_revision_;
+}
 
 std::vector<AgentSnapshot> FloorState::agents() const {
   return agents_changed_since(std::nullopt).agents;

@@ -178,8 +178,8 @@ class FloorState {
   Timestamp figures_interval_{}, figures_day_{};  // what the last snapshot's `now` fell in
   std::array<std::int64_t, kAgentStatusCount> agents_by_state_{};  // whole site, kept live
   std::deque<AbandonedCall> recent_abandons_;
-  std::uint64_t abandons_recorded_ = 0;  // numbers the abandons: readers take the new ones
-  std::uint64_t agents_revision_ = 0;    // every path that changes an agent goes via agent()
+  std::uint64_t abandons_recorded_ = 0;       // numbers the abandons: readers take the new ones
+  std::uint64_t agents_revision_ = 0;         // every path that changes an agent goes via agent()
   std::uint64_t every_agent_changed_at_ = 0;  // change_every_agent(): readers take them all
   CallbackWorklist callbacks_;
   QueueGroups groups_;  // fed by record_in_groups() with every member outcome
