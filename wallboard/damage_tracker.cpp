@@ -110,7 +110,9 @@ TileRect bounding(const TileRect& a, const TileRect& b) {
   return {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1)};
 }
 
-long long area_of(const TileRect& r) { return 1LL * (r.x1 - r.x0) * (r.y1 - r.y0); }
+long long area_of(const TileRect& r) {
+  return 1LL * (r.x1 - r.x0) * (r.y1 - r.y0);
+}
 
 bool overlap(const TileRect& a, const TileRect& b) {
   return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
@@ -125,8 +127,8 @@ std::vector<TileRect> merge_nearest(std::vector<TileRect> rects, std::size_t max
     long long best_cost = -1;
     for (std::size_t i = 0; i < rects.size(); ++i)
       for (std::size_t j = i + 1; j < rects.size(); ++j) {
-        const long long cost = area_of(bounding(rects[i], rects[j])) - area_of(rects[i]) -
-                               area_of(rects[j]);
+        const long long cost =
+            area_of(bounding(rects[i], rects[j])) - area_of(rects[i]) - area_of(rects[j]);
         if (best_cost < 0 || cost < best_cost) {
           best_cost = cost;
           best_i = i;

@@ -236,7 +236,7 @@ TEST_CASE("changed queues carry the figures of a complete snapshot, on a busy ra
                    [](const Event& a, const Event& b) { return a.ts < b.ts; });
 
   FloorState floor(FloorConfig{});
-  std::map<std::string, QueueSnapshot> kept;  // what a reader of changed queues holds
+  std::map<std::string, QueueSnapshot> kept;         // what a reader of changed queues holds
   std::map<std::string, AgentSnapshot> kept_agents;  // ... and of changed agents
   std::uint64_t revision = 0, agents_revision = 0;
   std::size_t next = 0, listed = 0, snapshots = 0, agents_listed = 0;
@@ -275,7 +275,7 @@ TEST_CASE("changed queues carry the figures of a complete snapshot, on a busy ra
       CHECK(queue.agents_by_state == counted);
     }
   }
-  CHECK(listed < snapshots * kept.size());  // quiet spells did list fewer queues
+  CHECK(listed < snapshots * kept.size());                // quiet spells did list fewer queues
   CHECK(agents_listed < snapshots * kept_agents.size());  // and fewer agents
 }
 
@@ -310,7 +310,9 @@ TEST_CASE("a reader of changed agents gets one agent per change, and all of them
     floor.reconfigure(config, t0 + seconds(2));
     CHECK(all_of(t0 + seconds(2)) == 3);
   }
-  SECTION("a new day") { CHECK(all_of(utc("2026-11-25T00:00:00Z")) == 3); }
+  SECTION("a new day") {
+    CHECK(all_of(utc("2026-11-25T00:00:00Z")) == 3);
+  }
   SECTION("load") {
     floor.load(floor.save());
     CHECK(all_of(t0 + seconds(2)) == 3);

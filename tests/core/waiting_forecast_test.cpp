@@ -154,21 +154,24 @@ TEST_CASE("the forecast counts the queue's members as they are now, and after a 
   SnapshotOptions options;
   options.include_waiting_calls = true;
   const auto next_answer = [&](FloorState& state) {
-    return state.snapshot(at("10:00:00"), options).queues.at(1).waiting_calls.at(0)
+    return state.snapshot(at("10:00:00"), options)
+        .queues.at(1)
+        .waiting_calls.at(0)
         .predicted_answer_at;
   };
   CHECK(next_answer(floor) == at("10:00:00"));  // Bob is free
 
-  REQUIRE(floor.apply(agent_state(at("09:59:50"), "bob", AgentStatus::Available,
-                                  std::vector<std::string>{"sales"}))
+  REQUIRE(floor
+              .apply(agent_state(at("09:59:50"), "bob", AgentStatus::Available,
+                                 std::vector<std::string>{"sales"}))
               .applied);
   CHECK(next_answer(floor) == at("10:01:00"));  // Bob moved to sales: Ann, when she is free
 
   FloorState restarted(config);
   restarted.load(floor.save());
   CHECK(next_answer(restarted) == at("10:01:00"));
-  REQUIRE(restarted.apply(agent_state(at("09:59:55"), "bob", AgentStatus::Available, support))
-              .applied);
+  REQUIRE(
+      restarted.apply(agent_state(at("09:59:55"), "bob", AgentStatus::Available, support)).applied);
   CHECK(next_answer(restarted) == at("10:00:00"));  // back in support after the restart
 }
 

@@ -69,11 +69,10 @@ struct Floor {
 
   void apply(const core::Event& event) { state.apply(event); }
   std::optional<v1::FeedMessage> publish(core::Timestamp now, std::vector<FeedAlert> alerts = {}) {
-    const core::SnapshotOptions options =
-        feed.picture_options(state.agents_revision(), state.callbacks().revision(),
-                             state.shared_calendar(), false);
-    auto bytes = feed.update(state.snapshot(now, options), options.include_agents, alerts,
-                             nullptr, options.include_callbacks);
+    const core::SnapshotOptions options = feed.picture_options(
+        state.agents_revision(), state.callbacks().revision(), state.shared_calendar(), false);
+    auto bytes = feed.update(state.snapshot(now, options), options.include_agents, alerts, nullptr,
+                             options.include_callbacks);
     if (!bytes) return std::nullopt;
     v1::FeedMessage message;
     REQUIRE(message.ParseFromString(*bytes));
@@ -460,7 +459,8 @@ SCENARIO("the feed folds in only the agents and queues that changed, yet serves 
     }
   }
   GIVEN("new site settings (a new calendar starts a new epoch)") {
-    const auto calendar = std::make_shared<const core::SiteCalendar>("Europe/Stockholm", 6 * 60, 30);
+    const auto calendar =
+        std::make_shared<const core::SiteCalendar>("Europe/Stockholm", 6 * 60, 30);
     const core::SnapshotOptions options = floor.feed.picture_options(
         floor.state.agents_revision(), floor.state.callbacks().revision(), calendar, false);
     THEN("everything is taken again, agents and call-backs included") {
