@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "floorwatch/core/change_tracking.h"
+
 namespace floorwatch::daemon {
 
 void FloorView::copy_agents(std::optional<std::uint64_t> changed_since,
@@ -9,7 +11,7 @@ void FloorView::copy_agents(std::optional<std::uint64_t> changed_since,
   // As FloorState::agents_changed_since: a revision older than the last complete picture (or
   // not from this daemon) gets every agent.
   const bool only_changed =
-      changed_since && *changed_since >= agents_complete_since && *changed_since <= agents_revision;
+      core::only_changes_since(changed_since, agents_complete_since, agents_revision);
   if (only_changed) snapshot.agents_only_changed_since = changed_since;
   snapshot.agents.reserve(only_changed ? 16 : agents->size());
   for (const auto& agent : *agents)
@@ -42,8 +44,8 @@ core::FloorSnapshot FloorView::snapshot(std::chrono::steady_clock::time_point re
 
   // As FloorState::snapshot: a revision from before the last complete picture cannot say what
   // changed, so such a reader gets every queue.
-  const bool only_changed = options.changed_since && *options.changed_since >= complete_since &&
-                            *options.changed_since <= revision;
+  const bool only_changed =
+      core::only_changes_since(options.changed_since, complete_since, revision);
   if (only_changed) snapshot.only_changed_since = options.changed_since;
   snapshot.queues.reserve(only_changed ? 16 : queues.size());
   for (const ViewQueue& queue : queues) {

@@ -11,6 +11,10 @@ struct TileRect {
   int x0, y0, x1, y1;  // tiles, half-open
 };
 
+long long area_of(const TileRect& r) {
+  return 1LL * (r.x1 - r.x0) * (r.y1 - r.y0);
+}
+
 // Runs of dirty tiles in each row (a one-tile gap is bridged), stacked rows with the same run
 // merged into one rectangle.
 std::vector<TileRect> runs(const std::vector<bool>& dirty, int tiles_x, int tiles_y) {
@@ -61,7 +65,6 @@ std::vector<TileRect> bands(const std::vector<bool>& dirty, int tiles_x, int til
       out.push_back({x0, y, x1, y + 1});
     }
   }
-  auto area = [](const TileRect& r) { return 1LL * (r.x1 - r.x0) * (r.y1 - r.y0); };
   while (out.size() > max_rects) {
     std::size_t best = 0;
     long long best_cost = -1;
@@ -69,7 +72,7 @@ std::vector<TileRect> bands(const std::vector<bool>& dirty, int tiles_x, int til
       const TileRect& a = out[i];
       const TileRect& b = out[i + 1];
       const TileRect u{std::min(a.x0, b.x0), a.y0, std::max(a.x1, b.x1), b.y1};
-      const long long cost = area(u) - area(a) - area(b);
+      const long long cost = area_of(u) - area_of(a) - area_of(b);
       if (best_cost < 0 || cost < best_cost) {
         best_cost = cost;
         best = i;
@@ -108,10 +111,6 @@ std::vector<TileRect> cell_boxes(const std::vector<bool>& dirty, int tiles_x, in
 
 TileRect bounding(const TileRect& a, const TileRect& b) {
   return {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1)};
-}
-
-long long area_of(const TileRect& r) {
-  return 1LL * (r.x1 - r.x0) * (r.y1 - r.y0);
 }
 
 bool overlap(const TileRect& a, const TileRect& b) {
@@ -154,7 +153,7 @@ std::vector<TileRect> merge_nearest(std::vector<TileRect> rects, std::size_t max
 
 long long tile_area(const std::vector<TileRect>& rects) {
   long long area = 0;
-  for (const TileRect& r : rects) area += 1LL * (r.x1 - r.x0) * (r.y1 - r.y0);
+  for (const TileRect& r : rects) area += area_of(r);
   return area;
 }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "floorwatch/core/byte_codec.h"
+#include "floorwatch/core/change_tracking.h"
 #include "floorwatch/core/erlang_a.h"
 #include "floorwatch/core/erlang_c.h"
 #include "floorwatch/core/patience.h"
@@ -441,9 +442,8 @@ FloorSnapshot FloorState::snapshot(Timestamp now, const SnapshotOptions& options
   if (options.include_callbacks) result.callbacks = callbacks_.open();
 
   // A revision from before load() (or not from this state) cannot say what changed.
-  const bool only_changed = options.changed_since &&
-                            *options.changed_since >= reloaded_at_revision_ &&
-                            *options.changed_since <= revision_;
+  const bool only_changed =
+      only_changes_since(options.changed_since, reloaded_at_revision_, revision_);
   if (only_changed) result.only_changed_since = options.changed_since;
   result.queues.reserve(only_changed ? 16 : queues_.size());
   for (const auto& [name, q] : queues_) {
@@ -519,7 +519,7 @@ std::vector<AgentSnapshot> FloorState::agents() const {
 FloorState::AgentChanges FloorState::agents_changed_since(
     std::optional<std::uint64_t> since) const {
   AgentChanges result;
-  result.complete = !since || *since < every_agent_changed_at_ || *since > agents_revision_;
+  result.complete = !only_changes_since(since, every_agent_changed_at_, agents_revision_);
   for (const auto& [id, a] : agents_) {
     if (!result.complete && a.changed_at <= *since) continue;
     result.agents.push_back(agent_snapshot(id, a));
