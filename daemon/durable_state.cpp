@@ -97,17 +97,35 @@ void DurableState::attach(IngestPipeline& pipeline) {
 }
 
 bool DurableState::on_journal_news(std::chrono::steady_clock::time_point now) {
-  for (const auto& change : writer_->take_health_changes()) on_health(change, now);
-  return pipeline_ ? pipeline_->take_journal_completions(now) : false;
+  const JournalWriter::News news = writer_->take_news();
+  const std::span<const JournalWriter::Completion> completed(news.completed);
+  // In the writer's order: frames committed before a fault are applied while
+  // floorwatch_journal_up still reads 1; once it reads 0, nothing is applied until it reads 1.
+  bool changed = false;
+  std::size_t applied = 0;
+  for (const auto& change : news.health) {
+    changed =
+        apply(completed.subspan(applied, change.completions_before - applied), now) || changed;
+    applied = change.completions_before;
+    on_health(change, now);
+    publish_health();
+  }
+  return apply(completed.subspan(applied), now) || changed;
+}
+
+bool DurableState::apply(std::span<const JournalWriter::Completion> completed,
+                         std::chrono::steady_clock::time_point now) {
+  return pipeline_ && !completed.empty() && pipeline_->apply_journal_completions(completed, now);
 }
 
 void DurableState::on_health(const JournalWriter::HealthChange& change,
                              std::chrono::steady_clock::time_point now) {
+  const bool was_up = journal_up();
   if (!change.up) {
     if (journal_down_) {
       spdlog::error("journal fault continues, now: {}", change.problem);
       fault_ = change.problem;
-      return publish_health();
+      return;
     }
     journal_down_ = true;
     fault_ = change.problem;
@@ -132,7 +150,7 @@ void DurableState::on_health(const JournalWriter::HealthChange& change,
                     fault_);
     }
   }
-  publish_health();
+  if (was_up && !journal_up()) parts_.metrics.journal_fault();
 }
 
 void DurableState::publish_health() {
@@ -220,7 +238,7 @@ void DurableState::stop(AlertService* alerts, core::Timestamp floor_now) {
   // snapshot, which then covers them.
   if (pipeline_) {
     const auto now = std::chrono::steady_clock::now();
-    pipeline_->take_journal_completions(now);
+    pipeline_->apply_journal_completions(writer_->take_news().completed, now);
     pipeline_->send_acks(now);
   }
   std::string problem;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,8 @@ class DurableState {
   void attach(IngestPipeline& pipeline);
   /// Poll this with the loop's sockets: the journal writer has news.
   zmq::socket_t& journal_socket() { return writer_->done_socket(); }
-  /// The writer's news: health changes (logged, exported, told to systemd), then completions.
-  /// True when the floor changed.
+  /// The writer's news in its order: durable frames applied, health changes logged and exported
+  /// (metrics, systemd STATUS). True when the floor changed.
   bool on_journal_news(std::chrono::steady_clock::time_point now);
   /// Every tick: collects a finished snapshot, starts the periodic one when due. `floor_now`:
   /// the loop's clock for this tick, saved in the snapshot.
@@ -72,6 +73,8 @@ class DurableState {
   void start_snapshot(std::chrono::steady_clock::time_point now, core::Timestamp floor_now,
                       AlertService* alerts);
   void finish_snapshot(const SnapshotWriter::Result& result);
+  bool apply(std::span<const JournalWriter::Completion> completed,
+             std::chrono::steady_clock::time_point now);
   void on_health(const JournalWriter::HealthChange& change,
                  std::chrono::steady_clock::time_point now);
   void publish_health();

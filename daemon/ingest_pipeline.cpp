@@ -109,10 +109,12 @@ void IngestPipeline::send_acks(std::chrono::steady_clock::time_point now) {
   applied_.clear();
 }
 
-bool IngestPipeline::take_journal_completions(std::chrono::steady_clock::time_point now) {
+bool IngestPipeline::apply_journal_completions(
+    std::span<const JournalWriter::Completion> completions,
+    std::chrono::steady_clock::time_point now) {
   if (!journal_) return false;
   bool changed = false;
-  for (const JournalWriter::Completion& completion : journal_->take_completed()) {
+  for (const JournalWriter::Completion& completion : completions) {
     if (in_flight_.empty() || in_flight_.front().ticket != completion.ticket) {
       spdlog::error("journal completion {} does not match the frames in flight", completion.ticket);
       continue;

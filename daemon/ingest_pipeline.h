@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,9 +41,10 @@ class IngestPipeline {
 
   /// Reads what the socket has (a bounded number of frames). True when the floor changed.
   bool drain(std::chrono::steady_clock::time_point now);
-  /// The journal writer's completions: applies what is durable, drops the rest.
+  /// The journal writer's completions (in its order): applies what is durable, drops the rest.
   /// True when the floor changed.
-  bool take_journal_completions(std::chrono::steady_clock::time_point now);
+  bool apply_journal_completions(std::span<const JournalWriter::Completion> completions,
+                                 std::chrono::steady_clock::time_point now);
   /// Acks every frame applied since the last call. The loop calls it after publishing what
   /// they changed, so a collector that has its acks finds its events on /metrics.
   void send_acks(std::chrono::steady_clock::time_point now);

@@ -29,22 +29,16 @@ std::uint64_t JournalWriter::submit(std::vector<std::string_view> frames) {
   return ticket;
 }
 
-std::vector<JournalWriter::Completion> JournalWriter::take_completed() {
+JournalWriter::News JournalWriter::take_news() {
   wakeup_.drain();
-  std::vector<Completion> taken;
+  News news;
   {
     std::lock_guard lock(mutex_);
-    taken.swap(completed_);
+    news.completed.swap(completed_);
+    news.health.swap(health_changes_);
   }
-  in_flight_ -= taken.size();
-  return taken;
-}
-
-std::vector<JournalWriter::HealthChange> JournalWriter::take_health_changes() {
-  std::lock_guard lock(mutex_);
-  std::vector<HealthChange> taken;
-  taken.swap(health_changes_);
-  return taken;
+  in_flight_ -= news.completed.size();
+  return news;
 }
 
 void JournalWriter::prune_through(std::int64_t frame_id) {
@@ -122,7 +116,7 @@ bool JournalWriter::write_frames(const std::vector<Batch>& batches) {
       awaiting_snapshot_ = true;
       down_ = false;
       std::lock_guard lock(mutex_);
-      health_changes_.push_back(HealthChange{true, {}, true});
+      health_changes_.push_back(HealthChange{true, {}, true, completed_.size()});
     }
     if (awaiting_snapshot_) return false;
     std::vector<std::string_view> frames;
@@ -132,7 +126,7 @@ bool JournalWriter::write_frames(const std::vector<Batch>& batches) {
     if (down_) {
       down_ = false;
       std::lock_guard lock(mutex_);
-      health_changes_.push_back(HealthChange{true, {}, false});
+      health_changes_.push_back(HealthChange{true, {}, false, completed_.size()});
     }
     return true;
   } catch (const std::exception& error) {
@@ -142,7 +136,7 @@ bool JournalWriter::write_frames(const std::vector<Batch>& batches) {
       down_ = true;
       problem_ = error.what();
       std::lock_guard lock(mutex_);
-      health_changes_.push_back(HealthChange{false, problem_, false});
+      health_changes_.push_back(HealthChange{false, problem_, false, completed_.size()});
     }
     return false;
   }

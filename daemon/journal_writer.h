@@ -44,6 +44,7 @@ class JournalWriter {
     std::string problem;     ///< when down: the file, what failed, SQLite's words, errno
     bool recreated = false;  ///< when up: the file had vanished and was created anew, so the
                              ///< frames since the last snapshot exist only in memory now
+    std::size_t completions_before = 0;  ///< how many of the same take's completions came first
   };
 
   /// Takes over `journal` (recovered on the caller's thread); `last_frame_id` is its last id.
@@ -62,10 +63,16 @@ class JournalWriter {
   std::uint64_t submit(std::vector<std::string_view> frames);
   /// Batches submitted and not yet taken back as completions.
   std::size_t in_flight() const { return in_flight_; }
-  /// Readable when completions or health changes wait: poll it with the loop's sockets.
+  /// What the writer did since the last take, in its order: each health change says how many
+  /// of the completions came before it, so the loop applies durable frames while the journal
+  /// reads up, never after it said down.
+  struct News {
+    std::vector<Completion> completed;
+    std::vector<HealthChange> health;
+  };
+  /// Readable when news waits: poll it with the loop's sockets.
   zmq::socket_t& done_socket() { return wakeup_.socket(); }
-  std::vector<Completion> take_completed();
-  std::vector<HealthChange> take_health_changes();
+  News take_news();
   /// Frames up to `frame_id` are covered by a snapshot that has a newer one: drop them.
   void prune_through(std::int64_t frame_id);
   /// After a recreated journal: a snapshot now holds every frame applied, so frames may be

@@ -157,8 +157,11 @@ void SelfMetrics::ingest_frame_dropped(std::string_view reason) {
 }
 
 void SelfMetrics::journal_up(bool up) {
-  if (!up && journal_up_->Value() == 1) journal_faults_->Increment();
   journal_up_->Set(up ? 1 : 0);
+}
+
+void SelfMetrics::journal_fault() {
+  journal_faults_->Increment();
 }
 
 void SelfMetrics::snapshot_finished(bool written) {

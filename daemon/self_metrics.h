@@ -54,8 +54,10 @@ class SelfMetrics {
   /// `rate_limited`) or a journal fault (`journal_unavailable`); the collector resends it, so
   /// this counts pressure, not loss.
   void ingest_frame_dropped(std::string_view reason);
-  /// floorwatch_journal_up; a fall to 0 counts one floorwatch_journal_faults_total.
+  /// floorwatch_journal_up.
   void journal_up(bool up);
+  /// One more floorwatch_journal_faults_total: the journal stopped accepting writes.
+  void journal_fault();
   /// floorwatch_snapshots_total{result=written|failed}.
   void snapshot_finished(bool written);
 

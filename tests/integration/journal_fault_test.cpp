@@ -92,20 +92,33 @@ std::map<std::string, double> reference_figures(const std::string& events) {
   return queue_figures(reference.scrape());
 }
 
+/// The journal's health and what was applied, from one scrape (separate scrapes would let a
+/// commit fall between them).
+struct JournalReading {
+  double up = 1, faults = 0, applied = 0;
+};
+
+JournalReading read_journal(const RunningDaemon& daemon) {
+  const auto samples = daemon.scrape();
+  return {find_sample(samples, "floorwatch_journal_up", {}).value_or(1),
+          find_sample(samples, "floorwatch_journal_faults_total", {}).value_or(0),
+          find_sample(samples, "floorwatch_events_received_total", {}).value_or(0)};
+}
+
 /// During a fault: the journal says down, nothing more is applied, the collector still waits.
 /// A nearly full disk may still take a small commit now and then (which is then rightly
-/// applied): only a stretch with the journal down throughout must show no change.
+/// applied, with the journal up, and counted as a new fault when it fails again): only a
+/// stretch with the journal down throughout must show no change.
 void check_paused(RunningDaemon& daemon, ChildProcess& collector) {
   REQUIRE(wait_until([&] { return sample_or(daemon, "floorwatch_journal_up", 1) == 0; }, 30s));
   bool still_throughout = false;
   for (int attempt = 0; attempt < 10 && !still_throughout; ++attempt) {
-    const double faults = sample_or(daemon, "floorwatch_journal_faults_total", 0);
-    const double applied = events_received(daemon);
+    const JournalReading before = read_journal(daemon);
     std::this_thread::sleep_for(1500ms);
-    if (sample_or(daemon, "floorwatch_journal_up", 1) != 0 ||
-        sample_or(daemon, "floorwatch_journal_faults_total", 0) != faults)
+    const JournalReading after = read_journal(daemon);
+    if (before.up != 0 || after.up != 0 || after.faults != before.faults)
       continue;  // the journal took a commit in between: try another stretch
-    CHECK(events_received(daemon) == applied);  // nothing applied that the journal lacks
+    CHECK(after.applied == before.applied);  // nothing applied that the journal lacks
     still_throughout = true;
   }
   CHECK(still_throughout);
