@@ -225,6 +225,30 @@ std::vector<PixelRect> DamageTracker::full_screen() const {
   return {PixelRect{0, 0, width_, height_}};
 }
 
+std::vector<PixelRect> merge_for_copy(std::vector<PixelRect> rects, long long call_pixels) {
+  const auto bounding = [](const PixelRect& a, const PixelRect& b) {
+    return PixelRect{std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1),
+                     std::max(a.y1, b.y1)};
+  };
+  for (;;) {
+    long long best_saving = 0;
+    std::size_t best_i = 0, best_j = 0;
+    for (std::size_t i = 0; i < rects.size(); ++i)
+      for (std::size_t j = i + 1; j < rects.size(); ++j) {
+        const long long saving =
+            rects[i].area() + rects[j].area() + call_pixels - bounding(rects[i], rects[j]).area();
+        if (saving > best_saving) {
+          best_saving = saving;
+          best_i = i;
+          best_j = j;
+        }
+      }
+    if (best_saving == 0) return rects;
+    rects[best_i] = bounding(rects[best_i], rects[best_j]);
+    rects.erase(rects.begin() + static_cast<std::ptrdiff_t>(best_j));
+  }
+}
+
 std::vector<PixelRect> WindowDamage::to_copy(const std::vector<PixelRect>& redrawn, int width,
                                              int height) {
   if (width != width_ || height != height_) {
@@ -233,7 +257,7 @@ std::vector<PixelRect> WindowDamage::to_copy(const std::vector<PixelRect>& redra
     whole_ = true;
   }
   if (width <= 0 || height <= 0) return {};
-  if (!whole_) return redrawn;
+  if (!whole_) return merge_for_copy(redrawn, kCopyCallPixels);
   whole_ = false;
   return {PixelRect{0, 0, width, height}};
 }

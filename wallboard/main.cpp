@@ -25,6 +25,7 @@
 #include "wallboard/board_sound.h"
 #include "wallboard/board_view.h"
 #include "wallboard/feed_client.h"
+#include "wallboard/frame_memory.h"
 #include "wallboard/frame_pacer.h"
 #include "wallboard/input_frames.h"
 #include "wallboard/partial_redraw.h"
@@ -181,6 +182,7 @@ void report_redraw_check(const ImDrawData& cut, std::vector<ImDrawList*>& uncut,
                          const fw::PartialRedraw& redraw, const float background[4]) {
   ImDrawData whole = cut;
   whole.CmdLists = uncut.data();
+  whole.CmdListsCount = static_cast<int>(uncut.size());
   // The background explicitly: the fills' callbacks leave their own clear colour behind.
   fw::clear_rects({fw::PixelRect{0, 0, shown.width, shown.height}}, shown.height, background);
   ImGui_ImplOpenGL3_RenderDrawData(&whole);
@@ -219,8 +221,8 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
   PresentedTrace trace(options.trace_agent);
   fw::FramePacer pacer(30, 4);
   fw::Presenter presenter(window, !options.full_redraw);
-  fw::PartialRedraw redraw;
   const auto bg = fw::Palette::background;
+  fw::PartialRedraw redraw(IM_COL32(bg.r, bg.g, bg.b, 255));
   const float background[4] = {bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f, 1.0f};
   std::printf("wallboard: redraw=%s\n", presenter.mode_name());
   std::fflush(stdout);
@@ -287,7 +289,7 @@ int run_frame_loop(GLFWwindow* window, fw::FeedClient& client, const fw::BoardOp
     const std::vector<fw::PixelRect> damage =
         redraw.restrict_to_damage(draw_data, fb_width, fb_height, presenter.buffer_age());
     glViewport(0, 0, fb_width, fb_height);
-    fw::clear_rects(damage, fb_height, background);
+    if (!redraw.painted_background()) fw::clear_rects(damage, fb_height, background);
     if (!damage.empty()) ImGui_ImplOpenGL3_RenderDrawData(&draw_data);
 
     if (shoot) {
@@ -391,6 +393,7 @@ int run_board(const fw::BoardOptions& options,
 }  // namespace
 
 int main(int argc, char** argv) {
+  fw::keep_freed_memory_for_reuse();
   CLI::App app{"floorwatch-wallboard: the contact-centre floor display"};
   std::string config_path, board, name, feed, snapshot, control, queues, pages, title,
       curve_server_keys, size = "1920x1080";

@@ -81,6 +81,9 @@ bool is_unit_scale(const ImDrawData& data) {
 
 }  // namespace
 
+PartialRedraw::PartialRedraw(ImU32 background)
+    : background_(background), background_list_(ImGui::GetDrawListSharedData()) {}
+
 std::vector<PixelRect> PartialRedraw::restrict_to_damage(ImDrawData& data, int fb_width,
                                                          int fb_height, int buffer_age) {
   fb_width_ = fb_width;
@@ -91,10 +94,33 @@ std::vector<PixelRect> PartialRedraw::restrict_to_damage(ImDrawData& data, int f
   hash_frame(data);
   std::vector<PixelRect> rects = tracker_.end_frame(buffer_age);
   ++frames_;
+  painted_background_ = false;
   if (rects.size() == 1 && rects.front() == PixelRect{0, 0, fb_width, fb_height}) return rects;
   ++partial_frames_;
   cut_draw_lists(data, rects);
+  paint_background(data, rects);
   return rects;
+}
+
+// The rectangles are disjoint and opaque: in front of everything, they stand for a clear.
+void PartialRedraw::paint_background(ImDrawData& data, const std::vector<PixelRect>& rects) {
+  ImDrawList& list = background_list_;
+  list._ResetForNewFrame();
+  list.PushTextureID(ImGui::GetIO().Fonts->TexID);  // its white pixel, as every fill
+  list.PushClipRectFullScreen();
+  const ImVec2 offset = data.DisplayPos;
+  for (const PixelRect& r : rects)
+    list.AddRectFilled(
+        ImVec2(static_cast<float>(r.x0) + offset.x, static_cast<float>(r.y0) + offset.y),
+        ImVec2(static_cast<float>(r.x1) + offset.x, static_cast<float>(r.y1) + offset.y),
+        background_);
+  lists_.assign(data.CmdLists, data.CmdLists + data.CmdListsCount);
+  lists_.insert(lists_.begin(), &list);
+  data.CmdLists = lists_.data();
+  data.CmdListsCount = static_cast<int>(lists_.size());
+  data.TotalVtxCount += list.VtxBuffer.Size;
+  data.TotalIdxCount += list.IdxBuffer.Size;
+  painted_background_ = true;
 }
 
 void PartialRedraw::hash_frame(const ImDrawData& data) {
@@ -138,10 +164,16 @@ void PartialRedraw::cut_draw_lists(ImDrawData& data, const std::vector<PixelRect
   const ImVec2 offset = data.DisplayPos;
   std::size_t triangle = 0;
   data.TotalIdxCount = 0;
+  if (spares_.size() < static_cast<std::size_t>(data.CmdListsCount))
+    spares_.resize(static_cast<std::size_t>(data.CmdListsCount));
   for (int l = 0; l < data.CmdListsCount; ++l) {
     ImDrawList& list = *data.CmdLists[l];
-    ImVector<ImDrawIdx> indices;
-    ImVector<ImDrawCmd> commands;
+    // The cut goes into buffers kept from earlier frames and is swapped in: both stay as large
+    // as the page needs, so neither ImGui nor the cut allocates (and faults in) fresh pages.
+    ImVector<ImDrawIdx>& indices = spares_[static_cast<std::size_t>(l)].indices;
+    ImVector<ImDrawCmd>& commands = spares_[static_cast<std::size_t>(l)].commands;
+    indices.resize(0);
+    commands.resize(0);
     for (const ImDrawCmd& cmd : list.CmdBuffer) {
       if (cmd.UserCallback == ImDrawCallback_ResetRenderState) {
         commands.push_back(cmd);

@@ -16,11 +16,16 @@ namespace floorwatch::wallboard {
 
 class PartialRedraw {
  public:
+  /// `background`: the colour every redrawn rectangle starts from. After ImGui's context exists.
+  explicit PartialRedraw(ImU32 background);
   /// Hashes `data` (after ImGui::Render) and, when `buffer_age` lets part of the back buffer be
-  /// kept, rewrites its draw lists to draw only the damaged rectangles. Returns those rectangles
-  /// (the whole framebuffer for a full redraw; empty when nothing changed).
+  /// kept, rewrites its draw lists to draw only the damaged rectangles, each painted with the
+  /// background first (one more draw list, in front). Returns those rectangles (the whole
+  /// framebuffer for a full redraw, which the caller clears; empty when nothing changed).
   std::vector<PixelRect> restrict_to_damage(ImDrawData& data, int fb_width, int fb_height,
                                             int buffer_age);
+  /// The last frame was redrawn in part, background included (nothing to clear).
+  bool painted_background() const { return painted_background_; }
   /// The back buffer no longer holds what the hashes say (font texture rebuilt).
   void invalidate() { tracker_.invalidate(); }
   /// Frames hashed, and those drawn in part (less than the whole framebuffer).
@@ -30,15 +35,27 @@ class PartialRedraw {
  private:
   void hash_frame(const ImDrawData& data);
   void cut_draw_lists(ImDrawData& data, const std::vector<PixelRect>& rects);
+  void paint_background(ImDrawData& data, const std::vector<PixelRect>& rects);
 
   DamageTracker tracker_;
   int fb_width_ = 0, fb_height_ = 0;
   long frames_ = 0, partial_frames_ = 0;
+  ImU32 background_;
+  ImDrawList background_list_;
+  std::vector<ImDrawList*> lists_;  ///< the background list, then the frame's
+  bool painted_background_ = false;
   std::vector<PixelRect> triangle_boxes_;     ///< every triangle of the frame, in draw order
   std::vector<std::uint64_t> vertex_hashes_;  ///< of the draw list being hashed
+  struct CutBuffers {
+    ImVector<ImDrawIdx> indices;
+    ImVector<ImDrawCmd> commands;
+  };
+  std::vector<CutBuffers> spares_;  ///< per draw list: last frame's uncut buffers, reused
 };
 
-/// Clears `rects` (y down) of the bound framebuffer to `rgba` (0..1).
+/// Clears `rects` (y down) of the bound framebuffer to `rgba` (0..1). One scissored glClear
+/// each: in llvmpipe every one is a quad drawn with its own state, so a partial frame paints
+/// its background as triangles instead (PartialRedraw).
 void clear_rects(const std::vector<PixelRect>& rects, int fb_height, const float rgba[4]);
 
 /// Shows the back buffer. With a software rasteriser (Mesa llvmpipe: wall PCs without a GPU)

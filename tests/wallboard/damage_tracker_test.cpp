@@ -2,6 +2,8 @@
 // and nothing else; rectangles it redraws are disjoint and cover every changed tile.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <random>
 
 #include "wallboard/damage_tracker.h"
@@ -189,4 +191,28 @@ SCENARIO("The window is given only what a frame redrew while it still shows the 
       }
     }
   }
+}
+
+TEST_CASE("Many small redrawn pieces reach the window in a few copies, far ones separately",
+          "[wallboard][redraw]") {
+  // The queues page's once-a-second frame: every tile's oldest wait, 5 rows of 10 tiles.
+  std::vector<PixelRect> waits;
+  for (int row = 0; row < 5; ++row)
+    for (int column = 0; column < 10; ++column)
+      waits.push_back({20 + 192 * column, 100 + 200 * row, 84 + 192 * column, 132 + 200 * row});
+  const auto copies = merge_for_copy(waits, WindowDamage::kCopyCallPixels);
+  CHECK(copies.size() <= 10);
+  long long copied = 0, redrawn = 0;
+  for (const PixelRect& r : copies) copied += r.area();
+  for (const PixelRect& wait : waits) {
+    redrawn += wait.area();
+    CHECK(std::any_of(copies.begin(), copies.end(),
+                      [&](const PixelRect& c) { return c.intersection(wait) == wait; }));
+  }
+  // Never more than the calls saved are worth.
+  CHECK(copied + static_cast<long long>(copies.size()) * WindowDamage::kCopyCallPixels <=
+        redrawn + static_cast<long long>(waits.size()) * WindowDamage::kCopyCallPixels);
+
+  const std::vector<PixelRect> corners{{0, 0, 32, 32}, {kW - 32, kH - 32, kW, kH}};
+  CHECK(merge_for_copy(corners, WindowDamage::kCopyCallPixels) == corners);
 }
