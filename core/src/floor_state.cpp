@@ -33,6 +33,7 @@ struct Handling {
 };
 
 struct FloorState::Agent {
+  const std::string* id = nullptr;  // its key in agents_ (nodes never move)
   AgentStatus state = AgentStatus::Offline;
   std::string reason;
   Timestamp state_since{};
@@ -133,6 +134,7 @@ FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
   auto [it, inserted] = agents_.try_emplace(id);
   it->second.changed_at = ++agents_revision_;  // the caller is about to change this agent
   if (inserted) {
+    it->second.id = &it->first;
     it->second.state_since = ts;
     it->second.last_change = ts;
     it->second.day.counted_to = ts;
@@ -486,26 +488,21 @@ std::vector<GroupSnapshot> FloorState::snapshot_groups(Timestamp now) const {
   return result;
 }
 
-// One pass over the agents for every queue in the picture: only agents in a state with a red
-// limit are listed, each under the queues it is a member of.
+// Per queue in the picture, its members: only agents in a state with a red limit are listed.
 void FloorState::add_limit_crossings(FloorSnapshot& snapshot) const {
-  if (snapshot.queues.empty()) return;
-  const auto by_name = [](const QueueSnapshot& q, const std::string& name) {
-    return q.name < name;
-  };
-  for (const auto& [id, a] : agents_) {
-    const auto at = critical_at(config_.agent_limits.limit_for(a.state, a.reason), a.state_since);
-    if (!at) continue;
-    for (const std::string& name : a.queues) {
-      auto q = std::lower_bound(snapshot.queues.begin(), snapshot.queues.end(), name, by_name);
-      if (q == snapshot.queues.end() || q->name != name) continue;
-      q->agent_limit_crossings.push_back(AgentLimitCrossing{id, a.state, a.reason, *at});
+  for (QueueSnapshot& q : snapshot.queues) {
+    const auto found = queues_.find(q.name);
+    if (found == queues_.end()) continue;
+    for (const Agent* a : found->second->member_agents) {
+      const auto at =
+          critical_at(config_.agent_limits.limit_for(a->state, a->reason), a->state_since);
+      if (at)
+        q.agent_limit_crossings.push_back(AgentLimitCrossing{*a->id, a->state, a->reason, *at});
     }
-  }
-  // Sorted by agent id, so equal states give equal pictures whatever the hash order.
-  for (QueueSnapshot& q : snapshot.queues)
+    // Sorted by agent id, so equal states give equal pictures whatever the members' order.
     std::sort(q.agent_limit_crossings.begin(), q.agent_limit_crossings.end(),
               [](const auto& x, const auto& y) { return x.agent < y.agent; });
+  }
 }
 
 void FloorState::change_every_agent() {
@@ -922,6 +919,7 @@ void FloorState::load(std::string_view bytes) {
 
   std::array<std::int64_t, kAgentStatusCount> agents_by_state{};
   for (auto& [id, a] : agents) {
+    a.id = &id;
     ++agents_by_state[static_cast<std::size_t>(a.state)];
     for (Queue* q : a.member_of) {
       ++q->members[static_cast<std::size_t>(a.state)];

@@ -115,6 +115,35 @@ TEST_CASE("queues list their members' red-limit crossings; a new reason moves th
   CHECK_FALSE(agents[2].limit.critical);
 }
 
+TEST_CASE("red-limit crossings survive a restart and follow a move to another queue",
+          "[core][agent_limits][floor_state]") {
+  FloorConfig config;
+  FloorState floor(config);
+  for (const Event& e : {
+           agent_state(utc("2026-11-24T09:00:00Z"), "anna", AgentStatus::Paused,
+                       std::vector<std::string>{"support", "sales"}, "break"),
+           agent_state(utc("2026-11-24T09:00:00Z"), "bob", AgentStatus::Paused,
+                       std::vector<std::string>{"sales"}, "break"),
+       })
+    REQUIRE(floor.apply(e).applied);
+  FloorState restarted(config);
+  restarted.load(floor.save());
+  const FloorSnapshot loaded = restarted.snapshot(utc("2026-11-24T09:30:00Z"));
+  REQUIRE(queue_in(loaded, "support").agent_limit_crossings.size() == 1);
+  CHECK(queue_in(loaded, "support").agent_limit_crossings[0].agent == "anna");
+  REQUIRE(queue_in(loaded, "sales").agent_limit_crossings.size() == 2);
+  CHECK(queue_in(loaded, "sales").agent_limit_crossings[1].agent == "bob");
+
+  // anna leaves support after the restart: only sales lists her now.
+  REQUIRE(restarted
+              .apply(agent_state(utc("2026-11-24T09:31:00Z"), "anna", AgentStatus::Paused,
+                                 std::vector<std::string>{"sales"}, "break"))
+              .applied);
+  const FloorSnapshot moved = restarted.snapshot(utc("2026-11-24T09:32:00Z"));
+  CHECK(queue_in(moved, "support").agent_limit_crossings.empty());
+  CHECK(queue_in(moved, "sales").agent_limit_crossings.size() == 2);
+}
+
 TEST_CASE("new limits make readers take the agents again", "[core][agent_limits][floor_state]") {
   FloorConfig config;
   FloorState floor(config);
