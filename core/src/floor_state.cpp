@@ -133,6 +133,7 @@ FloorState::Queue& FloorState::queue(const std::string& name) {
 FloorState::Agent& FloorState::agent(const std::string& id, Timestamp ts) {
   auto [it, inserted] = agents_.try_emplace(id);
   it->second.changed_at = ++agents_revision_;  // the caller is about to change this agent
+  log_agent_change(it->second);
   if (inserted) {
     it->second.id = &it->first;
     it->second.state_since = ts;
@@ -507,6 +508,17 @@ void FloorState::add_limit_crossings(FloorSnapshot& snapshot) const {
 
 void FloorState::change_every_agent() {
   every_agent_changed_at_ = ++agents_revision_;
+  agent_log_.clear();  // readers from before take every agent
+  agent_log_complete_after_ = every_agent_changed_at_;
+}
+
+void FloorState::log_agent_change(const Agent& a) {
+  if (agent_log_.size() >= kAgentChangeLog) {
+    const std::size_t dropped = kAgentChangeLog / 2;
+    agent_log_complete_after_ = agent_log_[dropped - 1].first;
+    agent_log_.erase(agent_log_.begin(), agent_log_.begin() + static_cast<std::ptrdiff_t>(dropped));
+  }
+  agent_log_.emplace_back(a.changed_at, &a);
 }
 
 std::vector<AgentSnapshot> FloorState::agents() const {
@@ -517,9 +529,16 @@ FloorState::AgentChanges FloorState::agents_changed_since(
     std::optional<std::uint64_t> since) const {
   AgentChanges result;
   result.complete = !only_changes_since(since, every_agent_changed_at_, agents_revision_);
-  for (const auto& [id, a] : agents_) {
-    if (!result.complete && a.changed_at <= *since) continue;
-    result.agents.push_back(agent_snapshot(id, a));
+  if (!result.complete && *since >= agent_log_complete_after_) {
+    // Newest first; an agent's latest entry is the one with its changed_at.
+    for (auto it = agent_log_.rbegin(); it != agent_log_.rend() && it->first > *since; ++it)
+      if (it->second->changed_at == it->first)
+        result.agents.push_back(agent_snapshot(*it->second->id, *it->second));
+  } else {
+    for (const auto& [id, a] : agents_) {
+      if (!result.complete && a.changed_at <= *since) continue;
+      result.agents.push_back(agent_snapshot(id, a));
+    }
   }
   std::sort(result.agents.begin(), result.agents.end(),
             [](const AgentSnapshot& x, const AgentSnapshot& y) { return x.agent < y.agent; });

@@ -323,6 +323,46 @@ TEST_CASE("a reader of changed agents gets one agent per change, and all of them
   }
 }
 
+TEST_CASE("a reader far behind still gets exactly the agents that changed",
+          "[core][floor_state][changes][agents]") {
+  FloorState floor(three_queues());
+  const auto t0 = utc("2026-11-24T09:00:00Z");
+  for (const char* id : {"ann", "bob", "cid", "dan"})
+    REQUIRE(floor.apply(agent_state(t0, id, AgentStatus::Available)).applied);
+  (void)floor.snapshot(t0);  // the first picture opens the day
+  SnapshotOptions options;
+  options.include_agents = true;
+  options.agents_changed_since = floor.agents_revision();
+  // ann changes once, then more changes than the engine remembers one by one (bob and cid),
+  // then dan once.
+  REQUIRE(floor.apply(agent_state(t0 + Duration{500}, "ann", AgentStatus::Paused)).applied);
+  std::size_t changes = 0;
+  for (auto t = t0 + seconds(1); changes < FloorState::kAgentChangeLog + 10; t += seconds(1)) {
+    const bool even = changes % 2 == 0;
+    REQUIRE(floor
+                .apply(agent_state(t, even ? "bob" : "cid",
+                                   even ? AgentStatus::Paused : AgentStatus::Available))
+                .applied);
+    ++changes;
+  }
+  REQUIRE(floor.apply(agent_state(t0 + seconds(9000), "dan", AgentStatus::Paused)).applied);
+  const auto ids = [](const FloorSnapshot& picture) {
+    std::vector<std::string> agents;
+    for (const AgentSnapshot& a : picture.agents) agents.push_back(a.agent);
+    return agents;
+  };
+  const FloorSnapshot behind = floor.snapshot(t0 + seconds(9000), options);
+  CHECK(behind.agents_only_changed_since == options.agents_changed_since);
+  CHECK(ids(behind) == std::vector<std::string>{"ann", "bob", "cid", "dan"});
+
+  // A reader one change behind gets that one agent, in its latest state.
+  options.agents_changed_since = floor.agents_revision();
+  REQUIRE(floor.apply(agent_state(t0 + seconds(9001), "bob", AgentStatus::Available)).applied);
+  const FloorSnapshot recent = floor.snapshot(t0 + seconds(9001), options);
+  CHECK(ids(recent) == std::vector<std::string>{"bob"});
+  CHECK(recent.agents[0].state == AgentStatus::Available);
+}
+
 TEST_CASE("rolling sums and max wait match a scan of the window, with late outcomes and expiries",
           "[core][windows][changes]") {
   std::mt19937 random(7);

@@ -88,6 +88,9 @@ class FloorState {
     bool complete = true;
   };
   AgentChanges agents_changed_since(std::optional<std::uint64_t> since) const;
+  /// Agent changes remembered for agents_changed_since(): a reader this many changes behind
+  /// still gets only what changed, by a walk of every agent instead.
+  static constexpr std::size_t kAgentChangeLog = 4096;
   /// The number of the newest abandon ever recorded (0: none); see recent_abandons().
   std::uint64_t abandons_recorded() const { return abandons_recorded_; }
   /// The whole live state (calls, agents, windows, history) as bytes, with a checksum; the
@@ -159,6 +162,8 @@ class FloorState {
   AgentSnapshot agent_snapshot(const std::string& id, const Agent& agent) const;
   /// Every agent's picture changes at once (a new day, names, limits, calendar, load()).
   void change_every_agent();
+  /// agent() is about to change `a`: remembered for agents_changed_since().
+  void log_agent_change(const Agent& a);
   QueueSnapshot snapshot_queue(const Queue& queue, Timestamp now,
                                const SnapshotOptions& options) const;
   void forecast_waiting(const Queue& queue, Timestamp now, QueueSnapshot& snapshot) const;
@@ -181,6 +186,10 @@ class FloorState {
   std::uint64_t abandons_recorded_ = 0;       // numbers the abandons: readers take the new ones
   std::uint64_t agents_revision_ = 0;         // every path that changes an agent goes via agent()
   std::uint64_t every_agent_changed_at_ = 0;  // change_every_agent(): readers take them all
+  // (agents_revision_, agent) per change, oldest first, so a reader of the few agents that
+  // changed does not walk them all; complete for revisions after agent_log_complete_after_.
+  std::vector<std::pair<std::uint64_t, const Agent*>> agent_log_;
+  std::uint64_t agent_log_complete_after_ = 0;
   CallbackWorklist callbacks_;
   QueueGroups groups_;  // fed by record_in_groups() with every member outcome
 };
