@@ -7,13 +7,8 @@ namespace floorwatch::wallboard {
 
 namespace {
 
-struct TileRect {
-  int x0, y0, x1, y1;  // tiles, half-open
-};
-
-long long area_of(const TileRect& r) {
-  return 1LL * (r.x1 - r.x0) * (r.y1 - r.y0);
-}
+// The merges below work in tiles, not pixels (cover_dirty_tiles scales the result).
+using TileRect = PixelRect;
 
 // Runs of dirty tiles in each row (a one-tile gap is bridged), stacked rows with the same run
 // merged into one rectangle.
@@ -72,7 +67,7 @@ std::vector<TileRect> bands(const std::vector<bool>& dirty, int tiles_x, int til
       const TileRect& a = out[i];
       const TileRect& b = out[i + 1];
       const TileRect u{std::min(a.x0, b.x0), a.y0, std::max(a.x1, b.x1), b.y1};
-      const long long cost = area_of(u) - area_of(a) - area_of(b);
+      const long long cost = u.area() - a.area() - b.area();
       if (best_cost < 0 || cost < best_cost) {
         best_cost = cost;
         best = i;
@@ -109,14 +104,6 @@ std::vector<TileRect> cell_boxes(const std::vector<bool>& dirty, int tiles_x, in
   return out;
 }
 
-TileRect bounding(const TileRect& a, const TileRect& b) {
-  return {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1)};
-}
-
-bool overlap(const TileRect& a, const TileRect& b) {
-  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-}
-
 // Merges the pair whose box adds the fewest tiles until at most `max_rects` remain; a box that
 // comes to overlap another takes it in too, so the rectangles stay disjoint. O(n^2) a merge: for
 // a few dozen changes more than the limit (a page of ticking waits), not for a page of text.
@@ -127,22 +114,22 @@ std::vector<TileRect> merge_nearest(std::vector<TileRect> rects, std::size_t max
     for (std::size_t i = 0; i < rects.size(); ++i)
       for (std::size_t j = i + 1; j < rects.size(); ++j) {
         const long long cost =
-            area_of(bounding(rects[i], rects[j])) - area_of(rects[i]) - area_of(rects[j]);
+            rects[i].bounding(rects[j]).area() - rects[i].area() - rects[j].area();
         if (best_cost < 0 || cost < best_cost) {
           best_cost = cost;
           best_i = i;
           best_j = j;
         }
       }
-    TileRect merged = bounding(rects[best_i], rects[best_j]);
+    TileRect merged = rects[best_i].bounding(rects[best_j]);
     rects.erase(rects.begin() + static_cast<std::ptrdiff_t>(best_j));
     rects.erase(rects.begin() + static_cast<std::ptrdiff_t>(best_i));
     for (auto it = rects.begin(); it != rects.end();) {
-      if (!overlap(*it, merged)) {
+      if (!it->intersects(merged)) {
         ++it;
         continue;
       }
-      merged = bounding(merged, *it);
+      merged = merged.bounding(*it);
       rects.erase(it);
       it = rects.begin();  // the box grew: look again from the start
     }
@@ -153,7 +140,7 @@ std::vector<TileRect> merge_nearest(std::vector<TileRect> rects, std::size_t max
 
 long long tile_area(const std::vector<TileRect>& rects) {
   long long area = 0;
-  for (const TileRect& r : rects) area += area_of(r);
+  for (const TileRect& r : rects) area += r.area();
   return area;
 }
 
@@ -226,17 +213,13 @@ std::vector<PixelRect> DamageTracker::full_screen() const {
 }
 
 std::vector<PixelRect> merge_for_copy(std::vector<PixelRect> rects, long long call_pixels) {
-  const auto bounding = [](const PixelRect& a, const PixelRect& b) {
-    return PixelRect{std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1),
-                     std::max(a.y1, b.y1)};
-  };
   for (;;) {
     long long best_saving = 0;
     std::size_t best_i = 0, best_j = 0;
     for (std::size_t i = 0; i < rects.size(); ++i)
       for (std::size_t j = i + 1; j < rects.size(); ++j) {
         const long long saving =
-            rects[i].area() + rects[j].area() + call_pixels - bounding(rects[i], rects[j]).area();
+            rects[i].area() + rects[j].area() + call_pixels - rects[i].bounding(rects[j]).area();
         if (saving > best_saving) {
           best_saving = saving;
           best_i = i;
@@ -244,7 +227,7 @@ std::vector<PixelRect> merge_for_copy(std::vector<PixelRect> rects, long long ca
         }
       }
     if (best_saving == 0) return rects;
-    rects[best_i] = bounding(rects[best_i], rects[best_j]);
+    rects[best_i] = rects[best_i].bounding(rects[best_j]);
     rects.erase(rects.begin() + static_cast<std::ptrdiff_t>(best_j));
   }
 }

@@ -21,6 +21,10 @@ struct PixelRect {
   PixelRect intersection(const PixelRect& o) const {
     return {std::max(x0, o.x0), std::max(y0, o.y0), std::min(x1, o.x1), std::min(y1, o.y1)};
   }
+  /// The smallest rectangle holding both.
+  PixelRect bounding(const PixelRect& o) const {
+    return {std::min(x0, o.x0), std::min(y0, o.y0), std::max(x1, o.x1), std::max(y1, o.y1)};
+  }
   long long area() const { return empty() ? 0 : 1LL * (x1 - x0) * (y1 - y0); }
   friend bool operator==(const PixelRect&, const PixelRect&) = default;
 };

@@ -135,7 +135,7 @@ class PresentedTrace {
         std::chrono::duration_cast<std::chrono::nanoseconds>(frame_start.time_since_epoch())
             .count();
     long long redrawn_px = 0;
-    for (const fw::PixelRect& r : redrawn) redrawn_px += 1LL * (r.x1 - r.x0) * (r.y1 - r.y0);
+    for (const fw::PixelRect& r : redrawn) redrawn_px += r.area();
     std::printf(
         "presented agent=%s reason=%s steady_ns=%lld draw_ms=%.2f swap_ms=%.2f applied_ns=%lld "
         "frame_start_ns=%lld rects=%zu redrawn_px=%lld\n",
@@ -183,7 +183,7 @@ void report_redraw_check(const ImDrawData& cut, std::vector<ImDrawList*>& uncut,
   ImDrawData whole = cut;
   whole.CmdLists = uncut.data();
   whole.CmdListsCount = static_cast<int>(uncut.size());
-  // The background explicitly: the fills' callbacks leave their own clear colour behind.
+  // The background first, as a whole frame starts (the cut frame painted its own in front).
   fw::clear_rects({fw::PixelRect{0, 0, shown.width, shown.height}}, shown.height, background);
   ImGui_ImplOpenGL3_RenderDrawData(&whole);
   const fw::Image reference = read_framebuffer(shown.width, shown.height);
